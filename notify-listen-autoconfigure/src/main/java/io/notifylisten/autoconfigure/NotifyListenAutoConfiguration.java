@@ -1,0 +1,126 @@
+package io.notifylisten.autoconfigure;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+
+import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.notify.BrokerNotifier;
+import io.notifylisten.notify.Notifier;
+import io.notifylisten.security.DefaultEntityAccessPolicy;
+import io.notifylisten.security.EntityAccessPolicy;
+import io.notifylisten.security.EntityAccessRules;
+import io.notifylisten.security.ListenAuthorizer;
+import io.notifylisten.security.SubscriptionSigner;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.messaging.simp.SimpMessageSendingOperations;
+import org.springframework.security.access.PermissionEvaluator;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.messaging.web.csrf.XorCsrfChannelInterceptor;
+import org.springframework.util.StringUtils;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
+ * core of notify-listen: destinations, subscription signing, connections, entity access and the
+ * {@link Notifier}.
+ */
+@AutoConfiguration(
+		beforeName = "org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ WebSocketMessageBrokerConfigurer.class, XorCsrfChannelInterceptor.class })
+@EnableConfigurationProperties(NotifyListenProperties.class)
+public final class NotifyListenAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(NotifyListenAutoConfiguration.class);
+
+	/** HMAC-SHA256 is only as strong as its key; 32 characters is its block-size worth of entropy at best. */
+	static final int MIN_SECRET_LENGTH = 32;
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelDestinations notifyListenChannelDestinations(NotifyListenProperties properties) {
+		if (!ChannelDestinations.isValidKey(properties.getKey())) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.key", properties.getKey(),
+					"The key must be 1 to 64 letters, digits, '_' or '-', because it becomes part of every "
+							+ "broker destination");
+		}
+		return new ChannelDestinations(properties.getKey());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SubscriptionSigner notifyListenSubscriptionSigner(NotifyListenProperties properties) {
+		String secret = properties.getSecret();
+		if (!StringUtils.hasLength(secret)) {
+			logger.warn("notify-listen.secret is not set: using a random secret for this run. Subscription "
+					+ "signatures will not verify on other nodes or after a restart; set notify-listen.secret "
+					+ "(at least " + MIN_SECRET_LENGTH + " characters) before running more than one node.");
+			return new SubscriptionSigner(properties.getKey(), randomSecret());
+		}
+		if (secret.length() < MIN_SECRET_LENGTH) {
+			// The value itself is never echoed: it would end up in a log.
+			throw new InvalidConfigurationPropertyValueException("notify-listen.secret", "<hidden>",
+					"The secret must be at least " + MIN_SECRET_LENGTH + " characters; generate one with "
+							+ "'openssl rand -base64 48'");
+		}
+		return new SubscriptionSigner(properties.getKey(), secret);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionRegistry notifyListenConnectionRegistry() {
+		return new ConnectionRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EntityAccessPolicy notifyListenEntityAccessPolicy(ObjectProvider<EntityAccessRules> rules,
+			ObjectProvider<PermissionEvaluator> permissionEvaluator) {
+		EntityAccessRules combined = rules.orderedStream().reduce(EntityAccessRules.none(), EntityAccessRules::and);
+		return new DefaultEntityAccessPolicy(combined, permissionEvaluator.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ListenAuthorizer notifyListenAuthorizer(NotifyListenProperties properties, EntityAccessPolicy entityAccessPolicy,
+			ObjectProvider<RoleHierarchy> roleHierarchy) {
+		if (!StringUtils.hasText(properties.getListenRole())) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.listen-role",
+					properties.getListenRole(), "The listen role must name an authority, such as NOTIFY_LISTEN_USER");
+		}
+		ListenAuthorizer authorizer = new ListenAuthorizer(properties.getListenRole(), entityAccessPolicy);
+		roleHierarchy.ifUnique(authorizer::setRoleHierarchy);
+		return authorizer;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Notifier notifyListenNotifier(SimpMessageSendingOperations brokerMessagingTemplate,
+			ChannelDestinations destinations) {
+		return new BrokerNotifier(brokerMessagingTemplate, destinations, Clock.systemUTC());
+	}
+
+	@Bean
+	UncoveredEntityLogger notifyListenUncoveredEntityLogger(EntityAccessPolicy entityAccessPolicy) {
+		return new UncoveredEntityLogger(entityAccessPolicy);
+	}
+
+	private static String randomSecret() {
+		byte[] bytes = new byte[48];
+		new SecureRandom().nextBytes(bytes);
+		return Base64.getEncoder().encodeToString(bytes);
+	}
+
+}

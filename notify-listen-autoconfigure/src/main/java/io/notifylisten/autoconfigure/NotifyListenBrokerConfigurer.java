@@ -1,0 +1,85 @@
+package io.notifylisten.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ConnectedFrameInterceptor;
+import io.notifylisten.security.SafeStompErrorHandler;
+import io.notifylisten.security.StompAccessInterceptor;
+
+import org.springframework.core.Ordered;
+import org.springframework.messaging.simp.config.ChannelRegistration;
+import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.security.messaging.web.socket.server.CsrfTokenHandshakeInterceptor;
+import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
+import org.springframework.web.socket.config.annotation.StompWebSocketEndpointRegistration;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+
+/**
+ * Registers the STOMP endpoint, the embedded broker and notify-listen's channel interceptors.
+ */
+class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, Ordered {
+
+	private final NotifyListenProperties properties;
+
+	private final StompAccessInterceptor accessInterceptor;
+
+	private final ConnectedFrameInterceptor connectedFrameInterceptor;
+
+	private final List<ChannelInterceptor> outboundInterceptors;
+
+	private final TaskScheduler heartbeatScheduler;
+
+	NotifyListenBrokerConfigurer(NotifyListenProperties properties, StompAccessInterceptor accessInterceptor,
+			ConnectedFrameInterceptor connectedFrameInterceptor, List<ChannelInterceptor> outboundInterceptors,
+			TaskScheduler heartbeatScheduler) {
+		this.properties = properties;
+		this.accessInterceptor = accessInterceptor;
+		this.connectedFrameInterceptor = connectedFrameInterceptor;
+		this.outboundInterceptors = outboundInterceptors;
+		this.heartbeatScheduler = heartbeatScheduler;
+	}
+
+	@Override
+	public void registerStompEndpoints(StompEndpointRegistry registry) {
+		StompWebSocketEndpointRegistration endpoint = registry.addEndpoint(this.properties.getEndpoint());
+		if (!this.properties.getAllowedOrigins().isEmpty()) {
+			endpoint.setAllowedOriginPatterns(this.properties.getAllowedOrigins().toArray(String[]::new));
+		}
+		if (this.properties.getCsrf().isEnabled()) {
+			endpoint.addInterceptors(new CsrfTokenHandshakeInterceptor());
+		}
+		registry.setErrorHandler(new SafeStompErrorHandler());
+	}
+
+	@Override
+	public void configureMessageBroker(MessageBrokerRegistry registry) {
+		NotifyListenProperties.Heartbeat heartbeat = this.properties.getHeartbeat();
+		registry.enableSimpleBroker(ChannelDestinations.TOPIC_PREFIX)
+			.setHeartbeatValue(new long[] { heartbeat.getOutgoing().toMillis(), heartbeat.getIncoming().toMillis() })
+			.setTaskScheduler(this.heartbeatScheduler);
+	}
+
+	@Override
+	public void configureClientInboundChannel(ChannelRegistration registration) {
+		registration.interceptors(this.accessInterceptor);
+	}
+
+	@Override
+	public void configureClientOutboundChannel(ChannelRegistration registration) {
+		List<ChannelInterceptor> interceptors = new ArrayList<>();
+		interceptors.add(this.connectedFrameInterceptor);
+		interceptors.addAll(this.outboundInterceptors);
+		registration.interceptors(interceptors.toArray(ChannelInterceptor[]::new));
+	}
+
+	// After Spring Boot's own configurer (order 0), so ours is the last word on the broker.
+	@Override
+	public int getOrder() {
+		return 10;
+	}
+
+}

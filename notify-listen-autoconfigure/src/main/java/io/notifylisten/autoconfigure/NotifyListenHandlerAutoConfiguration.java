@@ -1,0 +1,56 @@
+package io.notifylisten.autoconfigure;
+
+import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.listen.NotifyListenAnnotationBeanPostProcessor;
+import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
+import io.notifylisten.listen.NotifyListenHandlers;
+import io.notifylisten.security.ListenAuthorizer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.util.ClassUtils;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
+ * {@link io.notifylisten.listen.NotifyListen @NotifyListen} handler methods.
+ */
+@AutoConfiguration(after = NotifyListenAutoConfiguration.class,
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnBean(NotifyListenProperties.class)
+public final class NotifyListenHandlerAutoConfiguration {
+
+	private static final boolean SPRING_DATA_PRESENT = ClassUtils.isPresent(
+			"org.springframework.data.repository.support.Repositories",
+			NotifyListenHandlerAutoConfiguration.class.getClassLoader());
+
+	@Bean
+	static NotifyListenAnnotationBeanPostProcessor notifyListenAnnotationBeanPostProcessor(
+			ObjectProvider<NotifyListenHandlers> handlers) {
+		return new NotifyListenAnnotationBeanPostProcessor(handlers);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	NotifyListenHandlers notifyListenHandlers(ListableBeanFactory beanFactory) {
+		return new NotifyListenHandlers(DefaultConversionService.getSharedInstance(),
+				SPRING_DATA_PRESENT ? () -> new org.springframework.data.repository.support.Repositories(beanFactory)
+						: null);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	NotifyListenDeliveryInterceptor notifyListenDeliveryInterceptor(ChannelDestinations destinations,
+			NotifyListenHandlers handlers, ConnectionRegistry connections, ListenAuthorizer authorizer,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new NotifyListenDeliveryInterceptor(destinations, handlers, connections, authorizer,
+				jsonMapper.getIfAvailable(JsonMapper::shared));
+	}
+
+}

@@ -1,0 +1,74 @@
+package io.notifylisten.autoconfigure;
+
+import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ConnectedFrameInterceptor;
+import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
+import io.notifylisten.security.ListenAuthorizer;
+import io.notifylisten.security.StompAccessInterceptor;
+import io.notifylisten.security.SubscriptionSigner;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
+import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
+ * STOMP-over-WebSocket endpoint and its embedded broker, guarded by notify-listen's interceptors.
+ */
+@AutoConfiguration(after = { NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class },
+		beforeName = "org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration")
+@ConditionalOnBean(NotifyListenProperties.class)
+public final class NotifyListenWebSocketAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	StompAccessInterceptor notifyListenStompAccessInterceptor(NotifyListenProperties properties,
+			ChannelDestinations destinations, ConnectionRegistry connections, ListenAuthorizer authorizer,
+			SubscriptionSigner signer) {
+		return new StompAccessInterceptor(destinations, connections, authorizer, signer,
+				properties.isRequireSignature(), properties.getCsrf().isEnabled());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectedFrameInterceptor notifyListenConnectedFrameInterceptor(ConnectionRegistry connections) {
+		return new ConnectedFrameInterceptor(connections);
+	}
+
+	@Bean
+	ThreadPoolTaskScheduler notifyListenHeartbeatScheduler() {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setThreadNamePrefix("notify-listen-heartbeat-");
+		scheduler.setPoolSize(1);
+		return scheduler;
+	}
+
+	@Bean
+	NotifyListenBrokerConfigurer notifyListenBrokerConfigurer(NotifyListenProperties properties,
+			StompAccessInterceptor accessInterceptor, ConnectedFrameInterceptor connectedFrameInterceptor,
+			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
+			ThreadPoolTaskScheduler notifyListenHeartbeatScheduler) {
+		return new NotifyListenBrokerConfigurer(properties, accessInterceptor, connectedFrameInterceptor,
+				deliveryInterceptor.orderedStream().map((interceptor) -> (org.springframework.messaging.support.ChannelInterceptor) interceptor).toList(),
+				notifyListenHeartbeatScheduler);
+	}
+
+	/**
+	 * Turns on Spring's STOMP message broker, unless the application already has. An application
+	 * that has keeps its own settings and gains notify-listen's endpoint and interceptors.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(DelegatingWebSocketMessageBrokerConfiguration.class)
+	@EnableWebSocketMessageBroker
+	static class MessageBrokerConfiguration {
+
+	}
+
+}

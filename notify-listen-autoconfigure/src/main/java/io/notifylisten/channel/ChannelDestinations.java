@@ -1,0 +1,100 @@
+package io.notifylisten.channel;
+
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Maps {@link ChannelName channel names} to STOMP destinations and back, within one application key.
+ *
+ * <p>{@code Order/42/refresh} under key {@code shop} becomes {@code /topic/shop.Order.42.refresh}.
+ * Dots separate the words because RabbitMQ's STOMP plugin sends {@code /topic/x} to the
+ * {@code amq.topic} exchange with routing key {@code x}, whose words are dot-separated; the same
+ * destination therefore works unchanged on the embedded broker and on the relay. The key comes
+ * first so that two applications or environments sharing a broker never share a destination.
+ */
+public final class ChannelDestinations {
+
+	/** Destination prefix handled by the broker. */
+	public static final String TOPIC_PREFIX = "/topic/";
+
+	private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+	private final String key;
+
+	private final String prefix;
+
+	public ChannelDestinations(String key) {
+		if (!isValidKey(key)) {
+			throw new IllegalArgumentException("Key must be 1 to 64 letters, digits, '_' or '-'");
+		}
+		this.key = key;
+		this.prefix = TOPIC_PREFIX + key + ".";
+	}
+
+	/**
+	 * Check whether a key can namespace destinations.
+	 * @param key the candidate key
+	 * @return whether the key is 1 to 64 letters, digits, {@code _} or {@code -}
+	 */
+	public static boolean isValidKey(@Nullable String key) {
+		return key != null && KEY.matcher(key).matches();
+	}
+
+	/**
+	 * Return the application key that namespaces every destination.
+	 * @return the key
+	 */
+	public String key() {
+		return this.key;
+	}
+
+	/**
+	 * Return the prefix common to every notification destination of this key.
+	 * @return the prefix, for example {@code /topic/shop.}
+	 */
+	public String prefix() {
+		return this.prefix;
+	}
+
+	/**
+	 * Return the STOMP destination of a channel.
+	 * @param channel the channel
+	 * @return the destination
+	 */
+	public String destinationOf(ChannelName channel) {
+		return this.prefix + channel.entity() + "." + channel.id() + "." + channel.action();
+	}
+
+	/**
+	 * Parse a STOMP destination back into the channel it was made from.
+	 * @param destination the destination a client named
+	 * @return the channel
+	 * @throws InvalidChannelException if the destination is not a notification destination of this key
+	 */
+	public ChannelName channelOf(@Nullable String destination) {
+		if (destination == null || !destination.startsWith(this.prefix)) {
+			throw new InvalidChannelException("Destination must start with " + this.prefix);
+		}
+		String[] parts = destination.substring(this.prefix.length()).split("\\.", -1);
+		if (parts.length != 3) {
+			throw new InvalidChannelException("Destination must be " + this.prefix + "{entity}.{id}.{action}");
+		}
+		return new ChannelName(parts[0], parts[1], parts[2]);
+	}
+
+	/**
+	 * Parse a STOMP destination, or return {@code null} where it is not a notification destination.
+	 * @param destination the destination
+	 * @return the channel, or {@code null}
+	 */
+	public @Nullable ChannelName channelOrNull(@Nullable String destination) {
+		try {
+			return channelOf(destination);
+		}
+		catch (InvalidChannelException ex) {
+			return null;
+		}
+	}
+
+}

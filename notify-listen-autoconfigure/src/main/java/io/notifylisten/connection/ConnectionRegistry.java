@@ -1,0 +1,78 @@
+package io.notifylisten.connection;
+
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationListener;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
+
+/**
+ * The connections open on this node. An entry is added when CONNECT is accepted and removed when
+ * the WebSocket session ends, however it ends.
+ */
+public class ConnectionRegistry implements ApplicationListener<SessionDisconnectEvent> {
+
+	private static final int CONNECTION_ID_BYTES = 16;
+
+	private static final Pattern CONNECTION_ID = Pattern.compile("[0-9a-f]{" + (CONNECTION_ID_BYTES * 2) + "}");
+
+	private final SecureRandom random = new SecureRandom();
+
+	private final Map<String, ListenerConnection> connections = new ConcurrentHashMap<>();
+
+	/**
+	 * Check whether a string has the form of a connection id.
+	 * @param connectionId the candidate
+	 * @return whether it is {@value #CONNECTION_ID_BYTES} bytes in lower-case hex
+	 */
+	public static boolean isValidConnectionId(@Nullable String connectionId) {
+		return connectionId != null && CONNECTION_ID.matcher(connectionId).matches();
+	}
+
+	/**
+	 * Register a connection that passed CONNECT and give it a fresh connection id.
+	 * @param sessionId the WebSocket session id
+	 * @param user the authenticated user
+	 * @return the registered connection
+	 */
+	public ListenerConnection register(String sessionId, Authentication user) {
+		// A random id rather than the session id: the client learns it, and it should say nothing
+		// about the server's sessions.
+		byte[] bytes = new byte[CONNECTION_ID_BYTES];
+		this.random.nextBytes(bytes);
+		ListenerConnection connection = new ListenerConnection(sessionId, HexFormat.of().formatHex(bytes), user);
+		this.connections.put(sessionId, connection);
+		return connection;
+	}
+
+	/**
+	 * Return the connection of a WebSocket session, if it passed CONNECT.
+	 * @param sessionId the WebSocket session id
+	 * @return the connection, or {@code null}
+	 */
+	public @Nullable ListenerConnection get(@Nullable String sessionId) {
+		return (sessionId != null) ? this.connections.get(sessionId) : null;
+	}
+
+	/**
+	 * Return a snapshot of the open connections.
+	 * @return the connections
+	 */
+	public Collection<ListenerConnection> connections() {
+		return List.copyOf(this.connections.values());
+	}
+
+	@Override
+	public void onApplicationEvent(SessionDisconnectEvent event) {
+		this.connections.remove(event.getSessionId());
+	}
+
+}

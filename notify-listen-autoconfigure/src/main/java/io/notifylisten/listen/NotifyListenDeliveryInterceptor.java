@@ -1,0 +1,120 @@
+package io.notifylisten.listen;
+
+import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.channel.ChannelName;
+import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.connection.ListenerConnection;
+import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.security.ListenAuthorizer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.support.ExecutorChannelInterceptor;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+
+/**
+ * Runs {@link NotifyListen @NotifyListen} handlers on the client outbound channel, where the broker
+ * has already turned one notification into one message per subscribed connection. Each handler runs
+ * on the outbound executor (never on the broker's fan-out thread), as that connection's user, after
+ * the entity access policy has allowed the user again; its result replaces the message for that
+ * connection alone.
+ */
+public class NotifyListenDeliveryInterceptor implements ExecutorChannelInterceptor {
+
+	private static final Log logger = LogFactory.getLog(NotifyListenDeliveryInterceptor.class);
+
+	private final SecurityContextHolderStrategy securityContexts = SecurityContextHolder
+		.getContextHolderStrategy();
+
+	private final ChannelDestinations destinations;
+
+	private final NotifyListenHandlers handlers;
+
+	private final ConnectionRegistry connections;
+
+	private final ListenAuthorizer authorizer;
+
+	private final JsonMapper jsonMapper;
+
+	public NotifyListenDeliveryInterceptor(ChannelDestinations destinations, NotifyListenHandlers handlers,
+			ConnectionRegistry connections, ListenAuthorizer authorizer, JsonMapper jsonMapper) {
+		this.destinations = destinations;
+		this.handlers = handlers;
+		this.connections = connections;
+		this.authorizer = authorizer;
+		this.jsonMapper = jsonMapper;
+	}
+
+	@Override
+	public @Nullable Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
+		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
+			return message;
+		}
+		ChannelName channelName = this.destinations
+			.channelOrNull(SimpMessageHeaderAccessor.getDestination(message.getHeaders()));
+		if (channelName == null) {
+			return message;
+		}
+		InvocableHandlerMethod method = this.handlers.find(channelName.entity(), channelName.action());
+		if (method == null) {
+			return message;
+		}
+		ListenerConnection connection = this.connections
+			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
+		if (connection == null || !this.authorizer.canRead(connection.user(), channelName)) {
+			return null;
+		}
+		NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
+		Object result;
+		try {
+			result = invokeAs(connection, method, notification);
+		}
+		catch (AccessDeniedException ex) {
+			logger.debug("@NotifyListen handler denied " + channelName + " to " + connection.user().getName());
+			return null;
+		}
+		catch (Exception ex) {
+			// The page still learns that the object changed; it just misses the handler's result.
+			logger.warn("@NotifyListen handler " + method.getShortLogMessage() + " failed for " + channelName, ex);
+			return message;
+		}
+		if (result == null) {
+			return message;
+		}
+		ObjectNode envelope = this.jsonMapper.valueToTree(notification);
+		envelope.set("result", this.jsonMapper.valueToTree(result));
+		return MessageBuilder.createMessage(this.jsonMapper.writeValueAsBytes(envelope), message.getHeaders());
+	}
+
+	private @Nullable Object invokeAs(ListenerConnection connection, InvocableHandlerMethod method,
+			NotifyMessage notification) throws Exception {
+		SecurityContext previous = this.securityContexts.getContext();
+		SecurityContext context = this.securityContexts.createEmptyContext();
+		context.setAuthentication(connection.user());
+		this.securityContexts.setContext(context);
+		try {
+			Message<NotifyMessage> invocation = MessageBuilder.withPayload(notification)
+				.setHeader(SimpMessageHeaderAccessor.USER_HEADER, connection.user())
+				.setHeader(SimpMessageHeaderAccessor.SESSION_ID_HEADER, connection.sessionId())
+				.build();
+			return method.invoke(invocation);
+		}
+		finally {
+			this.securityContexts.setContext(previous);
+		}
+	}
+
+}

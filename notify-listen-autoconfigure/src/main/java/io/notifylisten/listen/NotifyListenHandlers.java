@@ -1,0 +1,116 @@
+package io.notifylisten.listen;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.notifylisten.channel.ChannelName;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.convert.ConversionService;
+import org.springframework.data.repository.support.Repositories;
+import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
+import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
+import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+import org.springframework.messaging.simp.annotation.support.PrincipalMethodArgumentResolver;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The {@link NotifyListen @NotifyListen} methods of the application, one per entity and action,
+ * ready to invoke through Spring's {@link DefaultMessageHandlerMethodFactory}.
+ */
+public class NotifyListenHandlers {
+
+	private static final boolean SPRING_DATA_PRESENT = ClassUtils
+		.isPresent("org.springframework.data.repository.support.Repositories", NotifyListenHandlers.class.getClassLoader());
+
+	private final List<HandlerMethodArgumentResolver> argumentResolvers;
+
+	private final DefaultMessageHandlerMethodFactory methodFactory;
+
+	private final Map<String, InvocableHandlerMethod> handlers = new ConcurrentHashMap<>();
+
+	/**
+	 * Create the registry.
+	 * @param conversionService converts ids and payload values to parameter types
+	 * @param repositories Spring Data repositories to load entity parameters with, or {@code null}
+	 */
+	public NotifyListenHandlers(ConversionService conversionService, @Nullable Supplier<Object> repositories) {
+		List<HandlerMethodArgumentResolver> resolvers = new ArrayList<>();
+		resolvers.add(new NotifyMessageArgumentResolver(conversionService));
+		resolvers.add(new PrincipalMethodArgumentResolver());
+		if (repositories != null && SPRING_DATA_PRESENT) {
+			resolvers.add(new RepositoryEntityArgumentResolver(() -> (Repositories) repositories.get()));
+		}
+		this.argumentResolvers = List.copyOf(resolvers);
+		this.methodFactory = new DefaultMessageHandlerMethodFactory();
+		this.methodFactory.setConversionService(conversionService);
+		this.methodFactory.setCustomArgumentResolvers(resolvers);
+		this.methodFactory.afterPropertiesSet();
+	}
+
+	/**
+	 * Register a handler method.
+	 * @param bean the bean that declares it
+	 * @param method the method, invocable on {@code bean}
+	 * @param annotation its annotation
+	 * @throws IllegalStateException if the names are invalid, a parameter cannot be resolved, or the
+	 * entity and action already have a handler
+	 */
+	public void register(Object bean, Method method, NotifyListen annotation) {
+		String where = ClassUtils.getQualifiedMethodName(method);
+		if (!ChannelName.isValidEntity(annotation.entity()) || !ChannelName.isValidAction(annotation.action())) {
+			throw new IllegalStateException("@NotifyListen on " + where + " names an invalid entity or action: "
+					+ annotation.entity() + "/" + annotation.action());
+		}
+		for (int i = 0; i < method.getParameterCount(); i++) {
+			MethodParameter parameter = new MethodParameter(method, i);
+			parameter.initParameterNameDiscovery(new DefaultParameterNameDiscoverer());
+			if (this.argumentResolvers.stream().noneMatch((resolver) -> resolver.supportsParameter(parameter))) {
+				throw new IllegalStateException("@NotifyListen on " + where + ": cannot resolve parameter '"
+						+ parameter.getParameterName() + "'. Use NotifyMessage, Principal, @EntityId, @PayloadValue "
+						+ "or an entity type that has a Spring Data repository");
+			}
+		}
+		String key = key(annotation.entity(), annotation.action());
+		InvocableHandlerMethod handler = this.methodFactory.createInvocableHandlerMethod(bean, method);
+		InvocableHandlerMethod existing = this.handlers.putIfAbsent(key, handler);
+		if (existing != null) {
+			throw new IllegalStateException("@NotifyListen for " + annotation.entity() + "/" + annotation.action()
+					+ " is declared twice: on " + where + " and on "
+					+ ClassUtils.getQualifiedMethodName(existing.getMethod()));
+		}
+	}
+
+	/**
+	 * Return the handler for an entity and action.
+	 * @param entity entity name
+	 * @param action action name
+	 * @return the handler, or {@code null}
+	 */
+	public @Nullable InvocableHandlerMethod find(String entity, String action) {
+		return this.handlers.get(key(entity, action));
+	}
+
+	/**
+	 * Return the entities that have at least one handler.
+	 * @return entity names
+	 */
+	public Set<String> entities() {
+		Set<String> entities = new TreeSet<>();
+		this.handlers.keySet().forEach((key) -> entities.add(key.substring(0, key.indexOf('/'))));
+		return entities;
+	}
+
+	private static String key(String entity, String action) {
+		return entity + "/" + action;
+	}
+
+}

@@ -1,0 +1,54 @@
+package io.notifylisten.notify;
+
+import java.util.Map;
+
+/**
+ * Tells every page listening to an object that it changed. Inside a transaction the message is
+ * sent after commit and dropped on rollback; outside one it is sent at once.
+ *
+ * <p>Entity, id and action must be valid {@link io.notifylisten.channel.ChannelName channel} parts,
+ * otherwise {@link io.notifylisten.channel.InvalidChannelException} is thrown before anything is sent.
+ */
+public interface Notifier {
+
+	/**
+	 * Notify listeners of {@code entity/id/action}.
+	 * @param entity entity name, for example {@code Order}
+	 * @param id entity id
+	 * @param action action name, for example {@code refresh}
+	 */
+	default void notify(String entity, Object id, String action) {
+		notify(entity, id, action, Map.of());
+	}
+
+	/**
+	 * Notify listeners of {@code entity/id/action} with a small payload.
+	 * @param entity entity name, for example {@code Order}
+	 * @param id entity id
+	 * @param action action name, for example {@code refresh}
+	 * @param payload values a page can show without a round trip; never confidential data
+	 */
+	void notify(String entity, Object id, String action, Map<String, ?> payload);
+
+	/**
+	 * Notify listeners of a persisted object; its name and id come from its JPA {@code @Entity}
+	 * and {@code @Id} annotations.
+	 * @param entity the persisted object
+	 * @param action action name, for example {@code refresh}
+	 */
+	default void notify(Object entity, String action) {
+		notify(entity, action, Map.of());
+	}
+
+	/**
+	 * Notify listeners of a persisted object with a small payload.
+	 * @param entity the persisted object
+	 * @param action action name, for example {@code refresh}
+	 * @param payload values a page can show without a round trip; never confidential data
+	 */
+	default void notify(Object entity, String action, Map<String, ?> payload) {
+		EntityReference reference = EntityReference.of(entity);
+		notify(reference.name(), reference.id(), action, payload);
+	}
+
+}

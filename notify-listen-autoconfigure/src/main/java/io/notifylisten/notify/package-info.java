@@ -1,0 +1,8 @@
+/**
+ * The server side: {@link io.notifylisten.notify.Notifier} and the message it sends.
+ * Sending waits for the surrounding transaction to commit, so a listener that reloads sees new data.
+ */
+@NullMarked
+package io.notifylisten.notify;
+
+import org.jspecify.annotations.NullMarked;

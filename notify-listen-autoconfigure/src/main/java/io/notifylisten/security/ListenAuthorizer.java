@@ -1,0 +1,79 @@
+package io.notifylisten.security;
+
+import io.notifylisten.channel.ChannelName;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.core.Authentication;
+
+/**
+ * The one check that guards listening, used alike by {@code /rest/pusher/auth} and by STOMP
+ * SUBSCRIBE: the user is logged in, holds the listen role and may read the entity.
+ */
+public class ListenAuthorizer {
+
+	private static final AuthenticationTrustResolver trustResolver = new AuthenticationTrustResolverImpl();
+
+	private final AuthorityAuthorizationManager<ChannelName> listenRole;
+
+	private final EntityAccessPolicy entityAccessPolicy;
+
+	public ListenAuthorizer(String listenRole, EntityAccessPolicy entityAccessPolicy) {
+		// Spring Security's manager rather than a plain authority lookup, so a RoleHierarchy can be set.
+		this.listenRole = AuthorityAuthorizationManager.hasAuthority(listenRole);
+		this.entityAccessPolicy = entityAccessPolicy;
+	}
+
+	/**
+	 * Return the user if logged in.
+	 * @param principal the principal of a request or connection
+	 * @return the authenticated user
+	 * @throws ListenDeniedException if there is no logged-in user
+	 */
+	public static Authentication requireLogin(@Nullable Object principal) {
+		if (principal instanceof Authentication authentication && trustResolver.isAuthenticated(authentication)) {
+			return authentication;
+		}
+		throw new ListenDeniedException("Login required");
+	}
+
+	/**
+	 * Check that a user may listen to a channel.
+	 * @param user the user
+	 * @param channel the channel
+	 * @throws ListenDeniedException if not
+	 */
+	public void check(Authentication user, ChannelName channel) {
+		requireLogin(user);
+		AuthorizationResult role = this.listenRole.authorize(() -> user, channel);
+		if (role == null || !role.isGranted()) {
+			throw new ListenDeniedException("Listen role required");
+		}
+		if (!canRead(user, channel)) {
+			throw new ListenDeniedException("Not allowed to read " + channel.entity() + " " + channel.id());
+		}
+	}
+
+	/**
+	 * Whether the user may read the entity a channel is about; checked again on every delivery that
+	 * runs a handler, so lost access takes effect without waiting for a new subscription.
+	 * @param user the user
+	 * @param channel the channel
+	 * @return whether the entity policy allows it
+	 */
+	public boolean canRead(Authentication user, ChannelName channel) {
+		return this.entityAccessPolicy.canRead(user, channel.entity(), channel.id());
+	}
+
+	/**
+	 * Set the role hierarchy used for the listen role.
+	 * @param roleHierarchy the hierarchy
+	 */
+	public void setRoleHierarchy(org.springframework.security.access.hierarchicalroles.RoleHierarchy roleHierarchy) {
+		this.listenRole.setRoleHierarchy(roleHierarchy);
+	}
+
+}

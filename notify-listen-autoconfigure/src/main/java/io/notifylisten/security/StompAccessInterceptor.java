@@ -1,0 +1,107 @@
+package io.notifylisten.security;
+
+import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.channel.ChannelName;
+import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.connection.ListenerConnection;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.messaging.web.csrf.XorCsrfChannelInterceptor;
+
+/**
+ * Guards the client inbound channel. CONNECT needs a logged-in user and, unless disabled, a valid
+ * CSRF token; SUBSCRIBE needs a valid notification destination, the listen role, entity access and
+ * (when required) a signature for this connection and channel; SEND and every other client frame
+ * are refused. A refusal throws, which makes Spring send an ERROR frame and close the connection.
+ */
+public class StompAccessInterceptor implements ChannelInterceptor {
+
+	/** The SUBSCRIBE header that carries the signature from {@code /rest/pusher/auth}. */
+	public static final String SIGNATURE_HEADER = "auth";
+
+	private final ChannelDestinations destinations;
+
+	private final ConnectionRegistry connections;
+
+	private final ListenAuthorizer authorizer;
+
+	private final SubscriptionSigner signer;
+
+	private final boolean signatureRequired;
+
+	private final @Nullable ChannelInterceptor csrfCheck;
+
+	public StompAccessInterceptor(ChannelDestinations destinations, ConnectionRegistry connections,
+			ListenAuthorizer authorizer, SubscriptionSigner signer, boolean signatureRequired, boolean csrfRequired) {
+		this.destinations = destinations;
+		this.connections = connections;
+		this.authorizer = authorizer;
+		this.signer = signer;
+		this.signatureRequired = signatureRequired;
+		this.csrfCheck = csrfRequired ? new XorCsrfChannelInterceptor() : null;
+	}
+
+	@Override
+	public Message<?> preSend(Message<?> message, MessageChannel channel) {
+		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(message.getHeaders());
+		if (type == null) {
+			throw new ListenDeniedException("Unknown frame");
+		}
+		switch (type) {
+			case CONNECT -> connect(message, channel);
+			case SUBSCRIBE -> subscribe(message);
+			case UNSUBSCRIBE -> requireConnection(message);
+			// Spring sends DISCONNECT itself when a session ends, also for sessions refused at CONNECT.
+			case DISCONNECT, HEARTBEAT -> {
+			}
+			// SEND and every frame without a use here: clients listen, only the server notifies.
+			default -> throw new ListenDeniedException("Clients may not send messages");
+		}
+		return message;
+	}
+
+	private void connect(Message<?> message, MessageChannel channel) {
+		Authentication user = ListenAuthorizer.requireLogin(SimpMessageHeaderAccessor.getUser(message.getHeaders()));
+		if (this.csrfCheck != null) {
+			this.csrfCheck.preSend(message, channel);
+		}
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+		if (sessionId == null) {
+			throw new ListenDeniedException("Unknown session");
+		}
+		this.connections.register(sessionId, user);
+	}
+
+	private void subscribe(Message<?> message) {
+		ListenerConnection connection = requireConnection(message);
+		SimpMessageHeaderAccessor accessor = SimpMessageHeaderAccessor.wrap(message);
+		ChannelName channel = this.destinations.channelOf(accessor.getDestination());
+		if (accessor.getFirstNativeHeader("selector") != null) {
+			throw new ListenDeniedException("Selector header not supported");
+		}
+		this.authorizer.check(connection.user(), channel);
+		String signature = accessor.getFirstNativeHeader(SIGNATURE_HEADER);
+		if (signature == null && !this.signatureRequired) {
+			return;
+		}
+		if (!this.signer.verify(connection.connectionId(), channel.toString(), signature)) {
+			throw new ListenDeniedException("Invalid subscription signature");
+		}
+	}
+
+	private ListenerConnection requireConnection(Message<?> message) {
+		ListenerConnection connection = this.connections
+			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
+		if (connection == null) {
+			throw new ListenDeniedException("CONNECT first");
+		}
+		return connection;
+	}
+
+}

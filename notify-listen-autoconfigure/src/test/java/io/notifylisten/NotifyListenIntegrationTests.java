@@ -1,0 +1,280 @@
+package io.notifylisten;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import io.notifylisten.notify.Notifier;
+import io.notifylisten.testapp.OrderService;
+import io.notifylisten.testapp.OrdersTestApplication;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
+import static io.notifylisten.testapp.OrdersTestApplication.BOB;
+import static io.notifylisten.testapp.OrdersTestApplication.CAROL;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Notify on the server reaches authorized listeners, and nobody else, over a real WebSocket with
+ * Spring's STOMP client against the real application with real Spring Security.
+ */
+@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "notify-listen.key=orders-test", "notify-listen.secret=0123456789abcdef0123456789abcdef" })
+class NotifyListenIntegrationTests {
+
+	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
+	/** How long a denied client is watched for a message it must not get. */
+	private static final Duration QUIET = Duration.ofMillis(500);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Notifier notifier;
+
+	@Autowired
+	OrderService orders;
+
+	@Test
+	void allowedListenerReceivesNotificationWithinOneSecond() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			alice.listen("Order/7/shipped");
+			awaitSubscribed();
+			Instant before = Instant.now();
+			this.notifier.notify("Order", 7, "shipped", Map.of("carrier", "DHL"));
+
+			JsonNode message = alice.nextMessage(ONE_SECOND);
+			assertThat(message).isNotNull();
+			assertThat(message.get("entity").asString()).isEqualTo("Order");
+			assertThat(message.get("id").asString()).isEqualTo("7");
+			assertThat(message.get("action").asString()).isEqualTo("shipped");
+			assertThat(message.get("notifiedBy").asString()).isEqualTo("system");
+			assertThat(Instant.parse(message.get("changedAt").asString())).isBetween(before.minusSeconds(1),
+					Instant.now());
+			assertThat(message.get("payload").get("carrier").asString()).isEqualTo("DHL");
+			assertThat(message.has("result")).isFalse();
+		}
+	}
+
+	@Test
+	void twoUsersOnOneChannelBothReceive() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.listen("Order/8/shipped");
+			bob.listen("Order/8/shipped");
+			awaitSubscribed();
+			this.notifier.notify("Order", 8, "shipped");
+
+			assertThat(alice.nextMessage(ONE_SECOND)).isNotNull();
+			assertThat(bob.nextMessage(ONE_SECOND)).isNotNull();
+		}
+	}
+
+	@Test
+	void listenerOfAnotherChannelReceivesNothing() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.listen("Order/9/shipped");
+			bob.listen("Order/10/shipped");
+			awaitSubscribed();
+			this.notifier.notify("Order", 9, "shipped");
+
+			assertThat(alice.nextMessage(ONE_SECOND)).isNotNull();
+			assertThat(bob.nextMessage(QUIET)).isNull();
+		}
+	}
+
+	@Test
+	void handlerRunsAsEachListeningUserAndReloadsCommittedData() throws Exception {
+		this.orders.save(20, "new");
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.listen("Order/20/refresh");
+			bob.listen("Order/20/refresh");
+			awaitSubscribed();
+			this.orders.save(20, "paid");
+
+			JsonNode toAlice = alice.nextMessage(ONE_SECOND);
+			JsonNode toBob = bob.nextMessage(ONE_SECOND);
+			assertThat(toAlice).isNotNull();
+			assertThat(toBob).isNotNull();
+			assertThat(toAlice.get("result").get("principal").asString()).isEqualTo(ALICE);
+			assertThat(toAlice.get("result").get("securityContextUser").asString()).isEqualTo(ALICE);
+			assertThat(toBob.get("result").get("principal").asString()).isEqualTo(BOB);
+			assertThat(toBob.get("result").get("securityContextUser").asString()).isEqualTo(BOB);
+			assertThat(toAlice.get("result").get("loadedStatus").asString()).isEqualTo("paid");
+			assertThat(toAlice.get("result").get("notifiedStatus").asString()).isEqualTo("paid");
+			assertThat(toAlice.get("result").get("id").asLong()).isEqualTo(20);
+			assertThat(toAlice.get("action").asString()).isEqualTo("refresh");
+		}
+	}
+
+	@Test
+	void rollbackSendsNothingAndCommitSends() throws Exception {
+		this.orders.save(21, "new");
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			alice.listen("Order/21/refresh");
+			awaitSubscribed();
+			assertThatThrownBy(() -> this.orders.saveThenFail(21, "rolled-back"))
+				.isInstanceOf(IllegalStateException.class);
+			this.orders.save(21, "committed");
+
+			JsonNode first = alice.nextMessage(ONE_SECOND);
+			assertThat(first).isNotNull();
+			assertThat(first.get("payload").get("status").asString()).isEqualTo("committed");
+			assertThat(alice.nextMessage(QUIET)).isNull();
+		}
+	}
+
+	@Test
+	void anonymousConnectGetsErrorAndClose() throws Exception {
+		try (ListenerClient anonymous = ListenerClient.anonymous(this.port).connect()) {
+			assertThat(anonymous.nextError(ONE_SECOND)).isEqualTo("Login required");
+			assertThat(anonymous.awaitClosed(ONE_SECOND)).isTrue();
+			assertThat(anonymous.isConnected()).isFalse();
+		}
+	}
+
+	@Test
+	void connectWithoutCsrfTokenGetsErrorAndClose() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE)) {
+			alice.settings();
+			alice.connect(null);
+			assertThat(alice.nextError(ONE_SECOND)).isEqualTo("Invalid or missing CSRF token");
+			assertThat(alice.awaitClosed(ONE_SECOND)).isTrue();
+		}
+	}
+
+	@Test
+	void connectWithInvalidCsrfTokenGetsErrorAndClose() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE)) {
+			alice.settings();
+			alice.connect("not-the-token");
+			assertThat(alice.nextError(ONE_SECOND)).isEqualTo("Invalid or missing CSRF token");
+			assertThat(alice.awaitClosed(ONE_SECOND)).isTrue();
+		}
+	}
+
+	@Test
+	void userWithoutListenRoleIsRefusedBothByAuthAndBySubscribe() throws Exception {
+		try (ListenerClient carol = ListenerClient.as(this.port, CAROL).connect()) {
+			assertThat(carol.isConnected()).isTrue();
+			HttpResponse<String> auth = carol.authorize(carol.connectionId(), "Order/1/shipped");
+			assertThat(auth.statusCode()).isEqualTo(403);
+			assertThat(auth.body()).isEqualTo("{\"error\":\"Listen role required\"}");
+
+			carol.subscribe(carol.destination("Order/1/shipped"), null);
+			assertRefused(carol, "Listen role required", "Order", 1);
+		}
+	}
+
+	@Test
+	void userWithoutEntityAccessIsRefusedBothByAuthAndBySubscribe() throws Exception {
+		try (ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			HttpResponse<String> auth = bob.authorize(bob.connectionId(), "Order/3/shipped");
+			assertThat(auth.statusCode()).isEqualTo(403);
+			assertThat(auth.body()).contains("Not allowed to read Order 3");
+
+			bob.subscribe(bob.destination("Order/3/shipped"), null);
+			assertRefused(bob, "Not allowed to read Order 3", "Order", 3);
+		}
+	}
+
+	@Test
+	void signatureForAnotherChannelIsRefused() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			String forOrder1 = alice.signature("Order/1/shipped");
+			alice.subscribe(alice.destination("Order/2/shipped"), forOrder1);
+			assertRefused(alice, "Invalid subscription signature", "Order", 2);
+		}
+	}
+
+	@Test
+	void signatureForAnotherConnectionIsRefused() throws Exception {
+		try (ListenerClient first = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient second = ListenerClient.as(this.port, ALICE).connect()) {
+			String forFirst = first.signature("Order/4/shipped");
+			second.subscribe(second.destination("Order/4/shipped"), forFirst);
+			assertRefused(second, "Invalid subscription signature", "Order", 4);
+			assertThat(first.isConnected()).as("the other connection is unaffected").isTrue();
+		}
+	}
+
+	@Test
+	void subscribeWithoutSignatureIsRefusedWhenSignaturesAreRequired() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			alice.subscribe(alice.destination("Order/5/shipped"), null);
+			assertRefused(alice, "Invalid subscription signature", "Order", 5);
+		}
+	}
+
+	@Test
+	void wildcardDestinationIsRefused() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			alice.subscribe("/topic/orders-test.Order.*.shipped", null);
+			assertThat(alice.nextError(ONE_SECOND)).isEqualTo("Channel id must be letters, digits, '_' or '-'");
+			assertThat(alice.awaitClosed(ONE_SECOND)).isTrue();
+		}
+	}
+
+	@Test
+	void destinationOfAnotherKeyIsRefused() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			alice.subscribe("/topic/other-app.Order.1.shipped", null);
+			assertThat(alice.nextError(ONE_SECOND)).isEqualTo("Destination must start with /topic/orders-test.");
+			assertThat(alice.awaitClosed(ONE_SECOND)).isTrue();
+		}
+	}
+
+	@Test
+	void clientSendToNotificationDestinationIsRefused() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			bob.listen("Order/6/shipped");
+			awaitSubscribed();
+			alice.send(alice.destination("Order/6/shipped"), Map.of("entity", "Order", "id", "6", "action", "shipped"));
+
+			assertThat(alice.nextError(ONE_SECOND)).isEqualTo("Clients may not send messages");
+			assertThat(alice.awaitClosed(ONE_SECOND)).isTrue();
+			assertThat(bob.nextMessage(QUIET)).as("forged message must not be delivered").isNull();
+		}
+	}
+
+	@Test
+	void keyEndpointPublishesSettingsButNeverTheSecret() throws Exception {
+		try (ListenerClient anonymous = ListenerClient.anonymous(this.port)) {
+			JsonNode settings = anonymous.settings();
+			assertThat(settings.get("key").asString()).isEqualTo("orders-test");
+			assertThat(settings.get("endpoint").asString()).isEqualTo("/notify-listen/ws");
+			assertThat(settings.get("destinationFormat").asString())
+				.isEqualTo("/topic/orders-test.{entity}.{id}.{action}");
+			assertThat(settings.get("heartbeatOutgoing").asLong()).isEqualTo(10_000);
+			assertThat(settings.toString()).doesNotContain("0123456789abcdef0123456789abcdef");
+		}
+	}
+
+	private void assertRefused(ListenerClient client, String reason, String entity, long id) throws Exception {
+		assertThat(client.nextError(ONE_SECOND)).isEqualTo(reason);
+		assertThat(client.awaitClosed(ONE_SECOND)).isTrue();
+		this.notifier.notify(entity, id, "shipped");
+		assertThat(client.nextMessage(QUIET)).isNull();
+	}
+
+	/**
+	 * SUBSCRIBE has no acknowledgement on the simple broker; give the server a moment to register
+	 * it, as a browser would by the time a user acts.
+	 */
+	private static void awaitSubscribed() throws InterruptedException {
+		Thread.sleep(200);
+	}
+
+}

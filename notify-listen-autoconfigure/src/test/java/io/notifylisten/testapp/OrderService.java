@@ -1,0 +1,36 @@
+package io.notifylisten.testapp;
+
+import java.util.Map;
+
+import io.notifylisten.notify.Notifier;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+@Service
+public class OrderService {
+
+	private final ShopOrderRepository orders;
+
+	private final Notifier notifier;
+
+	OrderService(ShopOrderRepository orders, Notifier notifier) {
+		this.orders = orders;
+		this.notifier = notifier;
+	}
+
+	@Transactional
+	public void save(long id, String status) {
+		ShopOrder order = this.orders.findById(id).orElseGet(() -> new ShopOrder(id, status));
+		order.setStatus(status);
+		this.orders.save(order);
+		this.notifier.notify(order, "refresh", Map.of("status", status));
+	}
+
+	@Transactional
+	public void saveThenFail(long id, String status) {
+		save(id, status);
+		throw new IllegalStateException("rolled back on purpose");
+	}
+
+}

@@ -1,0 +1,7 @@
+package io.notifylisten.testapp;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface ShopOrderRepository extends JpaRepository<ShopOrder, Long> {
+
+}

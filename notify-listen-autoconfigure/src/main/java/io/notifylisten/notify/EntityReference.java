@@ -75,6 +75,7 @@ public record EntityReference(String name, Object id) {
 	private static @Nullable Object readId(Object entity, Field idField) {
 		PropertyDescriptor property = BeanUtils.getPropertyDescriptor(entity.getClass(), idField.getName());
 		if (property != null && property.getReadMethod() != null) {
+			ReflectionUtils.makeAccessible(property.getReadMethod());
 			return ReflectionUtils.invokeMethod(property.getReadMethod(), entity);
 		}
 		ReflectionUtils.makeAccessible(idField);

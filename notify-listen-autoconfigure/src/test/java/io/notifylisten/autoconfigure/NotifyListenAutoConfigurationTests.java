@@ -1,0 +1,278 @@
+package io.notifylisten.autoconfigure;
+
+import java.io.Serializable;
+import java.util.Map;
+
+import io.notifylisten.connection.ConnectedFrameInterceptor;
+import io.notifylisten.listen.NotifyListen;
+import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
+import io.notifylisten.listen.NotifyListenHandlers;
+import io.notifylisten.notify.Notifier;
+import io.notifylisten.security.EntityAccessPolicy;
+import io.notifylisten.security.EntityAccessRules;
+import io.notifylisten.security.StompAccessInterceptor;
+import io.notifylisten.security.SubscriptionSigner;
+import io.notifylisten.web.PusherController;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
+import org.springframework.messaging.support.AbstractSubscribableChannel;
+import org.springframework.security.access.PermissionEvaluator;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(OutputCaptureExtension.class)
+class NotifyListenAutoConfigurationTests {
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
+				NotifyListenHandlerAutoConfiguration.class, NotifyListenWebSocketAutoConfiguration.class,
+				NotifyListenWebMvcAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
+				JacksonAutoConfiguration.class))
+		.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef");
+
+	@Test
+	void wiresEndpointBrokerNotifierAndSecurityWithNoUserCode() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(Notifier.class)
+				.hasSingleBean(PusherController.class)
+				.hasSingleBean(SimpMessagingTemplate.class)
+				.hasSingleBean(SimpleBrokerMessageHandler.class);
+			assertThat(context.getBean("clientInboundChannel", AbstractSubscribableChannel.class).getInterceptors())
+				.hasAtLeastOneElementOfType(StompAccessInterceptor.class);
+			assertThat(context.getBean("clientOutboundChannel", AbstractSubscribableChannel.class).getInterceptors())
+				.hasAtLeastOneElementOfType(ConnectedFrameInterceptor.class)
+				.hasAtLeastOneElementOfType(NotifyListenDeliveryInterceptor.class);
+			SimpleBrokerMessageHandler broker = context.getBean(SimpleBrokerMessageHandler.class);
+			assertThat(broker.getHeartbeatValue()).containsExactly(10_000, 10_000);
+			assertThat(broker.getDestinationPrefixes()).containsExactly("/topic/");
+		});
+	}
+
+	@Test
+	void heartbeatsAreConfigurable() {
+		this.contextRunner
+			.withPropertyValues("notify-listen.heartbeat.outgoing=25s", "notify-listen.heartbeat.incoming=0")
+			.run((context) -> assertThat(context.getBean(SimpleBrokerMessageHandler.class).getHeartbeatValue())
+				.containsExactly(25_000, 0));
+	}
+
+	@Test
+	void doesNothingOutsideAServletWebApplication() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
+					NotifyListenHandlerAutoConfiguration.class, NotifyListenWebSocketAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(Notifier.class)
+				.doesNotHaveBean(NotifyListenHandlers.class)
+				.doesNotHaveBean(StompAccessInterceptor.class));
+	}
+
+	@Test
+	void backsOffWhenUserDefinesNotifier() {
+		this.contextRunner.withUserConfiguration(UserNotifierConfiguration.class)
+			.run((context) -> assertThat(context).getBean(Notifier.class)
+				.isSameAs(context.getBean(UserNotifierConfiguration.class).notifier));
+	}
+
+	@Test
+	void backsOffWhenUserDefinesEntityAccessPolicy() {
+		this.contextRunner.withBean(EntityAccessPolicy.class, () -> (user, entity, id) -> true)
+			.run((context) -> assertThat(context).hasSingleBean(EntityAccessPolicy.class)
+				.getBean(EntityAccessPolicy.class)
+				.satisfies((policy) -> assertThat(policy.canRead(user(), "Anything", "1")).isTrue()));
+	}
+
+	@Test
+	void defaultPolicyCombinesRulesAndPermissionEvaluator() {
+		this.contextRunner
+			.withBean(EntityAccessRules.class,
+					() -> EntityAccessRules.builder().entity("Order", (user, id) -> id.equals("1")).build())
+			.withBean(PermissionEvaluator.class, ReadInvoicesOnly::new)
+			.run((context) -> {
+				EntityAccessPolicy policy = context.getBean(EntityAccessPolicy.class);
+				assertThat(policy.canRead(user(), "Order", "1")).isTrue();
+				assertThat(policy.canRead(user(), "Order", "2")).isFalse();
+				assertThat(policy.canRead(user(), "Invoice", "9")).isTrue();
+				assertThat(policy.canRead(user(), "Payslip", "9")).isFalse();
+			});
+	}
+
+	@Test
+	void keepsTheApplicationsOwnMessageBrokerAndAddsItsEndpoint() {
+		this.contextRunner.withUserConfiguration(UserMessageBrokerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(SimpMessagingTemplate.class);
+				assertThat(context.getBean("clientInboundChannel", AbstractSubscribableChannel.class)
+					.getInterceptors()).hasAtLeastOneElementOfType(StompAccessInterceptor.class);
+			});
+	}
+
+	@Test
+	void failsOnInvalidKeyNamingTheProperty() {
+		this.contextRunner.withPropertyValues("notify-listen.key=my.app")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("notify-listen.key")
+				.hasMessageContaining("1 to 64 letters, digits, '_' or '-'"));
+	}
+
+	@Test
+	void failsOnShortSecretWithoutEchoingIt(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("notify-listen.secret=tooShortSecret99")
+			.run((context) -> {
+				assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.hasMessageContaining("notify-listen.secret")
+					.hasMessageContaining("at least 32 characters")
+					.hasMessageNotContaining("tooShortSecret99");
+				assertThat(output).doesNotContain("tooShortSecret99");
+			});
+	}
+
+	@Test
+	void failsOnEmptyListenRoleNamingTheProperty() {
+		this.contextRunner.withPropertyValues("notify-listen.listen-role= ")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("notify-listen.listen-role"));
+	}
+
+	@Test
+	void startsWithRandomSecretAndWarnsWhenNoneIsSet(CapturedOutput output) {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
+					NotifyListenWebSocketAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(SubscriptionSigner.class);
+				assertThat(output).contains("notify-listen.secret is not set: using a random secret for this run")
+					.contains("before running more than one node");
+			});
+	}
+
+	@Test
+	void namesEntitiesNobodyCanListenTo(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(InvoiceHandlerConfiguration.class)
+			.withBean(EntityAccessRules.class,
+					() -> EntityAccessRules.builder().entity("Order", (user, id) -> true).build())
+			.run((context) -> assertThat(output)
+				.contains("notify-listen: nobody can listen to [Invoice]: no EntityAccessRules rule"));
+	}
+
+	@Test
+	void failsAtStartupWhenTwoHandlersClaimOneEntityAndAction() {
+		this.contextRunner.withUserConfiguration(InvoiceHandlerConfiguration.class, DuplicateHandlerConfiguration.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasMessageContaining("@NotifyListen for Invoice/paid is declared twice"));
+	}
+
+	@Test
+	void failsAtStartupWhenAHandlerParameterCannotBeResolved() {
+		this.contextRunner.withUserConfiguration(UnresolvableParameterConfiguration.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasMessageContaining("cannot resolve parameter 'amount'"));
+	}
+
+	private static Authentication user() {
+		return new TestingAuthenticationToken("alice", "n/a", "NOTIFY_LISTEN_USER");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserNotifierConfiguration {
+
+		final Notifier notifier = (entity, id, action, payload) -> {
+		};
+
+		@Bean
+		Notifier userNotifier() {
+			return this.notifier;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableWebSocketMessageBroker
+	static class UserMessageBrokerConfiguration implements WebSocketMessageBrokerConfigurer {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InvoiceHandlerConfiguration {
+
+		@Bean
+		InvoiceHandler invoiceHandler() {
+			return new InvoiceHandler();
+		}
+
+	}
+
+	static class InvoiceHandler {
+
+		@NotifyListen(entity = "Invoice", action = "paid")
+		Map<String, Object> paid(Authentication user) {
+			return Map.of("user", user.getName());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DuplicateHandlerConfiguration {
+
+		@Bean
+		InvoiceHandler secondInvoiceHandler() {
+			return new InvoiceHandler();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnresolvableParameterConfiguration {
+
+		@Bean
+		Object unresolvable() {
+			return new Object() {
+
+				@NotifyListen(entity = "Invoice", action = "paid")
+				void paid(String amount) {
+				}
+
+			};
+		}
+
+	}
+
+	static class ReadInvoicesOnly implements PermissionEvaluator {
+
+		@Override
+		public boolean hasPermission(Authentication authentication, Object target, Object permission) {
+			return false;
+		}
+
+		@Override
+		public boolean hasPermission(Authentication authentication, Serializable targetId, String targetType,
+				Object permission) {
+			return targetType.equals("Invoice") && "read".equals(permission);
+		}
+
+	}
+
+}

@@ -1,0 +1,105 @@
+package io.notifylisten.notify;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.channel.InvalidChannelException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.support.ExecutorSubscribableChannel;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionSynchronizationUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class BrokerNotifierTests {
+
+	private static final Instant NOW = Instant.parse("2026-11-23T10:15:30Z");
+
+	private final List<Message<?>> sent = new CopyOnWriteArrayList<>();
+
+	private final BrokerNotifier notifier;
+
+	BrokerNotifierTests() {
+		ExecutorSubscribableChannel brokerChannel = new ExecutorSubscribableChannel();
+		brokerChannel.subscribe(this.sent::add);
+		this.notifier = new BrokerNotifier(new SimpMessagingTemplate(brokerChannel), new ChannelDestinations("shop"),
+				Clock.fixed(NOW, ZoneOffset.UTC));
+	}
+
+	@AfterEach
+	void clear() {
+		SecurityContextHolder.clearContext();
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.clearSynchronization();
+		}
+	}
+
+	@Test
+	void sendsAtOnceOutsideATransaction() {
+		this.notifier.notify("Order", 42, "refresh", Map.of("status", "paid"));
+
+		assertThat(this.sent).hasSize(1);
+		Message<?> message = this.sent.get(0);
+		assertThat(SimpMessageHeaderAccessor.getDestination(message.getHeaders()))
+			.isEqualTo("/topic/shop.Order.42.refresh");
+		assertThat(message.getPayload())
+			.isEqualTo(new NotifyMessage("Order", "42", "refresh", NOW, "system", Map.of("status", "paid")));
+	}
+
+	@Test
+	void stampsTheLoggedInUser() {
+		SecurityContextHolder.getContext()
+			.setAuthentication(new TestingAuthenticationToken("alice", "n/a", "NOTIFY_LISTEN_USER"));
+		this.notifier.notify("Order", 42, "refresh");
+
+		assertThat(((NotifyMessage) this.sent.get(0).getPayload()).notifiedBy()).isEqualTo("alice");
+	}
+
+	@Test
+	void waitsForCommitAndDropsOnRollback() {
+		TransactionSynchronizationManager.initSynchronization();
+		this.notifier.notify("Order", 1, "refresh");
+		assertThat(this.sent).as("nothing before commit").isEmpty();
+		List<TransactionSynchronization> synchronizations = TransactionSynchronizationManager.getSynchronizations();
+		TransactionSynchronizationUtils.invokeAfterCompletion(synchronizations,
+				TransactionSynchronization.STATUS_ROLLED_BACK);
+		assertThat(this.sent).as("nothing after rollback").isEmpty();
+
+		this.notifier.notify("Order", 2, "refresh");
+		TransactionSynchronizationUtils
+			.invokeAfterCommit(TransactionSynchronizationManager.getSynchronizations().subList(1, 2));
+		assertThat(this.sent).hasSize(1);
+		assertThat(((NotifyMessage) this.sent.get(0).getPayload()).id()).isEqualTo("2");
+	}
+
+	@Test
+	void refusesInvalidNamesBeforeSendingAnything() {
+		assertThatExceptionOfType(InvalidChannelException.class)
+			.isThrownBy(() -> this.notifier.notify("Order", "*", "refresh"));
+		assertThatExceptionOfType(InvalidChannelException.class)
+			.isThrownBy(() -> this.notifier.notify("Order", "1.2", "refresh"));
+		assertThat(this.sent).isEmpty();
+	}
+
+	@Test
+	void notifiesByEntityObject() {
+		this.notifier.notify(new EntityReferenceTests.Invoice(7L), "paid");
+		assertThat(SimpMessageHeaderAccessor.getDestination(this.sent.get(0).getHeaders()))
+			.isEqualTo("/topic/shop.Bill.7.paid");
+	}
+
+}

@@ -55,6 +55,8 @@ public final class ListenerClient implements AutoCloseable {
 
 	private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
+	private final CompletableFuture<Void> connected = new CompletableFuture<>();
+
 	private @Nullable StompSession session;
 
 	private @Nullable String connectionId;
@@ -109,7 +111,9 @@ public final class ListenerClient implements AutoCloseable {
 		String url = this.baseUrl.replace("http", "ws") + settings.get("endpoint").asString();
 		this.session = this.stompClient.connectAsync(url, handshake, connect, new Handler())
 			.exceptionally((ex) -> null)
-			.get(5, TimeUnit.SECONDS);
+			.get(10, TimeUnit.SECONDS);
+		// The session future completes just before afterConnected has read the CONNECTED headers.
+		CompletableFuture.anyOf(this.connected, this.closed).get(10, TimeUnit.SECONDS);
 		return this;
 	}
 
@@ -236,6 +240,7 @@ public final class ListenerClient implements AutoCloseable {
 		@Override
 		public void afterConnected(StompSession session, StompHeaders connectedHeaders) {
 			ListenerClient.this.connectionId = connectedHeaders.getFirst("connection-id");
+			ListenerClient.this.connected.complete(null);
 		}
 
 		@Override
@@ -258,6 +263,12 @@ public final class ListenerClient implements AutoCloseable {
 		@Override
 		public void handleTransportError(StompSession session, Throwable exception) {
 			ListenerClient.this.closed.complete(null);
+		}
+
+		@Override
+		public void handleException(StompSession session, @Nullable StompCommand command, StompHeaders headers,
+				byte[] payload, Throwable exception) {
+			throw new IllegalStateException("Unreadable frame " + command + " " + headers, exception);
 		}
 
 	}

@@ -108,8 +108,8 @@ public final class NotifyListenAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Notifier notifyListenNotifier(SimpMessageSendingOperations brokerMessagingTemplate,
-			ChannelDestinations destinations) {
-		return new BrokerNotifier(brokerMessagingTemplate, destinations, Clock.systemUTC());
+			ChannelDestinations destinations, SubscriptionSigner signer) {
+		return new BrokerNotifier(brokerMessagingTemplate, destinations, signer, Clock.systemUTC());
 	}
 
 	@Bean

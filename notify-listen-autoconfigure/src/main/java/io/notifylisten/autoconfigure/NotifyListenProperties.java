@@ -53,6 +53,8 @@ public class NotifyListenProperties {
 
 	private final Csrf csrf = new Csrf();
 
+	private final Broker broker = new Broker();
+
 	public String getKey() {
 		return this.key;
 	}
@@ -109,6 +111,10 @@ public class NotifyListenProperties {
 		return this.csrf;
 	}
 
+	public Broker getBroker() {
+		return this.broker;
+	}
+
 	/**
 	 * STOMP heart-beats, negotiated with each client at CONNECT.
 	 */
@@ -160,6 +166,124 @@ public class NotifyListenProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Where notifications are fanned out: the embedded broker, or an external STOMP broker.
+	 */
+	public static class Broker {
+
+		private final Relay relay = new Relay();
+
+		public Relay getRelay() {
+			return this.relay;
+		}
+
+	}
+
+	/**
+	 * External STOMP broker (RabbitMQ with its STOMP plugin) shared by every node. Setting the host
+	 * switches from the embedded broker to the relay.
+	 */
+	public static class Relay {
+
+		/**
+		 * Host of the STOMP broker. When unset, the embedded broker is used.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * STOMP port of the broker.
+		 */
+		private int port = 61613;
+
+		/**
+		 * Login for the broker connections of this node and its clients.
+		 */
+		private String login = "guest";
+
+		/**
+		 * Passcode for the broker connections; never logged.
+		 */
+		private String passcode = "guest";
+
+		/**
+		 * Virtual host to use on the broker. When unset, the broker's default.
+		 */
+		private @Nullable String virtualHost;
+
+		/**
+		 * How often this node sends heart-beats on its own broker connection.
+		 */
+		private Duration heartbeatSend = Duration.ofSeconds(10);
+
+		/**
+		 * How often this node expects heart-beats from the broker on its own connection.
+		 */
+		private Duration heartbeatReceive = Duration.ofSeconds(10);
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public String getLogin() {
+			return this.login;
+		}
+
+		public void setLogin(String login) {
+			this.login = login;
+		}
+
+		public String getPasscode() {
+			return this.passcode;
+		}
+
+		public void setPasscode(String passcode) {
+			this.passcode = passcode;
+		}
+
+		public @Nullable String getVirtualHost() {
+			return this.virtualHost;
+		}
+
+		public void setVirtualHost(@Nullable String virtualHost) {
+			this.virtualHost = virtualHost;
+		}
+
+		public Duration getHeartbeatSend() {
+			return this.heartbeatSend;
+		}
+
+		public void setHeartbeatSend(Duration heartbeatSend) {
+			this.heartbeatSend = heartbeatSend;
+		}
+
+		public Duration getHeartbeatReceive() {
+			return this.heartbeatReceive;
+		}
+
+		public void setHeartbeatReceive(Duration heartbeatReceive) {
+			this.heartbeatReceive = heartbeatReceive;
+		}
+
+		@Override
+		public String toString() {
+			// The passcode stays out of logs and failure analyses.
+			return "Relay[host=" + this.host + ", port=" + this.port + ", virtualHost=" + this.virtualHost + "]";
 		}
 
 	}

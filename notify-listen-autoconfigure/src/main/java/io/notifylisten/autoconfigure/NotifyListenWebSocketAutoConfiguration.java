@@ -1,5 +1,8 @@
 package io.notifylisten.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.ConnectionRegistry;
@@ -14,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
@@ -55,9 +59,9 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			StompAccessInterceptor accessInterceptor, ConnectedFrameInterceptor connectedFrameInterceptor,
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
 			ThreadPoolTaskScheduler notifyListenHeartbeatScheduler) {
-		return new NotifyListenBrokerConfigurer(properties, accessInterceptor, connectedFrameInterceptor,
-				deliveryInterceptor.orderedStream().map((interceptor) -> (org.springframework.messaging.support.ChannelInterceptor) interceptor).toList(),
-				notifyListenHeartbeatScheduler);
+		List<ChannelInterceptor> outbound = new ArrayList<>(deliveryInterceptor.orderedStream().toList());
+		return new NotifyListenBrokerConfigurer(properties, accessInterceptor,
+				connectedFrameInterceptor, outbound, notifyListenHeartbeatScheduler);
 	}
 
 	/**

@@ -58,6 +58,32 @@ public final class ChannelDestinations {
 	}
 
 	/**
+	 * Return the destination a client subscribes to for notifications addressed to its user. The
+	 * server turns that subscription into one to {@link #userTopic(String) the user's own topic}.
+	 * @return for example {@code /user/topic/shop.notify}
+	 */
+	public String userDestination() {
+		return "/user" + this.prefix + "notify";
+	}
+
+	/**
+	 * Return the topic that carries notifications addressed to one user, on every node.
+	 * @param userToken the user's token, which only the server can compute from the username
+	 * @return for example {@code /topic/shop.u.3f9c...}
+	 */
+	public String userTopic(String userToken) {
+		return userTopicPrefix() + userToken;
+	}
+
+	/**
+	 * Return the prefix of every user topic.
+	 * @return for example {@code /topic/shop.u.}
+	 */
+	public String userTopicPrefix() {
+		return this.prefix + "u.";
+	}
+
+	/**
 	 * Return the STOMP destination of a channel.
 	 * @param channel the channel
 	 * @return the destination

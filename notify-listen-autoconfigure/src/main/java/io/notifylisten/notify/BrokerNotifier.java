@@ -6,7 +6,9 @@ import java.util.Map;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.security.SubscriptionSigner;
 
+import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
@@ -14,6 +16,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.Assert;
 
 /**
  * {@link Notifier} that hands messages to the STOMP broker (embedded or relayed), which fans them
@@ -27,38 +30,63 @@ public class BrokerNotifier implements Notifier {
 
 	private final ChannelDestinations destinations;
 
+	private final SubscriptionSigner signer;
+
 	private final Clock clock;
 
 	public BrokerNotifier(SimpMessageSendingOperations messagingTemplate, ChannelDestinations destinations,
-			Clock clock) {
+			SubscriptionSigner signer, Clock clock) {
 		this.messagingTemplate = messagingTemplate;
 		this.destinations = destinations;
+		this.signer = signer;
 		this.clock = clock;
 	}
 
 	@Override
 	public void notify(String entity, Object id, String action, Map<String, ?> payload) {
-		// Validate and stamp now, in the caller's thread: a bad name fails where it was written, and
-		// notifiedBy is the user who made the change even though sending may happen after commit.
+		NotifyMessage message = message(entity, id, action, payload);
+		String destination = this.destinations.destinationOf(message.channel());
+		afterCommit(message, () -> this.messagingTemplate.convertAndSend(destination, message));
+	}
+
+	@Override
+	public void notifyUser(String username, String entity, Object id, String action, Map<String, ?> payload) {
+		Assert.hasText(username, "Username must not be empty");
+		NotifyMessage message = message(entity, id, action, payload);
+		String destination = this.destinations.userTopic(this.signer.userToken(username));
+		afterCommit(message, () -> this.messagingTemplate.convertAndSend(destination, message));
+	}
+
+	// Validate and stamp now, in the caller's thread: a bad name fails where it was written, and
+	// notifiedBy is the user who made the change even though sending may happen after commit.
+	private NotifyMessage message(String entity, Object id, String action, Map<String, ?> payload) {
 		ChannelName channel = new ChannelName(entity, String.valueOf(id), action);
-		NotifyMessage message = new NotifyMessage(channel.entity(), channel.id(), channel.action(),
-				this.clock.instant(), currentUsername(), new LinkedHashMap<>(payload));
-		String destination = this.destinations.destinationOf(channel);
+		return new NotifyMessage(channel.entity(), channel.id(), channel.action(), this.clock.instant(),
+				currentUsername(), new LinkedHashMap<>(payload));
+	}
+
+	private void afterCommit(NotifyMessage message, Runnable send) {
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					send(destination, message);
+					send(message, send);
 				}
 			});
 		}
 		else {
-			send(destination, message);
+			send(message, send);
 		}
 	}
 
-	private void send(String destination, NotifyMessage message) {
-		this.messagingTemplate.convertAndSend(destination, message);
+	private void send(NotifyMessage message, Runnable send) {
+		try {
+			send.run();
+		}
+		catch (MessagingException ex) {
+			throw new NotificationFailedException(
+					"Notification " + message.channel() + " was not sent: " + ex.getMessage(), ex);
+		}
 	}
 
 	private static String currentUsername() {

@@ -6,6 +6,9 @@ import java.util.Map;
  * Tells every page listening to an object that it changed. Inside a transaction the message is
  * sent after commit and dropped on rollback; outside one it is sent at once.
  *
+ * <p>When the message broker cannot take a message (the external broker is down), the call throws
+ * {@link NotificationFailedException}: nothing is dropped in silence.
+ *
  * <p>Entity, id and action must be valid {@link io.notifylisten.channel.ChannelName channel} parts,
  * otherwise {@link io.notifylisten.channel.InvalidChannelException} is thrown before anything is sent.
  */
@@ -50,5 +53,17 @@ public interface Notifier {
 		EntityReference reference = EntityReference.of(entity);
 		notify(reference.name(), reference.id(), action, payload);
 	}
+
+	/**
+	 * Notify one user, on every connection they have open on any node, that an entity changed.
+	 * The user receives it on the subscription to {@code /user/topic/<key>.notify}, and only if
+	 * they may read the entity.
+	 * @param username the user to notify
+	 * @param entity entity name
+	 * @param id entity id
+	 * @param action action name
+	 * @param payload values a page can show without a round trip; never confidential data
+	 */
+	void notifyUser(String username, String entity, Object id, String action, Map<String, ?> payload);
 
 }

@@ -3,6 +3,7 @@ package io.notifylisten.security;
 import io.notifylisten.channel.ChannelName;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
@@ -17,7 +18,7 @@ public class ListenAuthorizer {
 
 	private static final AuthenticationTrustResolver trustResolver = new AuthenticationTrustResolverImpl();
 
-	private final AuthorityAuthorizationManager<ChannelName> listenRole;
+	private final AuthorityAuthorizationManager<Object> listenRole;
 
 	private final EntityAccessPolicy entityAccessPolicy;
 
@@ -47,13 +48,22 @@ public class ListenAuthorizer {
 	 * @throws ListenDeniedException if not
 	 */
 	public void check(Authentication user, ChannelName channel) {
-		requireLogin(user);
-		AuthorizationResult role = this.listenRole.authorize(() -> user, channel);
-		if (role == null || !role.isGranted()) {
-			throw new ListenDeniedException("Listen role required");
-		}
+		checkRole(user);
 		if (!canRead(user, channel)) {
 			throw new ListenDeniedException("Not allowed to read " + channel.entity() + " " + channel.id());
+		}
+	}
+
+	/**
+	 * Check that a user is logged in and holds the listen role.
+	 * @param user the user
+	 * @throws ListenDeniedException if not
+	 */
+	public void checkRole(Authentication user) {
+		requireLogin(user);
+		AuthorizationResult role = this.listenRole.authorize(() -> user, user);
+		if (role == null || !role.isGranted()) {
+			throw new ListenDeniedException("Listen role required");
 		}
 	}
 
@@ -72,7 +82,7 @@ public class ListenAuthorizer {
 	 * Set the role hierarchy used for the listen role.
 	 * @param roleHierarchy the hierarchy
 	 */
-	public void setRoleHierarchy(org.springframework.security.access.hierarchicalroles.RoleHierarchy roleHierarchy) {
+	public void setRoleHierarchy(RoleHierarchy roleHierarchy) {
 		this.listenRole.setRoleHierarchy(roleHierarchy);
 	}
 

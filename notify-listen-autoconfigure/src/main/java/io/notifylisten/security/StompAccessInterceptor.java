@@ -10,7 +10,9 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.messaging.web.csrf.XorCsrfChannelInterceptor;
 
@@ -55,7 +57,9 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		}
 		switch (type) {
 			case CONNECT -> connect(message, channel);
-			case SUBSCRIBE -> subscribe(message);
+			case SUBSCRIBE -> {
+				return subscribe(message);
+			}
 			case UNSUBSCRIBE -> requireConnection(message);
 			// Spring sends DISCONNECT itself when a session ends, also for sessions refused at CONNECT.
 			case DISCONNECT, HEARTBEAT -> {
@@ -78,21 +82,31 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		this.connections.register(sessionId, user);
 	}
 
-	private void subscribe(Message<?> message) {
+	private Message<?> subscribe(Message<?> message) {
 		ListenerConnection connection = requireConnection(message);
 		SimpMessageHeaderAccessor accessor = SimpMessageHeaderAccessor.wrap(message);
-		ChannelName channel = this.destinations.channelOf(accessor.getDestination());
 		if (accessor.getFirstNativeHeader("selector") != null) {
 			throw new ListenDeniedException("Selector header not supported");
 		}
+		if (this.destinations.userDestination().equals(accessor.getDestination())) {
+			// The subscription is pointed at this user's own topic, which the broker fans out to all
+			// of the user's connections on every node; what arrives is checked on delivery.
+			this.authorizer.checkRole(connection.user());
+			StompHeaderAccessor rewritten = StompHeaderAccessor.wrap(message);
+			rewritten.setDestination(
+					this.destinations.userTopic(this.signer.userToken(connection.user().getName())));
+			return MessageBuilder.createMessage(message.getPayload(), rewritten.getMessageHeaders());
+		}
+		ChannelName channel = this.destinations.channelOf(accessor.getDestination());
 		this.authorizer.check(connection.user(), channel);
 		String signature = accessor.getFirstNativeHeader(SIGNATURE_HEADER);
 		if (signature == null && !this.signatureRequired) {
-			return;
+			return message;
 		}
 		if (!this.signer.verify(connection.connectionId(), channel.toString(), signature)) {
 			throw new ListenDeniedException("Invalid subscription signature");
 		}
+		return message;
 	}
 
 	private ListenerConnection requireConnection(Message<?> message) {

@@ -54,6 +54,16 @@ public final class SubscriptionSigner {
 		return MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.UTF_8));
 	}
 
+	/**
+	 * Return the token that names a user's own topic. It is derived from the secret so that nobody
+	 * can compute another user's topic, and hex so that any username makes a valid routing key.
+	 * @param username the username
+	 * @return 32 hex characters
+	 */
+	public String userToken(String username) {
+		return HexFormat.of().formatHex(hmac("user:" + username), 0, 16);
+	}
+
 	// javax.crypto's HMAC, not a hand-written one; a Mac is not thread-safe, so one per call.
 	private byte[] hmac(String data) {
 		try {

@@ -199,7 +199,17 @@ class NotifyListenAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserNotifierConfiguration {
 
-		final Notifier notifier = (entity, id, action, payload) -> {
+		final Notifier notifier = new Notifier() {
+
+			@Override
+			public void notify(String entity, Object id, String action, Map<String, ?> payload) {
+			}
+
+			@Override
+			public void notifyUser(String username, String entity, Object id, String action,
+					Map<String, ?> payload) {
+			}
+
 		};
 
 		@Bean

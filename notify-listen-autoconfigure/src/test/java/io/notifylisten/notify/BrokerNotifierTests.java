@@ -9,10 +9,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.InvalidChannelException;
+import io.notifylisten.security.SubscriptionSigner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.support.ExecutorSubscribableChannel;
@@ -31,13 +33,15 @@ class BrokerNotifierTests {
 
 	private final List<Message<?>> sent = new CopyOnWriteArrayList<>();
 
+	private final SubscriptionSigner signer = new SubscriptionSigner("shop", "0123456789abcdef0123456789abcdef");
+
 	private final BrokerNotifier notifier;
 
 	BrokerNotifierTests() {
 		ExecutorSubscribableChannel brokerChannel = new ExecutorSubscribableChannel();
 		brokerChannel.subscribe(this.sent::add);
 		this.notifier = new BrokerNotifier(new SimpMessagingTemplate(brokerChannel), new ChannelDestinations("shop"),
-				Clock.fixed(NOW, ZoneOffset.UTC));
+				this.signer, Clock.fixed(NOW, ZoneOffset.UTC));
 	}
 
 	@AfterEach
@@ -93,6 +97,30 @@ class BrokerNotifierTests {
 		assertThatExceptionOfType(InvalidChannelException.class)
 			.isThrownBy(() -> this.notifier.notify("Order", "1.2", "refresh"));
 		assertThat(this.sent).isEmpty();
+	}
+
+	@Test
+	void sendsUserMessagesToThatUsersOwnTopic() {
+		this.notifier.notifyUser("alice", "Order", 42, "assigned", Map.of());
+		this.notifier.notifyUser("bob", "Order", 42, "assigned", Map.of());
+
+		String toAlice = SimpMessageHeaderAccessor.getDestination(this.sent.get(0).getHeaders());
+		String toBob = SimpMessageHeaderAccessor.getDestination(this.sent.get(1).getHeaders());
+		assertThat(toAlice).isEqualTo("/topic/shop.u." + this.signer.userToken("alice")).matches("/topic/shop\\.u\\.[0-9a-f]{32}");
+		assertThat(toBob).isNotEqualTo(toAlice);
+	}
+
+	@Test
+	void reportsABrokerThatCannotTakeTheMessage() {
+		ExecutorSubscribableChannel down = new ExecutorSubscribableChannel();
+		down.subscribe((message) -> {
+			throw new MessageDeliveryException(message, "Message broker not active");
+		});
+		BrokerNotifier notifier = new BrokerNotifier(new SimpMessagingTemplate(down), new ChannelDestinations("shop"),
+				this.signer, Clock.systemUTC());
+		assertThatExceptionOfType(NotificationFailedException.class)
+			.isThrownBy(() -> notifier.notify("Order", 42, "refresh"))
+			.withMessageStartingWith("Notification Order/42/refresh was not sent: ");
 	}
 
 	@Test

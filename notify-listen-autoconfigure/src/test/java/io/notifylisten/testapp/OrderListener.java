@@ -9,6 +9,7 @@ import io.notifylisten.listen.NotifyListen;
 import io.notifylisten.listen.PayloadValue;
 import io.notifylisten.notify.NotifyMessage;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Controller;
 
@@ -17,6 +18,12 @@ import org.springframework.stereotype.Controller;
  */
 @Controller
 public class OrderListener {
+
+	private final String node;
+
+	OrderListener(@Value("${test.node-name:single}") String node) {
+		this.node = node;
+	}
 
 	@NotifyListen(entity = "Order", action = "refresh")
 	Map<String, Object> refresh(ShopOrder order, @EntityId long id, Principal principal,
@@ -28,6 +35,7 @@ public class OrderListener {
 		result.put("loadedStatus", (order != null) ? order.getStatus() : null);
 		result.put("notifiedStatus", notifiedStatus);
 		result.put("notifiedBy", message.notifiedBy());
+		result.put("node", this.node);
 		return result;
 	}
 

@@ -1,0 +1,253 @@
+package io.notifylisten;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.notifylisten.notify.NotificationFailedException;
+import io.notifylisten.notify.Notifier;
+import io.notifylisten.testapp.OrderService;
+import io.notifylisten.testapp.OrdersTestApplication;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+
+import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
+import static io.notifylisten.testapp.OrdersTestApplication.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several nodes sharing one real RabbitMQ through the STOMP broker relay: two nodes of one
+ * application (A and B) and a third node (C) of another environment with its own key.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RelayIntegrationTests {
+
+	private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
+
+	private static final Duration QUIET = Duration.ofMillis(700);
+
+	private RabbitStompBroker broker;
+
+	private ConfigurableApplicationContext nodeA;
+
+	private ConfigurableApplicationContext nodeB;
+
+	private ConfigurableApplicationContext nodeC;
+
+	@BeforeAll
+	void startNodes() {
+		this.broker = RabbitStompBroker.get();
+		this.nodeA = startNode("A", "relay-test");
+		this.nodeB = startNode("B", "relay-test");
+		this.nodeC = startNode("C", "relay-test-other-env");
+	}
+
+	@AfterAll
+	void stopNodes() {
+		for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] { this.nodeA, this.nodeB,
+				this.nodeC }) {
+			if (node != null) {
+				node.close();
+			}
+		}
+	}
+
+	@Test
+	void notificationOnOneNodeReachesListenersOnTheOtherBothWays() throws Exception {
+		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect();
+				ListenerClient bobOnA = ListenerClient.as(port(this.nodeA), BOB).connect()) {
+			aliceOnB.listen("Order/1/shipped");
+			bobOnA.listen("Order/2/shipped");
+			awaitSubscribed();
+
+			notifier(this.nodeA).notify("Order", 1, "shipped");
+			notifier(this.nodeB).notify("Order", 2, "shipped");
+
+			JsonNode toAlice = aliceOnB.nextMessage(TWO_SECONDS);
+			JsonNode toBob = bobOnA.nextMessage(TWO_SECONDS);
+			assertThat(toAlice).isNotNull();
+			assertThat(toAlice.get("id").asString()).isEqualTo("1");
+			assertThat(toBob).isNotNull();
+			assertThat(toBob.get("id").asString()).isEqualTo("2");
+		}
+	}
+
+	@Test
+	void handlerRunsOnTheNodeHoldingTheConnectionAsThatUser() throws Exception {
+		this.nodeA.getBean(OrderService.class).save(30, "new");
+		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect()) {
+			aliceOnB.listen("Order/30/refresh");
+			awaitSubscribed();
+			this.nodeA.getBean(OrderService.class).save(30, "paid");
+
+			JsonNode message = aliceOnB.nextMessage(TWO_SECONDS);
+			assertThat(message).isNotNull();
+			assertThat(message.get("result").get("node").asString()).isEqualTo("B");
+			assertThat(message.get("result").get("principal").asString()).isEqualTo(ALICE);
+			assertThat(message.get("result").get("loadedStatus").asString()).isEqualTo("paid");
+		}
+	}
+
+	@Test
+	void messageForAUserReachesThemOnAnotherNodeAndNobodyElse() throws Exception {
+		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect();
+				ListenerClient bobOnB = ListenerClient.as(port(this.nodeB), BOB).connect()) {
+			aliceOnB.subscribe(userDestination(aliceOnB), null);
+			bobOnB.subscribe(userDestination(bobOnB), null);
+			awaitSubscribed();
+
+			notifier(this.nodeA).notifyUser(ALICE, "Order", 5, "assigned", Map.of("by", "dispatch"));
+
+			JsonNode message = aliceOnB.nextMessage(TWO_SECONDS);
+			assertThat(message).isNotNull();
+			assertThat(message.get("action").asString()).isEqualTo("assigned");
+			assertThat(message.get("payload").get("by").asString()).isEqualTo("dispatch");
+			assertThat(bobOnB.nextMessage(QUIET)).isNull();
+		}
+	}
+
+	@Test
+	void userMessageAboutAnEntityTheUserMayNotReadIsNotDelivered() throws Exception {
+		try (ListenerClient bobOnB = ListenerClient.as(port(this.nodeB), BOB).connect()) {
+			bobOnB.subscribe(userDestination(bobOnB), null);
+			awaitSubscribed();
+
+			notifier(this.nodeA).notifyUser(BOB, "Order", OrdersTestApplication.SECRET_ORDER, "assigned", Map.of());
+			notifier(this.nodeA).notifyUser(BOB, "Order", 4, "assigned", Map.of());
+
+			JsonNode message = bobOnB.nextMessage(TWO_SECONDS);
+			assertThat(message).isNotNull();
+			assertThat(message.get("id").asString()).isEqualTo("4");
+			assertThat(bobOnB.nextMessage(QUIET)).isNull();
+		}
+	}
+
+	@Test
+	void anotherKeyOnTheSameBrokerSeesNothing() throws Exception {
+		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect();
+				ListenerClient aliceOnC = ListenerClient.as(port(this.nodeC), ALICE).connect()) {
+			aliceOnB.listen("Order/6/shipped");
+			aliceOnC.listen("Order/6/shipped");
+			awaitSubscribed();
+
+			notifier(this.nodeA).notify("Order", 6, "shipped");
+
+			assertThat(aliceOnB.nextMessage(TWO_SECONDS)).isNotNull();
+			assertThat(aliceOnC.nextMessage(QUIET)).isNull();
+		}
+	}
+
+	@Test
+	void deliveryResumesAfterTheBrokerStopsAndStartsWithNothingDroppedInSilence() throws Exception {
+		List<Integer> delivered = new ArrayList<>();
+		List<Integer> refused = new ArrayList<>();
+		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect()) {
+			aliceOnB.listen("Order/40/shipped");
+			awaitSubscribed();
+			for (int sequence = 1; sequence <= 5; sequence++) {
+				notifier(this.nodeA).notify("Order", 40, "shipped", Map.of("sequence", sequence));
+			}
+			collect(aliceOnB, delivered, 5);
+			assertThat(delivered).containsExactly(1, 2, 3, 4, 5);
+
+			this.broker.stop();
+			try {
+				await().atMost(Duration.ofSeconds(15)).until(() -> health(this.nodeA) == Status.DOWN);
+				assertThat(aliceOnB.awaitClosed(Duration.ofSeconds(15))).as("listener is told").isTrue();
+				for (int sequence = 6; sequence <= 8; sequence++) {
+					int attempt = sequence;
+					assertThatExceptionOfType(NotificationFailedException.class)
+						.isThrownBy(() -> notifier(this.nodeA).notify("Order", 40, "shipped", Map.of("sequence", attempt)))
+						.withMessageContaining("Order/40/shipped was not sent");
+					refused.add(sequence);
+				}
+				assertThat(port(this.nodeA)).as("HTTP keeps being served").isPositive();
+			}
+			finally {
+				this.broker.start();
+			}
+		}
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> health(this.nodeA) == Status.UP && health(this.nodeB) == Status.UP);
+		try (ListenerClient aliceAgain = ListenerClient.as(port(this.nodeB), ALICE).connect()) {
+			aliceAgain.listen("Order/40/shipped");
+			awaitSubscribed();
+			for (int sequence = 9; sequence <= 12; sequence++) {
+				notifier(this.nodeA).notify("Order", 40, "shipped", Map.of("sequence", sequence));
+			}
+			collect(aliceAgain, delivered, 4);
+		}
+		assertThat(delivered).containsExactly(1, 2, 3, 4, 5, 9, 10, 11, 12);
+		assertThat(refused).containsExactly(6, 7, 8);
+	}
+
+	private ConfigurableApplicationContext startNode(String name, String key) {
+		return new SpringApplicationBuilder(OrdersTestApplication.class).properties("server.port=0",
+				"server.address=127.0.0.1", "test.node-name=" + name, "notify-listen.key=" + key,
+				"notify-listen.secret=0123456789abcdef0123456789abcdef",
+				"notify-listen.broker.relay.host=" + this.broker.host(),
+				"notify-listen.broker.relay.port=" + this.broker.port(),
+				// One database for the nodes, as in production; each node only adds what is missing.
+				"spring.datasource.url=jdbc:h2:mem:relay-test;DB_CLOSE_DELAY=-1",
+				"spring.jpa.hibernate.ddl-auto=update", "spring.jmx.enabled=false")
+			.run();
+	}
+
+	private static void collect(ListenerClient client, List<Integer> into, int count) throws Exception {
+		for (int i = 0; i < count; i++) {
+			JsonNode message = client.nextMessage(TWO_SECONDS);
+			assertThat(message).as("message %d of %d", i + 1, count).isNotNull();
+			into.add(message.get("payload").get("sequence").asInt());
+		}
+	}
+
+	private static String userDestination(ListenerClient client) throws Exception {
+		return "/user/topic/" + client.settings().get("key").asString() + ".notify";
+	}
+
+	@Test
+	void messageForAUserReachesTheirConnectionsOnEveryNode() throws Exception {
+		try (ListenerClient aliceOnA = ListenerClient.as(port(this.nodeA), ALICE).connect();
+				ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect()) {
+			aliceOnA.subscribe(userDestination(aliceOnA), null);
+			aliceOnB.subscribe(userDestination(aliceOnB), null);
+			awaitSubscribed();
+
+			notifier(this.nodeB).notifyUser(ALICE, "Order", 7, "assigned", Map.of());
+
+			assertThat(aliceOnA.nextMessage(TWO_SECONDS)).isNotNull();
+			assertThat(aliceOnB.nextMessage(TWO_SECONDS)).isNotNull();
+		}
+	}
+
+	private static Status health(ConfigurableApplicationContext node) {
+		return node.getBean("notifyListenBrokerHealthIndicator", HealthIndicator.class).health().getStatus();
+	}
+
+	private static Notifier notifier(ConfigurableApplicationContext node) {
+		return node.getBean(Notifier.class);
+	}
+
+	private static int port(ConfigurableApplicationContext node) {
+		return node.getBean(Environment.class).getProperty("local.server.port", Integer.class);
+	}
+
+	private static void awaitSubscribed() throws InterruptedException {
+		// RabbitMQ binds the subscription's queue asynchronously; a browser has long done so by the
+		// time a user acts.
+		Thread.sleep(300);
+	}
+
+}

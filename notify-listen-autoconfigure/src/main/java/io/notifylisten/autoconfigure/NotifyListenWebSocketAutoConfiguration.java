@@ -15,6 +15,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.support.ChannelInterceptor;
@@ -59,6 +60,11 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			StompAccessInterceptor accessInterceptor, ConnectedFrameInterceptor connectedFrameInterceptor,
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
 			ThreadPoolTaskScheduler notifyListenHeartbeatScheduler) {
+		int relayPort = properties.getBroker().getRelay().getPort();
+		if (relayPort < 1 || relayPort > 65535) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.broker.relay.port", relayPort,
+					"The port must be between 1 and 65535; RabbitMQ's STOMP plugin listens on 61613");
+		}
 		List<ChannelInterceptor> outbound = new ArrayList<>(deliveryInterceptor.orderedStream().toList());
 		return new NotifyListenBrokerConfigurer(properties, accessInterceptor,
 				connectedFrameInterceptor, outbound, notifyListenHeartbeatScheduler);

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -27,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
+import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
 import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.authentication.TestingAuthenticationToken;
@@ -70,6 +74,56 @@ class NotifyListenAutoConfigurationTests {
 			.withPropertyValues("notify-listen.heartbeat.outgoing=25s", "notify-listen.heartbeat.incoming=0")
 			.run((context) -> assertThat(context.getBean(SimpleBrokerMessageHandler.class).getHeartbeatValue())
 				.containsExactly(25_000, 0));
+	}
+
+	@Test
+	void relayHostSwitchesFromTheEmbeddedBrokerToTheRelay() {
+		this.contextRunner
+			.withPropertyValues("notify-listen.broker.relay.host=127.0.0.1", "notify-listen.broker.relay.port=1",
+					"notify-listen.broker.relay.virtual-host=/shop", "notify-listen.broker.relay.login=shop",
+					"notify-listen.broker.relay.passcode=s3cret-passcode")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(SimpleBrokerMessageHandler.class)
+					.hasSingleBean(StompBrokerRelayMessageHandler.class);
+				StompBrokerRelayMessageHandler relay = context.getBean(StompBrokerRelayMessageHandler.class);
+				assertThat(relay.getRelayHost()).isEqualTo("127.0.0.1");
+				assertThat(relay.getRelayPort()).isEqualTo(1);
+				assertThat(relay.getVirtualHost()).isEqualTo("/shop");
+				assertThat(relay.getClientLogin()).isEqualTo("shop");
+				assertThat(relay.getSystemLogin()).isEqualTo("shop");
+				assertThat(relay.getDestinationPrefixes()).containsExactly("/topic/");
+			});
+	}
+
+	@Test
+	void healthIsDownWhileTheRelayCannotReachTheBroker() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(NotifyListenHealthAutoConfiguration.class))
+			.withPropertyValues("notify-listen.broker.relay.host=127.0.0.1", "notify-listen.broker.relay.port=1")
+			.run((context) -> {
+				Health health = context.getBean("notifyListenBrokerHealthIndicator", HealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsEntry("mode", "relay").containsEntry("relay", "127.0.0.1:1");
+			});
+	}
+
+	@Test
+	void healthIsUpWithTheEmbeddedBroker() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(NotifyListenHealthAutoConfiguration.class))
+			.run((context) -> {
+				Health health = context.getBean("notifyListenBrokerHealthIndicator", HealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails()).containsEntry("mode", "embedded");
+			});
+	}
+
+	@Test
+	void failsOnRelayPortOutOfRangeNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("notify-listen.broker.relay.host=127.0.0.1", "notify-listen.broker.relay.port=70000")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("notify-listen.broker.relay.port"));
 	}
 
 	@Test

@@ -1,0 +1,724 @@
+/*
+ * notify-listen browser client: window.NotifyListen.
+ *
+ * Served by the starter at /notify-listen/notify-listen.js. Plain ES2017, no build step. It runs
+ * on @stomp/stompjs (StompJs.Client); include the WebJar bundle first
+ *
+ *   <script src="/webjars/stomp__stompjs/7.2.1/bundles/stomp.umd.min.js"></script>
+ *   <script src="/notify-listen/notify-listen.js"></script>
+ *
+ * or leave it out and this script loads it from the same place on first use.
+ *
+ *   const orders = NotifyListen.listen('Order', 42, {
+ *     refresh: (msg) => render(msg.result),      // one channel per action: Order/42/refresh
+ *     deleted: (msg) => showGone(msg.notifiedBy)
+ *   }, {
+ *     denied: (reason) => showNotAllowed(reason), // this object may not be listened to
+ *     resubscribed: () => reload()               // back after a drop: messages may have been missed
+ *   });
+ *   orders.ready.then(...);                      // every action subscribed (rejects when denied)
+ *   orders.stop();
+ *
+ *   NotifyListen.on('state', (e) => badge(e.state)); // connecting | connected | reconnecting | failed | idle
+ *   NotifyListen.on('denied', (e) => console.warn(e.channel, e.reason));
+ *   NotifyListen.on('message', (msg) => toast(msg));
+ *
+ * Every event is also dispatched on document as a CustomEvent named 'notify-listen:<event>'
+ * (for example 'notify-listen:connected') with the same object as its detail.
+ *
+ * A message is the parsed JSON body: {entity, id, action, changedAt (ISO-8601 text), notifiedBy,
+ * payload, result?}. 'result' is there when a server @NotifyListen handler returned a value for
+ * this user.
+ *
+ * How it talks to the server, and why:
+ * - One WebSocket per page, shared by every listen() call; a channel that several calls listen to
+ *   is subscribed once. The socket closes a second after the last listener stops.
+ * - Each connection attempt reads /rest/pusher/key afresh: the CSRF token belongs to the HTTP
+ *   session, and after a server restart or a re-login the session (and so the token) is new.
+ * - Each channel is signed by /rest/pusher/auth for this connection's id before SUBSCRIBE. The id
+ *   changes with every connection, so after a reconnect every channel is signed again. The page
+ *   never holds a secret: the signature is worth one channel on one connection.
+ * - A refusal from /rest/pusher/auth (403/400) marks that channel denied: it is reported once, as
+ *   'denied', and skipped from then on, on this and on later connections. The server closes the
+ *   whole connection when it refuses a SUBSCRIBE, so each SUBSCRIBE carries a receipt header that
+ *   the ERROR frame echoes; the client marks that channel denied, reconnects at once and leaves it
+ *   out, instead of looping. "Login required" is the exception: it is about the session, not the
+ *   channel, so the channel is tried again on the next connection.
+ * - After a drop it reconnects with exponential backoff and full jitter (about 1 s, 2 s, 4 s ...
+ *   capped at 30 s) so that a restarted server is not hit by every page at the same instant.
+ *   The backoff resets once a connection has stayed up for 10 s.
+ * - A CONNECT the server refuses (typically "Login required" once the HTTP session is gone, or a
+ *   stale CSRF token) sets the state to 'failed' with the reason; the client keeps retrying at the
+ *   same backoff, because logging in again in another tab, or a remember-me cookie, mends it.
+ * - Session loss: the client relies on the browser's cookies only. If the application
+ *   re-authenticates a request by itself (Spring Security remember-me), the next /rest/pusher/key
+ *   call opens a new session with a new CSRF token and the client carries on. If it does not, the
+ *   state stays 'failed' ("Login required") until the user logs in again.
+ *
+ * Hidden tabs: browsers throttle timers in background tabs (Chrome runs them at most once a
+ * minute after a few minutes hidden) and may freeze the page. So:
+ * - Outgoing heart-beats run in a Web Worker (stompjs' 'worker' strategy), whose timers are not
+ *   throttled as hard, so the server does not drop a hidden but healthy tab.
+ * - The incoming heart-beat check still runs on the page's timers; when a frozen tab wakes, it sees
+ *   the gap and drops the socket, and the client reconnects and resubscribes.
+ * - A pending backoff timer may fire late in a hidden tab. When the tab becomes visible again, or
+ *   the browser reports it is back online, the client reconnects at once instead of waiting, and a
+ *   connected socket that has been silent for longer than two server heart-beats is replaced.
+ * - Notifications sent while no socket was open are lost, not queued: 'resubscribed' tells the
+ *   page to reload what it shows.
+ *
+ * The client stops (DISCONNECT, socket closed) on 'pagehide', which also keeps the page eligible
+ * for the back/forward cache; if the page comes back from that cache it reconnects.
+ */
+(function (window, document) {
+	'use strict';
+
+	const STOMP_BUNDLE = '/webjars/stomp__stompjs/7.2.1/bundles/stomp.umd.min.js';
+
+	const MAX_RECONNECT_DELAY = 30000;
+
+	const FIRST_RECONNECT_DELAY = 1000;
+
+	// A connection that lasts this long is healthy: the next drop starts the backoff from the start.
+	const STABLE_AFTER = 10000;
+
+	// A page swapping one listen() for another should not close and reopen the socket.
+	const IDLE_CLOSE_DELAY = 1000;
+
+	const CONNECT_TIMEOUT = 10000;
+
+	const SCRIPT_PATH = '/notify-listen/notify-listen.js';
+
+	// The same alphabet as the server's ChannelName, so a bad name fails here, not as a 400 later.
+	const ENTITY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+	const ID = /^[A-Za-z0-9_-]{1,64}$/;
+	const ACTION = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+	const LOGIN_REQUIRED = 'Login required';
+
+	const config = {
+		baseUrl: defaultBaseUrl(),
+		debug: false
+	};
+
+	const listeners = {};
+
+	/** channel name ('Order/42/refresh') -> channel state */
+	const channels = new Map();
+
+	/** SUBSCRIBE receipt id -> channel name, for the connection in use */
+	const receipts = new Map();
+
+	let state = 'idle';
+	let client = null;
+	let settings = null;
+	let connectionId = null;
+	let generation = 0;
+	let attempt = 0;
+	let everConnected = false;
+	let retryTimer = null;
+	let stableTimer = null;
+	let idleTimer = null;
+	let receiptSeq = 0;
+	let lastServerActivity = 0;
+	let stompLoading = null;
+
+	function defaultBaseUrl() {
+		const script = document.currentScript;
+		if (script && script.src) {
+			const url = new URL(script.src, window.location.href);
+			if (url.pathname.endsWith(SCRIPT_PATH)) {
+				return url.origin + url.pathname.slice(0, -SCRIPT_PATH.length);
+			}
+		}
+		return window.location.origin;
+	}
+
+	function log() {
+		if (config.debug && window.console) {
+			window.console.debug.apply(window.console, ['[notify-listen]'].concat(Array.from(arguments)));
+		}
+	}
+
+	function emit(event, detail) {
+		const fns = listeners[event];
+		if (fns) {
+			fns.slice().forEach((fn) => safely(fn, detail));
+		}
+		document.dispatchEvent(new CustomEvent('notify-listen:' + event, { detail: detail }));
+	}
+
+	function safely(fn, argument) {
+		try {
+			fn(argument);
+		}
+		catch (ex) {
+			// One broken page handler must not keep the others, or the client, from running.
+			if (window.console) {
+				window.console.error('[notify-listen] handler failed', ex);
+			}
+		}
+	}
+
+	function setState(next, extra) {
+		const changed = next !== state;
+		state = next;
+		const detail = { state: next };
+		if (extra) {
+			Object.assign(detail, extra);
+		}
+		log('state', detail);
+		if (changed || next === 'failed' || next === 'reconnecting') {
+			emit('state', detail);
+			emit(next, detail);
+		}
+	}
+
+	function loadStomp() {
+		if (window.StompJs && window.StompJs.Client) {
+			return Promise.resolve(window.StompJs);
+		}
+		if (!stompLoading) {
+			stompLoading = new Promise((resolve, reject) => {
+				const script = document.createElement('script');
+				script.src = config.baseUrl + STOMP_BUNDLE;
+				script.onload = () => resolve(window.StompJs);
+				script.onerror = () => {
+					stompLoading = null;
+					reject(new Error('Could not load ' + STOMP_BUNDLE));
+				};
+				document.head.appendChild(script);
+			});
+		}
+		return stompLoading;
+	}
+
+	async function readJson(response) {
+		try {
+			return await response.json();
+		}
+		catch (ex) {
+			return {};
+		}
+	}
+
+	async function fetchSettings() {
+		// 'manual': a login redirect must read as "not logged in", not as a 200 HTML page.
+		const response = await fetch(config.baseUrl + '/rest/pusher/key', {
+			credentials: 'same-origin',
+			cache: 'no-store',
+			redirect: 'manual',
+			headers: { Accept: 'application/json' }
+		});
+		if (response.type === 'opaqueredirect' || response.status === 401) {
+			throw refusal(LOGIN_REQUIRED);
+		}
+		if (!response.ok) {
+			throw new Error('Settings unavailable (' + response.status + ')');
+		}
+		return response.json();
+	}
+
+	function refusal(reason) {
+		const error = new Error(reason);
+		error.refused = true;
+		return error;
+	}
+
+	function webSocketUrl(endpoint) {
+		const url = new URL(config.baseUrl + endpoint, window.location.href);
+		url.protocol = (url.protocol === 'https:') ? 'wss:' : 'ws:';
+		return url.toString();
+	}
+
+	function destinationOf(channel) {
+		return settings.destinationFormat
+			.replace('{entity}', channel.entity)
+			.replace('{id}', channel.id)
+			.replace('{action}', channel.action);
+	}
+
+	// ---- connection lifecycle ----
+
+	async function connect() {
+		clearTimers();
+		const gen = ++generation;
+		if (state !== 'failed') {
+			setState(everConnected ? 'reconnecting' : 'connecting', { attempt: attempt });
+		}
+		try {
+			const StompJs = await loadStomp();
+			const fresh = await fetchSettings();
+			if (gen !== generation) {
+				return;
+			}
+			settings = fresh;
+			openSocket(gen, StompJs);
+		}
+		catch (ex) {
+			if (gen !== generation) {
+				return;
+			}
+			log('connect failed', ex);
+			if (ex.refused) {
+				setState('failed', { reason: ex.message });
+			}
+			scheduleReconnect();
+		}
+	}
+
+	function openSocket(gen, StompJs) {
+		const connectHeaders = {};
+		if (settings.csrf) {
+			connectHeaders[settings.csrf.headerName] = settings.csrf.token;
+		}
+		let connected = false;
+		const stomp = new StompJs.Client({
+			brokerURL: webSocketUrl(settings.endpoint),
+			connectHeaders: connectHeaders,
+			heartbeatIncoming: settings.heartbeatIncoming,
+			heartbeatOutgoing: settings.heartbeatOutgoing,
+			heartbeatStrategy: 'worker',
+			// Reconnects are ours: each one must re-read the settings and re-sign every channel.
+			reconnectDelay: 0,
+			connectionTimeout: CONNECT_TIMEOUT,
+			// A socket whose heart-beats stopped is usually dead; waiting for its TCP close can take minutes.
+			discardWebsocketOnCommFailure: true,
+			debug: (text) => log(text)
+		});
+		stomp.onConnect = (frame) => {
+			if (gen !== generation) {
+				return;
+			}
+			connected = true;
+			onConnected(gen, stomp, frame);
+		};
+		stomp.onHeartbeatReceived = () => {
+			lastServerActivity = Date.now();
+		};
+		stomp.onStompError = (frame) => {
+			if (gen !== generation) {
+				return;
+			}
+			onStompError(frame, connected);
+		};
+		stomp.onWebSocketClose = () => {
+			if (gen !== generation) {
+				return;
+			}
+			onClosed(stomp);
+		};
+		client = stomp;
+		stomp.activate();
+	}
+
+	function onConnected(gen, stomp, frame) {
+		connectionId = frame.headers['connection-id'] || null;
+		lastServerActivity = Date.now();
+		receipts.clear();
+		const resync = everConnected;
+		everConnected = true;
+		setState('connected');
+		stableTimer = setTimeout(() => {
+			attempt = 0;
+		}, STABLE_AFTER);
+		channels.forEach((channel) => subscribe(gen, stomp, channel, resync));
+	}
+
+	function onStompError(frame, connected) {
+		const reason = frame.headers.message || 'Refused by server';
+		const receipt = frame.headers['receipt-id'];
+		const name = receipt ? receipts.get(receipt) : null;
+		log('ERROR frame', reason, receipt);
+		if (name && channels.has(name)) {
+			// The server closes the socket after this; reconnect without the denied channel, now.
+			deny(channels.get(name), reason);
+			attempt = 0;
+			return;
+		}
+		if (!connected) {
+			setState('failed', { reason: reason });
+		}
+	}
+
+	function onClosed(stomp) {
+		client = null;
+		connectionId = null;
+		receipts.clear();
+		channels.forEach((channel) => {
+			channel.subscription = null;
+		});
+		clearTimeout(stableTimer);
+		// Let stompjs release its handler and heart-beat worker; it will not reconnect by itself.
+		stomp.deactivate();
+		if (channels.size === 0) {
+			setState('idle');
+			return;
+		}
+		scheduleReconnect();
+	}
+
+	function scheduleReconnect() {
+		clearTimeout(retryTimer);
+		const ceiling = Math.min(MAX_RECONNECT_DELAY, FIRST_RECONNECT_DELAY * Math.pow(2, attempt));
+		// Full jitter, but never sooner than a quarter second: pages must not stampede a restarted server.
+		const delay = Math.max(250, Math.round(Math.random() * ceiling));
+		attempt++;
+		if (state !== 'failed') {
+			setState('reconnecting', { attempt: attempt, retryInMs: delay });
+		}
+		log('reconnecting in', delay, 'ms');
+		retryTimer = setTimeout(connect, delay);
+	}
+
+	function clearTimers() {
+		clearTimeout(retryTimer);
+		clearTimeout(stableTimer);
+		clearTimeout(idleTimer);
+		retryTimer = null;
+		idleTimer = null;
+	}
+
+	function disconnect(nextState) {
+		clearTimers();
+		generation++;
+		const stomp = client;
+		client = null;
+		connectionId = null;
+		receipts.clear();
+		channels.forEach((channel) => {
+			channel.subscription = null;
+		});
+		if (stomp) {
+			stomp.deactivate();
+		}
+		setState(nextState);
+	}
+
+	function ensureConnected() {
+		clearTimeout(idleTimer);
+		idleTimer = null;
+		if (state === 'idle') {
+			connect();
+		}
+		else if (state === 'connected' && client && client.connected) {
+			channels.forEach((channel) => {
+				if (!channel.subscription && !channel.signing) {
+					subscribe(generation, client, channel, false);
+				}
+			});
+		}
+	}
+
+	function reconnectNowIfWaiting() {
+		if (channels.size === 0) {
+			return;
+		}
+		if (retryTimer) {
+			log('reconnecting now');
+			connect();
+		}
+		else if (state === 'connected' && settings && settings.heartbeatIncoming > 0
+				&& Date.now() - lastServerActivity > 2 * settings.heartbeatIncoming + 1000) {
+			// Silent for more than two heart-beats, probably after sleep: replace the socket.
+			log('socket silent, replacing it');
+			disconnect('reconnecting');
+			connect();
+		}
+	}
+
+	// ---- channels ----
+
+	async function subscribe(gen, stomp, channel, resync) {
+		if (channel.denied || channel.subscription || channel.signing) {
+			return;
+		}
+		channel.signing = true;
+		let response;
+		try {
+			response = await authorize(channel.name);
+		}
+		catch (ex) {
+			response = null;
+		}
+		finally {
+			channel.signing = false;
+		}
+		if (gen !== generation || channels.get(channel.name) !== channel) {
+			return;
+		}
+		if (response && (response.status === 401 || response.type === 'opaqueredirect')) {
+			deny(channel, LOGIN_REQUIRED);
+			return;
+		}
+		if (!response || response.status >= 500) {
+			// Not a verdict on the channel: start over with a fresh connection, after backoff.
+			log('auth unavailable for', channel.name);
+			stomp.forceDisconnect();
+			return;
+		}
+		const body = await readJson(response);
+		if (gen !== generation || channels.get(channel.name) !== channel) {
+			return;
+		}
+		if (!response.ok || !body.auth) {
+			deny(channel, body.error || ('Refused (' + response.status + ')'));
+			return;
+		}
+		const receipt = 'nl-' + (++receiptSeq);
+		receipts.set(receipt, channel.name);
+		channel.subscription = stomp.subscribe(destinationOf(channel), (frame) => deliver(channel, frame), {
+			auth: body.auth,
+			receipt: receipt
+		});
+		channel.handles.forEach((handle) => handle.channelReady(channel, resync));
+	}
+
+	function authorize(name) {
+		const headers = {
+			'Content-Type': 'application/x-www-form-urlencoded',
+			Accept: 'application/json'
+		};
+		if (settings.csrf) {
+			headers[settings.csrf.headerName] = settings.csrf.token;
+		}
+		const form = new URLSearchParams();
+		form.set('socket_id', connectionId || '');
+		form.set('channel_name', name);
+		return fetch(config.baseUrl + settings.authEndpoint, {
+			method: 'POST',
+			credentials: 'same-origin',
+			redirect: 'manual',
+			headers: headers,
+			body: form.toString()
+		});
+	}
+
+	function deny(channel, reason) {
+		if (reason === LOGIN_REQUIRED) {
+			// The session, not the channel: try again on the next connection.
+			setState('failed', { reason: reason });
+			if (client) {
+				client.forceDisconnect();
+			}
+			return;
+		}
+		if (channel.denied) {
+			return;
+		}
+		channel.denied = reason;
+		channel.subscription = null;
+		const detail = {
+			channel: channel.name,
+			entity: channel.entity,
+			id: channel.id,
+			action: channel.action,
+			reason: reason
+		};
+		emit('denied', detail);
+		channel.handles.forEach((handle) => handle.channelDenied(channel, detail));
+	}
+
+	function deliver(channel, frame) {
+		lastServerActivity = Date.now();
+		let message;
+		try {
+			message = JSON.parse(frame.body);
+		}
+		catch (ex) {
+			log('unreadable message on', channel.name);
+			return;
+		}
+		channel.handles.forEach((handle) => handle.deliver(channel, message));
+		emit('message', message);
+	}
+
+	function channelFor(entity, id, action) {
+		const name = entity + '/' + id + '/' + action;
+		let channel = channels.get(name);
+		if (!channel) {
+			channel = {
+				name: name,
+				entity: entity,
+				id: id,
+				action: action,
+				handles: new Set(),
+				subscription: null,
+				signing: false,
+				denied: null
+			};
+			channels.set(name, channel);
+		}
+		return channel;
+	}
+
+	function release(channel, handle) {
+		channel.handles.delete(handle);
+		if (channel.handles.size > 0 || channels.get(channel.name) !== channel) {
+			return;
+		}
+		channels.delete(channel.name);
+		if (channel.subscription && client && client.connected) {
+			channel.subscription.unsubscribe();
+		}
+		channel.subscription = null;
+		if (channels.size === 0 && state !== 'idle') {
+			clearTimeout(idleTimer);
+			idleTimer = setTimeout(() => disconnect('idle'), IDLE_CLOSE_DELAY);
+		}
+	}
+
+	/** What listen() returns. */
+	class Handle {
+
+		constructor(entity, id, handlers, options) {
+			this.entity = entity;
+			this.id = id;
+			this.handlers = handlers;
+			this.options = options || {};
+			this.channels = Object.keys(handlers).map((action) => channelFor(entity, id, action));
+			this.pending = new Set(this.channels.map((channel) => channel.name));
+			this.stopped = false;
+			this.ready = new Promise((resolve, reject) => {
+				this.resolveReady = resolve;
+				this.rejectReady = reject;
+			});
+			// A page that only uses callbacks must not see "uncaught (in promise)" for a denial.
+			this.ready.catch(() => {});
+			this.channels.forEach((channel) => {
+				channel.handles.add(this);
+				if (channel.subscription) {
+					this.channelReady(channel, false);
+				}
+				else if (channel.denied) {
+					this.channelDenied(channel, {
+						channel: channel.name,
+						entity: channel.entity,
+						id: channel.id,
+						action: channel.action,
+						reason: channel.denied
+					});
+				}
+			});
+		}
+
+		channelReady(channel, resync) {
+			if (this.pending.delete(channel.name) && this.pending.size === 0) {
+				this.resolveReady(this);
+			}
+			// Once per handle per reconnect, not once per action.
+			if (resync && this.options.resubscribed && channel === this.channels[0]) {
+				safely(this.options.resubscribed, this);
+			}
+		}
+
+		channelDenied(channel, detail) {
+			this.rejectReady(new Error(detail.reason));
+			if (this.options.denied) {
+				safely((d) => this.options.denied(d.reason, d), detail);
+			}
+		}
+
+		deliver(channel, message) {
+			const handler = this.handlers[channel.action];
+			if (!this.stopped && handler) {
+				safely(handler, message);
+			}
+		}
+
+		/** Stop listening; the last listener of a channel unsubscribes it. */
+		stop() {
+			if (this.stopped) {
+				return;
+			}
+			this.stopped = true;
+			this.channels.forEach((channel) => release(channel, this));
+		}
+
+	}
+
+	// ---- public API ----
+
+	/**
+	 * Listen to an object: one channel per action in handlers.
+	 * @param {string} entity entity name, for example 'Order'
+	 * @param {string|number} id entity id
+	 * @param {Object<string, function(Object)>} handlers action name -> function(message)
+	 * @param {{denied?: function(string, Object), resubscribed?: function(Handle)}} [options]
+	 * @return {Handle} with stop() and a ready promise
+	 */
+	function listen(entity, id, handlers, options) {
+		const idText = String(id);
+		if (!ENTITY.test(String(entity))) {
+			throw new Error('Invalid entity name: ' + entity);
+		}
+		if (!ID.test(idText)) {
+			throw new Error('Invalid id: ' + id);
+		}
+		const actions = Object.keys(handlers || {});
+		if (actions.length === 0) {
+			throw new Error('Give at least one action handler, such as {refresh: (msg) => ...}');
+		}
+		actions.forEach((action) => {
+			if (!ACTION.test(action) || typeof handlers[action] !== 'function') {
+				throw new Error('Invalid action handler: ' + action);
+			}
+		});
+		const handle = new Handle(String(entity), idText, handlers, options);
+		ensureConnected();
+		return handle;
+	}
+
+	/**
+	 * Add an event listener: state, connecting, connected, reconnecting, failed, idle, denied, message.
+	 * @return {function()} that removes it
+	 */
+	function on(event, fn) {
+		(listeners[event] = listeners[event] || []).push(fn);
+		return () => off(event, fn);
+	}
+
+	function off(event, fn) {
+		const fns = listeners[event];
+		if (fns && fns.indexOf(fn) >= 0) {
+			fns.splice(fns.indexOf(fn), 1);
+		}
+	}
+
+	/** Change baseUrl (the application's context root) or turn on debug logging. */
+	function configure(options) {
+		Object.assign(config, options || {});
+	}
+
+	window.addEventListener('pagehide', () => {
+		if (state !== 'idle') {
+			disconnect('idle');
+		}
+	});
+	window.addEventListener('pageshow', (event) => {
+		if (event.persisted && channels.size > 0) {
+			attempt = 0;
+			connect();
+		}
+	});
+	document.addEventListener('visibilitychange', () => {
+		if (document.visibilityState === 'visible') {
+			reconnectNowIfWaiting();
+		}
+	});
+	window.addEventListener('online', reconnectNowIfWaiting);
+
+	window.NotifyListen = Object.freeze({
+		listen: listen,
+		on: on,
+		off: off,
+		configure: configure,
+		get state() {
+			return state;
+		},
+		get connectionId() {
+			return connectionId;
+		}
+	});
+
+})(window, document);

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
+import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.security.SafeStompErrorHandler;
 import io.notifylisten.security.StompAccessInterceptor;
 
@@ -18,6 +19,8 @@ import org.springframework.security.messaging.web.socket.server.CsrfTokenHandsha
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.StompWebSocketEndpointRegistration;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+import org.springframework.web.socket.server.support.HttpSessionHandshakeInterceptor;
 
 /**
  * Registers the STOMP endpoint, the embedded broker and notify-listen's channel interceptors.
@@ -32,15 +35,18 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	private final List<ChannelInterceptor> outboundInterceptors;
 
+	private final WebSocketSessions sessions;
+
 	private final TaskScheduler heartbeatScheduler;
 
 	NotifyListenBrokerConfigurer(NotifyListenProperties properties, StompAccessInterceptor accessInterceptor,
 			ConnectedFrameInterceptor connectedFrameInterceptor, List<ChannelInterceptor> outboundInterceptors,
-			TaskScheduler heartbeatScheduler) {
+			WebSocketSessions sessions, TaskScheduler heartbeatScheduler) {
 		this.properties = properties;
 		this.accessInterceptor = accessInterceptor;
 		this.connectedFrameInterceptor = connectedFrameInterceptor;
 		this.outboundInterceptors = outboundInterceptors;
+		this.sessions = sessions;
 		this.heartbeatScheduler = heartbeatScheduler;
 	}
 
@@ -53,6 +59,11 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		if (this.properties.getCsrf().isEnabled()) {
 			endpoint.addInterceptors(new CsrfTokenHandshakeInterceptor());
 		}
+		// Only the HTTP session's id, so the connection can end with it; none of its attributes.
+		HttpSessionHandshakeInterceptor httpSession = new HttpSessionHandshakeInterceptor();
+		httpSession.setCopyAllAttributes(false);
+		httpSession.setCreateSession(false);
+		endpoint.addInterceptors(httpSession);
 		registry.setErrorHandler(new SafeStompErrorHandler());
 	}
 
@@ -87,6 +98,15 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		if (relay.getVirtualHost() != null) {
 			registration.setVirtualHost(relay.getVirtualHost());
 		}
+	}
+
+	@Override
+	public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
+		NotifyListenProperties.Limits limits = this.properties.getLimits();
+		registration.setMessageSizeLimit(Math.toIntExact(limits.getMaxFrameSize().toBytes()))
+			.setSendTimeLimit(Math.toIntExact(limits.getSendTimeLimit().toMillis()))
+			.setSendBufferSizeLimit(Math.toIntExact(limits.getSendBufferSizeLimit().toBytes()))
+			.addDecoratorFactory(this.sessions);
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for notify-listen.
@@ -54,6 +55,8 @@ public class NotifyListenProperties {
 	private final Csrf csrf = new Csrf();
 
 	private final Broker broker = new Broker();
+
+	private final Limits limits = new Limits();
 
 	public String getKey() {
 		return this.key;
@@ -115,6 +118,10 @@ public class NotifyListenProperties {
 		return this.broker;
 	}
 
+	public Limits getLimits() {
+		return this.limits;
+	}
+
 	/**
 	 * STOMP heart-beats, negotiated with each client at CONNECT.
 	 */
@@ -166,6 +173,131 @@ public class NotifyListenProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Limits on what one client may do. Going past any of them ends the connection with an ERROR
+	 * frame that names the limit.
+	 */
+	public static class Limits {
+
+		/**
+		 * Largest STOMP frame a client may send.
+		 */
+		private DataSize maxFrameSize = DataSize.ofKilobytes(16);
+
+		/**
+		 * Most headers a client frame may carry.
+		 */
+		private int maxHeaders = 32;
+
+		/**
+		 * Longest destination a client may name.
+		 */
+		private int maxDestinationLength = 256;
+
+		/**
+		 * Most subscriptions one connection may hold.
+		 */
+		private int maxSubscriptionsPerConnection = 200;
+
+		/**
+		 * Most connections one user may hold open on one node.
+		 */
+		private int maxConnectionsPerUser = 20;
+
+		/**
+		 * Most frames per second a connection may send, heart-beats excluded.
+		 */
+		private int maxInboundFramesPerSecond = 50;
+
+		/**
+		 * How long a new WebSocket may take to send CONNECT.
+		 */
+		private Duration timeToFirstConnect = Duration.ofSeconds(10);
+
+		/**
+		 * Longest one send to a client may take; a client that stops reading is cut off after it.
+		 */
+		private Duration sendTimeLimit = Duration.ofSeconds(10);
+
+		/**
+		 * Most data buffered for one client that reads slowly before it is cut off.
+		 */
+		private DataSize sendBufferSizeLimit = DataSize.ofKilobytes(512);
+
+		public DataSize getMaxFrameSize() {
+			return this.maxFrameSize;
+		}
+
+		public void setMaxFrameSize(DataSize maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+		}
+
+		public int getMaxHeaders() {
+			return this.maxHeaders;
+		}
+
+		public void setMaxHeaders(int maxHeaders) {
+			this.maxHeaders = maxHeaders;
+		}
+
+		public int getMaxDestinationLength() {
+			return this.maxDestinationLength;
+		}
+
+		public void setMaxDestinationLength(int maxDestinationLength) {
+			this.maxDestinationLength = maxDestinationLength;
+		}
+
+		public int getMaxSubscriptionsPerConnection() {
+			return this.maxSubscriptionsPerConnection;
+		}
+
+		public void setMaxSubscriptionsPerConnection(int maxSubscriptionsPerConnection) {
+			this.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection;
+		}
+
+		public int getMaxConnectionsPerUser() {
+			return this.maxConnectionsPerUser;
+		}
+
+		public void setMaxConnectionsPerUser(int maxConnectionsPerUser) {
+			this.maxConnectionsPerUser = maxConnectionsPerUser;
+		}
+
+		public int getMaxInboundFramesPerSecond() {
+			return this.maxInboundFramesPerSecond;
+		}
+
+		public void setMaxInboundFramesPerSecond(int maxInboundFramesPerSecond) {
+			this.maxInboundFramesPerSecond = maxInboundFramesPerSecond;
+		}
+
+		public Duration getTimeToFirstConnect() {
+			return this.timeToFirstConnect;
+		}
+
+		public void setTimeToFirstConnect(Duration timeToFirstConnect) {
+			this.timeToFirstConnect = timeToFirstConnect;
+		}
+
+		public Duration getSendTimeLimit() {
+			return this.sendTimeLimit;
+		}
+
+		public void setSendTimeLimit(Duration sendTimeLimit) {
+			this.sendTimeLimit = sendTimeLimit;
+		}
+
+		public DataSize getSendBufferSizeLimit() {
+			return this.sendBufferSizeLimit;
+		}
+
+		public void setSendBufferSizeLimit(DataSize sendBufferSizeLimit) {
+			this.sendBufferSizeLimit = sendBufferSizeLimit;
 		}
 
 	}

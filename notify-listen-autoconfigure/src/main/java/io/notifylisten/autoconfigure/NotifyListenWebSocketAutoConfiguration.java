@@ -6,9 +6,12 @@ import java.util.List;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.connection.HttpSessionEndListener;
+import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.StompAccessInterceptor;
+import io.notifylisten.security.StompLimits;
 import io.notifylisten.security.SubscriptionSigner;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,10 +19,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 
@@ -37,9 +42,37 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	StompAccessInterceptor notifyListenStompAccessInterceptor(NotifyListenProperties properties,
 			ChannelDestinations destinations, ConnectionRegistry connections, ListenAuthorizer authorizer,
 			SubscriptionSigner signer) {
+		NotifyListenProperties.Limits limits = properties.getLimits();
 		return new StompAccessInterceptor(destinations, connections, authorizer, signer,
-				properties.isRequireSignature(), properties.getCsrf().isEnabled());
+				properties.isRequireSignature(), properties.getCsrf().isEnabled(),
+				new StompLimits(limits.getMaxHeaders(), limits.getMaxDestinationLength(),
+						limits.getMaxSubscriptionsPerConnection(), limits.getMaxConnectionsPerUser(),
+						limits.getMaxInboundFramesPerSecond()));
 	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WebSocketSessions notifyListenWebSocketSessions(NotifyListenProperties properties, ConnectionRegistry connections,
+			ThreadPoolTaskScheduler notifyListenTaskScheduler) {
+		NotifyListenProperties.Limits limits = properties.getLimits();
+		return new WebSocketSessions(connections, notifyListenTaskScheduler, limits.getTimeToFirstConnect(),
+				Math.toIntExact(limits.getMaxFrameSize().toBytes()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HttpSessionEndListener notifyListenHttpSessionEndListener(ConnectionRegistry connections,
+			WebSocketSessions sessions) {
+		return new HttpSessionEndListener(connections, sessions);
+	}
+
+	// Spring Security only turns HTTP session ends into events when this listener is registered.
+	@Bean
+	@ConditionalOnMissingBean(HttpSessionEventPublisher.class)
+	ServletListenerRegistrationBean<HttpSessionEventPublisher> notifyListenHttpSessionEventPublisher() {
+		return new ServletListenerRegistrationBean<>(new HttpSessionEventPublisher());
+	}
+
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -48,9 +81,9 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	}
 
 	@Bean
-	ThreadPoolTaskScheduler notifyListenHeartbeatScheduler() {
+	ThreadPoolTaskScheduler notifyListenTaskScheduler() {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		scheduler.setThreadNamePrefix("notify-listen-heartbeat-");
+		scheduler.setThreadNamePrefix("notify-listen-scheduler-");
 		scheduler.setPoolSize(1);
 		return scheduler;
 	}
@@ -59,15 +92,15 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	NotifyListenBrokerConfigurer notifyListenBrokerConfigurer(NotifyListenProperties properties,
 			StompAccessInterceptor accessInterceptor, ConnectedFrameInterceptor connectedFrameInterceptor,
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
-			ThreadPoolTaskScheduler notifyListenHeartbeatScheduler) {
+			WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler) {
 		int relayPort = properties.getBroker().getRelay().getPort();
 		if (relayPort < 1 || relayPort > 65535) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.broker.relay.port", relayPort,
 					"The port must be between 1 and 65535; RabbitMQ's STOMP plugin listens on 61613");
 		}
 		List<ChannelInterceptor> outbound = new ArrayList<>(deliveryInterceptor.orderedStream().toList());
-		return new NotifyListenBrokerConfigurer(properties, accessInterceptor,
-				connectedFrameInterceptor, outbound, notifyListenHeartbeatScheduler);
+		return new NotifyListenBrokerConfigurer(properties, accessInterceptor, connectedFrameInterceptor, outbound,
+				sessions, notifyListenTaskScheduler);
 	}
 
 	/**

@@ -28,6 +28,8 @@ public class ConnectionRegistry implements ApplicationListener<SessionDisconnect
 
 	private final Map<String, ListenerConnection> connections = new ConcurrentHashMap<>();
 
+	private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+
 	/**
 	 * Check whether a string has the form of a connection id.
 	 * @param connectionId the candidate
@@ -41,16 +43,41 @@ public class ConnectionRegistry implements ApplicationListener<SessionDisconnect
 	 * Register a connection that passed CONNECT and give it a fresh connection id.
 	 * @param sessionId the WebSocket session id
 	 * @param user the authenticated user
-	 * @return the registered connection
+	 * @param httpSessionId the HTTP session the WebSocket was opened from, or {@code null}
+	 * @param maxPerUser the most connections one user may hold open on this node
+	 * @return the registered connection, or {@code null} if the user already holds the maximum
 	 */
-	public ListenerConnection register(String sessionId, Authentication user) {
+	public @Nullable ListenerConnection register(String sessionId, Authentication user,
+			@Nullable String httpSessionId, int maxPerUser) {
+		boolean[] admitted = new boolean[1];
+		this.perUser.compute(user.getName(), (name, count) -> {
+			int current = (count != null) ? count : 0;
+			admitted[0] = current < maxPerUser;
+			return admitted[0] ? current + 1 : count;
+		});
+		if (!admitted[0]) {
+			return null;
+		}
 		// A random id rather than the session id: the client learns it, and it should say nothing
 		// about the server's sessions.
 		byte[] bytes = new byte[CONNECTION_ID_BYTES];
 		this.random.nextBytes(bytes);
-		ListenerConnection connection = new ListenerConnection(sessionId, HexFormat.of().formatHex(bytes), user);
+		ListenerConnection connection = new ListenerConnection(sessionId, HexFormat.of().formatHex(bytes), user,
+				httpSessionId);
 		this.connections.put(sessionId, connection);
 		return connection;
+	}
+
+	/**
+	 * Return the connections opened from one HTTP session.
+	 * @param httpSessionId the HTTP session id
+	 * @return the connections
+	 */
+	public List<ListenerConnection> ofHttpSession(String httpSessionId) {
+		return this.connections.values()
+			.stream()
+			.filter((connection) -> httpSessionId.equals(connection.httpSessionId()))
+			.toList();
 	}
 
 	/**
@@ -72,7 +99,10 @@ public class ConnectionRegistry implements ApplicationListener<SessionDisconnect
 
 	@Override
 	public void onApplicationEvent(SessionDisconnectEvent event) {
-		this.connections.remove(event.getSessionId());
+		ListenerConnection removed = this.connections.remove(event.getSessionId());
+		if (removed != null) {
+			this.perUser.computeIfPresent(removed.user().getName(), (name, count) -> (count <= 1) ? null : count - 1);
+		}
 	}
 
 }

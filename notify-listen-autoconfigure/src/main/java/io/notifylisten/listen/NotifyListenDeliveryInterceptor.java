@@ -27,8 +27,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 
 /**
- * Runs {@link NotifyListen @NotifyListen} handlers on the client outbound channel, where the broker
- * has already turned one notification into one message per subscribed connection. Each handler runs
+ * Checks entity access again for every delivery and runs {@link NotifyListen @NotifyListen} handlers,
+ * on the client outbound channel, where the broker has already turned one notification into one
+ * message per subscribed connection. Each handler runs
  * on the outbound executor (never on the broker's fan-out thread), as that connection's user, after
  * the entity access policy has allowed the user again; its result replaces the message for that
  * connection alone.
@@ -75,14 +76,15 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		if (channelName == null) {
 			return message;
 		}
-		InvocableHandlerMethod method = this.handlers.find(channelName.entity(), channelName.action());
-		if (method == null) {
-			return message;
-		}
+		// Access is checked again on every delivery, so a user who lost it stops receiving at once.
 		ListenerConnection connection = this.connections
 			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
 		if (connection == null || !this.authorizer.canRead(connection.user(), channelName)) {
 			return drop(message);
+		}
+		InvocableHandlerMethod method = this.handlers.find(channelName.entity(), channelName.action());
+		if (method == null) {
+			return message;
 		}
 		NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
 		Object result;

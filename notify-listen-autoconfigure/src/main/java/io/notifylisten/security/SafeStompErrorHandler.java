@@ -6,6 +6,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.stomp.StompConversionException;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.web.csrf.CsrfException;
@@ -40,6 +41,9 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof ListenDeniedException || cause instanceof InvalidChannelException) {
 				return cause.getMessage();
+			}
+			if (cause instanceof StompConversionException) {
+				return "Malformed or oversized frame";
 			}
 			if (cause instanceof CsrfException) {
 				return "Invalid or missing CSRF token";

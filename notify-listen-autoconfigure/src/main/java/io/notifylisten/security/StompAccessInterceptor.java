@@ -1,5 +1,8 @@
 package io.notifylisten.security;
 
+import java.util.List;
+import java.util.Map;
+
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.connection.ConnectionRegistry;
@@ -13,14 +16,17 @@ import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.messaging.web.csrf.XorCsrfChannelInterceptor;
+import org.springframework.web.socket.server.support.HttpSessionHandshakeInterceptor;
 
 /**
  * Guards the client inbound channel. CONNECT needs a logged-in user and, unless disabled, a valid
  * CSRF token; SUBSCRIBE needs a valid notification destination, the listen role, entity access and
  * (when required) a signature for this connection and channel; SEND and every other client frame
- * are refused. A refusal throws, which makes Spring send an ERROR frame and close the connection.
+ * are refused; every frame must stay within the {@link StompLimits}. A refusal throws, which makes
+ * Spring send an ERROR frame and close the connection.
  */
 public class StompAccessInterceptor implements ChannelInterceptor {
 
@@ -39,14 +45,18 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 
 	private final @Nullable ChannelInterceptor csrfCheck;
 
+	private final StompLimits limits;
+
 	public StompAccessInterceptor(ChannelDestinations destinations, ConnectionRegistry connections,
-			ListenAuthorizer authorizer, SubscriptionSigner signer, boolean signatureRequired, boolean csrfRequired) {
+			ListenAuthorizer authorizer, SubscriptionSigner signer, boolean signatureRequired, boolean csrfRequired,
+			StompLimits limits) {
 		this.destinations = destinations;
 		this.connections = connections;
 		this.authorizer = authorizer;
 		this.signer = signer;
 		this.signatureRequired = signatureRequired;
 		this.csrfCheck = csrfRequired ? new XorCsrfChannelInterceptor() : null;
+		this.limits = limits;
 	}
 
 	@Override
@@ -55,12 +65,13 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		if (type == null) {
 			throw new ListenDeniedException("Unknown frame");
 		}
+		checkLimits(message, type);
 		switch (type) {
 			case CONNECT -> connect(message, channel);
 			case SUBSCRIBE -> {
 				return subscribe(message);
 			}
-			case UNSUBSCRIBE -> requireConnection(message);
+			case UNSUBSCRIBE -> requireConnection(message).removeSubscription();
 			// Spring sends DISCONNECT itself when a session ends, also for sessions refused at CONNECT.
 			case DISCONNECT, HEARTBEAT -> {
 			}
@@ -79,7 +90,35 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		if (sessionId == null) {
 			throw new ListenDeniedException("Unknown session");
 		}
-		this.connections.register(sessionId, user);
+		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
+		Object httpSessionId = (attributes != null) ? attributes.get(HttpSessionHandshakeInterceptor.HTTP_SESSION_ID_ATTR_NAME)
+				: null;
+		if (this.connections.register(sessionId, user, (String) httpSessionId,
+				this.limits.maxConnectionsPerUser()) == null) {
+			throw new ListenDeniedException("Too many connections");
+		}
+	}
+
+	// Cheap checks first, before anything is parsed or looked up; each one ends the connection.
+	private void checkLimits(Message<?> message, SimpMessageType type) {
+		Object nativeHeaders = message.getHeaders().get(NativeMessageHeaderAccessor.NATIVE_HEADERS);
+		if (nativeHeaders instanceof Map<?, ?> headers
+				&& headers.values().stream().mapToInt((values) -> ((List<?>) values).size()).sum() > this.limits
+					.maxHeaders()) {
+			throw new ListenDeniedException("Too many headers");
+		}
+		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
+		if (destination != null && destination.length() > this.limits.maxDestinationLength()) {
+			throw new ListenDeniedException("Destination too long");
+		}
+		if (type == SimpMessageType.HEARTBEAT || type == SimpMessageType.CONNECT || type == SimpMessageType.DISCONNECT) {
+			return;
+		}
+		ListenerConnection connection = this.connections.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
+		if (connection != null
+				&& !connection.tryCountFrame(this.limits.maxInboundFramesPerSecond(), System.currentTimeMillis())) {
+			throw new ListenDeniedException("Too many frames");
+		}
 	}
 
 	private Message<?> subscribe(Message<?> message) {
@@ -95,16 +134,23 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			StompHeaderAccessor rewritten = StompHeaderAccessor.wrap(message);
 			rewritten.setDestination(
 					this.destinations.userTopic(this.signer.userToken(connection.user().getName())));
-			return MessageBuilder.createMessage(message.getPayload(), rewritten.getMessageHeaders());
+			return counted(connection, MessageBuilder.createMessage(message.getPayload(), rewritten.getMessageHeaders()));
 		}
 		ChannelName channel = this.destinations.channelOf(accessor.getDestination());
 		this.authorizer.check(connection.user(), channel);
 		String signature = accessor.getFirstNativeHeader(SIGNATURE_HEADER);
 		if (signature == null && !this.signatureRequired) {
-			return message;
+			return counted(connection, message);
 		}
 		if (!this.signer.verify(connection.connectionId(), channel.toString(), signature)) {
 			throw new ListenDeniedException("Invalid subscription signature");
+		}
+		return counted(connection, message);
+	}
+
+	private Message<?> counted(ListenerConnection connection, Message<?> message) {
+		if (!connection.tryAddSubscription(this.limits.maxSubscriptionsPerConnection())) {
+			throw new ListenDeniedException("Too many subscriptions");
 		}
 		return message;
 	}

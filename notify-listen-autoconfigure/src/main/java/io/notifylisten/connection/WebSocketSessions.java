@@ -1,0 +1,131 @@
+package io.notifylisten.connection;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompEncoder;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
+
+/**
+ * Keeps hold of the open WebSocket sessions so that the server can end one on its own initiative,
+ * with a STOMP ERROR frame that says why: when no CONNECT arrived in time (Spring's own
+ * time-to-first-message check only runs when some other message arrives), or when the user's HTTP
+ * session ended.
+ */
+public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
+
+	private static final Log logger = LogFactory.getLog(WebSocketSessions.class);
+
+	private final Map<String, WebSocketSession> sessions = new ConcurrentHashMap<>();
+
+	private final StompEncoder encoder = new StompEncoder();
+
+	private final ConnectionRegistry connections;
+
+	private final TaskScheduler scheduler;
+
+	private final Duration timeToFirstConnect;
+
+	private final int containerMessageLimit;
+
+	/**
+	 * Create the session tracker.
+	 * @param connections the connections that passed CONNECT
+	 * @param scheduler runs the time-to-first-CONNECT checks
+	 * @param timeToFirstConnect how long a new WebSocket may take to send CONNECT
+	 * @param maxFrameSize the largest STOMP frame a client may send
+	 */
+	public WebSocketSessions(ConnectionRegistry connections, TaskScheduler scheduler, Duration timeToFirstConnect,
+			int maxFrameSize) {
+		this.connections = connections;
+		this.scheduler = scheduler;
+		this.timeToFirstConnect = timeToFirstConnect;
+		// The container's own limit sits above the STOMP one, so that an oversized frame reaches the
+		// STOMP decoder and is answered with an ERROR frame rather than a bare close.
+		this.containerMessageLimit = maxFrameSize * 2;
+	}
+
+	@Override
+	public WebSocketHandler decorate(WebSocketHandler handler) {
+		return new WebSocketHandlerDecorator(handler) {
+
+			@Override
+			public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+				session.setTextMessageSizeLimit(WebSocketSessions.this.containerMessageLimit);
+				session.setBinaryMessageSizeLimit(WebSocketSessions.this.containerMessageLimit);
+				WebSocketSessions.this.sessions.put(session.getId(), session);
+				WebSocketSessions.this.scheduler.schedule(() -> closeIfNotConnected(session),
+						Instant.now().plus(WebSocketSessions.this.timeToFirstConnect));
+				super.afterConnectionEstablished(session);
+			}
+
+			@Override
+			public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) throws Exception {
+				WebSocketSessions.this.sessions.remove(session.getId());
+				super.afterConnectionClosed(session, closeStatus);
+			}
+
+		};
+	}
+
+	/**
+	 * End a connection with an ERROR frame carrying a short reason.
+	 * @param sessionId the WebSocket session id
+	 * @param reason what the client is told
+	 */
+	public void close(String sessionId, String reason) {
+		WebSocketSession session = this.sessions.get(sessionId);
+		if (session != null) {
+			closeWithError(session, reason);
+		}
+	}
+
+	/**
+	 * Return how many WebSocket sessions are open, connected or not.
+	 * @return the count
+	 */
+	public int size() {
+		return this.sessions.size();
+	}
+
+	private void closeIfNotConnected(WebSocketSession session) {
+		if (session.isOpen() && this.connections.get(session.getId()) == null) {
+			closeWithError(session, "No CONNECT within " + this.timeToFirstConnect.toSeconds() + " s");
+		}
+	}
+
+	private void closeWithError(WebSocketSession session, String reason) {
+		StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
+		error.setMessage(reason);
+		try {
+			session.sendMessage(new TextMessage(this.encoder.encode(error.getMessageHeaders(), new byte[0])));
+		}
+		catch (IOException | IllegalStateException ex) {
+			// Gone already, or Spring is writing to it this very moment: closing still ends it.
+			logger.debug("Could not send ERROR before closing session " + session.getId(), ex);
+		}
+		finally {
+			try {
+				session.close(CloseStatus.POLICY_VIOLATION);
+			}
+			catch (IOException ex) {
+				logger.debug("Could not close session " + session.getId(), ex);
+			}
+		}
+	}
+
+}

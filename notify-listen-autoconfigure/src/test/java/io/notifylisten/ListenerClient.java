@@ -140,6 +140,14 @@ public final class ListenerClient implements AutoCloseable {
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	/** POST /logout with the session's CSRF token, as a logout button does. */
+	public int logout() throws Exception {
+		HttpRequest.Builder request = request("/logout").POST(HttpRequest.BodyPublishers.noBody());
+		JsonNode csrf = settings().path("csrf");
+		request.header(csrf.get("headerName").asString(), csrf.get("token").asString());
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
 	/** The signature for a channel on this connection, from /rest/pusher/auth. */
 	public String signature(String channel) throws Exception {
 		HttpResponse<String> response = authorize(this.connectionId, channel);
@@ -213,7 +221,7 @@ public final class ListenerClient implements AutoCloseable {
 		return builder;
 	}
 
-	private java.util.Optional<String> authorization() {
+	java.util.Optional<String> authorization() {
 		if (this.username == null) {
 			return java.util.Optional.empty();
 		}
@@ -222,7 +230,7 @@ public final class ListenerClient implements AutoCloseable {
 			.of("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
 	}
 
-	private String cookieHeader() {
+	String cookieHeader() {
 		List<String> cookies = ((CookieManager) this.http.cookieHandler().orElseThrow()).getCookieStore()
 			.getCookies()
 			.stream()

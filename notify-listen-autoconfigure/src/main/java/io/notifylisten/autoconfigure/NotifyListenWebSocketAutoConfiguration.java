@@ -56,7 +56,7 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			ThreadPoolTaskScheduler notifyListenTaskScheduler) {
 		NotifyListenProperties.Limits limits = properties.getLimits();
 		return new WebSocketSessions(connections, notifyListenTaskScheduler, limits.getTimeToFirstConnect(),
-				Math.toIntExact(limits.getMaxFrameSize().toBytes()));
+				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit());
 	}
 
 	@Bean

@@ -13,7 +13,9 @@ import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompEncoder;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
@@ -30,6 +32,11 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 
 	private static final Log logger = LogFactory.getLog(WebSocketSessions.class);
 
+	private static final boolean STANDARD_WEBSOCKET_PRESENT = ClassUtils.isPresent("jakarta.websocket.Session",
+			WebSocketSessions.class.getClassLoader());
+
+	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
 	private final Map<String, WebSocketSession> sessions = new ConcurrentHashMap<>();
 
 	private final StompEncoder encoder = new StompEncoder();
@@ -42,21 +49,25 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 
 	private final int containerMessageLimit;
 
+	private final Duration sendTimeLimit;
+
 	/**
 	 * Create the session tracker.
 	 * @param connections the connections that passed CONNECT
 	 * @param scheduler runs the time-to-first-CONNECT checks
 	 * @param timeToFirstConnect how long a new WebSocket may take to send CONNECT
 	 * @param maxFrameSize the largest STOMP frame a client may send
+	 * @param sendTimeLimit the longest one write to a client may block
 	 */
 	public WebSocketSessions(ConnectionRegistry connections, TaskScheduler scheduler, Duration timeToFirstConnect,
-			int maxFrameSize) {
+			int maxFrameSize, Duration sendTimeLimit) {
 		this.connections = connections;
 		this.scheduler = scheduler;
 		this.timeToFirstConnect = timeToFirstConnect;
 		// The container's own limit sits above the STOMP one, so that an oversized frame reaches the
 		// STOMP decoder and is answered with an ERROR frame rather than a bare close.
 		this.containerMessageLimit = maxFrameSize * 2;
+		this.sendTimeLimit = sendTimeLimit;
 	}
 
 	@Override
@@ -65,6 +76,7 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 
 			@Override
 			public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+				limitBlockingSends(session);
 				session.setTextMessageSizeLimit(WebSocketSessions.this.containerMessageLimit);
 				session.setBinaryMessageSizeLimit(WebSocketSessions.this.containerMessageLimit);
 				WebSocketSessions.this.sessions.put(session.getId(), session);
@@ -80,6 +92,19 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 			}
 
 		};
+	}
+
+	// Spring's send time limit is only checked when the next message for a session arrives; a write
+	// to a client that stopped reading blocks an outbound thread until the container gives up (20 s
+	// on Tomcat's default), and enough such threads would stall every other client. Bounding the
+	// write itself frees the thread after the send time limit. Other containers ignore the property.
+	private void limitBlockingSends(WebSocketSession session) {
+		if (STANDARD_WEBSOCKET_PRESENT && session instanceof NativeWebSocketSession nativeSession) {
+			jakarta.websocket.Session standard = nativeSession.getNativeSession(jakarta.websocket.Session.class);
+			if (standard != null) {
+				standard.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, this.sendTimeLimit.toMillis());
+			}
+		}
 	}
 
 	/**

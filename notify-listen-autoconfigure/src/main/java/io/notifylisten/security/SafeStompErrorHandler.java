@@ -25,7 +25,8 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 	protected Message<byte[]> handleInternal(StompHeaderAccessor errorHeaderAccessor, byte[] errorPayload,
 			@Nullable Throwable cause, @Nullable StompHeaderAccessor clientHeaderAccessor) {
 		if (cause != null) {
-			String reason = reasonFor(cause);
+			// No client frame means the bytes could not even be decoded into one.
+			String reason = (clientHeaderAccessor == null) ? "Malformed or oversized frame" : reasonFor(cause);
 			errorHeaderAccessor.setMessage(reason);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Refused " + ((clientHeaderAccessor != null) ? clientHeaderAccessor.getCommand() : "frame")

@@ -458,7 +458,8 @@
 			return;
 		}
 		const body = await readJson(response);
-		if (gen !== generation || channels.get(channel.name) !== channel) {
+		// The socket may have closed while the signature was on its way; the next connection signs again.
+		if (gen !== generation || channels.get(channel.name) !== channel || !stomp.connected) {
 			return;
 		}
 		if (!response.ok || !body.auth) {

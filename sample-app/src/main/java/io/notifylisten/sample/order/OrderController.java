@@ -1,0 +1,65 @@
+package io.notifylisten.sample.order;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The orders API behind the orders pages.
+ */
+@RestController
+class OrderController {
+
+	private final OrderService orders;
+
+	OrderController(OrderService orders) {
+		this.orders = orders;
+	}
+
+	@GetMapping("/api/orders")
+	List<OrderView> list(Authentication user) {
+		return this.orders.visibleTo(user);
+	}
+
+	@GetMapping("/api/orders/{id}")
+	ResponseEntity<OrderView> get(@PathVariable long id, Authentication user) {
+		return ResponseEntity.of(this.orders.find(user, id));
+	}
+
+	@PutMapping("/api/orders/{id}")
+	ResponseEntity<OrderView> save(@PathVariable long id, @RequestBody OrderUpdate update, Authentication user) {
+		if (update.status() == null || update.amount() == null || update.amount().signum() < 0) {
+			return ResponseEntity.badRequest().build();
+		}
+		return ResponseEntity.of(this.orders.save(user, id, update.status(), update.amount()));
+	}
+
+	@ExceptionHandler(OrderAccessDeniedException.class)
+	ResponseEntity<Map<String, String>> denied(OrderAccessDeniedException ex) {
+		return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", ex.getMessage()));
+	}
+
+	/**
+	 * What the order form sends.
+	 *
+	 * @param status new status
+	 * @param amount new amount, not negative
+	 */
+	record OrderUpdate(@Nullable OrderStatus status, @Nullable BigDecimal amount) {
+
+	}
+
+}

@@ -1,0 +1,29 @@
+package io.notifylisten.sample.security;
+
+import java.util.Map;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/me}: who is logged in, and the CSRF token the page's own POSTs must carry. Pages
+ * are static HTML, so this is where they learn both; they ask again after a reconnect, because a
+ * server restart means a new session and a new token.
+ */
+@RestController
+class CurrentUserController {
+
+	@GetMapping("/api/me")
+	Map<String, Object> me(Authentication user, CsrfToken csrf) {
+		boolean admin = user.getAuthorities()
+			.stream()
+			.map(GrantedAuthority::getAuthority)
+			.anyMatch("ROLE_ADMIN"::equals);
+		return Map.of("username", user.getName(), "admin", admin, "csrf",
+				Map.of("headerName", csrf.getHeaderName(), "token", csrf.getToken()));
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.notifylisten.sample.security;
+
+import io.notifylisten.security.EntityAccessRules;
+import io.notifylisten.security.EntityAccessRules.EntityRule;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+/**
+ * Form login for the three demo users, remember-me so a server restart does not log the pages
+ * out, and the entity rules that say who may listen to what.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http, UserDetailsService users,
+			@Value("${sample.remember-me.key}") String rememberMeKey) throws Exception {
+		http.authorizeHttpRequests((requests) -> requests
+			.requestMatchers("/css/**", "/js/**", "/favicon.ico", "/error", "/webjars/**",
+					"/notify-listen/notify-listen.js")
+			.permitAll()
+			// notify-listen checks these itself and answers with a reason a page can show ("Login
+			// required"), where the HTTP layer would only redirect to the login page.
+			.requestMatchers("/rest/pusher/key", "/rest/pusher/auth", "/notify-listen/ws/**")
+			.permitAll()
+			.requestMatchers("/admin").hasRole("ADMIN")
+			.requestMatchers(HttpMethod.POST, "/api/broadcast").hasRole("ADMIN")
+			.anyRequest()
+			.authenticated())
+			.formLogin(Customizer.withDefaults())
+			// The HTTP session dies with the server; the signed cookie logs the browser back in on its
+			// next request, which is how an open page reconnects after a restart without a login.
+			// A demo always remembers; a real application would leave it to the checkbox.
+			.rememberMe((rememberMe) -> rememberMe.key(rememberMeKey).alwaysRemember(true).userDetailsService(users))
+			// Scripts calling the API want a status they can act on, not the login page's HTML.
+			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(
+					new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
+					PathPatternRequestMatcher.pathPattern("/api/**")));
+		return http.build();
+	}
+
+	@Bean
+	UserDetailsService users() {
+		// A fixed hash, in the encoder's current format: a '{noop}' password would be upgraded to a
+		// freshly salted hash at the first login, and the remember-me signature, which covers the
+		// stored password, would no longer match after a restart.
+		String password = DemoUsers.PASSWORD_HASH;
+		return new InMemoryUserDetailsManager(
+				User.withUsername(DemoUsers.ALICE).password(password).authorities("NOTIFY_LISTEN_USER", "ROLE_ADMIN").build(),
+				User.withUsername(DemoUsers.BOB).password(password).authorities("NOTIFY_LISTEN_USER").build(),
+				User.withUsername(DemoUsers.CAROL).password(password).authorities("ORDER_CLERK").build());
+	}
+
+	@Bean
+	EntityAccessRules entityAccessRules() {
+		String secretOrder = String.valueOf(DemoUsers.SECRET_ORDER);
+		return EntityAccessRules.builder()
+			.entity("Order", (user, id) -> !(user.getName().equals(DemoUsers.BOB) && id.equals(secretOrder)))
+			.entity("ChatRoom", EntityRule.anyListener())
+			.entity("Job", EntityRule.anyListener())
+			.entity("Broadcast", EntityRule.anyListener())
+			.build();
+	}
+
+}

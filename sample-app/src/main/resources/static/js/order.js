@@ -1,0 +1,87 @@
+/*
+ * One order. It listens to Order/<id>/refresh and shows the order that the server's
+ * @NotifyListen handler loaded for this user, so it never has to ask again.
+ */
+(function () {
+	'use strict';
+
+	const id = window.location.pathname.split('/').pop();
+	const euros = new Intl.NumberFormat('en-IE', { style: 'currency', currency: 'EUR' });
+	const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+
+	document.querySelectorAll('.order-id').forEach((node) => {
+		node.textContent = id;
+	});
+
+	function render(order) {
+		document.getElementById('order-customer').textContent = order.customer;
+		const status = document.getElementById('order-status');
+		status.textContent = order.status;
+		status.className = 'status status-' + order.status.toLowerCase();
+		document.getElementById('order-amount').textContent = euros.format(order.amount);
+		document.getElementById('order-changed-by').textContent = order.lastChangedBy;
+		document.getElementById('order-changed-at').textContent = when.format(new Date(order.changedAt));
+		document.getElementById('order-details').hidden = false;
+		const form = document.getElementById('order-form');
+		// Do not overwrite what the user is typing.
+		if (!form.contains(document.activeElement)) {
+			form.status.value = order.status;
+			form.amount.value = Number(order.amount).toFixed(2);
+		}
+	}
+
+	function notAllowed(reason) {
+		document.getElementById('not-allowed-reason').textContent = reason;
+		document.getElementById('not-allowed').hidden = false;
+		App.denied(reason);
+	}
+
+	async function load() {
+		const result = await App.api('GET', '/api/orders/' + id);
+		if (result.status === 403) {
+			document.getElementById('order-details').hidden = true;
+			notAllowed((result.data && result.data.error) || 'You may not see this order.');
+		}
+		else if (result.ok) {
+			render(result.data);
+		}
+	}
+
+	App.ready.then(() => {
+		NotifyListen.listen('Order', id, {
+			refresh: (msg) => {
+				if (msg.result) {
+					render(msg.result);
+				}
+				else {
+					load();
+				}
+				if (msg.notifiedBy !== App.user().username) {
+					App.toast(msg.notifiedBy + ' changed order #' + msg.id + ': ' + msg.payload.status, 'info');
+				}
+			}
+		}, {
+			denied: (reason) => notAllowed('Live updates are off for you: ' + reason + '.'),
+			// Changes made while the connection was down were not pushed: fetch the order again.
+			resubscribed: () => load()
+		});
+		load();
+	});
+
+	document.getElementById('order-form').addEventListener('submit', async (event) => {
+		event.preventDefault();
+		const form = event.target;
+		const result = await App.api('PUT', '/api/orders/' + id, {
+			status: form.status.value,
+			amount: form.amount.value
+		});
+		if (result.ok) {
+			form.querySelector('button').blur();
+			render(result.data);
+			App.toast('Saved order #' + id, 'success');
+		}
+		else {
+			App.toast((result.data && result.data.error) || 'Could not save (' + result.status + ')', 'error');
+		}
+	});
+})();

@@ -351,6 +351,10 @@ class HostileInputTests {
 		assertThat(connected.frames()).as("CONNECTED").hasSize(1);
 		assertThat(connected.frames().get(0)).startsWith("CONNECTED\n");
 		this.connectionIds.put(raw, connected.header("connection-id"));
+		// Spring's ConcurrentWebSocketSessionDecorator drops a frame still queued behind a send in
+		// progress when the session closes: an ERROR sent while CONNECTED is being flushed can be
+		// lost (the connection is closed all the same). Seen here under load; let CONNECTED finish.
+		Thread.sleep(100);
 		return raw;
 	}
 

@@ -162,9 +162,20 @@ public final class ListenerClient implements AutoCloseable {
 		return subscribe(destination(channel), signature(channel));
 	}
 
+	/** Subscribe to a channel, asking for what was missed since the given epoch and sequence. */
+	public ListenerClient listenSince(String channel, String epoch, long sequence) throws Exception {
+		StompHeaders headers = new StompHeaders();
+		headers.add("last-epoch", epoch);
+		headers.add("last-sequence", String.valueOf(sequence));
+		return subscribe(destination(channel), signature(channel), headers);
+	}
+
 	/** Subscribe to a raw destination with the given signature, or none. */
 	public ListenerClient subscribe(String destination, @Nullable String signature) {
-		StompHeaders headers = new StompHeaders();
+		return subscribe(destination, signature, new StompHeaders());
+	}
+
+	private ListenerClient subscribe(String destination, @Nullable String signature, StompHeaders headers) {
 		headers.setDestination(destination);
 		if (signature != null) {
 			headers.add("auth", signature);

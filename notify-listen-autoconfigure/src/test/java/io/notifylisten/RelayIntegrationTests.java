@@ -135,6 +135,17 @@ class RelayIntegrationTests {
 	}
 
 	@Test
+	void returningClientIsToldToReloadBecauseNoNodeKnowsEveryNodesMessages() throws Exception {
+		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect()) {
+			notifier(this.nodeB).notify("Order", 41, "shipped");
+			aliceOnB.listenSince("Order/41/shipped", "any-epoch", 1);
+			JsonNode recovery = aliceOnB.nextMessage(TWO_SECONDS);
+			assertThat(recovery).isNotNull();
+			assertThat(recovery.get("recovered").asBoolean()).isFalse();
+		}
+	}
+
+	@Test
 	void anotherKeyOnTheSameBrokerSeesNothing() throws Exception {
 		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect();
 				ListenerClient aliceOnC = ListenerClient.as(port(this.nodeC), ALICE).connect()) {

@@ -6,6 +6,7 @@ import java.util.Base64;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.notify.BrokerNotifier;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.DefaultEntityAccessPolicy;
@@ -18,6 +19,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -108,8 +110,23 @@ public final class NotifyListenAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Notifier notifyListenNotifier(SimpMessageSendingOperations brokerMessagingTemplate,
-			ChannelDestinations destinations, SubscriptionSigner signer) {
-		return new BrokerNotifier(brokerMessagingTemplate, destinations, signer, Clock.systemUTC());
+			ChannelDestinations destinations, SubscriptionSigner signer, ObjectProvider<ChannelHistory> history) {
+		return new BrokerNotifier(brokerMessagingTemplate, destinations, signer, Clock.systemUTC(),
+				history.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "notify-listen.history.enabled", matchIfMissing = true)
+	ChannelHistory notifyListenChannelHistory(NotifyListenProperties properties) {
+		NotifyListenProperties.History history = properties.getHistory();
+		if (history.getSize() < 1 || history.getMaxChannels() < 1) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.history.size",
+					history.getSize() + "/" + history.getMaxChannels(),
+					"History size and max-channels must be at least 1; set notify-listen.history.enabled=false to "
+							+ "keep no history");
+		}
+		return new ChannelHistory(history.getSize(), history.getTtl(), history.getMaxChannels(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -7,7 +7,6 @@ import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.security.SafeStompErrorHandler;
-import io.notifylisten.security.StompAccessInterceptor;
 
 import org.springframework.core.Ordered;
 import org.springframework.messaging.simp.config.ChannelRegistration;
@@ -29,7 +28,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	private final NotifyListenProperties properties;
 
-	private final StompAccessInterceptor accessInterceptor;
+	private final List<ChannelInterceptor> inboundInterceptors;
 
 	private final ConnectedFrameInterceptor connectedFrameInterceptor;
 
@@ -39,11 +38,11 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	private final TaskScheduler heartbeatScheduler;
 
-	NotifyListenBrokerConfigurer(NotifyListenProperties properties, StompAccessInterceptor accessInterceptor,
+	NotifyListenBrokerConfigurer(NotifyListenProperties properties, List<ChannelInterceptor> inboundInterceptors,
 			ConnectedFrameInterceptor connectedFrameInterceptor, List<ChannelInterceptor> outboundInterceptors,
 			WebSocketSessions sessions, TaskScheduler heartbeatScheduler) {
 		this.properties = properties;
-		this.accessInterceptor = accessInterceptor;
+		this.inboundInterceptors = inboundInterceptors;
 		this.connectedFrameInterceptor = connectedFrameInterceptor;
 		this.outboundInterceptors = outboundInterceptors;
 		this.sessions = sessions;
@@ -111,7 +110,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(this.accessInterceptor);
+		registration.interceptors(this.inboundInterceptors.toArray(ChannelInterceptor[]::new));
 	}
 
 	@Override

@@ -58,6 +58,8 @@ public class NotifyListenProperties {
 
 	private final Limits limits = new Limits();
 
+	private final History history = new History();
+
 	public String getKey() {
 		return this.key;
 	}
@@ -122,6 +124,10 @@ public class NotifyListenProperties {
 		return this.limits;
 	}
 
+	public History getHistory() {
+		return this.history;
+	}
+
 	/**
 	 * STOMP heart-beats, negotiated with each client at CONNECT.
 	 */
@@ -173,6 +179,65 @@ public class NotifyListenProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Recent messages kept per channel, so that a client that reconnects gets what it missed.
+	 */
+	public static class History {
+
+		/**
+		 * Whether to number messages and keep recent ones for clients that reconnect.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Most messages kept per channel.
+		 */
+		private int size = 50;
+
+		/**
+		 * How long a message is kept.
+		 */
+		private Duration ttl = Duration.ofMinutes(2);
+
+		/**
+		 * Most channels kept; the least recently notified are forgotten first.
+		 */
+		private int maxChannels = 10_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public int getMaxChannels() {
+			return this.maxChannels;
+		}
+
+		public void setMaxChannels(int maxChannels) {
+			this.maxChannels = maxChannels;
 		}
 
 	}

@@ -8,13 +8,17 @@ import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.HttpSessionEndListener;
 import io.notifylisten.connection.WebSocketSessions;
+import io.notifylisten.history.ChannelHistory;
+import io.notifylisten.history.RecoveryInterceptor;
 import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.StompAccessInterceptor;
 import io.notifylisten.security.StompLimits;
 import io.notifylisten.security.SubscriptionSigner;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -22,6 +26,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
@@ -81,6 +86,16 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnBean(ChannelHistory.class)
+	@ConditionalOnMissingBean
+	RecoveryInterceptor notifyListenRecoveryInterceptor(ChannelDestinations destinations, ChannelHistory history,
+			ObjectProvider<JsonMapper> jsonMapper,
+			@Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel) {
+		return new RecoveryInterceptor(destinations, history, jsonMapper.getIfAvailable(JsonMapper::shared),
+				clientOutboundChannel);
+	}
+
+	@Bean
 	ThreadPoolTaskScheduler notifyListenTaskScheduler() {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 		scheduler.setThreadNamePrefix("notify-listen-scheduler-");
@@ -90,7 +105,7 @@ public final class NotifyListenWebSocketAutoConfiguration {
 
 	@Bean
 	NotifyListenBrokerConfigurer notifyListenBrokerConfigurer(NotifyListenProperties properties,
-			StompAccessInterceptor accessInterceptor, ConnectedFrameInterceptor connectedFrameInterceptor,
+			StompAccessInterceptor accessInterceptor, ObjectProvider<RecoveryInterceptor> recoveryInterceptor, ConnectedFrameInterceptor connectedFrameInterceptor,
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
 			WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler) {
 		int relayPort = properties.getBroker().getRelay().getPort();
@@ -99,8 +114,11 @@ public final class NotifyListenWebSocketAutoConfiguration {
 					"The port must be between 1 and 65535; RabbitMQ's STOMP plugin listens on 61613");
 		}
 		List<ChannelInterceptor> outbound = new ArrayList<>(deliveryInterceptor.orderedStream().toList());
-		return new NotifyListenBrokerConfigurer(properties, accessInterceptor, connectedFrameInterceptor, outbound,
-				sessions, notifyListenTaskScheduler);
+		List<ChannelInterceptor> inbound = new ArrayList<>();
+		inbound.add(accessInterceptor);
+		recoveryInterceptor.ifAvailable(inbound::add);
+		return new NotifyListenBrokerConfigurer(properties, inbound, connectedFrameInterceptor, outbound, sessions,
+				notifyListenTaskScheduler);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.ListenerConnection;
+import io.notifylisten.history.RecoveryInterceptor;
 import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.security.ListenAuthorizer;
 import org.apache.commons.logging.Log;
@@ -65,7 +66,10 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 
 	@Override
 	public @Nullable Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
-		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
+		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))
+				|| RecoveryInterceptor.isRecoveryFrame(message)) {
+			// A recovery frame answers a SUBSCRIBE that was checked a moment ago; its replayed
+			// messages carry no handler result.
 			return message;
 		}
 		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());

@@ -6,7 +6,9 @@ import java.util.Map;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.security.SubscriptionSigner;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
@@ -34,19 +36,39 @@ public class BrokerNotifier implements Notifier {
 
 	private final Clock clock;
 
+	private final @Nullable ChannelHistory history;
+
+	/**
+	 * Create a notifier.
+	 * @param messagingTemplate sends to the broker
+	 * @param destinations maps channels to destinations
+	 * @param signer computes users' topics
+	 * @param clock stamps {@code changedAt}
+	 * @param history numbers and keeps channel messages for recovery, or {@code null} for none
+	 */
 	public BrokerNotifier(SimpMessageSendingOperations messagingTemplate, ChannelDestinations destinations,
-			SubscriptionSigner signer, Clock clock) {
+			SubscriptionSigner signer, Clock clock, @Nullable ChannelHistory history) {
 		this.messagingTemplate = messagingTemplate;
 		this.destinations = destinations;
 		this.signer = signer;
 		this.clock = clock;
+		this.history = history;
 	}
 
 	@Override
 	public void notify(String entity, Object id, String action, Map<String, ?> payload) {
 		NotifyMessage message = message(entity, id, action, payload);
-		String destination = this.destinations.destinationOf(message.channel());
-		afterCommit(message, () -> this.messagingTemplate.convertAndSend(destination, message));
+		ChannelName channel = message.channel();
+		String destination = this.destinations.destinationOf(channel);
+		afterCommit(message, () -> {
+			if (this.history == null) {
+				this.messagingTemplate.convertAndSend(destination, message);
+			}
+			else {
+				this.history.append(channel, message,
+						(numbered) -> this.messagingTemplate.convertAndSend(destination, numbered));
+			}
+		});
 	}
 
 	@Override

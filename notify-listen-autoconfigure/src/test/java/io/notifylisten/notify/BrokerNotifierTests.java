@@ -41,7 +41,7 @@ class BrokerNotifierTests {
 		ExecutorSubscribableChannel brokerChannel = new ExecutorSubscribableChannel();
 		brokerChannel.subscribe(this.sent::add);
 		this.notifier = new BrokerNotifier(new SimpMessagingTemplate(brokerChannel), new ChannelDestinations("shop"),
-				this.signer, Clock.fixed(NOW, ZoneOffset.UTC));
+				this.signer, Clock.fixed(NOW, ZoneOffset.UTC), null);
 	}
 
 	@AfterEach
@@ -117,7 +117,7 @@ class BrokerNotifierTests {
 			throw new MessageDeliveryException(message, "Message broker not active");
 		});
 		BrokerNotifier notifier = new BrokerNotifier(new SimpMessagingTemplate(down), new ChannelDestinations("shop"),
-				this.signer, Clock.systemUTC());
+				this.signer, Clock.systemUTC(), null);
 		assertThatExceptionOfType(NotificationFailedException.class)
 			.isThrownBy(() -> notifier.notify("Order", 42, "refresh"))
 			.withMessageStartingWith("Notification Order/42/refresh was not sent: ");

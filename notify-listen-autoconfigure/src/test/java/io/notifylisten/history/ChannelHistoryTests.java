@@ -1,0 +1,140 @@
+package io.notifylisten.history;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.notifylisten.channel.ChannelName;
+import io.notifylisten.history.ChannelHistory.Recovery;
+import io.notifylisten.notify.NotifyMessage;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+class ChannelHistoryTests {
+
+	private static final ChannelName ORDER_1 = ChannelName.parse("Order/1/refresh");
+
+	private final MutableClock clock = new MutableClock();
+
+	private final List<NotifyMessage> sent = new ArrayList<>();
+
+	@Test
+	void numbersMessagesPerChannelFromOne() {
+		ChannelHistory history = new ChannelHistory(10, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 3);
+		append(history, ChannelName.parse("Order/2/refresh"), 1);
+
+		assertThat(this.sent).extracting(NotifyMessage::sequence).containsExactly(1L, 2L, 3L, 1L);
+		assertThat(this.sent).extracting(NotifyMessage::epoch).containsOnly(history.epoch());
+	}
+
+	@Test
+	void recoversWhatWasMissedSinceTheLastReceivedSequence() {
+		ChannelHistory history = new ChannelHistory(10, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 5);
+
+		Recovery recovery = recover(history, ORDER_1, history.epoch(), 2);
+		assertThat(recovery.recovered()).isTrue();
+		assertThat(recovery.messages()).extracting(NotifyMessage::sequence).containsExactly(3L, 4L, 5L);
+		assertThat(recover(history, ORDER_1, history.epoch(), 5).messages()).isEmpty();
+		assertThat(recover(history, ORDER_1, history.epoch(), 5).recovered()).isTrue();
+	}
+
+	@Test
+	void cannotRecoverAcrossAnotherEpochOrPastWhatWasKept() {
+		ChannelHistory history = new ChannelHistory(3, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 6);
+
+		assertThat(recover(history, ORDER_1, "an-old-epoch", 5).recovered()).isFalse();
+		assertThat(recover(history, ORDER_1, history.epoch(), 2).recovered()).as("4, 5, 6 kept; 3 is gone")
+			.isFalse();
+		assertThat(recover(history, ORDER_1, history.epoch(), 3).recovered()).isTrue();
+		assertThat(recover(history, ORDER_1, history.epoch(), 7).recovered()).as("from the future").isFalse();
+		assertThat(recover(history, ChannelName.parse("Order/9/refresh"), history.epoch(), 1).recovered()).isFalse();
+	}
+
+	@Test
+	void forgetsMessagesOlderThanTheTtl() {
+		ChannelHistory history = new ChannelHistory(10, Duration.ofSeconds(30), 100, this.clock);
+		append(history, ORDER_1, 2);
+		this.clock.advance(Duration.ofSeconds(31));
+		append(history, ORDER_1, 1);
+
+		assertThat(recover(history, ORDER_1, history.epoch(), 0).recovered()).isFalse();
+		assertThat(recover(history, ORDER_1, history.epoch(), 2).messages()).extracting(NotifyMessage::sequence)
+			.containsExactly(3L);
+	}
+
+	@Test
+	void forgetsTheLeastRecentlyNotifiedChannelsBeyondTheLimit() {
+		ChannelHistory history = new ChannelHistory(10, Duration.ofMinutes(1), 2, this.clock);
+		append(history, ORDER_1, 1);
+		append(history, ChannelName.parse("Order/2/refresh"), 1);
+		append(history, ChannelName.parse("Order/3/refresh"), 1);
+
+		assertThat(recover(history, ORDER_1, history.epoch(), 0).recovered()).isFalse();
+		assertThat(recover(history, ChannelName.parse("Order/3/refresh"), history.epoch(), 0).recovered()).isTrue();
+	}
+
+	@Test
+	void forgetsAMessageWhoseSendFailed() {
+		ChannelHistory history = new ChannelHistory(10, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 1);
+		assertThatIllegalStateException().isThrownBy(() -> history.append(ORDER_1, message(), (numbered) -> {
+			throw new IllegalStateException("broker down");
+		}));
+		append(history, ORDER_1, 1);
+
+		assertThat(this.sent).extracting(NotifyMessage::sequence).containsExactly(1L, 2L);
+		assertThat(recover(history, ORDER_1, history.epoch(), 0).messages()).hasSize(2);
+	}
+
+	private void append(ChannelHistory history, ChannelName channel, int count) {
+		for (int i = 0; i < count; i++) {
+			history.append(channel, message(), this.sent::add);
+		}
+	}
+
+	private static Recovery recover(ChannelHistory history, ChannelName channel, String epoch, long last) {
+		AtomicReference<Recovery> recovery = new AtomicReference<>();
+		history.recover(channel, epoch, last, recovery::set);
+		return recovery.get();
+	}
+
+	private NotifyMessage message() {
+		return new NotifyMessage("Order", "1", "refresh", this.clock.instant(), "system", Map.of());
+	}
+
+	static final class MutableClock extends Clock {
+
+		private Instant now = Instant.parse("2026-11-23T10:00:00Z");
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+		@Override
+		public ZoneOffset getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+	}
+
+}

@@ -64,8 +64,13 @@
  * - A pending backoff timer may fire late in a hidden tab. When the tab becomes visible again, or
  *   the browser reports it is back online, the client reconnects at once instead of waiting, and a
  *   connected socket that has been silent for longer than two server heart-beats is replaced.
- * - Notifications sent while no socket was open are lost, not queued: 'resubscribed' tells the
- *   page to reload what it shows.
+ * - Recovery: every message carries its channel's epoch and sequence. When the client resubscribes
+ *   a channel on which it had received something, it sends last-epoch and last-sequence; the server
+ *   answers with one recovery frame holding the messages missed meanwhile, which are delivered in
+ *   order before any live message (live ones are held until then, and duplicates are dropped by
+ *   sequence). If the server no longer has them (too many, too old, a restart, or a relayed broker),
+ *   the recovery frame says so and 'resubscribed' tells the page to reload what it shows; so it
+ *   does for a channel on which nothing had been received yet.
  *
  * The client stops (DISCONNECT, socket closed) on 'pagehide', which also keeps the page eligible
  * for the back/forward cache; if the page comes back from that cache it reconnects.
@@ -468,11 +473,18 @@
 		}
 		const receipt = 'nl-' + (++receiptSeq);
 		receipts.set(receipt, channel.name);
-		channel.subscription = stomp.subscribe(destinationOf(channel), (frame) => deliver(channel, frame), {
-			auth: body.auth,
-			receipt: receipt
-		});
-		channel.handles.forEach((handle) => handle.channelReady(channel, resync));
+		const headers = { auth: body.auth, receipt: receipt };
+		// Back after a drop with something received before: ask for what was missed. Live messages
+		// are held until the server's recovery frame arrives, since the two may cross on the way.
+		const recovering = channel.lastSequence > 0;
+		if (recovering) {
+			headers['last-epoch'] = channel.lastEpoch;
+			headers['last-sequence'] = String(channel.lastSequence);
+			channel.held = [];
+		}
+		channel.recovering = recovering;
+		channel.subscription = stomp.subscribe(destinationOf(channel), (frame) => deliver(channel, frame), headers);
+		channel.handles.forEach((handle) => handle.channelReady(channel, resync && !recovering));
 	}
 
 	function authorize(name) {
@@ -530,6 +542,42 @@
 			log('unreadable message on', channel.name);
 			return;
 		}
+		if (frame.headers['notify-listen-recovery'] !== undefined) {
+			recovered(channel, message);
+		}
+		else if (channel.recovering) {
+			channel.held.push(message);
+		}
+		else {
+			accept(channel, message);
+		}
+	}
+
+	// The server's answer to last-epoch/last-sequence: the missed messages in order, or word that
+	// too much was missed (or the server restarted) and the page should reload what it shows.
+	function recovered(channel, recovery) {
+		const held = channel.held || [];
+		channel.recovering = false;
+		channel.held = [];
+		if (recovery.recovered) {
+			(recovery.messages || []).forEach((message) => accept(channel, message));
+		}
+		else {
+			log('could not recover', channel.name);
+			channel.handles.forEach((handle) => handle.channelReady(channel, true));
+		}
+		held.forEach((message) => accept(channel, message));
+	}
+
+	// Delivers a message once: a replayed one may also arrive live, and both carry the same number.
+	function accept(channel, message) {
+		if (message.sequence > 0) {
+			if (message.epoch === channel.lastEpoch && message.sequence <= channel.lastSequence) {
+				return;
+			}
+			channel.lastEpoch = message.epoch;
+			channel.lastSequence = message.sequence;
+		}
 		channel.handles.forEach((handle) => handle.deliver(channel, message));
 		emit('message', message);
 	}
@@ -546,7 +594,11 @@
 				handles: new Set(),
 				subscription: null,
 				signing: false,
-				denied: null
+				denied: null,
+				lastEpoch: null,
+				lastSequence: 0,
+				recovering: false,
+				held: []
 			};
 			channels.set(name, channel);
 		}

@@ -9,6 +9,7 @@ import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.notify.BrokerNotifier;
 import io.notifylisten.notify.Notifier;
+import io.notifylisten.security.CurrentAuthorities;
 import io.notifylisten.security.DefaultEntityAccessPolicy;
 import io.notifylisten.security.EntityAccessPolicy;
 import io.notifylisten.security.EntityAccessRules;
@@ -29,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
 import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.messaging.web.csrf.XorCsrfChannelInterceptor;
 import org.springframework.util.StringUtils;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
@@ -97,12 +99,16 @@ public final class NotifyListenAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ListenAuthorizer notifyListenAuthorizer(NotifyListenProperties properties, EntityAccessPolicy entityAccessPolicy,
-			ObjectProvider<RoleHierarchy> roleHierarchy) {
+			ObjectProvider<RoleHierarchy> roleHierarchy, ObjectProvider<UserDetailsService> users) {
 		if (!StringUtils.hasText(properties.getListenRole())) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.listen-role",
 					properties.getListenRole(), "The listen role must name an authority, such as NOTIFY_LISTEN_USER");
 		}
-		ListenAuthorizer authorizer = new ListenAuthorizer(properties.getListenRole(), entityAccessPolicy);
+		UserDetailsService userDetails = users.getIfUnique();
+		CurrentAuthorities currentAuthorities = (userDetails != null)
+				? new CurrentAuthorities(userDetails, properties.getRoleRecheckInterval(), Clock.systemUTC()) : null;
+		ListenAuthorizer authorizer = new ListenAuthorizer(properties.getListenRole(), entityAccessPolicy,
+				currentAuthorities);
 		roleHierarchy.ifUnique(authorizer::setRoleHierarchy);
 		return authorizer;
 	}

@@ -45,6 +45,12 @@ public class NotifyListenProperties {
 	private List<String> allowedOrigins = new ArrayList<>();
 
 	/**
+	 * How long a user's authorities, reloaded through the application's UserDetailsService, are
+	 * trusted before the listen role is checked again on delivery. 0 reloads for every message.
+	 */
+	private Duration roleRecheckInterval = Duration.ofSeconds(5);
+
+	/**
 	 * Whether SUBSCRIBE must carry a signature from /rest/pusher/auth in its 'auth' header. A
 	 * signature that is present is always verified.
 	 */
@@ -98,6 +104,14 @@ public class NotifyListenProperties {
 
 	public void setAllowedOrigins(List<String> allowedOrigins) {
 		this.allowedOrigins = allowedOrigins;
+	}
+
+	public Duration getRoleRecheckInterval() {
+		return this.roleRecheckInterval;
+	}
+
+	public void setRoleRecheckInterval(Duration roleRecheckInterval) {
+		this.roleRecheckInterval = roleRecheckInterval;
 	}
 
 	public boolean isRequireSignature() {

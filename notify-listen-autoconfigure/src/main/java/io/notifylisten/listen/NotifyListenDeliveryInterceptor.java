@@ -80,10 +80,11 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		if (channelName == null) {
 			return message;
 		}
-		// Access is checked again on every delivery, so a user who lost it stops receiving at once.
+		// Role and access are checked again on every delivery, so a user who lost either stops
+		// receiving with the next message.
 		ListenerConnection connection = this.connections
 			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
-		if (connection == null || !this.authorizer.canRead(connection.user(), channelName)) {
+		if (connection == null || !this.authorizer.canDeliver(connection.user(), channelName)) {
 			return drop(message);
 		}
 		InvocableHandlerMethod method = this.handlers.find(channelName.entity(), channelName.action());
@@ -120,7 +121,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 			return drop(message);
 		}
 		NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
-		return this.authorizer.canRead(connection.user(), notification.channel()) ? message : drop(message);
+		return this.authorizer.canDeliver(connection.user(), notification.channel()) ? message : drop(message);
 	}
 
 	/**

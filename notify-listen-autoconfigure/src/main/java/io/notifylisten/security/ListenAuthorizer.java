@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.core.Authentication;
@@ -22,10 +23,21 @@ public class ListenAuthorizer {
 
 	private final EntityAccessPolicy entityAccessPolicy;
 
-	public ListenAuthorizer(String listenRole, EntityAccessPolicy entityAccessPolicy) {
+	private final @Nullable CurrentAuthorities currentAuthorities;
+
+	/**
+	 * Create an authorizer.
+	 * @param listenRole the authority a user must hold to listen
+	 * @param entityAccessPolicy who may read which entity
+	 * @param currentAuthorities users' authorities as they are now, to re-check the role on delivery;
+	 * {@code null} to check it at SUBSCRIBE only
+	 */
+	public ListenAuthorizer(String listenRole, EntityAccessPolicy entityAccessPolicy,
+			@Nullable CurrentAuthorities currentAuthorities) {
 		// Spring Security's manager rather than a plain authority lookup, so a RoleHierarchy can be set.
 		this.listenRole = AuthorityAuthorizationManager.hasAuthority(listenRole);
 		this.entityAccessPolicy = entityAccessPolicy;
+		this.currentAuthorities = currentAuthorities;
 	}
 
 	/**
@@ -68,8 +80,31 @@ public class ListenAuthorizer {
 	}
 
 	/**
-	 * Whether the user may read the entity a channel is about; checked again on every delivery that
-	 * runs a handler, so lost access takes effect without waiting for a new subscription.
+	 * Whether a message about a channel may still be delivered to a user: the listen role (as the
+	 * user's authorities are now, where they can be reloaded) and the entity access, both checked
+	 * again on every delivery so that lost access takes effect with the next message.
+	 * @param user the user as authenticated when the connection opened
+	 * @param channel the channel
+	 * @return whether to deliver
+	 */
+	public boolean canDeliver(Authentication user, ChannelName channel) {
+		Authentication current = current(user);
+		AuthorizationResult role = this.listenRole.authorize(() -> current, current);
+		return role != null && role.isGranted() && canRead(current, channel);
+	}
+
+	private Authentication current(Authentication user) {
+		if (this.currentAuthorities == null) {
+			return user;
+		}
+		UsernamePasswordAuthenticationToken current = UsernamePasswordAuthenticationToken
+			.authenticated(user.getPrincipal(), null, this.currentAuthorities.of(user));
+		current.setDetails(user.getDetails());
+		return current;
+	}
+
+	/**
+	 * Whether the user may read the entity a channel is about.
 	 * @param user the user
 	 * @param channel the channel
 	 * @return whether the entity policy allows it

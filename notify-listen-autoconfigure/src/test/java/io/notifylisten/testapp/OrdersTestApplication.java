@@ -7,7 +7,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -42,7 +41,7 @@ public class OrdersTestApplication {
 	}
 
 	@Bean
-	UserDetailsService users() {
+	InMemoryUserDetailsManager users() {
 		return new InMemoryUserDetailsManager(
 				User.withUsername(ALICE).password("{noop}password").authorities("NOTIFY_LISTEN_USER").build(),
 				User.withUsername(BOB).password("{noop}password").authorities("NOTIFY_LISTEN_USER").build(),
@@ -50,10 +49,33 @@ public class OrdersTestApplication {
 	}
 
 	@Bean
-	EntityAccessRules entityAccessRules() {
+	RevokedOrders revokedOrders() {
+		return new RevokedOrders();
+	}
+
+	@Bean
+	EntityAccessRules entityAccessRules(RevokedOrders revoked) {
 		return EntityAccessRules.builder()
-			.entity("Order", (user, id) -> !(user.getName().equals(BOB) && id.equals(String.valueOf(SECRET_ORDER))))
+			.entity("Order", (user, id) -> !(user.getName().equals(BOB) && id.equals(String.valueOf(SECRET_ORDER)))
+					&& !revoked.isRevoked(user.getName(), id))
 			.build();
+	}
+
+	/**
+	 * Orders a user was allowed to read and no longer is, as when someone is removed from a team.
+	 */
+	public static class RevokedOrders {
+
+		private final java.util.Set<String> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+		public void revoke(String username, long orderId) {
+			this.revoked.add(username + "/" + orderId);
+		}
+
+		boolean isRevoked(String username, String orderId) {
+			return this.revoked.contains(username + "/" + orderId);
+		}
+
 	}
 
 }

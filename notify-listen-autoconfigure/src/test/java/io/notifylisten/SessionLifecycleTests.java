@@ -1,0 +1,86 @@
+package io.notifylisten;
+
+import java.time.Duration;
+
+import io.notifylisten.notify.Notifier;
+import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+
+import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
+import static io.notifylisten.testapp.OrdersTestApplication.BOB;
+import static io.notifylisten.testapp.OrdersTestApplication.CAROL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Access lost while a connection is open takes effect with the next message, not the next login.
+ */
+@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "notify-listen.key=lifecycle", "notify-listen.secret=0123456789abcdef0123456789abcdef",
+				"notify-listen.role-recheck-interval=0s" })
+class SessionLifecycleTests {
+
+	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
+	private static final Duration QUIET = Duration.ofMillis(500);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Notifier notifier;
+
+	@Autowired
+	RevokedOrders revokedOrders;
+
+	@Autowired
+	InMemoryUserDetailsManager users;
+
+	@Test
+	void losingEntityAccessStopsDeliveryWithTheNextMessage() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.listen("Order/71/shipped");
+			bob.listen("Order/71/shipped");
+			Thread.sleep(200);
+			this.notifier.notify("Order", 71, "shipped");
+			assertThat(alice.nextMessage(ONE_SECOND)).isNotNull();
+			assertThat(bob.nextMessage(ONE_SECOND)).isNotNull();
+
+			this.revokedOrders.revoke(ALICE, 71);
+			this.notifier.notify("Order", 71, "shipped");
+
+			assertThat(bob.nextMessage(ONE_SECOND)).as("bob may still read it").isNotNull();
+			assertThat(alice.nextMessage(QUIET)).as("alice no longer may").isNull();
+		}
+	}
+
+	@Test
+	void losingTheListenRoleStopsDeliveryWithTheNextMessage() throws Exception {
+		try (ListenerClient carol = ListenerClient.as(this.port, CAROL)) {
+			this.users.updateUser(User.withUsername(CAROL).password("{noop}password")
+				.authorities("ORDER_CLERK", "NOTIFY_LISTEN_USER")
+				.build());
+			carol.connect().listen("Order/72/shipped");
+			Thread.sleep(200);
+			this.notifier.notify("Order", 72, "shipped");
+			assertThat(carol.nextMessage(ONE_SECOND)).isNotNull();
+
+			this.users.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
+			this.notifier.notify("Order", 72, "shipped");
+
+			assertThat(carol.nextMessage(QUIET)).isNull();
+		}
+		finally {
+			this.users.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
+		}
+	}
+
+}

@@ -35,6 +35,13 @@ class SafeStompErrorHandlerTests {
 		assertThat(internal).isEqualTo("Bad request");
 	}
 
+	@Test
+	void callsBytesThatCouldNotBeDecodedMalformed() {
+		Message<byte[]> error = this.handler.handleClientMessageProcessingError(null,
+				new IllegalArgumentException("No enum constant StompCommand.GARBAGE"));
+		assertThat(StompHeaderAccessor.wrap(error).getMessage()).isEqualTo("Malformed or oversized frame");
+	}
+
 	private String errorFor(Throwable failure) {
 		StompHeaderAccessor subscribe = StompHeaderAccessor.create(StompCommand.SUBSCRIBE);
 		Message<byte[]> client = MessageBuilder.createMessage(new byte[0], subscribe.getMessageHeaders());

@@ -15,7 +15,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.convert.support.DefaultConversionService;
-import org.springframework.util.ClassUtils;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
@@ -26,10 +25,6 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnBean(NotifyListenProperties.class)
 public final class NotifyListenHandlerAutoConfiguration {
 
-	private static final boolean SPRING_DATA_PRESENT = ClassUtils.isPresent(
-			"org.springframework.data.repository.support.Repositories",
-			NotifyListenHandlerAutoConfiguration.class.getClassLoader());
-
 	@Bean
 	static NotifyListenAnnotationBeanPostProcessor notifyListenAnnotationBeanPostProcessor(
 			ObjectProvider<NotifyListenHandlers> handlers) {
@@ -39,9 +34,7 @@ public final class NotifyListenHandlerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	NotifyListenHandlers notifyListenHandlers(ListableBeanFactory beanFactory) {
-		return new NotifyListenHandlers(DefaultConversionService.getSharedInstance(),
-				SPRING_DATA_PRESENT ? () -> new org.springframework.data.repository.support.Repositories(beanFactory)
-						: null);
+		return new NotifyListenHandlers(DefaultConversionService.getSharedInstance(), beanFactory);
 	}
 
 	@Bean

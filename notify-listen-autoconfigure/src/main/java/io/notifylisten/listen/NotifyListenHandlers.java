@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 import io.notifylisten.channel.ChannelName;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.convert.ConversionService;
@@ -40,14 +40,15 @@ public class NotifyListenHandlers {
 	/**
 	 * Create the registry.
 	 * @param conversionService converts ids and payload values to parameter types
-	 * @param repositories Spring Data repositories to load entity parameters with, or {@code null}
+	 * @param beanFactory where to find Spring Data repositories to load entity parameters with, or
+	 * {@code null} for none
 	 */
-	public NotifyListenHandlers(ConversionService conversionService, @Nullable Supplier<Object> repositories) {
+	public NotifyListenHandlers(ConversionService conversionService, @Nullable ListableBeanFactory beanFactory) {
 		List<HandlerMethodArgumentResolver> resolvers = new ArrayList<>();
 		resolvers.add(new NotifyMessageArgumentResolver(conversionService));
 		resolvers.add(new PrincipalMethodArgumentResolver());
-		if (repositories != null && SPRING_DATA_PRESENT) {
-			resolvers.add(new RepositoryEntityArgumentResolver(() -> (Repositories) repositories.get()));
+		if (beanFactory != null && SPRING_DATA_PRESENT) {
+			resolvers.add(SpringData.entityResolver(beanFactory));
 		}
 		this.argumentResolvers = List.copyOf(resolvers);
 		this.methodFactory = new DefaultMessageHandlerMethodFactory();
@@ -111,6 +112,15 @@ public class NotifyListenHandlers {
 
 	private static String key(String entity, String action) {
 		return entity + "/" + action;
+	}
+
+	/** Kept apart so that Spring Data stays an optional dependency: loaded only where it is present. */
+	private static final class SpringData {
+
+		static HandlerMethodArgumentResolver entityResolver(ListableBeanFactory beanFactory) {
+			return new RepositoryEntityArgumentResolver(() -> new Repositories(beanFactory));
+		}
+
 	}
 
 }

@@ -1,0 +1,274 @@
+package io.notifylisten.metrics;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ConnectionRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.ExecutorChannelInterceptor;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
+import org.springframework.web.socket.messaging.SessionSubscribeEvent;
+import org.springframework.web.socket.messaging.SessionUnsubscribeEvent;
+
+/**
+ * Keeps notify-listen's meters: {@value #CONNECTIONS}, {@value #SUBSCRIPTIONS}, {@value #NOTIFIED},
+ * {@value #DELIVERED}, {@value #DROPPED} and {@value #DELIVERY_LATENCY}.
+ */
+public class NotifyListenMetrics {
+
+	/** Gauge of the STOMP connections that passed CONNECT on this node. */
+	public static final String CONNECTIONS = "notify.listen.connections";
+
+	/** Gauge of the subscriptions that passed SUBSCRIBE on this node. */
+	public static final String SUBSCRIPTIONS = "notify.listen.subscriptions";
+
+	/** Counter of notifications handed to the broker by this node. */
+	public static final String NOTIFIED = "notify.listen.notified";
+
+	/** Counter of notification messages handed to a connection's WebSocket session. */
+	public static final String DELIVERED = "notify.listen.delivered";
+
+	/** Counter of notification messages that reached this node's outbound channel but no socket. */
+	public static final String DROPPED = "notify.listen.dropped";
+
+	/** Timer from a message's {@code changedAt} to its hand-off to the WebSocket session. */
+	public static final String DELIVERY_LATENCY = "notify.listen.delivery.latency";
+
+	private static final int RECENT_PAYLOADS = 32;
+
+	private static final byte[] CHANGED_AT = "\"changedAt\":\"".getBytes(StandardCharsets.US_ASCII);
+
+	private final ChannelDestinations destinations;
+
+	private final Clock clock;
+
+	private final Counter notified;
+
+	private final Counter delivered;
+
+	private final Counter dropped;
+
+	private final Timer latency;
+
+	private final AtomicLong subscriptions = new AtomicLong();
+
+	/** Subscription ids per session, so that a disconnect takes away exactly what it held. */
+	private final Map<String, Set<String>> sessionSubscriptions = new ConcurrentHashMap<>();
+
+	/**
+	 * The broker gives every subscriber of a channel the same payload array, so one parse of
+	 * {@code changedAt} serves the whole fan-out instead of one per connection. Several slots, because
+	 * the outbound threads interleave the fan-outs of notifications sent close together.
+	 */
+	private final AtomicReferenceArray<ParsedPayload> recentPayloads = new AtomicReferenceArray<>(RECENT_PAYLOADS);
+
+	/** Set on the outbound thread once a message got past every other interceptor. */
+	private final ThreadLocal<Boolean> reachedSocket = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+	public NotifyListenMetrics(MeterRegistry registry, ConnectionRegistry connections,
+			ChannelDestinations destinations, Clock clock) {
+		this.destinations = destinations;
+		this.clock = clock;
+		Gauge.builder(CONNECTIONS, connections, (open) -> open.connections().size())
+			.description("STOMP connections that passed CONNECT")
+			.register(registry);
+		Gauge.builder(SUBSCRIPTIONS, this.subscriptions, AtomicLong::get)
+			.description("Subscriptions that passed SUBSCRIBE")
+			.register(registry);
+		this.notified = Counter.builder(NOTIFIED).description("Notifications handed to the broker").register(registry);
+		this.delivered = Counter.builder(DELIVERED)
+			.description("Notification messages handed to a WebSocket session")
+			.register(registry);
+		this.dropped = Counter.builder(DROPPED)
+			.description("Notification messages refused on delivery or that failed to reach the socket")
+			.register(registry);
+		this.latency = Timer.builder(DELIVERY_LATENCY)
+			.description("Time from the notification's changedAt to hand-off to the WebSocket session")
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(Duration.ofSeconds(10))
+			.register(registry);
+	}
+
+	/**
+	 * Return the interceptor for the broker channel, which counts notifications.
+	 * @return the interceptor
+	 */
+	public ChannelInterceptor brokerChannelInterceptor() {
+		return new ChannelInterceptor() {
+			@Override
+			public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent,
+					@Nullable Exception ex) {
+				if (sent && ex == null && isNotification(message)) {
+					NotifyListenMetrics.this.notified.increment();
+				}
+			}
+		};
+	}
+
+	/**
+	 * Return the interceptor that must come first on the client outbound channel: it sees every
+	 * message, and after handling tells delivered from dropped.
+	 * @return the interceptor
+	 */
+	public ExecutorChannelInterceptor outboundHeadInterceptor() {
+		return new ExecutorChannelInterceptor() {
+			@Override
+			public Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
+				NotifyListenMetrics.this.reachedSocket.set(Boolean.FALSE);
+				return message;
+			}
+
+			@Override
+			public void afterMessageHandled(Message<?> message, MessageChannel channel, MessageHandler handler,
+					@Nullable Exception ex) {
+				boolean reached = NotifyListenMetrics.this.reachedSocket.get();
+				NotifyListenMetrics.this.reachedSocket.set(Boolean.FALSE);
+				if (isNotification(message)) {
+					recordOutcome(message, reached && ex == null);
+				}
+			}
+		};
+	}
+
+	/**
+	 * Return the interceptor that must come last on the client outbound channel: reaching it means
+	 * no interceptor before it dropped the message. A channel calls back only the interceptors
+	 * before one that drops, so the head alone could not tell a drop from a delivery.
+	 * @return the interceptor
+	 */
+	public ExecutorChannelInterceptor outboundTailInterceptor() {
+		return new ExecutorChannelInterceptor() {
+			@Override
+			public Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
+				NotifyListenMetrics.this.reachedSocket.set(Boolean.TRUE);
+				return message;
+			}
+		};
+	}
+
+	@EventListener
+	void onSubscribe(SessionSubscribeEvent event) {
+		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(event.getMessage());
+		String sessionId = headers.getSessionId();
+		String subscriptionId = headers.getSubscriptionId();
+		if (sessionId != null && subscriptionId != null
+				&& this.sessionSubscriptions.computeIfAbsent(sessionId, (id) -> ConcurrentHashMap.newKeySet())
+					.add(subscriptionId)) {
+			this.subscriptions.incrementAndGet();
+		}
+	}
+
+	@EventListener
+	void onUnsubscribe(SessionUnsubscribeEvent event) {
+		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(event.getMessage());
+		Set<String> held = (headers.getSessionId() != null) ? this.sessionSubscriptions.get(headers.getSessionId())
+				: null;
+		if (held != null && headers.getSubscriptionId() != null && held.remove(headers.getSubscriptionId())) {
+			this.subscriptions.decrementAndGet();
+		}
+	}
+
+	@EventListener
+	void onDisconnect(SessionDisconnectEvent event) {
+		Set<String> held = this.sessionSubscriptions.remove(event.getSessionId());
+		if (held != null) {
+			this.subscriptions.addAndGet(-held.size());
+		}
+	}
+
+	private void recordOutcome(Message<?> message, boolean handedOff) {
+		if (!handedOff) {
+			this.dropped.increment();
+			return;
+		}
+		this.delivered.increment();
+		Instant changedAt = changedAt(message.getPayload());
+		if (changedAt != null) {
+			Duration elapsed = Duration.between(changedAt, this.clock.instant());
+			if (!elapsed.isNegative()) {
+				this.latency.record(elapsed.toNanos(), TimeUnit.NANOSECONDS);
+			}
+		}
+	}
+
+	private boolean isNotification(Message<?> message) {
+		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
+			return false;
+		}
+		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
+		return destination != null && destination.startsWith(this.destinations.prefix());
+	}
+
+	private @Nullable Instant changedAt(Object payload) {
+		if (!(payload instanceof byte[] bytes)) {
+			return null;
+		}
+		int slot = System.identityHashCode(bytes) & (RECENT_PAYLOADS - 1);
+		ParsedPayload recent = this.recentPayloads.get(slot);
+		if (recent != null && recent.payload() == bytes) {
+			return recent.changedAt();
+		}
+		Instant parsed = parseChangedAt(bytes);
+		this.recentPayloads.set(slot, new ParsedPayload(bytes, parsed));
+		return parsed;
+	}
+
+	// A scan for one field rather than a JSON parse: this runs once per fan-out on the outbound path.
+	static @Nullable Instant parseChangedAt(byte[] json) {
+		int start = indexOf(json, CHANGED_AT);
+		if (start < 0) {
+			return null;
+		}
+		start += CHANGED_AT.length;
+		int end = start;
+		while (end < json.length && json[end] != '"') {
+			end++;
+		}
+		try {
+			return Instant.parse(new String(json, start, end - start, StandardCharsets.US_ASCII));
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
+	}
+
+	private static int indexOf(byte[] haystack, byte[] needle) {
+		outer: for (int i = 0; i <= haystack.length - needle.length; i++) {
+			for (int j = 0; j < needle.length; j++) {
+				if (haystack[i + j] != needle[j]) {
+					continue outer;
+				}
+			}
+			return i;
+		}
+		return -1;
+	}
+
+	private record ParsedPayload(byte[] payload, @Nullable Instant changedAt) {
+
+	}
+
+}

@@ -1,0 +1,65 @@
+package io.notifylisten.autoconfigure;
+
+import java.util.Map;
+
+import io.notifylisten.listen.NotifyListen;
+import io.notifylisten.listen.NotifyListenHandlers;
+import io.notifylisten.notify.Notifier;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.core.Authentication;
+import org.springframework.util.ClassUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs in a surefire execution of its own whose class path lacks Spring Data and JPA, which are
+ * optional: an application without them must start, notify and run handlers.
+ */
+class NotifyListenWithoutSpringDataTests {
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
+				NotifyListenHandlerAutoConfiguration.class, NotifyListenWebSocketAutoConfiguration.class,
+				NotifyListenWebMvcAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
+				JacksonAutoConfiguration.class))
+		.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef");
+
+	@Test
+	void startsAndRegistersHandlersWithoutSpringDataOrJpa() {
+		assertThat(ClassUtils.isPresent("org.springframework.data.repository.support.Repositories", null))
+			.as("this test must run without Spring Data on the class path")
+			.isFalse();
+		assertThat(ClassUtils.isPresent("jakarta.persistence.Entity", null)).isFalse();
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(Notifier.class);
+			assertThat(context.getBean(NotifyListenHandlers.class).find("Invoice", "paid")).isNotNull();
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class HandlerConfiguration {
+
+		@Bean
+		InvoiceHandler invoiceHandler() {
+			return new InvoiceHandler();
+		}
+
+	}
+
+	static class InvoiceHandler {
+
+		@NotifyListen(entity = "Invoice", action = "paid")
+		Map<String, Object> paid(Authentication user) {
+			return Map.of("user", user.getName());
+		}
+
+	}
+
+}

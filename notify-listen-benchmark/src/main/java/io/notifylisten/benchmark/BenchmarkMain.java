@@ -1,0 +1,549 @@
+package io.notifylisten.benchmark;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+import io.notifylisten.benchmark.client.DeliveryRecorder;
+import io.notifylisten.benchmark.client.LoadClient;
+import io.notifylisten.benchmark.server.baseline.BaselineBenchmarkServer;
+import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
+
+/**
+ * Runs the benchmark: starts a notify-listen server and a bare Spring STOMP baseline as child JVMs,
+ * drives both with the same {@link LoadClient}, and prints one Markdown table per scenario with
+ * notify-listen / baseline ratios. Arguments, as {@code --name=value} (one string is split on spaces):
+ * <ul>
+ * <li>{@code max-listeners} (10000): largest number of listeners in any scenario</li>
+ * <li>{@code scenarios} (idle,fanout,many,handler,relay)</li>
+ * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
+ * <li>{@code handler-listeners} (1000), {@code relay-listeners} (500): capped by max-listeners</li>
+ * <li>{@code notify-listen-properties} (none): {@code a=1,b=2} become {@code --notify-listen.a=1 ...}</li>
+ * <li>{@code server-jvm}, {@code server-properties} (none): comma-separated JVM options and Spring
+ * properties for every server, for experiments such as JFR or {@code bench.preserve-order=true}</li>
+ * <li>{@code tuned} (off), {@code tuned-buffer} (1024): shrink Tomcat's per-connection buffers on both servers</li>
+ * <li>{@code latency-notifies} (5), {@code burst} (20), {@code server-heap} (3g),
+ * {@code out} (target/benchmark-results.md)</li>
+ * </ul>
+ */
+public final class BenchmarkMain {
+
+	private static final String NOTIFY_LISTEN = "notify-listen";
+
+	private static final String BASELINE = "baseline";
+
+	private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(120);
+
+	private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
+
+	private final Map<String, String> options;
+
+	private final int maxListeners;
+
+	private final LoadClient client = new LoadClient();
+
+	private final StringBuilder report = new StringBuilder();
+
+	private final Path logs = Path.of("target", "benchmark-logs");
+
+	private final List<String> targets = new ArrayList<>();
+
+	private long totalLostNotifyListen;
+
+	private BenchmarkMain(Map<String, String> options) {
+		this.options = options;
+		this.maxListeners = intOption("max-listeners", 10_000);
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (String arg : String.join(" ", args).trim().split("\\s+")) {
+			if (arg.isEmpty()) {
+				continue;
+			}
+			String[] pair = arg.replaceFirst("^--", "").split("=", 2);
+			options.put(pair[0], (pair.length > 1) ? pair[1] : "true");
+		}
+		BenchmarkMain benchmark = new BenchmarkMain(options);
+		try {
+			benchmark.run();
+		}
+		finally {
+			benchmark.client.close();
+		}
+		// The JDK HTTP client's selector threads are not daemons.
+		System.exit(0);
+	}
+
+	private void run() throws Exception {
+		String scenarios = this.options.getOrDefault("scenarios", "idle,fanout,many,handler,relay");
+		line("# notify-listen benchmark, " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
+		line("");
+		line("Options: " + this.options + "; " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+				+ Runtime.version() + ", open-file limit " + openFileLimit() + ".");
+		long needed = this.maxListeners + 2_000L;
+		if (openFileLimit() >= 0 && openFileLimit() < needed) {
+			line("WARNING: the open-file limit is below the ~" + needed
+					+ " descriptors each side needs; raise it with `ulimit -n " + needed + "`.");
+		}
+		line("");
+		String heap = this.options.getOrDefault("server-heap", "3g");
+		try (ServerProcess notifyListen = ServerProcess.start(NOTIFY_LISTEN, NotifyListenBenchmarkServer.class, true,
+				heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(false)));
+				ServerProcess baseline = ServerProcess.start(BASELINE, BaselineBenchmarkServer.class, false, heap,
+						this.logs, jvmOptions(), withTuning(new ArrayList<>()))) {
+			line("Servers: notify-listen pid " + notifyListen.pid() + ", baseline pid " + baseline.pid()
+					+ " (-Xmx" + heap + ", G1); logs in " + this.logs + ".");
+			line("");
+			warmUp(notifyListen);
+			warmUp(baseline);
+			if (scenarios.contains("idle") || scenarios.contains("fanout")) {
+				idleAndFanout(notifyListen, baseline, scenarios.contains("fanout"));
+			}
+			if (scenarios.contains("many")) {
+				manyChannels(notifyListen, baseline);
+			}
+			if (scenarios.contains("handler")) {
+				handler(notifyListen, baseline);
+			}
+			line("notify-listen's own meters at the end: " + counters(notifyListen.stats(false)) + ".");
+			line("");
+		}
+		if (scenarios.contains("relay")) {
+			relay(heap);
+		}
+		line("## Targets");
+		line("");
+		this.targets.forEach((target) -> line("- " + target));
+		line("- zero lost messages on notify-listen: " + met(this.totalLostNotifyListen == 0) + " ("
+				+ this.totalLostNotifyListen + " lost in all notify-listen rows; client saw "
+				+ this.client.errorFrames() + " ERROR frames, " + this.client.unexpectedCloses()
+				+ " unexpected closes" + ((this.client.lastError() != null) ? ", last: " + this.client.lastError() : "")
+				+ ")");
+		Path out = Path.of(this.options.getOrDefault("out", "target/benchmark-results.md"));
+		Files.createDirectories(out.toAbsolutePath().getParent());
+		Files.writeString(out, this.report);
+		System.out.println();
+		System.out.println("Written to " + out.toAbsolutePath());
+	}
+
+	// A few rounds through every code path first, so that neither server is measured while the JIT
+	// is still compiling; the numbers of this round are not reported.
+	private void warmUp(ServerProcess server) throws Exception {
+		int n = Math.min(this.maxListeners, 200);
+		for (String action : new String[] { "changed", "view" }) {
+			if (!server.target().notifyListen() && action.equals("view")) {
+				continue;
+			}
+			List<LoadClient.Listener> listeners = new ArrayList<>();
+			openAndAwait(server, n, (i) -> "Item/0/" + action, listeners);
+			DeliveryRecorder recorder = new DeliveryRecorder(n * 200);
+			this.client.recordInto(recorder);
+			for (int round = 0; round < 10; round++) {
+				server.notify("Item", "0", action, 20);
+			}
+			recorder.awaitCount((long) n * 200, DELIVERY_TIMEOUT);
+			closeAll(server, listeners);
+		}
+	}
+
+	// --tuned: the memory experiment, identical for both servers; off by default.
+	private List<String> jvmOptions() {
+		List<String> jvmOptions = new ArrayList<>(list("server-jvm"));
+		if (this.options.containsKey("tuned")) {
+			jvmOptions.add("-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=" + intOption("tuned-buffer", 1024));
+		}
+		return jvmOptions;
+	}
+
+	private List<String> withTuning(List<String> properties) {
+		if (this.options.containsKey("tuned")) {
+			properties.add("--bench.socket-buffer=" + intOption("tuned-buffer", 1024));
+		}
+		for (String property : list("server-properties")) {
+			properties.add("--" + property);
+		}
+		return properties;
+	}
+
+	private List<String> list(String option) {
+		return java.util.Arrays.stream(this.options.getOrDefault(option, "").split(","))
+			.map(String::trim)
+			.filter((value) -> !value.isEmpty())
+			.toList();
+	}
+
+	private List<String> notifyListenProperties(boolean relay) {
+		List<String> properties = new ArrayList<>(List.of("--notify-listen.key=bench",
+				"--notify-listen.secret=benchmark-secret-0123456789abcdef0123456789"));
+		if (relay) {
+			properties.add("--notify-listen.broker.relay.host=127.0.0.1");
+		}
+		// --notify-listen-properties=a=1,b=2 passes settings through, such as limits.max-frame-size=4KB.
+		String extra = this.options.getOrDefault("notify-listen-properties", "");
+		for (String property : extra.split(",")) {
+			if (!property.isBlank()) {
+				properties.add("--notify-listen." + property.trim());
+			}
+		}
+		return properties;
+	}
+
+	// (a) and (b): one set of listeners on one channel grows through the sizes; at each, heap and
+	// RSS are read after GC with every listener idle, then the channel is notified.
+	private void idleAndFanout(ServerProcess notifyListen, ServerProcess baseline, boolean fanout) throws Exception {
+		TreeSet<Integer> sizes = new TreeSet<>();
+		for (int size : new int[] { 1_000, 5_000, 10_000 }) {
+			if (size <= this.maxListeners) {
+				sizes.add(size);
+			}
+		}
+		sizes.add(this.maxListeners);
+		List<String> idleRows = new ArrayList<>();
+		List<String> fanoutRows = new ArrayList<>();
+		Map<String, Map<Integer, double[]>> idle = new LinkedHashMap<>();
+		Map<String, Map<Integer, FanoutResult>> fanouts = new LinkedHashMap<>();
+		for (ServerProcess server : List.of(notifyListen, baseline)) {
+			ServerProcess.Stats before = server.stats(true);
+			List<LoadClient.Listener> listeners = new ArrayList<>();
+			for (int size : sizes) {
+				int opened = openAndAwait(server, size - listeners.size(), (i) -> "Item/1/changed", listeners);
+				if (size == 1_000 || size == 10_000 || size == this.maxListeners) {
+					ServerProcess.Stats after = server.stats(true);
+					double heapKiB = (after.heapUsed() - before.heapUsed()) / 1024.0 / size;
+					double rssKiB = (after.rss() - before.rss()) / 1024.0 / size;
+					idle.computeIfAbsent(server.name(), (name) -> new LinkedHashMap<>())
+						.put(size, new double[] { heapKiB, rssKiB });
+					idleRows.add(row(server.name(), size, listeners.size() + " (" + after.connections() + " on server)",
+							f1(heapKiB), f1(rssKiB)));
+				}
+				if (fanout) {
+					FanoutResult result = measureFanout(server, "Item", "1", "changed", listeners.size());
+					fanouts.computeIfAbsent(server.name(), (name) -> new LinkedHashMap<>()).put(size, result);
+					fanoutRows.add(result.row(server.name(), size));
+				}
+				if (opened < size) {
+					break;
+				}
+			}
+			closeAll(server, listeners);
+		}
+		line("## (a) Idle connections: server memory per connection");
+		line("");
+		line("Each listener connected and subscribed, then idle; heap after two System.gc(), RSS from /proc. "
+				+ "notify-listen's figure includes the HTTP session and CSRF token each listener's login created.");
+		line("");
+		line("| server | listeners | open | heap KiB/conn | RSS KiB/conn |");
+		line("| --- | --- | --- | --- | --- |");
+		idleRows.forEach(this::line);
+		for (Integer size : idle.getOrDefault(NOTIFY_LISTEN, Map.of()).keySet()) {
+			double[] nl = idle.get(NOTIFY_LISTEN).get(size);
+			double[] base = idle.getOrDefault(BASELINE, Map.of()).get(size);
+			if (base != null) {
+				line("| ratio notify-listen / baseline | " + size + " | | " + ratio(nl[0], base[0]) + " | "
+						+ ratio(nl[1], base[1]) + " |");
+			}
+		}
+		line("");
+		int largestIdle = idle.getOrDefault(NOTIFY_LISTEN, Map.of()).keySet().stream().max(Integer::compare).orElse(0);
+		if (largestIdle > 0) {
+			double heapKiB = idle.get(NOTIFY_LISTEN).get(largestIdle)[0];
+			this.targets.add("<= 20 KiB heap per idle connection: " + met(heapKiB <= 20) + " (" + f1(heapKiB)
+					+ " KiB at " + largestIdle + " listeners)");
+		}
+		if (!fanout) {
+			return;
+		}
+		line("## (b) Fan-out: one channel to N listeners");
+		line("");
+		line("Latency: " + intOption("latency-notifies", 5) + " single notifications, each awaited by all N, "
+				+ "notify (`changedAt`) to receipt by the client. Deliveries/s: a burst of " + intOption("burst", 20)
+				+ " notifications back to back, N x burst deliveries over the time to the last receipt.");
+		line("");
+		line(FanoutResult.HEADER);
+		line(FanoutResult.SEPARATOR);
+		fanoutRows.forEach(this::line);
+		fanoutRatios(fanouts);
+		line("");
+		Map<Integer, FanoutResult> nl = fanouts.getOrDefault(NOTIFY_LISTEN, Map.of());
+		int largest = nl.keySet().stream().max(Integer::compare).orElse(0);
+		if (largest > 0) {
+			FanoutResult top = nl.get(largest);
+			FanoutResult base = fanouts.getOrDefault(BASELINE, Map.of()).get(largest);
+			this.targets.add("10k concurrent listeners on one node: " + met(largest >= 10_000 && top.lost() == 0)
+					+ " (" + largest + " listeners held and notified)");
+			this.targets.add("p99 < 100 ms for one notify to " + largest + " listeners: " + met(top.single().p99() < 100)
+					+ " (p99 " + f1(top.single().p99()) + " ms"
+					+ ((base != null) ? ", baseline " + f1(base.single().p99()) + " ms" : "") + ")");
+			if (base != null) {
+				double ratio = top.deliveriesPerSecond() / base.deliveriesPerSecond();
+				this.targets.add("fan-out deliveries/s >= 3x baseline: " + met(ratio >= 3) + " ("
+						+ String.format(Locale.ROOT, "%.2f", ratio) + "x at " + largest + " listeners: "
+						+ f0(top.deliveriesPerSecond()) + " vs " + f0(base.deliveriesPerSecond()) + "/s)");
+			}
+		}
+	}
+
+	// (c): every listener on a channel of its own; the server notifies each channel once at a steady rate.
+	private void manyChannels(ServerProcess notifyListen, ServerProcess baseline) throws Exception {
+		int n = this.maxListeners;
+		int rate = intOption("rate", 1_000);
+		line("## (c) Many channels: " + n + " listeners, one channel each, " + rate + " notifications/s");
+		line("");
+		line("| server | listeners | achieved notify/s | p50 ms | p99 ms | max ms | delivered / expected | lost |");
+		line("| --- | --- | --- | --- | --- | --- | --- | --- |");
+		Map<String, double[]> results = new LinkedHashMap<>();
+		for (ServerProcess server : List.of(notifyListen, baseline)) {
+			List<LoadClient.Listener> listeners = new ArrayList<>();
+			openAndAwait(server, n, (i) -> "Item/m" + i + "/changed", listeners);
+			DeliveryRecorder recorder = new DeliveryRecorder(n);
+			this.client.recordInto(recorder);
+			double seconds = server.notifyMany("Item", "m", "changed", listeners.size(), rate, listeners.size());
+			recorder.awaitCount(listeners.size(), DELIVERY_TIMEOUT);
+			Thread.sleep(300);
+			DeliveryRecorder.Latency latency = recorder.latency();
+			long lost = lost(server, listeners.size(), recorder.count());
+			results.put(server.name(), new double[] { latency.p50(), latency.p99() });
+			line(row(server.name(), listeners.size(), f0(listeners.size() / seconds), f1(latency.p50()),
+					f1(latency.p99()), f1(latency.max()), recorder.count() + " / " + listeners.size(), lost));
+			closeAll(server, listeners);
+		}
+		if (results.size() == 2) {
+			line("| ratio notify-listen / baseline | | | " + ratio(results.get(NOTIFY_LISTEN)[0], results.get(BASELINE)[0])
+					+ " | " + ratio(results.get(NOTIFY_LISTEN)[1], results.get(BASELINE)[1]) + " | | | |");
+		}
+		line("");
+	}
+
+	// (d): the same fan-out through a @NotifyListen handler (once per connection, as its user) and bare.
+	private void handler(ServerProcess notifyListen, ServerProcess baseline) throws Exception {
+		int n = Math.min(this.maxListeners, intOption("handler-listeners", 1_000));
+		line("## (d) @NotifyListen handler path vs bare messages, " + n + " listeners on one channel");
+		line("");
+		line(FanoutResult.HEADER.replace("| server |", "| path |"));
+		line(FanoutResult.SEPARATOR);
+		Map<String, FanoutResult> results = new LinkedHashMap<>();
+		record Path(String label, ServerProcess server, String action) {
+		}
+		for (Path path : List.of(new Path("notify-listen @NotifyListen handler", notifyListen, "view"),
+				new Path("notify-listen bare", notifyListen, "changed"), new Path("baseline bare", baseline, "changed"))) {
+			List<LoadClient.Listener> listeners = new ArrayList<>();
+			openAndAwait(path.server(), n, (i) -> "Item/2/" + path.action(), listeners);
+			FanoutResult result = measureFanout(path.server(), "Item", "2", path.action(), listeners.size());
+			results.put(path.label(), result);
+			line(result.row(path.label(), n));
+			closeAll(path.server(), listeners);
+		}
+		FanoutResult handler = results.get("notify-listen @NotifyListen handler");
+		FanoutResult bare = results.get("notify-listen bare");
+		line("| ratio handler / bare | | " + ratio(handler.single().p50(), bare.single().p50()) + " | "
+				+ ratio(handler.single().p99(), bare.single().p99()) + " | | "
+				+ ratio(handler.deliveriesPerSecond(), bare.deliveriesPerSecond()) + " | | | |");
+		line("");
+	}
+
+	// (e): both servers again, each relaying to the local RabbitMQ's STOMP port.
+	private void relay(String heap) throws Exception {
+		int n = Math.min(this.maxListeners, intOption("relay-listeners", 500));
+		line("## (e) Relay mode on RabbitMQ (127.0.0.1:61613): fan-out to " + n + " listeners");
+		line("");
+		if (!stompBrokerAnswers()) {
+			line("Skipped: no STOMP broker answers on 127.0.0.1:61613 (start one with `.ci/rabbitmq start`).");
+			line("");
+			return;
+		}
+		line("Every client connection is also a broker connection (two descriptors per listener on the server, "
+				+ "one on the broker); the RabbitMQ of `.ci/rabbitmq` runs with a soft limit of 1024 descriptors "
+				+ "(about 830 sockets), hence the smaller N.");
+		line("");
+		line(FanoutResult.HEADER);
+		line(FanoutResult.SEPARATOR);
+		Map<String, Map<Integer, FanoutResult>> results = new LinkedHashMap<>();
+		try (ServerProcess notifyListen = ServerProcess.start(NOTIFY_LISTEN + "-relay", NotifyListenBenchmarkServer.class,
+				true, heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(true)));
+				ServerProcess baseline = ServerProcess.start(BASELINE + "-relay", BaselineBenchmarkServer.class, false,
+						heap, this.logs, jvmOptions(), withTuning(new ArrayList<>(List.of("--bench.relay=true"))))) {
+			for (ServerProcess server : List.of(notifyListen, baseline)) {
+				List<LoadClient.Listener> listeners = new ArrayList<>();
+				openAndAwait(server, n, (i) -> "Item/4/changed", listeners);
+				// The relay subscribes on the broker after the server counted the SUBSCRIBE.
+				Thread.sleep(2_000);
+				FanoutResult result = measureFanout(server, "Item", "4", "changed", listeners.size());
+				results.put(server.name().startsWith(NOTIFY_LISTEN) ? NOTIFY_LISTEN : BASELINE, Map.of(n, result));
+				line(result.row(server.name(), n));
+				closeAll(server, listeners);
+			}
+		}
+		fanoutRatios(results);
+		line("");
+	}
+
+	private void fanoutRatios(Map<String, Map<Integer, FanoutResult>> fanouts) {
+		for (Map.Entry<Integer, FanoutResult> entry : fanouts.getOrDefault(NOTIFY_LISTEN, Map.of()).entrySet()) {
+			FanoutResult base = fanouts.getOrDefault(BASELINE, Map.of()).get(entry.getKey());
+			if (base != null) {
+				FanoutResult nl = entry.getValue();
+				line("| ratio notify-listen / baseline | " + entry.getKey() + " | " + ratio(nl.single().p50(), base.single().p50())
+						+ " | " + ratio(nl.single().p99(), base.single().p99()) + " | "
+						+ ratio(nl.single().max(), base.single().max()) + " | "
+						+ ratio(nl.deliveriesPerSecond(), base.deliveriesPerSecond()) + " | "
+						+ ratio(nl.burst().p99(), base.burst().p99()) + " | | |");
+			}
+		}
+	}
+
+	private FanoutResult measureFanout(ServerProcess server, String entity, String id, String action, int n)
+			throws Exception {
+		int notifies = intOption("latency-notifies", 5);
+		DeliveryRecorder single = new DeliveryRecorder(n * notifies);
+		this.client.recordInto(single);
+		for (int i = 1; i <= notifies; i++) {
+			server.notify(entity, id, action, 1);
+			single.awaitCount((long) n * i, Duration.ofSeconds(15));
+			Thread.sleep(100);
+		}
+		int burst = intOption("burst", 20);
+		DeliveryRecorder bursty = new DeliveryRecorder(n * burst);
+		this.client.recordInto(bursty);
+		long start = System.nanoTime();
+		server.notify(entity, id, action, burst);
+		bursty.awaitCount((long) n * burst, DELIVERY_TIMEOUT);
+		long elapsed = Math.max(1, bursty.lastNanos() - start);
+		Thread.sleep(300);
+		long expected = (long) n * (notifies + burst);
+		long delivered = single.count() + bursty.count();
+		long lost = lost(server, expected, delivered);
+		return new FanoutResult(single.latency(), bursty.latency(), bursty.count() / (elapsed / 1e9), delivered,
+				expected, lost);
+	}
+
+	private long lost(ServerProcess server, long expected, long delivered) {
+		long lost = expected - delivered;
+		if (server.name().startsWith(NOTIFY_LISTEN)) {
+			this.totalLostNotifyListen += Math.abs(lost);
+		}
+		return lost;
+	}
+
+	private int openAndAwait(ServerProcess server, int count, java.util.function.IntFunction<String> channelOf,
+			List<LoadClient.Listener> listeners) throws Exception {
+		if (count <= 0) {
+			return listeners.size();
+		}
+		int offset = listeners.size();
+		long start = System.nanoTime();
+		List<LoadClient.Listener> opened = this.client.open(server.target(), count, (i) -> channelOf.apply(offset + i));
+		listeners.addAll(opened);
+		long subscribed = server.awaitSubscriptions(listeners.size(), SUBSCRIBE_TIMEOUT);
+		Thread.sleep(500);
+		System.out.printf(Locale.ROOT, "  [%s] %d listeners open (%d asked), server counts %d subscriptions, %.1f s%s%n",
+				server.name(), listeners.size(), offset + count, subscribed, (System.nanoTime() - start) / 1e9,
+				(opened.size() < count) ? "; last error: " + this.client.lastError() : "");
+		return listeners.size();
+	}
+
+	private void closeAll(ServerProcess server, List<LoadClient.Listener> listeners) throws Exception {
+		this.client.close(listeners);
+		int left = server.awaitConnectionsAtMost(0, Duration.ofSeconds(60));
+		if (left > 0) {
+			System.out.println("  [" + server.name() + "] " + left + " connections still open after close");
+		}
+		listeners.clear();
+	}
+
+	private static String counters(ServerProcess.Stats stats) {
+		return "delivered " + stats.delivered() + ", dropped " + stats.dropped();
+	}
+
+	private static boolean stompBrokerAnswers() {
+		try (java.net.Socket socket = new java.net.Socket()) {
+			socket.connect(new java.net.InetSocketAddress("127.0.0.1", 61613), 2_000);
+			return true;
+		}
+		catch (Exception ex) {
+			return false;
+		}
+	}
+
+	private static long openFileLimit() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+				if (line.startsWith("Max open files")) {
+					return Long.parseLong(line.split("\\s+")[3]);
+				}
+			}
+		}
+		catch (Exception ex) {
+			// Unknown outside Linux.
+		}
+		return -1;
+	}
+
+	private int intOption(String name, int defaultValue) {
+		return Integer.parseInt(this.options.getOrDefault(name, String.valueOf(defaultValue)));
+	}
+
+	private void line(String text) {
+		System.out.println(text);
+		this.report.append(text).append('\n');
+	}
+
+	static String row(Object... cells) {
+		StringBuilder row = new StringBuilder("|");
+		for (Object cell : cells) {
+			row.append(' ').append(cell).append(" |");
+		}
+		return row.toString();
+	}
+
+	static String f0(double value) {
+		return String.format(Locale.ROOT, "%,.0f", value);
+	}
+
+	static String f1(double value) {
+		return String.format(Locale.ROOT, "%.1f", value);
+	}
+
+	private static String ratio(double value, double baseline) {
+		return (baseline == 0 || Double.isNaN(value) || Double.isNaN(baseline)) ? "n/a"
+				: String.format(Locale.ROOT, "%.2fx", value / baseline);
+	}
+
+	private static String met(boolean met) {
+		return met ? "**met**" : "**missed**";
+	}
+
+	/**
+	 * One fan-out measurement.
+	 * @param single latency of single notifications
+	 * @param burst latency within the burst
+	 * @param deliveriesPerSecond deliveries per second within the burst
+	 * @param delivered messages received
+	 * @param expected messages that should have been received
+	 * @param lost expected minus delivered
+	 */
+	record FanoutResult(DeliveryRecorder.Latency single, DeliveryRecorder.Latency burst, double deliveriesPerSecond,
+			long delivered, long expected, long lost) {
+
+		static final String HEADER = "| server | listeners | p50 ms | p99 ms | max ms | deliveries/s (burst) "
+				+ "| burst p99 ms | delivered / expected | lost |";
+
+		static final String SEPARATOR = "| --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+
+		String row(String server, int listeners) {
+			return BenchmarkMain.row(server, listeners, f1(this.single.p50()), f1(this.single.p99()),
+					f1(this.single.max()), f0(this.deliveriesPerSecond), f1(this.burst.p99()),
+					this.delivered + " / " + this.expected, this.lost);
+		}
+
+	}
+
+}

@@ -1,0 +1,194 @@
+package io.notifylisten.benchmark;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.notifylisten.benchmark.client.LoadClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One benchmark server in a JVM of its own, started from this JVM's class path, so that its heap,
+ * RSS and file descriptors are its own and the load generator's are not counted.
+ */
+final class ServerProcess implements AutoCloseable {
+
+	private static final JsonMapper json = JsonMapper.shared();
+
+	private static final Duration STARTUP = Duration.ofSeconds(120);
+
+	private final String name;
+
+	private final Process process;
+
+	private final String baseUrl;
+
+	private final LoadClient.Target target;
+
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	private ServerProcess(String name, Process process, String baseUrl, LoadClient.Target target) {
+		this.name = name;
+		this.process = process;
+		this.baseUrl = baseUrl;
+		this.target = target;
+	}
+
+	static ServerProcess start(String name, Class<?> mainClass, boolean notifyListen, String heap, Path logDirectory,
+			List<String> jvmOptions, List<String> properties) throws Exception {
+		int port = freePort();
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add("-Xmx" + heap);
+		command.add("-XX:+UseG1GC");
+		command.add("-XX:+ExitOnOutOfMemoryError");
+		command.addAll(jvmOptions);
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add(mainClass.getName());
+		command.add("--server.address=127.0.0.1");
+		command.add("--server.port=" + port);
+		// Tomcat's default of 8192 connections would cap both servers below the 10k target.
+		command.add("--server.tomcat.max-connections=20000");
+		command.add("--spring.main.banner-mode=off");
+		command.add("--logging.level.root=WARN");
+		command.addAll(properties);
+		Files.createDirectories(logDirectory);
+		Path log = logDirectory.resolve(name.replaceAll("[^A-Za-z0-9-]", "_") + ".log");
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		// A benchmark stopped with Ctrl-C or kill must not leave its servers behind.
+		Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+		String baseUrl = "http://127.0.0.1:" + port;
+		LoadClient.Target target = new LoadClient.Target(baseUrl, notifyListen, "/ws",
+				"/topic/bench.{entity}.{id}.{action}", "user-");
+		ServerProcess server = new ServerProcess(name, process, baseUrl, target);
+		server.awaitStarted(log);
+		return server;
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	LoadClient.Target target() {
+		return this.target;
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	/** Heap (after GC when asked), RSS, connections and subscriptions as the server counts them. */
+	Stats stats(boolean gc) throws Exception {
+		JsonNode stats = get("/bench/stats?gc=" + gc);
+		return new Stats(stats.get("heapUsed").asLong(), stats.get("rss").asLong(), stats.get("connections").asInt(),
+				stats.get("subscriptions").asLong(), stats.path("notify.listen.delivered").asLong(-1),
+				stats.path("notify.listen.dropped").asLong(-1));
+	}
+
+	/** Notify one channel {@code count} times, back to back, on the server. */
+	void notify(String entity, String id, String action, int count) throws Exception {
+		post("/bench/notify?entity=" + entity + "&id=" + id + "&action=" + action + "&count=" + count);
+	}
+
+	/** Notify {@code total} times at {@code rate}/s over {@code channels} ids; returns seconds taken. */
+	double notifyMany(String entity, String idPrefix, String action, int channels, int rate, int total)
+			throws Exception {
+		return post("/bench/notify-many?entity=" + entity + "&idPrefix=" + idPrefix + "&action=" + action
+				+ "&channels=" + channels + "&rate=" + rate + "&total=" + total)
+			.get("seconds")
+			.asDouble();
+	}
+
+	/** Wait until the server counts at least this many subscriptions; return what it counts. */
+	long awaitSubscriptions(long expected, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		long subscriptions;
+		while ((subscriptions = stats(false).subscriptions()) < expected && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		return subscriptions;
+	}
+
+	/** Wait until the server counts at most this many connections; return what it counts. */
+	int awaitConnectionsAtMost(int expected, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		int connections;
+		while ((connections = stats(false).connections()) > expected && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		return connections;
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.process.destroy();
+		if (!this.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+			this.process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+		}
+	}
+
+	private void awaitStarted(Path log) throws Exception {
+		long deadline = System.nanoTime() + STARTUP.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException(this.name + " exited at startup; see " + log);
+			}
+			try {
+				get("/bench/stats");
+				return;
+			}
+			catch (IOException ex) {
+				Thread.sleep(250);
+			}
+		}
+		close();
+		throw new IllegalStateException(this.name + " did not start within " + STARTUP + "; see " + log);
+	}
+
+	private JsonNode get(String path) throws Exception {
+		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path)).GET());
+	}
+
+	private JsonNode post(String path) throws Exception {
+		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path)).POST(HttpRequest.BodyPublishers.noBody()));
+	}
+
+	private JsonNode send(HttpRequest.Builder request) throws Exception {
+		HttpResponse<String> response = this.http.send(request.timeout(Duration.ofSeconds(150)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new IOException(this.name + " answered " + response.statusCode() + ": " + response.body());
+		}
+		return json.readTree(response.body());
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/**
+	 * What the server reports about itself.
+	 * @param heapUsed heap in use, bytes
+	 * @param rss resident set size, bytes, or -1
+	 * @param connections STOMP connections
+	 * @param subscriptions STOMP subscriptions
+	 * @param delivered notify-listen's delivered counter, or -1 without it
+	 * @param dropped notify-listen's dropped counter, or -1 without it
+	 */
+	record Stats(long heapUsed, long rss, int connections, long subscriptions, long delivered, long dropped) {
+
+	}
+
+}

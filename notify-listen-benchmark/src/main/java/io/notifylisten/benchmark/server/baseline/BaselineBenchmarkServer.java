@@ -1,0 +1,95 @@
+package io.notifylisten.benchmark.server.baseline;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.notifylisten.benchmark.server.BenchmarkControl;
+import io.notifylisten.benchmark.server.BrokerCacheTuning;
+import io.notifylisten.benchmark.server.Publisher;
+import io.notifylisten.benchmark.server.TomcatBufferTuning;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
+import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+
+/**
+ * The baseline: Spring's STOMP support as the reference guide shows it, endpoint {@code /ws}, the
+ * simple broker on {@code /topic} (or, with {@code bench.relay=true}, the broker relay to
+ * 127.0.0.1:61613 as guest), default settings, no security. {@code bench.preserve-order=true} turns
+ * on publish order per session, as notify-listen does, for the experiment that isolates its cost. It sends the same JSON message
+ * notify-listen sends, through the same converter.
+ */
+@SpringBootApplication(excludeName = {
+		// notify-listen and Spring Security share this module's class path; the baseline has neither.
+		"io.notifylisten.autoconfigure.NotifyListenAutoConfiguration",
+		"io.notifylisten.autoconfigure.NotifyListenHandlerAutoConfiguration",
+		"io.notifylisten.autoconfigure.NotifyListenWebSocketAutoConfiguration",
+		"io.notifylisten.autoconfigure.NotifyListenWebMvcAutoConfiguration",
+		"io.notifylisten.autoconfigure.NotifyListenHealthAutoConfiguration",
+		"io.notifylisten.metrics.NotifyListenMetricsAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
+@EnableWebSocketMessageBroker
+@Import({ BenchmarkControl.class, TomcatBufferTuning.class, BrokerCacheTuning.class })
+public class BaselineBenchmarkServer implements WebSocketMessageBrokerConfigurer {
+
+	/** The STOMP endpoint. */
+	public static final String ENDPOINT = "/ws";
+
+	private final boolean relay;
+
+	private final boolean preserveOrder;
+
+	BaselineBenchmarkServer(@Value("${bench.relay:false}") boolean relay,
+			@Value("${bench.preserve-order:false}") boolean preserveOrder) {
+		this.relay = relay;
+		this.preserveOrder = preserveOrder;
+	}
+
+	public static void main(String[] args) {
+		SpringApplication.run(BaselineBenchmarkServer.class, args);
+	}
+
+	@Override
+	public void registerStompEndpoints(StompEndpointRegistry registry) {
+		registry.addEndpoint(ENDPOINT);
+	}
+
+	@Override
+	public void configureMessageBroker(MessageBrokerRegistry registry) {
+		// Off by default, as in Spring; on only to measure what notify-listen's ordering costs.
+		registry.setPreservePublishOrder(this.preserveOrder);
+		if (this.relay) {
+			registry.enableStompBrokerRelay("/topic");
+		}
+		else {
+			registry.enableSimpleBroker("/topic");
+		}
+	}
+
+	@Bean
+	Publisher publisher(SimpMessagingTemplate messagingTemplate) {
+		return (entity, id, action) -> {
+			Map<String, Object> message = new LinkedHashMap<>();
+			message.put("entity", entity);
+			message.put("id", id);
+			message.put("action", action);
+			message.put("changedAt", Instant.now());
+			message.put("notifiedBy", "system");
+			message.put("payload", Map.of());
+			messagingTemplate.convertAndSend("/topic/bench." + entity + "." + id + "." + action, (Object) message);
+		};
+	}
+
+}

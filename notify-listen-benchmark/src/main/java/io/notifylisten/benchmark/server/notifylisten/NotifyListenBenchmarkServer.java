@@ -1,0 +1,74 @@
+package io.notifylisten.benchmark.server.notifylisten;
+
+import java.util.Map;
+
+import io.notifylisten.benchmark.server.BenchmarkControl;
+import io.notifylisten.benchmark.server.BrokerCacheTuning;
+import io.notifylisten.benchmark.server.Publisher;
+import io.notifylisten.benchmark.server.TomcatBufferTuning;
+import io.notifylisten.notify.Notifier;
+import io.notifylisten.security.EntityAccessRules;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * notify-listen with its embedded broker (or, with {@code notify-listen.broker.relay.host}, a relay),
+ * HTTP Basic users {@code user-0}, {@code user-1}, ... (password {@code password}), signed
+ * subscriptions and CSRF on CONNECT, all on their defaults.
+ */
+@SpringBootApplication
+@Import({ BenchmarkControl.class, TomcatBufferTuning.class, BrokerCacheTuning.class })
+public class NotifyListenBenchmarkServer {
+
+	/** Prefix of every user name this server knows. */
+	public static final String USER_PREFIX = "user-";
+
+	public static void main(String[] args) {
+		SpringApplication.run(NotifyListenBenchmarkServer.class, args);
+	}
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+		// The control endpoints are the load generator's, on 127.0.0.1 only; they skip CSRF because
+		// they are no browser's.
+		http.authorizeHttpRequests((requests) -> requests
+			.requestMatchers("/rest/pusher/key", "/notify-listen/ws/**", "/bench/**")
+			.permitAll()
+			.anyRequest()
+			.authenticated())
+			.csrf((csrf) -> csrf.ignoringRequestMatchers("/bench/**"))
+			.httpBasic(Customizer.withDefaults());
+		return http.build();
+	}
+
+	// One user per listener, as 10,000 browsers would be; notify-listen also limits connections per user.
+	@Bean
+	UserDetailsService users() {
+		return (username) -> {
+			if (!username.startsWith(USER_PREFIX)) {
+				throw new UsernameNotFoundException("Unknown user");
+			}
+			return User.withUsername(username).password("{noop}password").authorities("NOTIFY_LISTEN_USER").build();
+		};
+	}
+
+	@Bean
+	EntityAccessRules entityAccessRules() {
+		return EntityAccessRules.builder().entity("Item", EntityAccessRules.EntityRule.anyListener()).build();
+	}
+
+	@Bean
+	Publisher publisher(Notifier notifier) {
+		return (entity, id, action) -> notifier.notify(entity, id, action, Map.of());
+	}
+
+}

@@ -2,6 +2,7 @@ package io.notifylisten.autoconfigure;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 
 import io.notifylisten.channel.ChannelDestinations;
@@ -17,8 +18,10 @@ import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.SubscriptionSigner;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -28,6 +31,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -115,10 +119,22 @@ public final class NotifyListenAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Notifier notifyListenNotifier(SimpMessageSendingOperations brokerMessagingTemplate,
-			ChannelDestinations destinations, SubscriptionSigner signer, ObjectProvider<ChannelHistory> history) {
-		return new BrokerNotifier(brokerMessagingTemplate, destinations, signer, Clock.systemUTC(),
+	Notifier notifyListenNotifier(NotifyListenProperties properties, SimpMessageSendingOperations brokerMessagingTemplate,
+			ChannelDestinations destinations, SubscriptionSigner signer, ObjectProvider<ChannelHistory> history,
+			ObjectProvider<JsonMapper> jsonMapper,
+			@Qualifier("notifyListenTaskScheduler") ObjectProvider<TaskScheduler> scheduler) {
+		int updatesPerSecond = properties.getProgress().getMaxUpdatesPerSecond();
+		if (updatesPerSecond < 1) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.progress.max-updates-per-second",
+					updatesPerSecond, "At least one update per second must be allowed");
+		}
+		BrokerNotifier notifier = new BrokerNotifier(brokerMessagingTemplate, destinations, signer, Clock.systemUTC(),
 				history.getIfAvailable());
+		notifier.setMaxPayloadSize(Math.toIntExact(properties.getPayload().getMaxSize().toBytes()),
+				jsonMapper.getIfAvailable(JsonMapper::shared));
+		scheduler.ifAvailable((taskScheduler) -> notifier.setProgressCoalescing(taskScheduler,
+				Duration.ofMillis(1000 / updatesPerSecond)));
+		return notifier;
 	}
 
 	@Bean

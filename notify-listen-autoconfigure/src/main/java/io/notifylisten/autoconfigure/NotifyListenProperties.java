@@ -66,6 +66,10 @@ public class NotifyListenProperties {
 
 	private final History history = new History();
 
+	private final Payload payload = new Payload();
+
+	private final Progress progress = new Progress();
+
 	public String getKey() {
 		return this.key;
 	}
@@ -142,6 +146,14 @@ public class NotifyListenProperties {
 		return this.history;
 	}
 
+	public Payload getPayload() {
+		return this.payload;
+	}
+
+	public Progress getProgress() {
+		return this.progress;
+	}
+
 	/**
 	 * STOMP heart-beats, negotiated with each client at CONNECT.
 	 */
@@ -193,6 +205,46 @@ public class NotifyListenProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * The values a message may carry.
+	 */
+	public static class Payload {
+
+		/**
+		 * Largest payload a notification may carry, measured as JSON.
+		 */
+		private DataSize maxSize = DataSize.ofKilobytes(4);
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+	}
+
+	/**
+	 * Progress reports of long-running work.
+	 */
+	public static class Progress {
+
+		/**
+		 * Most progress updates per second for one piece of work; the newest update always arrives.
+		 */
+		private int maxUpdatesPerSecond = 10;
+
+		public int getMaxUpdatesPerSecond() {
+			return this.maxUpdatesPerSecond;
+		}
+
+		public void setMaxUpdatesPerSecond(int maxUpdatesPerSecond) {
+			this.maxUpdatesPerSecond = maxUpdatesPerSecond;
 		}
 
 	}

@@ -1,6 +1,7 @@
 package io.notifylisten.notify;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,9 +10,11 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.security.SubscriptionSigner;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
@@ -38,6 +41,14 @@ public class BrokerNotifier implements Notifier {
 
 	private final @Nullable ChannelHistory history;
 
+	private int maxPayloadBytes = Integer.MAX_VALUE;
+
+	private @Nullable JsonMapper jsonMapper;
+
+	private @Nullable TaskScheduler progressScheduler;
+
+	private Duration progressInterval = Duration.ZERO;
+
 	/**
 	 * Create a notifier.
 	 * @param messagingTemplate sends to the broker
@@ -58,17 +69,56 @@ public class BrokerNotifier implements Notifier {
 	@Override
 	public void notify(String entity, Object id, String action, Map<String, ?> payload) {
 		NotifyMessage message = message(entity, id, action, payload);
+		afterCommit(message, () -> sendToChannel(message));
+	}
+
+	private void sendToChannel(NotifyMessage message) {
 		ChannelName channel = message.channel();
 		String destination = this.destinations.destinationOf(channel);
-		afterCommit(message, () -> {
-			if (this.history == null) {
-				this.messagingTemplate.convertAndSend(destination, message);
-			}
-			else {
-				this.history.append(channel, message,
-						(numbered) -> this.messagingTemplate.convertAndSend(destination, numbered));
-			}
-		});
+		if (this.history == null) {
+			this.messagingTemplate.convertAndSend(destination, message);
+		}
+		else {
+			this.history.append(channel, message,
+					(numbered) -> this.messagingTemplate.convertAndSend(destination, numbered));
+		}
+	}
+
+	@Override
+	public Progress progress(String entity, Object id) {
+		if (this.progressScheduler == null) {
+			return Notifier.super.progress(entity, id);
+		}
+		// Validated now, so that a bad name fails where the work starts, not at its first update.
+		new ChannelName(entity, String.valueOf(id), "progress");
+		return new CoalescingProgress((action, payload) -> sendNow(entity, id, action, payload),
+				this.progressInterval, this.progressScheduler, this.clock);
+	}
+
+	/**
+	 * Limit the size of payloads, measured as JSON.
+	 * @param maxPayloadBytes the most bytes a payload may take
+	 * @param jsonMapper measures payloads as the broker will send them
+	 */
+	public void setMaxPayloadSize(int maxPayloadBytes, JsonMapper jsonMapper) {
+		this.maxPayloadBytes = maxPayloadBytes;
+		this.jsonMapper = jsonMapper;
+	}
+
+	/**
+	 * Coalesce {@link #progress(String, Object) progress} updates to at most one per interval.
+	 * @param scheduler sends an update held back by the interval once it has passed
+	 * @param interval the shortest time between two updates of one piece of work
+	 */
+	public void setProgressCoalescing(TaskScheduler scheduler, Duration interval) {
+		this.progressScheduler = scheduler;
+		this.progressInterval = interval;
+	}
+
+	// Progress is about work still under way: it leaves at once, not after a commit.
+	private void sendNow(String entity, Object id, String action, Map<String, ?> payload) {
+		NotifyMessage message = message(entity, id, action, payload);
+		send(message, () -> sendToChannel(message));
 	}
 
 	@Override
@@ -83,6 +133,7 @@ public class BrokerNotifier implements Notifier {
 	// notifiedBy is the user who made the change even though sending may happen after commit.
 	private NotifyMessage message(String entity, Object id, String action, Map<String, ?> payload) {
 		ChannelName channel = new ChannelName(entity, String.valueOf(id), action);
+		checkSize(channel, payload);
 		return new NotifyMessage(channel.entity(), channel.id(), channel.action(), this.clock.instant(),
 				currentUsername(), new LinkedHashMap<>(payload));
 	}
@@ -108,6 +159,18 @@ public class BrokerNotifier implements Notifier {
 		catch (MessagingException ex) {
 			throw new NotificationFailedException(
 					"Notification " + message.channel() + " was not sent: " + ex.getMessage(), ex);
+		}
+	}
+
+	private void checkSize(ChannelName channel, Map<String, ?> payload) {
+		if (this.jsonMapper == null || payload.isEmpty()) {
+			return;
+		}
+		int size = this.jsonMapper.writeValueAsBytes(payload).length;
+		if (size > this.maxPayloadBytes) {
+			throw new PayloadTooLargeException("Payload of " + channel + " is " + size + " bytes; the limit is "
+					+ this.maxPayloadBytes + " (notify-listen.payload.max-size). Send an id and let the "
+					+ "listener load the rest.");
 		}
 	}
 

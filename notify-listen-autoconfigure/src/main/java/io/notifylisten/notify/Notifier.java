@@ -66,4 +66,37 @@ public interface Notifier {
 	 */
 	void notifyUser(String username, String entity, Object id, String action, Map<String, ?> payload);
 
+	/**
+	 * Start reporting the progress of long-running work on {@code entity/id/progress}. This default
+	 * sends every update; the starter's notifier coalesces them.
+	 * @param entity entity name, for example {@code Job}
+	 * @param id entity id
+	 * @return the progress handle
+	 */
+	default Progress progress(String entity, Object id) {
+		return new Progress() {
+
+			@Override
+			public void update(int percent, String text) {
+				Notifier.this.notify(entity, id, "progress", Map.of("percent", percent, "text", text, "busy", false));
+			}
+
+			@Override
+			public void busy(String text) {
+				Notifier.this.notify(entity, id, "progress", Map.of("text", text, "busy", true));
+			}
+
+			@Override
+			public void done(String text) {
+				Notifier.this.notify(entity, id, "done", Map.of("percent", 100, "text", text, "busy", false));
+			}
+
+			@Override
+			public void failed(String text) {
+				Notifier.this.notify(entity, id, "failed", Map.of("text", text, "busy", false));
+			}
+
+		};
+	}
+
 }

@@ -124,6 +124,35 @@ class BrokerNotifierTests {
 	}
 
 	@Test
+	void refusesPayloadsLargerThanTheLimitBeforeSendingAnything() {
+		this.notifier.setMaxPayloadSize(64, tools.jackson.databind.json.JsonMapper.shared());
+		this.notifier.notify("Order", 1, "refresh", Map.of("status", "paid"));
+		assertThatExceptionOfType(PayloadTooLargeException.class)
+			.isThrownBy(() -> this.notifier.notify("Order", 1, "refresh", Map.of("notes", "x".repeat(100))))
+			.withMessageContaining("Payload of Order/1/refresh is 112 bytes; the limit is 64")
+			.withMessageContaining("notify-listen.payload.max-size");
+		assertThat(this.sent).hasSize(1);
+	}
+
+	@Test
+	void progressLeavesAtOnceEvenInsideATransaction() {
+		org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler scheduler = new org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler();
+		scheduler.initialize();
+		try {
+			this.notifier.setProgressCoalescing(scheduler, java.time.Duration.ofMillis(100));
+			TransactionSynchronizationManager.initSynchronization();
+			Progress progress = this.notifier.progress("Job", 7);
+			progress.update(50, "half way");
+			progress.done("finished");
+			assertThat(this.sent).extracting((message) -> SimpMessageHeaderAccessor.getDestination(message.getHeaders()))
+				.containsExactly("/topic/shop.Job.7.progress", "/topic/shop.Job.7.done");
+		}
+		finally {
+			scheduler.shutdown();
+		}
+	}
+
+	@Test
 	void notifiesByEntityObject() {
 		this.notifier.notify(new EntityReferenceTests.Invoice(7L), "paid");
 		assertThat(SimpMessageHeaderAccessor.getDestination(this.sent.get(0).getHeaders()))

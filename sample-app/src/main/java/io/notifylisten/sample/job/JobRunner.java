@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.notifylisten.notify.Notifier;
+import io.notifylisten.notify.Progress;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
@@ -91,20 +92,23 @@ public class JobRunner implements DisposableBean {
 
 	private void run(JobStatus job) {
 		JobStatus current = job;
+		// The handle coalesces updates, so a job may report as often as it likes.
+		Progress progress = this.notifier.progress("Job", job.id());
 		try {
 			for (int step = 1; step <= STEPS; step++) {
 				Thread.sleep(STEP.toMillis());
 				int percent = step * 100 / STEPS;
 				current = current.progress(percent, "Step " + step + " of " + STEPS);
 				this.jobs.put(job.id(), current);
-				this.notifier.notify("Job", job.id(), "progress", Map.of("percent", percent, "text", current.text()));
+				progress.update(percent, current.text());
 			}
 			current = current.finished("Finished");
 			this.jobs.put(job.id(), current);
-			this.notifier.notify("Job", job.id(), "done", Map.of("percent", 100, "text", current.text()));
+			progress.done(current.text());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			progress.failed("Stopped");
 		}
 	}
 

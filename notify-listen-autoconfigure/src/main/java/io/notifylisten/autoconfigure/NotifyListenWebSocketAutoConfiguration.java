@@ -105,7 +105,8 @@ public final class NotifyListenWebSocketAutoConfiguration {
 
 	@Bean
 	NotifyListenBrokerConfigurer notifyListenBrokerConfigurer(NotifyListenProperties properties,
-			StompAccessInterceptor accessInterceptor, ObjectProvider<RecoveryInterceptor> recoveryInterceptor, ConnectedFrameInterceptor connectedFrameInterceptor,
+			StompAccessInterceptor accessInterceptor, ObjectProvider<RecoveryInterceptor> recoveryInterceptor,
+			ConnectedFrameInterceptor connectedFrameInterceptor,
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
 			WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler) {
 		int relayPort = properties.getBroker().getRelay().getPort();

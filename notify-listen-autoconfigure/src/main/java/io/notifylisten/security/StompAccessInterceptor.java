@@ -91,10 +91,9 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			throw new ListenDeniedException("Unknown session");
 		}
 		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
-		Object httpSessionId = (attributes != null) ? attributes.get(HttpSessionHandshakeInterceptor.HTTP_SESSION_ID_ATTR_NAME)
-				: null;
-		if (this.connections.register(sessionId, user, (String) httpSessionId,
-				this.limits.maxConnectionsPerUser()) == null) {
+		String httpSessionId = (attributes != null)
+				? (String) attributes.get(HttpSessionHandshakeInterceptor.HTTP_SESSION_ID_ATTR_NAME) : null;
+		if (this.connections.register(sessionId, user, httpSessionId, this.limits.maxConnectionsPerUser()) == null) {
 			throw new ListenDeniedException("Too many connections");
 		}
 	}

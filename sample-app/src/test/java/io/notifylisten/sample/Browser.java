@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -72,6 +73,15 @@ final class Browser implements AutoCloseable {
 	 * @return the browser
 	 */
 	static Browser start(String baseUrl) {
+		if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
+			String help = "No " + CHROMIUM + " or " + CHROMEDRIVER + ": install Debian's chromium and "
+					+ "chromium-driver (.ci/run does) to run the browser tests";
+			// Under CI a missing browser is a broken machine, not a reason to pass.
+			if (System.getenv("CI") != null) {
+				throw new IllegalStateException(help);
+			}
+			Assumptions.abort(help);
+		}
 		return new Browser(baseUrl);
 	}
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -54,6 +55,8 @@ public final class ListenerClient implements AutoCloseable {
 	public final BlockingQueue<String> errors = new LinkedBlockingQueue<>();
 
 	private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+	private volatile StompHeaders lastHeaders = new StompHeaders();
 
 	private final CompletableFuture<Void> connected = new CompletableFuture<>();
 
@@ -117,6 +120,12 @@ public final class ListenerClient implements AutoCloseable {
 		return this;
 	}
 
+	/** The STOMP headers of the last MESSAGE received. */
+	public Map<String, List<String>> lastHeaders() {
+		return this.lastHeaders.toSingleValueMap().keySet().stream()
+			.collect(java.util.stream.Collectors.toMap((name) -> name, this.lastHeaders::get));
+	}
+
 	/** Whether CONNECTED arrived. */
 	public boolean isConnected() {
 		return this.session != null && this.session.isConnected() && !this.closed.isDone();
@@ -138,6 +147,15 @@ public final class ListenerClient implements AutoCloseable {
 			request.header(csrf.get("headerName").asString(), csrf.get("token").asString());
 		}
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** POST to a path with the session's CSRF token and extra headers, as a page's script does. */
+	public int post(String path, Map<String, String> headers) throws Exception {
+		HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.noBody());
+		JsonNode csrf = settings().path("csrf");
+		request.header(csrf.get("headerName").asString(), csrf.get("token").asString());
+		headers.forEach(request::header);
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
 	}
 
 	/** POST /logout with the session's CSRF token, as a logout button does. */
@@ -275,6 +293,7 @@ public final class ListenerClient implements AutoCloseable {
 				return;
 			}
 			if (payload != null) {
+				ListenerClient.this.lastHeaders = headers;
 				ListenerClient.this.messages.add((JsonNode) payload);
 			}
 		}

@@ -67,6 +67,24 @@ public final class ChannelDestinations {
 	}
 
 	/**
+	 * Return the destination a client subscribes to for notices: broadcasts and messages addressed
+	 * to a role or to one connection. The server turns that subscription into one to
+	 * {@link #noticeTopic()}, and filters what arrives there per connection.
+	 * @return for example {@code /user/topic/shop.notices}
+	 */
+	public String noticeDestination() {
+		return "/user" + this.prefix + "notices";
+	}
+
+	/**
+	 * Return the topic that carries notices to every connection, on every node.
+	 * @return for example {@code /topic/shop.all}
+	 */
+	public String noticeTopic() {
+		return this.prefix + "all";
+	}
+
+	/**
 	 * Return the topic that carries notifications addressed to one user, on every node.
 	 * @param userToken the user's token, which only the server can compute from the username
 	 * @return for example {@code /topic/shop.u.3f9c...}

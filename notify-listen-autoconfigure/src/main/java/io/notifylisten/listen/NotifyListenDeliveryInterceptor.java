@@ -1,11 +1,15 @@
 package io.notifylisten.listen;
 
+import java.util.List;
+import java.util.Map;
+
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.ListenerConnection;
 import io.notifylisten.history.RecoveryInterceptor;
 import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.notify.Targeting;
 import io.notifylisten.security.ListenAuthorizer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,6 +26,7 @@ import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.OrderedMessageChannelDecorator;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -73,8 +78,13 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 			return message;
 		}
 		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
-		if (destination != null && destination.startsWith(this.userTopicPrefix)) {
-			return checkUserMessage(message);
+		Map<?, ?> targeting = targeting(message);
+		if (targeting != null) {
+			return checkTargeted(message, destination, targeting);
+		}
+		if (this.destinations.noticeTopic().equals(destination)
+				|| (destination != null && destination.startsWith(this.userTopicPrefix))) {
+			return checkAddressed(message);
 		}
 		ChannelName channelName = this.destinations.channelOrNull(destination);
 		if (channelName == null) {
@@ -87,6 +97,63 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		if (connection == null || !this.authorizer.canDeliver(connection.user(), channelName)) {
 			return drop(message);
 		}
+		return runHandler(message, connection, channelName);
+	}
+
+	// Notices, and messages that skip a connection, carry targeting headers: check them for this
+	// connection, then remove them, since the browser has no business with other connections' ids.
+	private @Nullable Message<?> checkTargeted(Message<?> message, @Nullable String destination, Map<?, ?> targeting) {
+		ListenerConnection connection = this.connections
+			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
+		if (connection == null
+				|| connection.connectionId().equals(first(targeting, Targeting.EXCLUDE_HEADER))
+				|| !matches(first(targeting, Targeting.CONNECTION_HEADER), connection.connectionId())
+				|| !hasRole(connection, first(targeting, Targeting.ROLE_HEADER))) {
+			return drop(message);
+		}
+		// A SimpMessageHeaderAccessor, not a STOMP one: Spring turns it into a MESSAGE frame itself.
+		SimpMessageHeaderAccessor stripped = SimpMessageHeaderAccessor.wrap(message);
+		stripped.removeNativeHeader(Targeting.EXCLUDE_HEADER);
+		stripped.removeNativeHeader(Targeting.CONNECTION_HEADER);
+		stripped.removeNativeHeader(Targeting.ROLE_HEADER);
+		Message<?> clean = MessageBuilder.createMessage(message.getPayload(), stripped.getMessageHeaders());
+		if (this.destinations.noticeTopic().equals(destination)
+				|| (destination != null && destination.startsWith(this.userTopicPrefix))) {
+			return checkAddressed(clean);
+		}
+		ChannelName channelName = this.destinations.channelOrNull(destination);
+		if (channelName == null) {
+			return clean;
+		}
+		if (!this.authorizer.canDeliver(connection.user(), channelName)) {
+			return drop(message);
+		}
+		return runHandler(clean, connection, channelName);
+	}
+
+	private boolean hasRole(ListenerConnection connection, @Nullable String authority) {
+		return authority == null || this.authorizer.hasAuthority(connection.user(), authority);
+	}
+
+	private static boolean matches(@Nullable String wanted, String actual) {
+		return wanted == null || wanted.equals(actual);
+	}
+
+	private static @Nullable Map<?, ?> targeting(Message<?> message) {
+		if (message.getHeaders().get(NativeMessageHeaderAccessor.NATIVE_HEADERS) instanceof Map<?, ?> headers
+				&& (headers.containsKey(Targeting.EXCLUDE_HEADER) || headers.containsKey(Targeting.CONNECTION_HEADER)
+						|| headers.containsKey(Targeting.ROLE_HEADER))) {
+			return headers;
+		}
+		return null;
+	}
+
+	private static @Nullable String first(Map<?, ?> headers, String name) {
+		return (headers.get(name) instanceof List<?> values && !values.isEmpty()) ? (String) values.get(0) : null;
+	}
+
+	private @Nullable Message<?> runHandler(Message<?> message, ListenerConnection connection,
+			ChannelName channelName) {
 		InvocableHandlerMethod method = this.handlers.find(channelName.entity(), channelName.action());
 		if (method == null) {
 			return message;
@@ -113,8 +180,9 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		return MessageBuilder.createMessage(this.jsonMapper.writeValueAsBytes(envelope), message.getHeaders());
 	}
 
-	// A message addressed to a user was not checked at SUBSCRIBE: the user may not read its entity.
-	private @Nullable Message<?> checkUserMessage(Message<?> message) {
+	// A message addressed to a user, a role, a connection or everyone was not checked at SUBSCRIBE:
+	// the user may not be allowed to read its entity.
+	private @Nullable Message<?> checkAddressed(Message<?> message) {
 		ListenerConnection connection = this.connections
 			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
 		if (connection == null) {

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.security.SubscriptionSigner;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +23,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * {@link Notifier} that hands messages to the STOMP broker (embedded or relayed), which fans them
@@ -49,6 +52,8 @@ public class BrokerNotifier implements Notifier {
 
 	private Duration progressInterval = Duration.ZERO;
 
+	private final @Nullable String excludedConnection;
+
 	/**
 	 * Create a notifier.
 	 * @param messagingTemplate sends to the broker
@@ -64,6 +69,20 @@ public class BrokerNotifier implements Notifier {
 		this.signer = signer;
 		this.clock = clock;
 		this.history = history;
+		this.excludedConnection = null;
+	}
+
+	private BrokerNotifier(BrokerNotifier notifier, @Nullable String excludedConnection) {
+		this.messagingTemplate = notifier.messagingTemplate;
+		this.destinations = notifier.destinations;
+		this.signer = notifier.signer;
+		this.clock = notifier.clock;
+		this.history = notifier.history;
+		this.maxPayloadBytes = notifier.maxPayloadBytes;
+		this.jsonMapper = notifier.jsonMapper;
+		this.progressScheduler = notifier.progressScheduler;
+		this.progressInterval = notifier.progressInterval;
+		this.excludedConnection = excludedConnection;
 	}
 
 	@Override
@@ -72,16 +91,65 @@ public class BrokerNotifier implements Notifier {
 		afterCommit(message, () -> sendToChannel(message));
 	}
 
+	@Override
+	public void broadcast(String entity, Object id, String action, Map<String, ?> payload) {
+		notice(Map.of(), entity, id, action, payload);
+	}
+
+	@Override
+	public void notifyRole(String authority, String entity, Object id, String action, Map<String, ?> payload) {
+		Assert.hasText(authority, "Authority must not be empty");
+		notice(Map.of(Targeting.ROLE_HEADER, authority), entity, id, action, payload);
+	}
+
+	@Override
+	public void notifyConnection(String connectionId, String entity, Object id, String action,
+			Map<String, ?> payload) {
+		Assert.isTrue(ConnectionRegistry.isValidConnectionId(connectionId), "Invalid connection id");
+		notice(Map.of(Targeting.CONNECTION_HEADER, connectionId), entity, id, action, payload);
+	}
+
+	@Override
+	public Notifier toOthers() {
+		String origin = originConnection();
+		return (origin != null) ? new BrokerNotifier(this, origin) : this;
+	}
+
+	private void notice(Map<String, Object> target, String entity, Object id, String action, Map<String, ?> payload) {
+		NotifyMessage message = message(entity, id, action, payload);
+		Map<String, Object> headers = headers(target);
+		String destination = this.destinations.noticeTopic();
+		afterCommit(message, () -> this.messagingTemplate.convertAndSend(destination, message, headers));
+	}
+
 	private void sendToChannel(NotifyMessage message) {
 		ChannelName channel = message.channel();
 		String destination = this.destinations.destinationOf(channel);
+		Map<String, Object> headers = headers(Map.of());
 		if (this.history == null) {
-			this.messagingTemplate.convertAndSend(destination, message);
+			this.messagingTemplate.convertAndSend(destination, message, headers);
 		}
 		else {
 			this.history.append(channel, message,
-					(numbered) -> this.messagingTemplate.convertAndSend(destination, numbered));
+					(numbered) -> this.messagingTemplate.convertAndSend(destination, numbered, headers));
 		}
+	}
+
+	private @Nullable Map<String, Object> headers(Map<String, Object> target) {
+		if (this.excludedConnection == null) {
+			return target.isEmpty() ? null : target;
+		}
+		Map<String, Object> headers = new LinkedHashMap<>(target);
+		headers.put(Targeting.EXCLUDE_HEADER, this.excludedConnection);
+		return headers;
+	}
+
+	private static @Nullable String originConnection() {
+		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+			String origin = attributes.getRequest().getHeader(ORIGIN_CONNECTION_HEADER);
+			return ConnectionRegistry.isValidConnectionId(origin) ? origin : null;
+		}
+		return null;
 	}
 
 	@Override
@@ -126,7 +194,8 @@ public class BrokerNotifier implements Notifier {
 		Assert.hasText(username, "Username must not be empty");
 		NotifyMessage message = message(entity, id, action, payload);
 		String destination = this.destinations.userTopic(this.signer.userToken(username));
-		afterCommit(message, () -> this.messagingTemplate.convertAndSend(destination, message));
+		Map<String, Object> headers = headers(Map.of());
+		afterCommit(message, () -> this.messagingTemplate.convertAndSend(destination, message, headers));
 	}
 
 	// Validate and stamp now, in the caller's thread: a bad name fails where it was written, and

@@ -99,4 +99,58 @@ public interface Notifier {
 		};
 	}
 
+	/**
+	 * Notify every listening connection, on any node, that subscribed to notices
+	 * ({@code /user/topic/<key>.notices}) and whose user may read the entity; for example
+	 * "maintenance in one hour" on {@code Broadcast/all/maintenance}.
+	 * @param entity entity name
+	 * @param id entity id
+	 * @param action action name
+	 * @param payload values a page can show without a round trip; never confidential data
+	 */
+	default void broadcast(String entity, Object id, String action, Map<String, ?> payload) {
+		throw new UnsupportedOperationException("Broadcast is not supported by " + getClass().getName());
+	}
+
+	/**
+	 * Notify the listening connections, on any node, whose user holds an authority and may read the
+	 * entity; they receive it on their notices subscription.
+	 * @param authority the authority (role) the users must hold, for example {@code ROLE_MANAGER}
+	 * @param entity entity name
+	 * @param id entity id
+	 * @param action action name
+	 * @param payload values a page can show without a round trip; never confidential data
+	 */
+	default void notifyRole(String authority, String entity, Object id, String action, Map<String, ?> payload) {
+		throw new UnsupportedOperationException("Role targeting is not supported by " + getClass().getName());
+	}
+
+	/**
+	 * Notify one connection, on whichever node holds it, if its user may read the entity; it
+	 * receives it on its notices subscription.
+	 * @param connectionId the id the connection received in CONNECTED
+	 * @param entity entity name
+	 * @param id entity id
+	 * @param action action name
+	 * @param payload values a page can show without a round trip; never confidential data
+	 */
+	default void notifyConnection(String connectionId, String entity, Object id, String action,
+			Map<String, ?> payload) {
+		throw new UnsupportedOperationException("Connection targeting is not supported by " + getClass().getName());
+	}
+
+	/**
+	 * Return a notifier whose messages skip the connection that sent the current HTTP request, named
+	 * by its {@value #ORIGIN_CONNECTION_HEADER} header, like Laravel's {@code toOthers()}: the page
+	 * that made a change already shows it. Without the header, or outside a request, nobody is
+	 * skipped.
+	 * @return the notifier for this request
+	 */
+	default Notifier toOthers() {
+		throw new UnsupportedOperationException("toOthers is not supported by " + getClass().getName());
+	}
+
+	/** The HTTP request header that names the connection of the page that sent the request. */
+	String ORIGIN_CONNECTION_HEADER = "X-Notify-Listen-Connection";
+
 }

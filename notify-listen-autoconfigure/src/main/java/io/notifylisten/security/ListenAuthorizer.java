@@ -93,6 +93,18 @@ public class ListenAuthorizer {
 		return role != null && role.isGranted() && canRead(current, channel);
 	}
 
+	/**
+	 * Whether a user holds an authority, as their authorities are now where they can be reloaded.
+	 * @param user the user as authenticated when the connection opened
+	 * @param authority the authority
+	 * @return whether the user holds it
+	 */
+	public boolean hasAuthority(Authentication user, String authority) {
+		AuthorizationResult result = AuthorityAuthorizationManager.hasAuthority(authority)
+			.authorize(() -> current(user), user);
+		return result != null && result.isGranted();
+	}
+
 	private Authentication current(Authentication user) {
 		if (this.currentAuthorities == null) {
 			return user;

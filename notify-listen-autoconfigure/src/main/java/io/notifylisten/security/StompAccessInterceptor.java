@@ -129,11 +129,12 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		if (this.destinations.userDestination().equals(accessor.getDestination())) {
 			// The subscription is pointed at this user's own topic, which the broker fans out to all
 			// of the user's connections on every node; what arrives is checked on delivery.
-			this.authorizer.checkRole(connection.user());
-			StompHeaderAccessor rewritten = StompHeaderAccessor.wrap(message);
-			rewritten.setDestination(
+			return redirected(connection, message,
 					this.destinations.userTopic(this.signer.userToken(connection.user().getName())));
-			return counted(connection, MessageBuilder.createMessage(message.getPayload(), rewritten.getMessageHeaders()));
+		}
+		if (this.destinations.noticeDestination().equals(accessor.getDestination())) {
+			// Notices go to every connection's notice topic; who each one is for is checked on delivery.
+			return redirected(connection, message, this.destinations.noticeTopic());
 		}
 		ChannelName channel = this.destinations.channelOf(accessor.getDestination());
 		this.authorizer.check(connection.user(), channel);
@@ -145,6 +146,13 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			throw new ListenDeniedException("Invalid subscription signature");
 		}
 		return counted(connection, message);
+	}
+
+	private Message<?> redirected(ListenerConnection connection, Message<?> message, String destination) {
+		this.authorizer.checkRole(connection.user());
+		StompHeaderAccessor rewritten = StompHeaderAccessor.wrap(message);
+		rewritten.setDestination(destination);
+		return counted(connection, MessageBuilder.createMessage(message.getPayload(), rewritten.getMessageHeaders()));
 	}
 
 	private Message<?> counted(ListenerConnection connection, Message<?> message) {

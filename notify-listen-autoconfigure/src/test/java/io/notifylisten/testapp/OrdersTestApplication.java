@@ -43,7 +43,7 @@ public class OrdersTestApplication {
 	@Bean
 	InMemoryUserDetailsManager users() {
 		return new InMemoryUserDetailsManager(
-				User.withUsername(ALICE).password("{noop}password").authorities("NOTIFY_LISTEN_USER").build(),
+				User.withUsername(ALICE).password("{noop}password").authorities("NOTIFY_LISTEN_USER", "ROLE_MANAGER").build(),
 				User.withUsername(BOB).password("{noop}password").authorities("NOTIFY_LISTEN_USER").build(),
 				User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
 	}

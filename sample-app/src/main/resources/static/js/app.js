@@ -139,7 +139,11 @@
 		renderTopBar();
 		api('GET', '/api/broadcast').then((result) => showBanner(result.data && result.data.text));
 		// Carol may not listen: no banner for her, and nothing to report about it either.
-		NotifyListen.listen('Broadcast', 'all', { banner: (msg) => showBanner(msg.payload.text) }, { denied: () => {} });
+		NotifyListen.onNotice((msg) => {
+			if (msg.entity === 'Broadcast' && msg.action === 'banner') {
+				showBanner(msg.payload.text);
+			}
+		});
 		return me;
 	});
 

@@ -237,6 +237,9 @@
 	}
 
 	function destinationOf(channel) {
+		if (channel.notice) {
+			return '/user/topic/' + settings.key + '.' + channel.notice;
+		}
 		return settings.destinationFormat
 			.replace('{entity}', channel.entity)
 			.replace('{id}', channel.id)
@@ -436,6 +439,16 @@
 
 	async function subscribe(gen, stomp, channel, resync) {
 		if (channel.denied || channel.subscription || channel.signing) {
+			return;
+		}
+		if (channel.notice) {
+			// Messages addressed to this user, a role, this connection or everyone: no signature, the
+			// server checks each one on delivery.
+			// A receipt, so that a refusal (no listen role) is pinned on it and not retried forever.
+			const noticeReceipt = 'nl-' + (++receiptSeq);
+			receipts.set(noticeReceipt, channel.name);
+			channel.subscription = stomp.subscribe(destinationOf(channel), (frame) => deliver(channel, frame),
+				{ receipt: noticeReceipt });
 			return;
 		}
 		channel.signing = true;
@@ -700,6 +713,45 @@
 	 * @param {{denied?: function(string, Object), resubscribed?: function(Handle)}} [options]
 	 * @return {Handle} with stop() and a ready promise
 	 */
+	/**
+	 * Receive notices: messages addressed to this user (notifyUser), to a role the user holds
+	 * (notifyRole), to this connection (notifyConnection) or to everyone (broadcast), each only if
+	 * the user may read its entity.
+	 * @param {function(Object)} handler called with each message
+	 * @returns {{stop: function()}} stops this handler
+	 */
+	function onNotice(handler) {
+		if (typeof handler !== 'function') {
+			throw new Error('Give a function');
+		}
+		const handle = {
+			deliver: (channel, message) => safely(handler, message),
+			channelReady: () => {},
+			channelDenied: () => {}
+		};
+		const pseudo = ['notify', 'notices'].map((kind) => {
+			const name = '#' + kind;
+			let channel = channels.get(name);
+			if (!channel) {
+				channel = { name: name, notice: kind, handles: new Set(), subscription: null, signing: false,
+					denied: null, lastEpoch: null, lastSequence: 0, recovering: false, held: [] };
+				channels.set(name, channel);
+			}
+			channel.handles.add(handle);
+			return channel;
+		});
+		ensureConnected();
+		return { stop: () => pseudo.forEach((channel) => release(channel, handle)) };
+	}
+
+	/**
+	 * Headers for the page's own HTTP requests, so that the server's toOthers() skips this page.
+	 * @returns {Object} the header, or nothing while not connected
+	 */
+	function originHeaders() {
+		return connectionId ? { 'X-Notify-Listen-Connection': connectionId } : {};
+	}
+
 	function listen(entity, id, handlers, options) {
 		const idText = String(id);
 		if (!ENTITY.test(String(entity))) {
@@ -763,6 +815,8 @@
 
 	window.NotifyListen = Object.freeze({
 		listen: listen,
+		onNotice: onNotice,
+		originHeaders: originHeaders,
 		on: on,
 		off: off,
 		configure: configure,

@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The admin banner: an admin posts a text, every open page shows it at once through
- * {@code Broadcast/all/banner}, and pages opened later read the latest one.
+ * The admin banner: an admin posts a text, every open page shows it at once as a broadcast notice
+ * ({@code Broadcast/all/banner}), and pages opened later read the latest one.
  */
 @RestController
 class BroadcastController {
@@ -42,7 +42,7 @@ class BroadcastController {
 		}
 		// An empty text clears the banner on every page.
 		this.latest.set(text);
-		this.notifier.notify("Broadcast", "all", "banner", Map.of("text", text));
+		this.notifier.broadcast("Broadcast", "all", "banner", Map.of("text", text));
 		return ResponseEntity.ok(Map.of("text", text));
 	}
 

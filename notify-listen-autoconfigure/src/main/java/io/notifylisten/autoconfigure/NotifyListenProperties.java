@@ -70,6 +70,8 @@ public class NotifyListenProperties {
 
 	private final Progress progress = new Progress();
 
+	private final Publish publish = new Publish();
+
 	public String getKey() {
 		return this.key;
 	}
@@ -154,6 +156,10 @@ public class NotifyListenProperties {
 		return this.progress;
 	}
 
+	public Publish getPublish() {
+		return this.publish;
+	}
+
 	/**
 	 * STOMP heart-beats, negotiated with each client at CONNECT.
 	 */
@@ -205,6 +211,41 @@ public class NotifyListenProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * The server-to-server publish API, POST /rest/pusher/notify.
+	 */
+	public static class Publish {
+
+		/**
+		 * Whether to accept notifications from other services, signed with the secret. Also adds a
+		 * security filter chain for that one path, which makes Spring Boot's default chain back off.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How far a request's timestamp may be from the server's clock; a signature is accepted once
+		 * within it.
+		 */
+		private Duration replayWindow = Duration.ofMinutes(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getReplayWindow() {
+			return this.replayWindow;
+		}
+
+		public void setReplayWindow(Duration replayWindow) {
+			this.replayWindow = replayWindow;
 		}
 
 	}

@@ -1,16 +1,29 @@
 package io.notifylisten.autoconfigure;
 
+import java.time.Clock;
+
 import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.SubscriptionSigner;
 import io.notifylisten.web.ClientSettings;
+import io.notifylisten.web.PublishController;
 import io.notifylisten.web.PusherController;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
@@ -36,6 +49,35 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	PusherController notifyListenPusherController(ClientSettings settings, ListenAuthorizer authorizer,
 			SubscriptionSigner signer) {
 		return new PusherController(settings, authorizer, signer);
+	}
+
+	/**
+	 * The server-to-server publish API, off unless asked for: it opens a path that no login guards.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("notify-listen.publish.enabled")
+	static class PublishConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PublishController notifyListenPublishController(Notifier notifier, SubscriptionSigner signer,
+				ObjectProvider<JsonMapper> jsonMapper, NotifyListenProperties properties) {
+			return new PublishController(notifier, signer, jsonMapper.getIfAvailable(JsonMapper::shared),
+					properties.getPublish().getReplayWindow(), Clock.systemUTC());
+		}
+
+		// The signature is the authentication: no login, no session, no CSRF token on this one path.
+		// Ordered first so that the application's own chain never sees these requests.
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		SecurityFilterChain notifyListenPublishSecurityFilterChain(HttpSecurity http) throws Exception {
+			http.securityMatcher(PublishController.PATH)
+				.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+				.csrf((csrf) -> csrf.disable())
+				.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+			return http.build();
+		}
+
 	}
 
 }

@@ -55,6 +55,15 @@ public final class SubscriptionSigner {
 	}
 
 	/**
+	 * Sign arbitrary text with the secret, as the HTTP publish API expects.
+	 * @param text what to sign
+	 * @return the hex HMAC-SHA256
+	 */
+	public String signRaw(String text) {
+		return HexFormat.of().formatHex(hmac(text));
+	}
+
+	/**
 	 * Return the token that names a user's own topic. It is derived from the secret so that nobody
 	 * can compute another user's topic, and hex so that any username makes a valid routing key.
 	 * @param username the username

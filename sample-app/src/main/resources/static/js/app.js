@@ -110,6 +110,8 @@
 		if (me && method !== 'GET') {
 			headers[me.csrf.headerName] = me.csrf.token;
 		}
+		// Names this page's connection, so that the server's toOthers() does not echo our own change.
+		Object.assign(headers, NotifyListen.originHeaders());
 		const response = await fetch(url, {
 			method: method,
 			headers: headers,

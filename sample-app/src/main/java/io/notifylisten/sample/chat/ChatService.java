@@ -57,7 +57,8 @@ public class ChatService {
 	public ChatLineView post(String room, String author, String text) {
 		ChatLine line = this.lines.save(new ChatLine(room, author, text, this.clock.instant()));
 		ChatLineView view = ChatLineView.of(line);
-		this.notifier.notify("ChatRoom", room, "message", view.asPayload());
+		// The poster's page shows the line from this request's answer; the others hear of it.
+		this.notifier.toOthers().notify("ChatRoom", room, "message", view.asPayload());
 		return view;
 	}
 

@@ -1,8 +1,5 @@
 package io.notifylisten.autoconfigure;
 
-import java.util.Map;
-
-import io.notifylisten.listen.NotifyListen;
 import io.notifylisten.listen.NotifyListenHandlers;
 import io.notifylisten.notify.Notifier;
 import org.junit.jupiter.api.Test;
@@ -11,9 +8,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.security.core.Authentication;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,29 +31,10 @@ class NotifyListenWithoutSpringDataTests {
 			.as("this test must run without Spring Data on the class path")
 			.isFalse();
 		assertThat(ClassUtils.isPresent("jakarta.persistence.Entity", null)).isFalse();
-		this.contextRunner.withUserConfiguration(HandlerConfiguration.class).run((context) -> {
+		this.contextRunner.withUserConfiguration(NotifyListenAutoConfigurationTests.InvoiceHandlerConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(Notifier.class);
 			assertThat(context.getBean(NotifyListenHandlers.class).find("Invoice", "paid")).isNotNull();
 		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class HandlerConfiguration {
-
-		@Bean
-		InvoiceHandler invoiceHandler() {
-			return new InvoiceHandler();
-		}
-
-	}
-
-	static class InvoiceHandler {
-
-		@NotifyListen(entity = "Invoice", action = "paid")
-		Map<String, Object> paid(Authentication user) {
-			return Map.of("user", user.getName());
-		}
-
 	}
 
 }

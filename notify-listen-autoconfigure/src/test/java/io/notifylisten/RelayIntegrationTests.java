@@ -146,6 +146,27 @@ class RelayIntegrationTests {
 	}
 
 	@Test
+	void noticesCrossNodesWithTheirTargetingAndLoseItOnTheWayOut() throws Exception {
+		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect();
+				ListenerClient bobOnB = ListenerClient.as(port(this.nodeB), BOB).connect()) {
+			String notices = "/user/topic/relay-test.notices";
+			aliceOnB.subscribe(notices, null);
+			bobOnB.subscribe(notices, null);
+			awaitSubscribed();
+
+			notifier(this.nodeA).notifyRole("ROLE_MANAGER", "Order", 1, "escalated", Map.of());
+			notifier(this.nodeA).broadcast("Order", 1, "maintenance", Map.of());
+
+			assertThat(aliceOnB.nextMessage(TWO_SECONDS).get("action").asString()).isEqualTo("escalated");
+			assertThat(aliceOnB.lastHeaders()).doesNotContainKey("nl-role");
+			assertThat(aliceOnB.nextMessage(TWO_SECONDS).get("action").asString()).isEqualTo("maintenance");
+			assertThat(bobOnB.nextMessage(TWO_SECONDS).get("action").asString())
+				.as("bob has no ROLE_MANAGER: only the broadcast").isEqualTo("maintenance");
+			assertThat(bobOnB.nextMessage(QUIET)).isNull();
+		}
+	}
+
+	@Test
 	void anotherKeyOnTheSameBrokerSeesNothing() throws Exception {
 		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect();
 				ListenerClient aliceOnC = ListenerClient.as(port(this.nodeC), ALICE).connect()) {

@@ -72,6 +72,8 @@ public class NotifyListenProperties {
 
 	private final Publish publish = new Publish();
 
+	private final Sse sse = new Sse();
+
 	public String getKey() {
 		return this.key;
 	}
@@ -160,6 +162,10 @@ public class NotifyListenProperties {
 		return this.publish;
 	}
 
+	public Sse getSse() {
+		return this.sse;
+	}
+
 	/**
 	 * STOMP heart-beats, negotiated with each client at CONNECT.
 	 */
@@ -211,6 +217,66 @@ public class NotifyListenProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Server-Sent Events at /notify-listen/sse/{entity}/{id}, for networks where WebSocket fails.
+	 */
+	public static class Sse {
+
+		/**
+		 * Whether to serve Server-Sent Event streams.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long a browser should wait before reconnecting a dropped stream (the 'retry:' hint).
+		 */
+		private Duration retry = Duration.ofSeconds(3);
+
+		/**
+		 * How often a comment is sent on a quiet stream, so that proxies keep it open and a dead one
+		 * is noticed.
+		 */
+		private Duration keepAlive = Duration.ofSeconds(15);
+
+		/**
+		 * Most events (actions) one stream may ask for.
+		 */
+		private int maxEvents = 20;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getRetry() {
+			return this.retry;
+		}
+
+		public void setRetry(Duration retry) {
+			this.retry = retry;
+		}
+
+		public Duration getKeepAlive() {
+			return this.keepAlive;
+		}
+
+		public void setKeepAlive(Duration keepAlive) {
+			this.keepAlive = keepAlive;
+		}
+
+		public int getMaxEvents() {
+			return this.maxEvents;
+		}
+
+		public void setMaxEvents(int maxEvents) {
+			this.maxEvents = maxEvents;
 		}
 
 	}

@@ -3,15 +3,21 @@ package io.notifylisten.autoconfigure;
 import java.time.Clock;
 
 import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.history.ChannelHistory;
+import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.SubscriptionSigner;
+import io.notifylisten.sse.SseController;
+import io.notifylisten.sse.SseStreams;
 import io.notifylisten.web.ClientSettings;
 import io.notifylisten.web.PublishController;
 import io.notifylisten.web.PusherController;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -21,10 +27,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.config.annotation.CorsRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
@@ -49,6 +59,53 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	PusherController notifyListenPusherController(ClientSettings settings, ListenAuthorizer authorizer,
 			SubscriptionSigner signer) {
 		return new PusherController(settings, authorizer, signer);
+	}
+
+	/**
+	 * Server-Sent Event streams, on the same broker, checks and history as STOMP.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "notify-listen.sse.enabled", matchIfMissing = true)
+	static class SseConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SseStreams notifyListenSseStreams(NotifyListenProperties properties, ChannelDestinations destinations,
+				ConnectionRegistry connections, ObjectProvider<AbstractBrokerMessageHandler> brokers,
+				ObjectProvider<ChannelHistory> history, ObjectProvider<JsonMapper> jsonMapper,
+				@Qualifier("notifyListenTaskScheduler") TaskScheduler scheduler,
+				ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor) {
+			NotifyListenProperties.Sse sse = properties.getSse();
+			SseStreams streams = new SseStreams(destinations, connections, brokers, history.getIfAvailable(),
+					jsonMapper.getIfAvailable(JsonMapper::shared), scheduler, sse.getRetry(), sse.getKeepAlive());
+			deliveryInterceptor.ifAvailable((interceptor) -> interceptor.setSseStreams(streams));
+			return streams;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		SseController notifyListenSseController(SseStreams streams, ListenAuthorizer authorizer,
+				NotifyListenProperties properties) {
+			return new SseController(streams, authorizer, properties.getSse().getMaxEvents(),
+					properties.getLimits().getMaxConnectionsPerUser());
+		}
+
+		// Streams may be read from the origins allowed to open the WebSocket, with their cookies.
+		@Bean
+		WebMvcConfigurer notifyListenSseCors(NotifyListenProperties properties) {
+			return new WebMvcConfigurer() {
+				@Override
+				public void addCorsMappings(CorsRegistry registry) {
+					if (!properties.getAllowedOrigins().isEmpty()) {
+						registry.addMapping(SseController.PATH + "/**")
+							.allowedOriginPatterns(properties.getAllowedOrigins().toArray(String[]::new))
+							.allowedMethods("GET")
+							.allowCredentials(true);
+					}
+				}
+			};
+		}
+
 	}
 
 	/**

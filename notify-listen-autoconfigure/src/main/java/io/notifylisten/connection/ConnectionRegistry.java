@@ -99,7 +99,15 @@ public class ConnectionRegistry implements ApplicationListener<SessionDisconnect
 
 	@Override
 	public void onApplicationEvent(SessionDisconnectEvent event) {
-		ListenerConnection removed = this.connections.remove(event.getSessionId());
+		unregister(event.getSessionId());
+	}
+
+	/**
+	 * Forget a connection that ended.
+	 * @param sessionId its session id
+	 */
+	public void unregister(String sessionId) {
+		ListenerConnection removed = this.connections.remove(sessionId);
 		if (removed != null) {
 			this.perUser.computeIfPresent(removed.user().getName(), (name, count) -> (count <= 1) ? null : count - 1);
 		}

@@ -11,6 +11,7 @@ import io.notifylisten.history.RecoveryInterceptor;
 import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.notify.Targeting;
 import io.notifylisten.security.ListenAuthorizer;
+import io.notifylisten.sse.SseStreams;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +60,8 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 
 	private final String userTopicPrefix;
 
+	private @Nullable SseStreams sseStreams;
+
 	public NotifyListenDeliveryInterceptor(ChannelDestinations destinations, NotifyListenHandlers handlers,
 			ConnectionRegistry connections, ListenAuthorizer authorizer, JsonMapper jsonMapper) {
 		this.destinations = destinations;
@@ -69,8 +72,30 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		this.userTopicPrefix = destinations.userTopicPrefix();
 	}
 
+	/**
+	 * Hand the messages of Server-Sent Event streams, once checked, to their streams.
+	 * @param sseStreams the streams
+	 */
+	public void setSseStreams(SseStreams sseStreams) {
+		this.sseStreams = sseStreams;
+	}
+
 	@Override
 	public @Nullable Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
+		SseStreams streams = this.sseStreams;
+		if (streams != null && SseStreams.isStream(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()))) {
+			// A stream is no WebSocket: after the same checks, its messages go to the stream instead.
+			boolean notification = SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()));
+			Message<?> checked = notification ? deliverable(message) : message;
+			if (checked != null) {
+				streams.handle(checked);
+			}
+			return drop(message);
+		}
+		return deliverable(message);
+	}
+
+	private @Nullable Message<?> deliverable(Message<?> message) {
 		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))
 				|| RecoveryInterceptor.isRecoveryFrame(message)) {
 			// A recovery frame answers a SUBSCRIBE that was checked a moment ago; its replayed

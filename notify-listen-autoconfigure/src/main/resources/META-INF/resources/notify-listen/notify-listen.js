@@ -30,6 +30,11 @@
  * payload, result?}. 'result' is there when a server @NotifyListen handler returned a value for
  * this user.
  *
+ * Transport: STOMP over WebSocket. Where WebSocket cannot connect (two attempts that never reached
+ * CONNECTED), the client falls back by itself to Server-Sent Events, one EventSource per channel,
+ * with the same checks on the server; notices (onNotice) need WebSocket. configure({transport:
+ * 'websocket' | 'sse' | 'auto'}) fixes the choice; NotifyListen.transport tells the one in use.
+ *
  * How it talks to the server, and why:
  * - One WebSocket per page, shared by every listen() call; a channel that several calls listen to
  *   is subscribed once. The socket closes a second after the last listener stops.
@@ -92,6 +97,9 @@
 
 	const CONNECT_TIMEOUT = 10000;
 
+	// WebSocket attempts that never reached CONNECTED before the client tries Server-Sent Events.
+	const WEBSOCKET_ATTEMPTS_BEFORE_SSE = 2;
+
 	const SCRIPT_PATH = '/notify-listen/notify-listen.js';
 
 	// The same alphabet as the server's ChannelName, so a bad name fails here, not as a 400 later.
@@ -103,7 +111,10 @@
 
 	const config = {
 		baseUrl: defaultBaseUrl(),
-		debug: false
+		debug: false,
+		// 'auto' falls back to Server-Sent Events when WebSocket cannot connect; 'websocket' or 'sse'
+		// use only that one.
+		transport: 'auto'
 	};
 
 	const listeners = {};
@@ -121,6 +132,8 @@
 	let generation = 0;
 	let attempt = 0;
 	let everConnected = false;
+	let transport = 'websocket';
+	let webSocketFailures = 0;
 	let retryTimer = null;
 	let stableTimer = null;
 	let idleTimer = null;
@@ -261,6 +274,11 @@
 				return;
 			}
 			settings = fresh;
+			if (transport === 'sse' || config.transport === 'sse') {
+				transport = 'sse';
+				channels.forEach((channel) => subscribe(gen, null, channel, everConnected));
+				return;
+			}
 			openSocket(gen, StompJs);
 		}
 		catch (ex) {
@@ -363,6 +381,14 @@
 			setState('idle');
 			return;
 		}
+		// A network that lets HTTP through but not WebSocket: the same channels over Server-Sent Events.
+		if (!everConnected && config.transport === 'auto'
+				&& ++webSocketFailures >= WEBSOCKET_ATTEMPTS_BEFORE_SSE) {
+			log('WebSocket does not connect: falling back to Server-Sent Events');
+			transport = 'sse';
+			emit('transport', { transport: transport });
+			attempt = 0;
+		}
 		scheduleReconnect();
 	}
 
@@ -395,6 +421,9 @@
 		connectionId = null;
 		receipts.clear();
 		channels.forEach((channel) => {
+			if (channel.subscription && channel.subscription.eventSource) {
+				channel.subscription.unsubscribe();
+			}
 			channel.subscription = null;
 		});
 		if (stomp) {
@@ -409,7 +438,7 @@
 		if (state === 'idle') {
 			connect();
 		}
-		else if (state === 'connected' && client && client.connected) {
+		else if (state === 'connected' && (transport === 'sse' || (client && client.connected))) {
 			channels.forEach((channel) => {
 				if (!channel.subscription && !channel.signing) {
 					subscribe(generation, client, channel, false);
@@ -439,6 +468,10 @@
 
 	async function subscribe(gen, stomp, channel, resync) {
 		if (channel.denied || channel.subscription || channel.signing) {
+			return;
+		}
+		if (transport === 'sse') {
+			subscribeEventSource(gen, channel, resync);
 			return;
 		}
 		if (channel.notice) {
@@ -498,6 +531,60 @@
 		channel.recovering = recovering;
 		channel.subscription = stomp.subscribe(destinationOf(channel), (frame) => deliver(channel, frame), headers);
 		channel.handles.forEach((handle) => handle.channelReady(channel, resync && !recovering));
+	}
+
+	// One EventSource per channel: the server checks login, role and access as for SUBSCRIBE, names
+	// events by action, and the browser resumes with Last-Event-ID by itself. Notices need WebSocket.
+	function subscribeEventSource(gen, channel, resync) {
+		if (channel.notice) {
+			return;
+		}
+		const url = config.baseUrl + '/notify-listen/sse/' + encodeURIComponent(channel.entity) + '/'
+			+ encodeURIComponent(channel.id) + '?events=' + encodeURIComponent(channel.action);
+		const source = new EventSource(url, { withCredentials: true });
+		channel.subscription = { eventSource: source, unsubscribe: () => source.close() };
+		source.addEventListener(channel.action, (event) => {
+			lastServerActivity = Date.now();
+			try {
+				accept(channel, JSON.parse(event.data));
+			}
+			catch (ex) {
+				log('unreadable event on', channel.name);
+			}
+		});
+		source.addEventListener('reload', () => channel.handles.forEach((handle) => handle.channelReady(channel, true)));
+		source.onopen = () => {
+			lastServerActivity = Date.now();
+			everConnected = true;
+			if (state !== 'connected') {
+				setState('connected');
+			}
+			channel.handles.forEach((handle) => handle.channelReady(channel, resync));
+			resync = false;
+		};
+		source.onerror = () => {
+			if (source.readyState !== EventSource.CLOSED) {
+				setState('reconnecting', { attempt: 0 });
+				return;
+			}
+			// Closed for good: the server refused the stream. Ask once more to learn why.
+			source.close();
+			channel.subscription = null;
+			fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+				.then(async (response) => {
+					if (gen !== generation || channels.get(channel.name) !== channel) {
+						return;
+					}
+					if (!response.ok) {
+						const body = await readJson(response);
+						deny(channel, body.error || ('Refused (' + response.status + ')'));
+						return;
+					}
+					response.body && response.body.cancel();
+					setTimeout(() => subscribeEventSource(gen, channel, true), FIRST_RECONNECT_DELAY);
+				})
+				.catch(() => setTimeout(() => subscribeEventSource(gen, channel, true), FIRST_RECONNECT_DELAY));
+		};
 	}
 
 	function authorize(name) {
@@ -624,7 +711,7 @@
 			return;
 		}
 		channels.delete(channel.name);
-		if (channel.subscription && client && client.connected) {
+		if (channel.subscription && (channel.subscription.eventSource || (client && client.connected))) {
 			channel.subscription.unsubscribe();
 		}
 		channel.subscription = null;
@@ -825,6 +912,9 @@
 		},
 		get connectionId() {
 			return connectionId;
+		},
+		get transport() {
+			return transport;
 		}
 	});
 

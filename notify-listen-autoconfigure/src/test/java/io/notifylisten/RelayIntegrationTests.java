@@ -1,9 +1,19 @@
 package io.notifylisten;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.Notifier;
@@ -163,6 +173,39 @@ class RelayIntegrationTests {
 			assertThat(bobOnB.nextMessage(TWO_SECONDS).get("action").asString())
 				.as("bob has no ROLE_MANAGER: only the broadcast").isEqualTo("maintenance");
 			assertThat(bobOnB.nextMessage(QUIET)).isNull();
+		}
+	}
+
+	@Test
+	void serverSentEventStreamOnOneNodeGetsNotificationsFromAnother() throws Exception {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + port(this.nodeB) + "/notify-listen/sse/Order/42?events=shipped"))
+			.header("Authorization", "Basic "
+					+ Base64.getEncoder().encodeToString((ALICE + ":password").getBytes(StandardCharsets.UTF_8)))
+			.GET()
+			.build();
+		HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
+			.send(request, HttpResponse.BodyHandlers.ofLines());
+		assertThat(response.statusCode()).isEqualTo(200);
+		BlockingQueue<String> data = new LinkedBlockingQueue<>();
+		Thread reader = new Thread(() -> {
+			try {
+				response.body().filter((line) -> line.startsWith("data:")).forEach(data::add);
+			}
+			catch (RuntimeException ex) {
+				// closed
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		try {
+			Thread.sleep(1000);
+			notifier(this.nodeA).notify("Order", 42, "shipped", Map.of("via", "relay"));
+			String event = data.poll(3, TimeUnit.SECONDS);
+			assertThat(event).isNotNull().contains("\"via\":\"relay\"");
+		}
+		finally {
+			response.body().close();
 		}
 	}
 

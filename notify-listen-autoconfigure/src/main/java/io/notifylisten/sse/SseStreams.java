@@ -28,6 +28,8 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.core.Authentication;
@@ -122,10 +124,10 @@ public class SseStreams implements SmartLifecycle {
 			close(sessionId);
 			return emitter;
 		}
-		SimpMessageHeaderAccessor connect = headers(SimpMessageType.CONNECT, stream);
+		StompHeaderAccessor connect = headers(StompCommand.CONNECT, stream);
 		connect.setHeader(SimpMessageHeaderAccessor.HEART_BEAT_HEADER, new long[] { 0, 0 });
-		connect.setNativeHeader("accept-version", "1.2");
-		connect.setNativeHeader("heart-beat", "0,0");
+		connect.setAcceptVersion("1.2");
+		connect.setHeartbeat(0, 0);
 		toBroker(connect);
 		return emitter;
 	}
@@ -161,7 +163,7 @@ public class SseStreams implements SmartLifecycle {
 
 	private void subscribe(Stream stream) {
 		for (int i = 0; i < stream.channels.size(); i++) {
-			SimpMessageHeaderAccessor subscribe = headers(SimpMessageType.SUBSCRIBE, stream);
+			StompHeaderAccessor subscribe = headers(StompCommand.SUBSCRIBE, stream);
 			subscribe.setSubscriptionId(String.valueOf(i));
 			subscribe.setDestination(this.destinations.destinationOf(stream.channels.get(i)));
 			toBroker(subscribe);
@@ -267,13 +269,14 @@ public class SseStreams implements SmartLifecycle {
 		if (stream.keepAlive != null) {
 			stream.keepAlive.cancel(false);
 		}
-		toBroker(headers(SimpMessageType.DISCONNECT, stream));
+		toBroker(headers(StompCommand.DISCONNECT, stream));
 		this.connections.unregister(sessionId);
 		stream.emitter.complete();
 	}
 
-	private SimpMessageHeaderAccessor headers(SimpMessageType type, Stream stream) {
-		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(type);
+	// STOMP headers, as a STOMP client's frames would have: the relay forwards nothing else.
+	private StompHeaderAccessor headers(StompCommand command, Stream stream) {
+		StompHeaderAccessor headers = StompHeaderAccessor.create(command);
 		headers.setSessionId(stream.sessionId);
 		headers.setUser(stream.user);
 		headers.setSessionAttributes(new ConcurrentHashMap<>());
@@ -281,7 +284,7 @@ public class SseStreams implements SmartLifecycle {
 		return headers;
 	}
 
-	private void toBroker(SimpMessageHeaderAccessor headers) {
+	private void toBroker(StompHeaderAccessor headers) {
 		Message<byte[]> message = MessageBuilder.createMessage(new byte[0], headers.getMessageHeaders());
 		this.brokers.stream().findFirst().ifPresent((broker) -> {
 			try {

@@ -101,6 +101,19 @@ class SseIntegrationTests {
 	}
 
 	@Test
+	void logoutEndsTheStream() throws Exception {
+		ListenerClient session = ListenerClient.as(this.port, ALICE);
+		session.settings();
+		try (EventStream stream = open(ALICE, "/notify-listen/sse/Order/102?events=shipped", null,
+				Map.of("Cookie", session.cookieHeader()))) {
+			assertThat(stream.status).isEqualTo(200);
+			Thread.sleep(300);
+			assertThat(session.logout()).isLessThan(400);
+			assertThat(stream.ended.get(5, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	@Test
 	void corsForTheAllowedOriginOnly() throws Exception {
 		try (EventStream allowed = open(ALICE, "/notify-listen/sse/Order/1?events=refresh", null,
 				Map.of("Origin", "https://app.example"))) {
@@ -155,6 +168,8 @@ class SseIntegrationTests {
 
 		final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
+		final CompletableFuture<Boolean> ended = new CompletableFuture<>();
+
 		@Nullable String body;
 
 		private final Stream<String> lines;
@@ -199,6 +214,7 @@ class SseIntegrationTests {
 			catch (RuntimeException ex) {
 				// The stream was closed.
 			}
+			this.ended.complete(true);
 		}
 
 		Event next(Duration timeout) throws InterruptedException {

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.messaging.Message;
@@ -33,6 +34,7 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.web.session.HttpSessionDestroyedEvent;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -45,7 +47,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * the order of the URL), so a browser's automatic {@code Last-Event-ID} lets the stream resume from
  * the history; where it cannot, a {@code reload} event says so.
  */
-public class SseStreams implements SmartLifecycle {
+public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessionDestroyedEvent> {
 
 	/** Session ids of streams start with this, so that nothing mistakes one for a WebSocket. */
 	public static final String SESSION_PREFIX = "sse-";
@@ -239,6 +241,16 @@ public class SseStreams implements SmartLifecycle {
 			}
 			catch (IOException | IllegalStateException ex) {
 				close(stream.sessionId);
+			}
+		}
+	}
+
+	// A stream ends with the HTTP session it was opened from (logout or expiry), like a WebSocket.
+	@Override
+	public void onApplicationEvent(HttpSessionDestroyedEvent event) {
+		for (ListenerConnection connection : this.connections.ofHttpSession(event.getId())) {
+			if (isStream(connection.sessionId())) {
+				close(connection.sessionId());
 			}
 		}
 	}

@@ -102,11 +102,14 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 			// messages carry no handler result.
 			return message;
 		}
-		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
 		Map<?, ?> targeting = targeting(message);
 		if (targeting != null) {
-			return checkTargeted(message, destination, targeting);
+			if (!isTarget(message, targeting)) {
+				return drop(message);
+			}
+			message = withoutTargeting(message);
 		}
+		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
 		if (this.destinations.noticeTopic().equals(destination)
 				|| (destination != null && destination.startsWith(this.userTopicPrefix))) {
 			return checkAddressed(message);
@@ -125,35 +128,24 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		return runHandler(message, connection, channelName);
 	}
 
-	// Notices, and messages that skip a connection, carry targeting headers: check them for this
-	// connection, then remove them, since the browser has no business with other connections' ids.
-	private @Nullable Message<?> checkTargeted(Message<?> message, @Nullable String destination, Map<?, ?> targeting) {
+	// Notices, and messages that skip a connection, carry targeting headers: whether this connection
+	// is one the message is for.
+	private boolean isTarget(Message<?> message, Map<?, ?> targeting) {
 		ListenerConnection connection = this.connections
 			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
-		if (connection == null
-				|| connection.connectionId().equals(first(targeting, Targeting.EXCLUDE_HEADER))
-				|| !matches(first(targeting, Targeting.CONNECTION_HEADER), connection.connectionId())
-				|| !hasRole(connection, first(targeting, Targeting.ROLE_HEADER))) {
-			return drop(message);
-		}
+		return connection != null && !connection.connectionId().equals(first(targeting, Targeting.EXCLUDE_HEADER))
+				&& matches(first(targeting, Targeting.CONNECTION_HEADER), connection.connectionId())
+				&& hasRole(connection, first(targeting, Targeting.ROLE_HEADER));
+	}
+
+	// The browser has no business with other connections' ids: the headers go before the frame does.
+	private static Message<?> withoutTargeting(Message<?> message) {
 		// A SimpMessageHeaderAccessor, not a STOMP one: Spring turns it into a MESSAGE frame itself.
 		SimpMessageHeaderAccessor stripped = SimpMessageHeaderAccessor.wrap(message);
 		stripped.removeNativeHeader(Targeting.EXCLUDE_HEADER);
 		stripped.removeNativeHeader(Targeting.CONNECTION_HEADER);
 		stripped.removeNativeHeader(Targeting.ROLE_HEADER);
-		Message<?> clean = MessageBuilder.createMessage(message.getPayload(), stripped.getMessageHeaders());
-		if (this.destinations.noticeTopic().equals(destination)
-				|| (destination != null && destination.startsWith(this.userTopicPrefix))) {
-			return checkAddressed(clean);
-		}
-		ChannelName channelName = this.destinations.channelOrNull(destination);
-		if (channelName == null) {
-			return clean;
-		}
-		if (!this.authorizer.canDeliver(connection.user(), channelName)) {
-			return drop(message);
-		}
-		return runHandler(clean, connection, channelName);
+		return MessageBuilder.createMessage(message.getPayload(), stripped.getMessageHeaders());
 	}
 
 	private boolean hasRole(ListenerConnection connection, @Nullable String authority) {

@@ -36,7 +36,7 @@ public final class SubscriptionSigner {
 	 * @return {@code key:hexSignature}
 	 */
 	public String sign(String connectionId, String channel) {
-		return this.key + ":" + HexFormat.of().formatHex(hmac(connectionId + ":" + channel));
+		return this.key + ":" + signRaw(connectionId + ":" + channel);
 	}
 
 	/**

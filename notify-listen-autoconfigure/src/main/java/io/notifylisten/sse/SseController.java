@@ -9,12 +9,12 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.ListenDeniedException;
+import io.notifylisten.web.JsonError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -78,18 +78,12 @@ public class SseController {
 
 	@ExceptionHandler(ListenDeniedException.class)
 	ResponseEntity<Map<String, String>> denied(ListenDeniedException ex) {
-		return error(HttpStatus.FORBIDDEN, ex.getMessage());
+		return JsonError.of(HttpStatus.FORBIDDEN, ex.getMessage());
 	}
 
 	@ExceptionHandler(InvalidChannelException.class)
 	ResponseEntity<Map<String, String>> invalid(InvalidChannelException ex) {
-		return error(HttpStatus.BAD_REQUEST, ex.getMessage());
-	}
-
-	private static ResponseEntity<Map<String, String>> error(HttpStatus status, @Nullable String message) {
-		return ResponseEntity.status(status)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("error", (message != null) ? message : status.getReasonPhrase()));
+		return JsonError.of(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
 }

@@ -159,8 +159,7 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	}
 
 	private static boolean isConnected(Message<?> message) {
-		Object command = message.getHeaders().get("stompCommand");
-		return command != null && "CONNECTED".equals(command.toString());
+		return StompCommand.CONNECTED.equals(StompHeaderAccessor.getCommand(message.getHeaders()));
 	}
 
 	private void subscribe(Stream stream) {

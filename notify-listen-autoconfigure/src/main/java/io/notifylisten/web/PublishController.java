@@ -65,14 +65,14 @@ public class PublishController {
 	}
 
 	@PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<Map<String, Object>> publish(
+	ResponseEntity<?> publish(
 			@RequestHeader(name = TIMESTAMP_HEADER, required = false) @Nullable String timestamp,
 			@RequestHeader(name = SIGNATURE_HEADER, required = false) @Nullable String signature,
 			@RequestBody(required = false) byte @Nullable [] body) {
 		byte[] content = (body != null) ? body : new byte[0];
 		String refusal = check(timestamp, signature, content);
 		if (refusal != null) {
-			return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("error", refusal));
+			return JsonError.of(HttpStatus.UNAUTHORIZED, refusal);
 		}
 		try {
 			JsonNode request = this.jsonMapper.readTree(content);
@@ -95,12 +95,11 @@ public class PublishController {
 			return ResponseEntity.ok(Map.of("sent", true));
 		}
 		catch (JacksonException ex) {
-			return ResponseEntity.badRequest().body(Map.of("error", "Body must be a JSON object"));
+			return JsonError.of(HttpStatus.BAD_REQUEST, "Body must be a JSON object");
 		}
 		catch (IllegalArgumentException ex) {
 			// Invalid channel parts, a payload over the limit, a missing field: all say what to fix.
-			return ResponseEntity.badRequest()
-				.body(Map.of("error", (ex.getMessage() != null) ? ex.getMessage() : "Bad request"));
+			return JsonError.of(HttpStatus.BAD_REQUEST, ex.getMessage());
 		}
 	}
 

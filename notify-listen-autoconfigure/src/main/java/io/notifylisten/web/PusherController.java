@@ -83,23 +83,17 @@ public class PusherController {
 
 	@ExceptionHandler(ListenDeniedException.class)
 	ResponseEntity<Map<String, String>> denied(ListenDeniedException ex) {
-		return error(HttpStatus.FORBIDDEN, ex.getMessage());
+		return JsonError.of(HttpStatus.FORBIDDEN, ex.getMessage());
 	}
 
 	@ExceptionHandler(InvalidChannelException.class)
 	ResponseEntity<Map<String, String>> invalid(InvalidChannelException ex) {
-		return error(HttpStatus.BAD_REQUEST, ex.getMessage());
+		return JsonError.of(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
 	@ExceptionHandler(MissingServletRequestParameterException.class)
 	ResponseEntity<Map<String, String>> missing(MissingServletRequestParameterException ex) {
-		return error(HttpStatus.BAD_REQUEST, "Missing parameter " + ex.getParameterName());
-	}
-
-	private static ResponseEntity<Map<String, String>> error(HttpStatus status, @Nullable String message) {
-		return ResponseEntity.status(status)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("error", (message != null) ? message : status.getReasonPhrase()));
+		return JsonError.of(HttpStatus.BAD_REQUEST, "Missing parameter " + ex.getParameterName());
 	}
 
 }

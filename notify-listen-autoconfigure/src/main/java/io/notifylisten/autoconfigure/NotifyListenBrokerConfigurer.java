@@ -2,6 +2,7 @@ package io.notifylisten.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
@@ -38,15 +39,22 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	private final TaskScheduler heartbeatScheduler;
 
+	private final Executor inboundExecutor;
+
+	private final Executor outboundExecutor;
+
 	NotifyListenBrokerConfigurer(NotifyListenProperties properties, List<ChannelInterceptor> inboundInterceptors,
 			ConnectedFrameInterceptor connectedFrameInterceptor, List<ChannelInterceptor> outboundInterceptors,
-			WebSocketSessions sessions, TaskScheduler heartbeatScheduler) {
+			WebSocketSessions sessions, TaskScheduler heartbeatScheduler, Executor inboundExecutor,
+			Executor outboundExecutor) {
 		this.properties = properties;
 		this.inboundInterceptors = inboundInterceptors;
 		this.connectedFrameInterceptor = connectedFrameInterceptor;
 		this.outboundInterceptors = outboundInterceptors;
 		this.sessions = sessions;
 		this.heartbeatScheduler = heartbeatScheduler;
+		this.inboundExecutor = inboundExecutor;
+		this.outboundExecutor = outboundExecutor;
 	}
 
 	@Override
@@ -74,6 +82,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		NotifyListenProperties.Relay relay = this.properties.getBroker().getRelay();
 		if (relay.getHost() == null) {
 			NotifyListenProperties.Heartbeat heartbeat = this.properties.getHeartbeat();
+			registry.setCacheLimit(this.properties.getBroker().getCacheLimit());
 			registry.enableSimpleBroker(ChannelDestinations.TOPIC_PREFIX)
 				.setHeartbeatValue(
 						new long[] { heartbeat.getOutgoing().toMillis(), heartbeat.getIncoming().toMillis() })
@@ -108,8 +117,11 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 			.addDecoratorFactory(this.sessions);
 	}
 
+	// Pools of their own, not Spring Boot's applicationTaskExecutor (which Boot hands to both
+	// channels): @Async work and SUBSCRIBE floods must not queue in front of deliveries.
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
+		registration.executor(this.inboundExecutor);
 		registration.interceptors(this.inboundInterceptors.toArray(ChannelInterceptor[]::new));
 	}
 
@@ -118,6 +130,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		List<ChannelInterceptor> interceptors = new ArrayList<>();
 		interceptors.add(this.connectedFrameInterceptor);
 		interceptors.addAll(this.outboundInterceptors);
+		registration.executor(this.outboundExecutor);
 		registration.interceptors(interceptors.toArray(ChannelInterceptor[]::new));
 	}
 

@@ -2,6 +2,7 @@ package io.notifylisten.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
@@ -28,6 +29,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
@@ -37,7 +39,10 @@ import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBr
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
  * STOMP-over-WebSocket endpoint and its embedded broker, guarded by notify-listen's interceptors.
  */
+// After Boot's task executor: notify-listen's pools and scheduler are Executor beans, and Boot's
+// applicationTaskExecutor (the application's @Async) backs off when it sees any.
 @AutoConfiguration(after = { NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class },
+		afterName = "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration",
 		beforeName = "org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration")
 @ConditionalOnBean(NotifyListenProperties.class)
 public final class NotifyListenWebSocketAutoConfiguration {
@@ -61,7 +66,7 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			ThreadPoolTaskScheduler notifyListenTaskScheduler) {
 		NotifyListenProperties.Limits limits = properties.getLimits();
 		return new WebSocketSessions(connections, notifyListenTaskScheduler, limits.getTimeToFirstConnect(),
-				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit());
+				limits.getSendTimeLimit());
 	}
 
 	@Bean
@@ -104,22 +109,57 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "notifyListenInboundExecutor")
+	ThreadPoolTaskExecutor notifyListenInboundExecutor(NotifyListenProperties properties) {
+		return channelExecutor("notify-listen-inbound-", "notify-listen.broker.inbound-threads",
+				properties.getBroker().getInboundThreads());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "notifyListenOutboundExecutor")
+	ThreadPoolTaskExecutor notifyListenOutboundExecutor(NotifyListenProperties properties) {
+		return channelExecutor("notify-listen-outbound-", "notify-listen.broker.outbound-threads",
+				properties.getBroker().getOutboundThreads());
+	}
+
+	// Like Spring's own channel pools: fixed size, unbounded queue (a message refused by a full
+	// queue would be lost; slow connections are cut off by the send limits instead).
+	private static ThreadPoolTaskExecutor channelExecutor(String prefix, String property, int threads) {
+		if (threads < 1) {
+			throw new InvalidConfigurationPropertyValueException(property, threads, "At least one thread is needed");
+		}
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setThreadNamePrefix(prefix);
+		executor.setCorePoolSize(threads);
+		executor.setMaxPoolSize(threads);
+		executor.setAllowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+	@Bean
 	NotifyListenBrokerConfigurer notifyListenBrokerConfigurer(NotifyListenProperties properties,
 			StompAccessInterceptor accessInterceptor, ObjectProvider<RecoveryInterceptor> recoveryInterceptor,
 			ConnectedFrameInterceptor connectedFrameInterceptor,
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
-			WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler) {
+			WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler,
+			@Qualifier("notifyListenInboundExecutor") Executor notifyListenInboundExecutor,
+			@Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor) {
 		int relayPort = properties.getBroker().getRelay().getPort();
 		if (relayPort < 1 || relayPort > 65535) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.broker.relay.port", relayPort,
 					"The port must be between 1 and 65535; RabbitMQ's STOMP plugin listens on 61613");
+		}
+		int cacheLimit = properties.getBroker().getCacheLimit();
+		if (cacheLimit < 1) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.broker.cache-limit", cacheLimit,
+					"The broker needs room for at least one destination");
 		}
 		List<ChannelInterceptor> outbound = new ArrayList<>(deliveryInterceptor.orderedStream().toList());
 		List<ChannelInterceptor> inbound = new ArrayList<>();
 		inbound.add(accessInterceptor);
 		recoveryInterceptor.ifAvailable(inbound::add);
 		return new NotifyListenBrokerConfigurer(properties, inbound, connectedFrameInterceptor, outbound, sessions,
-				notifyListenTaskScheduler);
+				notifyListenTaskScheduler, notifyListenInboundExecutor, notifyListenOutboundExecutor);
 	}
 
 	/**

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -32,6 +33,8 @@ import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
+import org.springframework.messaging.support.ExecutorSubscribableChannel;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -66,6 +69,33 @@ class NotifyListenAutoConfigurationTests {
 			assertThat(broker.getHeartbeatValue()).containsExactly(10_000, 10_000);
 			assertThat(broker.getDestinationPrefixes()).containsExactly("/topic/");
 		});
+	}
+
+	@Test
+	void channelsRunOnPoolsOfTheirOwnAndTheApplicationKeepsItsTaskExecutor() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+			.withPropertyValues("notify-listen.broker.outbound-threads=3")
+			.run((context) -> {
+				assertThat(context).hasBean("applicationTaskExecutor");
+				ThreadPoolTaskExecutor outbound = context.getBean("notifyListenOutboundExecutor",
+						ThreadPoolTaskExecutor.class);
+				assertThat(outbound.getMaxPoolSize()).isEqualTo(3);
+				assertThat(context.getBean("clientOutboundChannel", ExecutorSubscribableChannel.class).getExecutor())
+					.isSameAs(outbound);
+				assertThat(context.getBean("clientInboundChannel", ExecutorSubscribableChannel.class).getExecutor())
+					.isSameAs(context.getBean("notifyListenInboundExecutor"));
+			});
+	}
+
+	@Test
+	void brokerCacheCoversManyDestinations() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(SimpleBrokerMessageHandler.class))
+			.extracting("subscriptionRegistry.cacheLimit")
+			.isEqualTo(16384));
+		this.contextRunner.withPropertyValues("notify-listen.broker.cache-limit=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("notify-listen.broker.cache-limit"));
 	}
 
 	@Test

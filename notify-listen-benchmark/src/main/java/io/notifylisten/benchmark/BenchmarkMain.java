@@ -30,6 +30,7 @@ import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer
  * <li>{@code server-jvm}, {@code server-properties} (none): comma-separated JVM options and Spring
  * properties for every server, for experiments such as JFR or {@code bench.preserve-order=true}</li>
  * <li>{@code tuned} (off), {@code tuned-buffer} (1024): shrink Tomcat's per-connection buffers on both servers</li>
+ * <li>{@code container} (tomcat): the servlet container of both servers, {@code tomcat} or {@code jetty}</li>
  * <li>{@code latency-notifies} (5), {@code burst} (20), {@code server-heap} (3g),
  * {@code out} (target/benchmark-results.md)</li>
  * </ul>
@@ -97,9 +98,9 @@ public final class BenchmarkMain {
 		line("");
 		String heap = this.options.getOrDefault("server-heap", "3g");
 		try (ServerProcess notifyListen = ServerProcess.start(NOTIFY_LISTEN, NotifyListenBenchmarkServer.class, true,
-				heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(false)));
-				ServerProcess baseline = ServerProcess.start(BASELINE, BaselineBenchmarkServer.class, false, heap,
-						this.logs, jvmOptions(), withTuning(new ArrayList<>()))) {
+				container(), heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(false)));
+				ServerProcess baseline = ServerProcess.start(BASELINE, BaselineBenchmarkServer.class, false,
+						container(), heap, this.logs, jvmOptions(), withTuning(new ArrayList<>()))) {
 			line("Servers: notify-listen pid " + notifyListen.pid() + ", baseline pid " + baseline.pid()
 					+ " (-Xmx" + heap + ", G1); logs in " + this.logs + ".");
 			line("");
@@ -153,6 +154,10 @@ public final class BenchmarkMain {
 			recorder.awaitCount((long) n * 200, DELIVERY_TIMEOUT);
 			closeAll(server, listeners);
 		}
+	}
+
+	private String container() {
+		return this.options.getOrDefault("container", "tomcat");
 	}
 
 	// --tuned: the memory experiment, identical for both servers; off by default.
@@ -368,9 +373,9 @@ public final class BenchmarkMain {
 		line(FanoutResult.SEPARATOR);
 		Map<String, Map<Integer, FanoutResult>> results = new LinkedHashMap<>();
 		try (ServerProcess notifyListen = ServerProcess.start(NOTIFY_LISTEN + "-relay", NotifyListenBenchmarkServer.class,
-				true, heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(true)));
+				true, container(), heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(true)));
 				ServerProcess baseline = ServerProcess.start(BASELINE + "-relay", BaselineBenchmarkServer.class, false,
-						heap, this.logs, jvmOptions(), withTuning(new ArrayList<>(List.of("--bench.relay=true"))))) {
+						container(), heap, this.logs, jvmOptions(), withTuning(new ArrayList<>(List.of("--bench.relay=true"))))) {
 			for (ServerProcess server : List.of(notifyListen, baseline)) {
 				List<LoadClient.Listener> listeners = new ArrayList<>();
 				openAndAwait(server, n, (i) -> "Item/4/changed", listeners);

@@ -43,8 +43,8 @@ final class ServerProcess implements AutoCloseable {
 		this.target = target;
 	}
 
-	static ServerProcess start(String name, Class<?> mainClass, boolean notifyListen, String heap, Path logDirectory,
-			List<String> jvmOptions, List<String> properties) throws Exception {
+	static ServerProcess start(String name, Class<?> mainClass, boolean notifyListen, String container, String heap,
+			Path logDirectory, List<String> jvmOptions, List<String> properties) throws Exception {
 		int port = freePort();
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -53,7 +53,7 @@ final class ServerProcess implements AutoCloseable {
 		command.add("-XX:+ExitOnOutOfMemoryError");
 		command.addAll(jvmOptions);
 		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
+		command.add(classPath(container));
 		command.add(mainClass.getName());
 		command.add("--server.address=127.0.0.1");
 		command.add("--server.port=" + port);
@@ -73,6 +73,19 @@ final class ServerProcess implements AutoCloseable {
 		ServerProcess server = new ServerProcess(name, process, baseUrl, target);
 		server.awaitStarted(log);
 		return server;
+	}
+
+	// Both containers are on this module's class path; each server gets one of them, as an
+	// application that depends on spring-boot-starter-tomcat or -jetty would.
+	private static String classPath(String container) {
+		List<String> unwanted = switch (container) {
+			case "tomcat" -> List.of("/org/eclipse/jetty/", "spring-boot-jetty", "spring-boot-starter-jetty");
+			case "jetty" -> List.of("/org/apache/tomcat/", "spring-boot-tomcat", "spring-boot-starter-tomcat");
+			default -> throw new IllegalArgumentException("--container must be tomcat or jetty, not " + container);
+		};
+		return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+			.filter((entry) -> unwanted.stream().noneMatch(entry::contains))
+			.collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
 	}
 
 	String name() {

@@ -1,5 +1,6 @@
 package io.notifylisten.benchmark.server;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -13,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty("bench.socket-buffer")
+@ConditionalOnClass(name = "org.apache.catalina.connector.Connector")
 public class TomcatBufferTuning {
 
 	@Bean

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.notifylisten.benchmark.server.BenchmarkControl;
 import io.notifylisten.benchmark.server.BrokerCacheTuning;
+import io.notifylisten.benchmark.server.JettyIdleTimeout;
 import io.notifylisten.benchmark.server.Publisher;
 import io.notifylisten.benchmark.server.TomcatBufferTuning;
 
@@ -41,7 +42,7 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 		"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
 @EnableWebSocketMessageBroker
-@Import({ BenchmarkControl.class, TomcatBufferTuning.class, BrokerCacheTuning.class })
+@Import({ BenchmarkControl.class, TomcatBufferTuning.class, JettyIdleTimeout.class, BrokerCacheTuning.class })
 public class BaselineBenchmarkServer implements WebSocketMessageBrokerConfigurer {
 
 	/** The STOMP endpoint. */

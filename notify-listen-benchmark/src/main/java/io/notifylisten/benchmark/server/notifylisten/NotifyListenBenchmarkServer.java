@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.notifylisten.benchmark.server.BenchmarkControl;
 import io.notifylisten.benchmark.server.BrokerCacheTuning;
+import io.notifylisten.benchmark.server.JettyIdleTimeout;
 import io.notifylisten.benchmark.server.Publisher;
 import io.notifylisten.benchmark.server.TomcatBufferTuning;
 import io.notifylisten.notify.Notifier;
@@ -26,7 +27,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * subscriptions and CSRF on CONNECT, all on their defaults.
  */
 @SpringBootApplication
-@Import({ BenchmarkControl.class, TomcatBufferTuning.class, BrokerCacheTuning.class })
+@Import({ BenchmarkControl.class, TomcatBufferTuning.class, JettyIdleTimeout.class, BrokerCacheTuning.class })
 public class NotifyListenBenchmarkServer {
 
 	/** Prefix of every user name this server knows. */

@@ -141,7 +141,14 @@ class HostileInputTests {
 	void frameFarBeyondTheLimitIsRefused() throws Exception {
 		try (RawStompSocket raw = connectedAs(ALICE)) {
 			raw.sendFrame("SEND", Map.of("destination", "/topic/hostile.Order.1.shipped"), "x".repeat(64 * 1024));
-			assertRefused(raw, "Malformed or oversized frame");
+			// On Tomcat the STOMP decoder sees it in pieces and sends an ERROR; Jetty's message limit
+			// (twice max-frame-size) closes the connection before that.
+			Received received = raw.readUntilClosed(CLOSE);
+			assertThat(received.closed()).isTrue();
+			assertThat(received.messages()).isZero();
+			if (received.error() != null) {
+				assertThat(received.error()).isEqualTo("Malformed or oversized frame");
+			}
 		}
 	}
 

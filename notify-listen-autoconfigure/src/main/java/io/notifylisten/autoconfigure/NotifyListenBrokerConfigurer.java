@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
+import io.notifylisten.connection.OutboundSends;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.security.SafeStompErrorHandler;
 
@@ -31,6 +32,8 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	private final List<ChannelInterceptor> inboundInterceptors;
 
+	private final OutboundSends outboundSends;
+
 	private final ConnectedFrameInterceptor connectedFrameInterceptor;
 
 	private final List<ChannelInterceptor> outboundInterceptors;
@@ -44,11 +47,12 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 	private final Executor outboundExecutor;
 
 	NotifyListenBrokerConfigurer(NotifyListenProperties properties, List<ChannelInterceptor> inboundInterceptors,
-			ConnectedFrameInterceptor connectedFrameInterceptor, List<ChannelInterceptor> outboundInterceptors,
+			OutboundSends outboundSends, ConnectedFrameInterceptor connectedFrameInterceptor, List<ChannelInterceptor> outboundInterceptors,
 			WebSocketSessions sessions, TaskScheduler heartbeatScheduler, Executor inboundExecutor,
 			Executor outboundExecutor) {
 		this.properties = properties;
 		this.inboundInterceptors = inboundInterceptors;
+		this.outboundSends = outboundSends;
 		this.connectedFrameInterceptor = connectedFrameInterceptor;
 		this.outboundInterceptors = outboundInterceptors;
 		this.sessions = sessions;
@@ -71,7 +75,8 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		httpSession.setCopyAllAttributes(false);
 		httpSession.setCreateSession(false);
 		endpoint.addInterceptors(httpSession);
-		registry.setErrorHandler(new SafeStompErrorHandler());
+		registry.setErrorHandler(
+				new SafeStompErrorHandler(this.outboundSends, this.properties.getLimits().getSendTimeLimit()));
 	}
 
 	@Override
@@ -128,6 +133,8 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 	@Override
 	public void configureClientOutboundChannel(ChannelRegistration registration) {
 		List<ChannelInterceptor> interceptors = new ArrayList<>();
+		// First: it must see the end of every message it saw begin.
+		interceptors.add(this.outboundSends);
 		interceptors.add(this.connectedFrameInterceptor);
 		interceptors.addAll(this.outboundInterceptors);
 		registration.executor(this.outboundExecutor);

@@ -8,6 +8,7 @@ import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.HttpSessionEndListener;
+import io.notifylisten.connection.OutboundSends;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.history.RecoveryInterceptor;
@@ -62,11 +63,17 @@ public final class NotifyListenWebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	OutboundSends notifyListenOutboundSends() {
+		return new OutboundSends();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	WebSocketSessions notifyListenWebSocketSessions(NotifyListenProperties properties, ConnectionRegistry connections,
-			ThreadPoolTaskScheduler notifyListenTaskScheduler) {
+			OutboundSends outboundSends, ThreadPoolTaskScheduler notifyListenTaskScheduler) {
 		NotifyListenProperties.Limits limits = properties.getLimits();
-		return new WebSocketSessions(connections, notifyListenTaskScheduler, limits.getTimeToFirstConnect(),
-				limits.getSendTimeLimit());
+		return new WebSocketSessions(connections, outboundSends, notifyListenTaskScheduler, limits.getTimeToFirstConnect(),
+				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit());
 	}
 
 	@Bean
@@ -141,7 +148,7 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			StompAccessInterceptor accessInterceptor, ObjectProvider<RecoveryInterceptor> recoveryInterceptor,
 			ConnectedFrameInterceptor connectedFrameInterceptor,
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
-			WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler,
+			OutboundSends outboundSends, WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler,
 			@Qualifier("notifyListenInboundExecutor") Executor notifyListenInboundExecutor,
 			@Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor) {
 		int relayPort = properties.getBroker().getRelay().getPort();
@@ -158,7 +165,8 @@ public final class NotifyListenWebSocketAutoConfiguration {
 		List<ChannelInterceptor> inbound = new ArrayList<>();
 		inbound.add(accessInterceptor);
 		recoveryInterceptor.ifAvailable(inbound::add);
-		return new NotifyListenBrokerConfigurer(properties, inbound, connectedFrameInterceptor, outbound, sessions,
+		return new NotifyListenBrokerConfigurer(properties, inbound, outboundSends, connectedFrameInterceptor, outbound,
+				sessions,
 				notifyListenTaskScheduler, notifyListenInboundExecutor, notifyListenOutboundExecutor);
 	}
 

@@ -38,11 +38,11 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
 	/**
-	 * How much of a client's WebSocket message the container holds at a time. Listeners send
-	 * CONNECT, SUBSCRIBE and UNSUBSCRIBE, all well under 1 KiB; longer frames arrive in pieces and
-	 * Spring's STOMP decoder joins them up to the STOMP frame limit.
+	 * How much of a client's WebSocket message Tomcat holds at a time. Listeners send CONNECT,
+	 * SUBSCRIBE and UNSUBSCRIBE, all well under 1 KiB; longer frames arrive in pieces and Spring's
+	 * STOMP decoder joins them up to the STOMP frame limit.
 	 */
-	static final int CONTAINER_BUFFER_SIZE = 1024;
+	static final int TOMCAT_BUFFER_SIZE = 1024;
 
 	private final Map<String, WebSocketSession> sessions = new ConcurrentHashMap<>();
 
@@ -50,24 +50,35 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 
 	private final ConnectionRegistry connections;
 
+	private final OutboundSends outboundSends;
+
 	private final TaskScheduler scheduler;
 
 	private final Duration timeToFirstConnect;
+
+	private final int containerMessageLimit;
 
 	private final Duration sendTimeLimit;
 
 	/**
 	 * Create the session tracker.
 	 * @param connections the connections that passed CONNECT
+	 * @param outboundSends the outbound channel's count of messages being written
 	 * @param scheduler runs the time-to-first-CONNECT checks
 	 * @param timeToFirstConnect how long a new WebSocket may take to send CONNECT
+	 * @param maxFrameSize the largest STOMP frame a client may send
 	 * @param sendTimeLimit the longest one write to a client may block
 	 */
-	public WebSocketSessions(ConnectionRegistry connections, TaskScheduler scheduler, Duration timeToFirstConnect,
-			Duration sendTimeLimit) {
+	public WebSocketSessions(ConnectionRegistry connections, OutboundSends outboundSends, TaskScheduler scheduler,
+			Duration timeToFirstConnect, int maxFrameSize, Duration sendTimeLimit) {
 		this.connections = connections;
+		this.outboundSends = outboundSends;
 		this.scheduler = scheduler;
 		this.timeToFirstConnect = timeToFirstConnect;
+		// Elsewhere than on Tomcat, the container's limit bounds the whole message even when it is
+		// handed over in pieces (Jetty closes with 1009 above it). It sits above the STOMP limit, so
+		// that an oversized frame reaches the STOMP decoder and is answered with an ERROR frame.
+		this.containerMessageLimit = maxFrameSize * 2;
 		this.sendTimeLimit = sendTimeLimit;
 	}
 
@@ -79,21 +90,23 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 			public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 				limitBlockingSends(session);
 				WebSocketSessions.this.sessions.put(session.getId(), session);
+				WebSocketSessions.this.outboundSends.opened(session.getId());
 				WebSocketSessions.this.scheduler.schedule(() -> closeIfNotConnected(session),
 						Instant.now().plus(WebSocketSessions.this.timeToFirstConnect));
 				super.afterConnectionEstablished(session);
 				// After Spring's STOMP handler, which raises the limits to 16 KiB + 256 (a whole frame
-				// of the STOMP spec's minimum size): with partial messages they no longer bound the
-				// frame, only the container's buffer.
-				session.setTextMessageSizeLimit(CONTAINER_BUFFER_SIZE);
-				session.setBinaryMessageSizeLimit(CONTAINER_BUFFER_SIZE);
+				// of the STOMP spec's minimum size).
+				int limit = isTomcat(session) ? TOMCAT_BUFFER_SIZE : WebSocketSessions.this.containerMessageLimit;
+				session.setTextMessageSizeLimit(limit);
+				session.setBinaryMessageSizeLimit(limit);
 			}
 
 			// Tomcat keeps a buffer as large as the message size limit for each session's whole life
-			// (a CharBuffer: two bytes per character). Taking messages in pieces keeps that buffer at
-			// CONTAINER_BUFFER_SIZE while the STOMP decoder, which buffers an incomplete frame per
-			// session, still answers an oversized frame with an ERROR at max-frame-size. Measured
-			// with the benchmark's idle scenario (BENCHMARKS.md).
+			// (a CharBuffer: two bytes per character); Jetty takes buffers from a pool per message.
+			// Taken in pieces, messages on Tomcat need only TOMCAT_BUFFER_SIZE while the STOMP
+			// decoder, which buffers an incomplete frame per session, still answers an oversized
+			// frame with an ERROR at max-frame-size. Measured with the benchmark's idle scenario
+			// (BENCHMARKS.md); HostileInputTests run on Tomcat and on Jetty.
 			@Override
 			public boolean supportsPartialMessages() {
 				return true;
@@ -102,10 +115,17 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 			@Override
 			public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) throws Exception {
 				WebSocketSessions.this.sessions.remove(session.getId());
+				WebSocketSessions.this.outboundSends.closed(session.getId());
 				super.afterConnectionClosed(session, closeStatus);
 			}
 
 		};
+	}
+
+	private static boolean isTomcat(WebSocketSession session) {
+		return STANDARD_WEBSOCKET_PRESENT && session instanceof NativeWebSocketSession nativeSession
+				&& nativeSession.getNativeSession() != null
+				&& nativeSession.getNativeSession().getClass().getName().startsWith("org.apache.tomcat.");
 	}
 
 	// Spring's send time limit is only checked when the next message for a session arrives; a write
@@ -151,7 +171,12 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 		StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
 		error.setMessage(reason);
 		try {
+			// Written past Spring's outbound channel: wait for what it is writing to this session.
+			this.outboundSends.quiesce(session.getId(), this.sendTimeLimit);
 			session.sendMessage(new TextMessage(this.encoder.encode(error.getMessageHeaders(), new byte[0])));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		catch (IOException | IllegalStateException ex) {
 			// Gone already, or Spring is writing to it this very moment: closing still ends it.

@@ -1,11 +1,15 @@
 package io.notifylisten.security;
 
+import java.time.Duration;
+
 import io.notifylisten.channel.InvalidChannelException;
+import io.notifylisten.connection.OutboundSends;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompConversionException;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.security.access.AccessDeniedException;
@@ -20,6 +24,47 @@ import org.springframework.web.socket.messaging.StompSubProtocolErrorHandler;
 public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 
 	private static final Log logger = LogFactory.getLog(SafeStompErrorHandler.class);
+
+	private final @Nullable OutboundSends outboundSends;
+
+	private final Duration quiesceTimeout;
+
+	/**
+	 * Create a handler that sends the ERROR frame as Spring does, whatever else is being written.
+	 */
+	public SafeStompErrorHandler() {
+		this(null, Duration.ZERO);
+	}
+
+	/**
+	 * Create a handler that first lets the messages being written to the connection finish, so
+	 * that the ERROR frame is not dropped behind them (see {@link OutboundSends}).
+	 * @param outboundSends the outbound channel's count of messages being written
+	 * @param quiesceTimeout how long to wait for them at most
+	 */
+	public SafeStompErrorHandler(@Nullable OutboundSends outboundSends, Duration quiesceTimeout) {
+		this.outboundSends = outboundSends;
+		this.quiesceTimeout = quiesceTimeout;
+	}
+
+	@Override
+	public @Nullable Message<byte[]> handleClientMessageProcessingError(@Nullable Message<byte[]> clientMessage,
+			Throwable ex) {
+		Message<byte[]> error = super.handleClientMessageProcessingError(clientMessage, ex);
+		String sessionId = (clientMessage != null) ? SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders())
+				: null;
+		if (error != null && sessionId != null && this.outboundSends != null) {
+			try {
+				if (!this.outboundSends.quiesce(sessionId, this.quiesceTimeout)) {
+					logger.debug("A write to session " + sessionId + " still runs; its ERROR frame may be lost");
+				}
+			}
+			catch (InterruptedException interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		return error;
+	}
 
 	@Override
 	protected Message<byte[]> handleInternal(StompHeaderAccessor errorHeaderAccessor, byte[] errorPayload,

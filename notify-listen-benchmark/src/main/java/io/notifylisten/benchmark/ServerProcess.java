@@ -88,6 +88,20 @@ final class ServerProcess implements AutoCloseable {
 			.collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
 	}
 
+	/** Write the server's live-object histogram, as {@code jmap -histo:live} prints it, next to its log. */
+	void writeHistogram(Path logDirectory) throws Exception {
+		Path jmap = Path.of(System.getProperty("java.home"), "bin", "jmap");
+		Path out = logDirectory.resolve(this.name.replaceAll("[^A-Za-z0-9-]", "_") + "-histogram.txt");
+		Process histogram = new ProcessBuilder(jmap.toString(), "-histo:live", String.valueOf(pid()))
+			.redirectErrorStream(true)
+			.redirectOutput(out.toFile())
+			.start();
+		if (!histogram.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+			histogram.destroyForcibly();
+		}
+		System.out.println("  [" + this.name + "] histogram in " + out);
+	}
+
 	String name() {
 		return this.name;
 	}

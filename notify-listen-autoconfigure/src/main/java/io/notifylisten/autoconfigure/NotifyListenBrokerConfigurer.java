@@ -47,9 +47,9 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 	private final Executor outboundExecutor;
 
 	NotifyListenBrokerConfigurer(NotifyListenProperties properties, List<ChannelInterceptor> inboundInterceptors,
-			OutboundSends outboundSends, ConnectedFrameInterceptor connectedFrameInterceptor, List<ChannelInterceptor> outboundInterceptors,
-			WebSocketSessions sessions, TaskScheduler heartbeatScheduler, Executor inboundExecutor,
-			Executor outboundExecutor) {
+			OutboundSends outboundSends, ConnectedFrameInterceptor connectedFrameInterceptor,
+			List<ChannelInterceptor> outboundInterceptors, WebSocketSessions sessions, TaskScheduler heartbeatScheduler,
+			Executor inboundExecutor, Executor outboundExecutor) {
 		this.properties = properties;
 		this.inboundInterceptors = inboundInterceptors;
 		this.outboundSends = outboundSends;

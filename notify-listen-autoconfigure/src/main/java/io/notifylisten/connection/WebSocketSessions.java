@@ -44,6 +44,8 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 	 */
 	static final int TOMCAT_BUFFER_SIZE = 1024;
 
+	private static final Duration QUIESCE_BEFORE_CLOSE = Duration.ofSeconds(1);
+
 	private final Map<String, WebSocketSession> sessions = new ConcurrentHashMap<>();
 
 	private final StompEncoder encoder = new StompEncoder();
@@ -123,9 +125,8 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 	}
 
 	private static boolean isTomcat(WebSocketSession session) {
-		return STANDARD_WEBSOCKET_PRESENT && session instanceof NativeWebSocketSession nativeSession
-				&& nativeSession.getNativeSession() != null
-				&& nativeSession.getNativeSession().getClass().getName().startsWith("org.apache.tomcat.");
+		Object nativeSession = (session instanceof NativeWebSocketSession adapter) ? adapter.getNativeSession() : null;
+		return nativeSession != null && nativeSession.getClass().getName().startsWith("org.apache.tomcat.");
 	}
 
 	// Spring's send time limit is only checked when the next message for a session arrives; a write
@@ -171,8 +172,9 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 		StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
 		error.setMessage(reason);
 		try {
-			// Written past Spring's outbound channel: wait for what it is writing to this session.
-			this.outboundSends.quiesce(session.getId(), this.sendTimeLimit);
+			// Written past Spring's outbound channel: wait for what it is writing to this session, but
+			// not long, as a logout may be waiting here; the session is closed in any case.
+			this.outboundSends.quiesce(session.getId(), QUIESCE_BEFORE_CLOSE);
 			session.sendMessage(new TextMessage(this.encoder.encode(error.getMessageHeaders(), new byte[0])));
 		}
 		catch (InterruptedException ex) {

@@ -30,10 +30,13 @@ public class CurrentAuthorities {
 
 	private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
 
+	private volatile Instant lastPurge;
+
 	public CurrentAuthorities(UserDetailsService users, Duration maxAge, Clock clock) {
 		this.users = users;
 		this.maxAge = maxAge;
 		this.clock = clock;
+		this.lastPurge = clock.instant();
 	}
 
 	/**
@@ -44,11 +47,34 @@ public class CurrentAuthorities {
 	public Collection<? extends GrantedAuthority> of(Authentication user) {
 		Instant now = this.clock.instant();
 		Loaded loaded = this.cache.get(user.getName());
-		if (loaded == null || !now.isBefore(loaded.at().plus(this.maxAge))) {
+		if (loaded == null || isExpired(loaded, now)) {
 			loaded = new Loaded(load(user.getName()), now);
 			this.cache.put(user.getName(), loaded);
+			purgeExpired(now);
 		}
 		return loaded.authorities();
+	}
+
+	// Users who stopped listening would otherwise stay in the cache for good. An expired entry is
+	// reloaded before use anyway; dropping them at most once per maxAge keeps the cost to one pass.
+	private void purgeExpired(Instant now) {
+		if (now.isBefore(this.lastPurge.plus(this.maxAge))) {
+			return;
+		}
+		this.lastPurge = now;
+		this.cache.values().removeIf((loaded) -> isExpired(loaded, now));
+	}
+
+	private boolean isExpired(Loaded loaded, Instant now) {
+		return !now.isBefore(loaded.at().plus(this.maxAge));
+	}
+
+	/**
+	 * Return for how many users authorities are cached.
+	 * @return the count
+	 */
+	int size() {
+		return this.cache.size();
 	}
 
 	private Collection<? extends GrantedAuthority> load(String username) {

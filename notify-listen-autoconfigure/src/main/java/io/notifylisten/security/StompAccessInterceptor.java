@@ -16,9 +16,11 @@ import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.messaging.web.csrf.XorCsrfChannelInterceptor;
+import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.socket.server.support.HttpSessionHandshakeInterceptor;
 
 /**
@@ -86,6 +88,7 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		if (this.csrfCheck != null) {
 			this.csrfCheck.preSend(message, channel);
 		}
+		withoutCsrfToken(message);
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
 		if (sessionId == null) {
 			throw new ListenDeniedException("Unknown session");
@@ -95,6 +98,17 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 				? (String) attributes.get(HttpSessionHandshakeInterceptor.HTTP_SESSION_ID_ATTR_NAME) : null;
 		if (this.connections.register(sessionId, user, httpSessionId, this.limits.maxConnectionsPerUser()) == null) {
 			throw new ListenDeniedException("Too many connections");
+		}
+	}
+
+	// Checked, the token has no business further on: in relay mode Spring forwards the CONNECT
+	// headers to the broker. Spring's STOMP handler leaves the headers mutable for interceptors.
+	private static void withoutCsrfToken(Message<?> message) {
+		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
+		StompHeaderAccessor headers = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
+		if (attributes != null && attributes.get(CsrfToken.class.getName()) instanceof CsrfToken token
+				&& headers != null && headers.isMutable()) {
+			headers.removeNativeHeader(token.getHeaderName());
 		}
 	}
 

@@ -1,0 +1,94 @@
+package io.notifylisten.security;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CurrentAuthoritiesTests {
+
+	private final MutableClock clock = new MutableClock();
+
+	private final AtomicInteger loads = new AtomicInteger();
+
+	private final UserDetailsService users = (username) -> {
+		this.loads.incrementAndGet();
+		if (username.equals("gone")) {
+			throw new UsernameNotFoundException(username);
+		}
+		return User.withUsername(username).password("x").roles("NOTIFY_LISTEN_USER").build();
+	};
+
+	private final CurrentAuthorities authorities = new CurrentAuthorities(this.users, Duration.ofSeconds(5),
+			this.clock);
+
+	@Test
+	void reloadsAUserAtMostOncePerMaxAge() {
+		assertThat(AuthorityUtils.authorityListToSet(this.authorities.of(user("alice"))))
+			.containsExactly("ROLE_NOTIFY_LISTEN_USER");
+		this.authorities.of(user("alice"));
+		this.clock.advance(Duration.ofSeconds(4));
+		this.authorities.of(user("alice"));
+		assertThat(this.loads).hasValue(1);
+		this.clock.advance(Duration.ofSeconds(1));
+		this.authorities.of(user("alice"));
+		assertThat(this.loads).hasValue(2);
+	}
+
+	@Test
+	void aUserWhoIsGoneHasNoAuthorities() {
+		assertThat(this.authorities.of(user("gone"))).isEmpty();
+	}
+
+	@Test
+	void forgetsUsersWhoStoppedListening() {
+		for (int i = 0; i < 100; i++) {
+			this.authorities.of(user("user-" + i));
+		}
+		assertThat(this.authorities.size()).isEqualTo(100);
+		this.clock.advance(Duration.ofSeconds(6));
+		this.authorities.of(user("alice"));
+		assertThat(this.authorities.size()).as("only the user who is still listening").isOne();
+	}
+
+	private static TestingAuthenticationToken user(String name) {
+		return new TestingAuthenticationToken(name, null, "ROLE_NOTIFY_LISTEN_USER");
+	}
+
+	private static final class MutableClock extends Clock {
+
+		private Instant now = Instant.parse("2026-11-23T12:00:00Z");
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneOffset getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}

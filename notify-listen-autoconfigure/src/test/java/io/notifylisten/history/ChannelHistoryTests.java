@@ -1,14 +1,13 @@
 package io.notifylisten.history;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.notifylisten.MutableClock;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.history.ChannelHistory.Recovery;
 import io.notifylisten.notify.NotifyMessage;
@@ -21,7 +20,7 @@ class ChannelHistoryTests {
 
 	private static final ChannelName ORDER_1 = ChannelName.parse("Order/1/refresh");
 
-	private final MutableClock clock = new MutableClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
 
 	private final List<NotifyMessage> sent = new ArrayList<>();
 
@@ -112,29 +111,5 @@ class ChannelHistoryTests {
 		return new NotifyMessage("Order", "1", "refresh", this.clock.instant(), "system", Map.of());
 	}
 
-	static final class MutableClock extends Clock {
-
-		private Instant now = Instant.parse("2026-11-23T10:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-	}
 
 }

@@ -1,11 +1,10 @@
 package io.notifylisten.security;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.notifylisten.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.authentication.TestingAuthenticationToken;
@@ -18,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CurrentAuthoritiesTests {
 
-	private final MutableClock clock = new MutableClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
 
 	private final AtomicInteger loads = new AtomicInteger();
 
@@ -66,29 +65,5 @@ class CurrentAuthoritiesTests {
 		return new TestingAuthenticationToken(name, null, "ROLE_NOTIFY_LISTEN_USER");
 	}
 
-	private static final class MutableClock extends Clock {
-
-		private Instant now = Instant.parse("2026-11-23T12:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-	}
 
 }

@@ -375,8 +375,8 @@ public final class BenchmarkMain {
 			return;
 		}
 		line("Every client connection is also a broker connection (two descriptors per listener on the server, "
-				+ "one on the broker); the RabbitMQ of `.ci/rabbitmq` runs with a soft limit of 1024 descriptors "
-				+ "(about 830 sockets), hence the smaller N.");
+				+ "one on the broker, whose fan-out to one connection per listener sets the pace); hence the "
+				+ "smaller default N (`--relay-listeners`).");
 		line("");
 		line(FanoutResult.HEADER);
 		line(FanoutResult.SEPARATOR);

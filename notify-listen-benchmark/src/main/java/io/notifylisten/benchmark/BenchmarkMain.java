@@ -31,6 +31,8 @@ import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer
  * properties for every server, for experiments such as JFR or {@code bench.preserve-order=true}</li>
  * <li>{@code tuned} (off), {@code tuned-buffer} (1024): shrink Tomcat's per-connection buffers on both servers</li>
  * <li>{@code container} (tomcat): the servlet container of both servers, {@code tomcat} or {@code jetty}</li>
+ * <li>{@code profile} (off): each server records a JFR profile to {@code <name>.jfr} in the log
+ * directory, written when it stops</li>
  * <li>{@code histogram} (off): with every listener idle at the largest N, each server's live-object
  * histogram ({@code jmap -histo:live}) goes to the log directory</li>
  * <li>{@code latency-notifies} (5), {@code burst} (20), {@code server-heap} (3g),
@@ -167,6 +169,10 @@ public final class BenchmarkMain {
 		List<String> jvmOptions = new ArrayList<>(list("server-jvm"));
 		if (this.options.containsKey("tuned")) {
 			jvmOptions.add("-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=" + intOption("tuned-buffer", 1024));
+		}
+		if (this.options.containsKey("profile")) {
+			jvmOptions.add("-XX:StartFlightRecording=settings=profile,filename="
+					+ this.logs.toAbsolutePath().resolve("{name}.jfr"));
 		}
 		return jvmOptions;
 	}

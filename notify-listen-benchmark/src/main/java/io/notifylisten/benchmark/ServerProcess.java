@@ -51,7 +51,9 @@ final class ServerProcess implements AutoCloseable {
 		command.add("-Xmx" + heap);
 		command.add("-XX:+UseG1GC");
 		command.add("-XX:+ExitOnOutOfMemoryError");
-		command.addAll(jvmOptions);
+		String fileName = name.replaceAll("[^A-Za-z0-9-]", "_");
+		// "{name}" in an option stands for this server, so each one writes files of its own.
+		jvmOptions.forEach((option) -> command.add(option.replace("{name}", fileName)));
 		command.add("-cp");
 		command.add(classPath(container));
 		command.add(mainClass.getName());
@@ -63,7 +65,7 @@ final class ServerProcess implements AutoCloseable {
 		command.add("--logging.level.root=WARN");
 		command.addAll(properties);
 		Files.createDirectories(logDirectory);
-		Path log = logDirectory.resolve(name.replaceAll("[^A-Za-z0-9-]", "_") + ".log");
+		Path log = logDirectory.resolve(fileName + ".log");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		// A benchmark stopped with Ctrl-C or kill must not leave its servers behind.
 		Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));

@@ -1,6 +1,7 @@
 package io.notifylisten.autoconfigure;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
@@ -16,13 +17,16 @@ import io.notifylisten.web.PublishController;
 import io.notifylisten.web.PusherController;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -115,6 +119,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	@ConditionalOnBooleanProperty("notify-listen.publish.enabled")
 	static class PublishConfiguration {
 
+		private static final String PUBLISH_CHAIN = "notifyListenPublishSecurityFilterChain";
+
 		@Bean
 		@ConditionalOnMissingBean
 		PublishController notifyListenPublishController(Notifier notifier, SubscriptionSigner signer,
@@ -125,7 +131,7 @@ public final class NotifyListenWebMvcAutoConfiguration {
 
 		// The signature is the authentication: no login, no session, no CSRF token on this one path.
 		// Ordered first so that the application's own chain never sees these requests.
-		@Bean
+		@Bean(PUBLISH_CHAIN)
 		@Order(Ordered.HIGHEST_PRECEDENCE)
 		SecurityFilterChain notifyListenPublishSecurityFilterChain(HttpSecurity http) throws Exception {
 			http.securityMatcher(PublishController.PATH)
@@ -133,6 +139,22 @@ public final class NotifyListenWebMvcAutoConfiguration {
 				.csrf((csrf) -> csrf.disable())
 				.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 			return http.build();
+		}
+
+		// Any SecurityFilterChain bean makes Spring Boot's default chain back off. With this one as
+		// the only chain, every other path of the application would have no security at all: fail
+		// closed, at startup, naming the property.
+		@Bean
+		static SmartInitializingSingleton notifyListenPublishNeedsTheApplicationsChain(ListableBeanFactory beans) {
+			return () -> {
+				List<String> chains = List.of(beans.getBeanNamesForType(SecurityFilterChain.class));
+				if (chains.equals(List.of(PUBLISH_CHAIN))) {
+					throw new InvalidConfigurationPropertyValueException("notify-listen.publish.enabled", true,
+							"It adds a SecurityFilterChain for " + PublishController.PATH + " only, which makes "
+									+ "Spring Boot's default chain back off and leaves every other path unprotected. "
+									+ "Declare a SecurityFilterChain for the rest of the application");
+				}
+			};
 		}
 
 	}

@@ -12,12 +12,16 @@ import io.notifylisten.security.EntityAccessPolicy;
 import io.notifylisten.security.EntityAccessRules;
 import io.notifylisten.security.StompAccessInterceptor;
 import io.notifylisten.security.SubscriptionSigner;
+import io.notifylisten.web.PublishController;
 import io.notifylisten.web.PusherController;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -37,7 +41,9 @@ import org.springframework.messaging.support.ExecutorSubscribableChannel;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
@@ -96,6 +102,31 @@ class NotifyListenAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("notify-listen.broker.cache-limit"));
+	}
+
+	@Test
+	void publishApiRefusesToStartWhenItsChainWouldBeTheOnlyOne() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
+					ServletWebSecurityAutoConfiguration.class))
+			.withPropertyValues("notify-listen.publish.enabled=true")
+			.run((context) -> assertThat(context).getFailure()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("notify-listen.publish.enabled")
+				.hasMessageContaining("Declare a SecurityFilterChain"));
+	}
+
+	@Test
+	void publishApiStartsBesideTheApplicationsOwnChain() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
+					ServletWebSecurityAutoConfiguration.class))
+			.withUserConfiguration(ApplicationSecurity.class)
+			.withPropertyValues("notify-listen.publish.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(PublishController.class)
+				.getBeans(SecurityFilterChain.class)
+				.hasSize(2));
 	}
 
 	@Test
@@ -365,6 +396,16 @@ class NotifyListenAutoConfigurationTests {
 		public boolean hasPermission(Authentication authentication, Serializable targetId, String targetType,
 				Object permission) {
 			return targetType.equals("Invoice") && "read".equals(permission);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ApplicationSecurity {
+
+		@Bean
+		SecurityFilterChain applicationChain(HttpSecurity http) throws Exception {
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated()).build();
 		}
 
 	}

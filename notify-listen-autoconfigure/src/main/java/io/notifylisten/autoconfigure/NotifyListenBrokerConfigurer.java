@@ -133,7 +133,8 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 	@Override
 	public void configureClientOutboundChannel(ChannelRegistration registration) {
 		List<ChannelInterceptor> interceptors = new ArrayList<>();
-		// First: it must see the end of every message it saw begin.
+		// Before the delivery interceptor, which may drop a message: it must see the end of every
+		// message it saw begin.
 		interceptors.add(this.outboundSends);
 		interceptors.add(this.connectedFrameInterceptor);
 		interceptors.addAll(this.outboundInterceptors);

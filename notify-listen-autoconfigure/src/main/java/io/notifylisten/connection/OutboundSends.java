@@ -28,8 +28,9 @@ import org.springframework.messaging.support.ExecutorChannelInterceptor;
  * on Tomcat and on Jetty. {@link #quiesce} stops further outbound messages for the session and waits
  * for the ones being written, so the ERROR is written at once.
  *
- * <p>Must be the first interceptor of the outbound channel: Spring calls
- * {@code afterMessageHandled} only for interceptors before one that drops a message.
+ * <p>Must come before every interceptor that may drop a message (the delivery interceptor): Spring
+ * calls {@code afterMessageHandled} only for interceptors before the one that dropped it, and a
+ * message counted here must be counted off again.
  */
 public class OutboundSends implements ExecutorChannelInterceptor {
 

@@ -51,6 +51,8 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 	public @Nullable Message<byte[]> handleClientMessageProcessingError(@Nullable Message<byte[]> clientMessage,
 			Throwable ex) {
 		Message<byte[]> error = super.handleClientMessageProcessingError(clientMessage, ex);
+		// Bytes that could not be decoded come without a message, hence without a session id: Spring
+		// writes their ERROR straight away, as before.
 		String sessionId = (clientMessage != null) ? SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders())
 				: null;
 		if (error != null && sessionId != null && this.outboundSends != null) {

@@ -1,9 +1,11 @@
 package io.notifylisten.autoconfigure;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 
 import io.notifylisten.connection.ConnectedFrameInterceptor;
+import io.notifylisten.connection.OutboundSends;
 import io.notifylisten.listen.NotifyListen;
 import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
 import io.notifylisten.listen.NotifyListenHandlers;
@@ -37,6 +39,7 @@ import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
+import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.ExecutorSubscribableChannel;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.security.access.PermissionEvaluator;
@@ -68,9 +71,15 @@ class NotifyListenAutoConfigurationTests {
 				.hasSingleBean(SimpleBrokerMessageHandler.class);
 			assertThat(context.getBean("clientInboundChannel", AbstractSubscribableChannel.class).getInterceptors())
 				.hasAtLeastOneElementOfType(StompAccessInterceptor.class);
-			assertThat(context.getBean("clientOutboundChannel", AbstractSubscribableChannel.class).getInterceptors())
-				.hasAtLeastOneElementOfType(ConnectedFrameInterceptor.class)
+			List<ChannelInterceptor> outbound = context
+				.getBean("clientOutboundChannel", AbstractSubscribableChannel.class)
+				.getInterceptors();
+			assertThat(outbound).hasAtLeastOneElementOfType(ConnectedFrameInterceptor.class)
 				.hasAtLeastOneElementOfType(NotifyListenDeliveryInterceptor.class);
+			// OutboundSends must count off every message it counted, also those the delivery check drops.
+			assertThat(outbound.indexOf(context.getBean(OutboundSends.class)))
+				.isNotNegative()
+				.isLessThan(outbound.indexOf(context.getBean(NotifyListenDeliveryInterceptor.class)));
 			SimpleBrokerMessageHandler broker = context.getBean(SimpleBrokerMessageHandler.class);
 			assertThat(broker.getHeartbeatValue()).containsExactly(10_000, 10_000);
 			assertThat(broker.getDestinationPrefixes()).containsExactly("/topic/");

@@ -31,6 +31,8 @@ import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer
  * properties for every server, for experiments such as JFR or {@code bench.preserve-order=true}</li>
  * <li>{@code tuned} (off), {@code tuned-buffer} (1024): shrink Tomcat's per-connection buffers on both servers</li>
  * <li>{@code container} (tomcat): the servlet container of both servers, {@code tomcat} or {@code jetty}</li>
+ * <li>{@code repeat} (1): each fan-out measurement this many times in a row, every figure reported as
+ * its median</li>
  * <li>{@code profile} (off): each server records a JFR profile to {@code <name>.jfr} in the log
  * directory, written when it stops</li>
  * <li>{@code histogram} (off): with every listener idle at the largest N, each server's live-object
@@ -420,7 +422,18 @@ public final class BenchmarkMain {
 		}
 	}
 
+	// --repeat: the same measurement several times in a row, each figure reported as its median, so
+	// that one disturbed run does not decide a ratio.
 	private FanoutResult measureFanout(ServerProcess server, String entity, String id, String action, int n)
+			throws Exception {
+		List<FanoutResult> runs = new ArrayList<>();
+		for (int run = 0; run < Math.max(1, intOption("repeat", 1)); run++) {
+			runs.add(measureFanoutOnce(server, entity, id, action, n));
+		}
+		return FanoutResult.median(runs);
+	}
+
+	private FanoutResult measureFanoutOnce(ServerProcess server, String entity, String id, String action, int n)
 			throws Exception {
 		int notifies = intOption("latency-notifies", 5);
 		DeliveryRecorder single = new DeliveryRecorder(n * notifies);
@@ -557,6 +570,27 @@ public final class BenchmarkMain {
 				+ "| burst p99 ms | delivered / expected | lost |";
 
 		static final String SEPARATOR = "| --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+
+		static FanoutResult median(List<FanoutResult> runs) {
+			if (runs.size() == 1) {
+				return runs.get(0);
+			}
+			return new FanoutResult(
+					new DeliveryRecorder.Latency(median(runs, (run) -> run.single.p50()),
+							median(runs, (run) -> run.single.p99()), median(runs, (run) -> run.single.max())),
+					new DeliveryRecorder.Latency(median(runs, (run) -> run.burst.p50()),
+							median(runs, (run) -> run.burst.p99()), median(runs, (run) -> run.burst.max())),
+					median(runs, FanoutResult::deliveriesPerSecond),
+					runs.stream().mapToLong(FanoutResult::delivered).sum(),
+					runs.stream().mapToLong(FanoutResult::expected).sum(),
+					runs.stream().mapToLong(FanoutResult::lost).sum());
+		}
+
+		private static double median(List<FanoutResult> runs, java.util.function.ToDoubleFunction<FanoutResult> figure) {
+			double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+			int middle = values.length / 2;
+			return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+		}
 
 		String row(String server, int listeners) {
 			return BenchmarkMain.row(server, listeners, f1(this.single.p50()), f1(this.single.p99()),

@@ -12,7 +12,6 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
-import org.springframework.messaging.simp.broker.OrderedMessageChannelDecorator;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
 
 /**
@@ -69,13 +68,8 @@ public class OutboundSends implements ExecutorChannelInterceptor {
 	public @Nullable Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
 		Session session = session(message);
 		if (session != null && !session.started()) {
-			// The session is closing with an ERROR: with publish order preserved, the next message
-			// waits for this one to be released.
-			Runnable releaseNext = OrderedMessageChannelDecorator.getNextMessageTask(message);
-			if (releaseNext != null) {
-				releaseNext.run();
-			}
-			return null;
+			// The session is closing with an ERROR.
+			return OutboundMessages.drop(message);
 		}
 		return message;
 	}

@@ -7,6 +7,7 @@ import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.ListenerConnection;
+import io.notifylisten.connection.OutboundMessages;
 import io.notifylisten.history.RecoveryInterceptor;
 import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.notify.Targeting;
@@ -24,7 +25,6 @@ import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
-import org.springframework.messaging.simp.broker.OrderedMessageChannelDecorator;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
@@ -90,7 +90,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 			if (checked != null) {
 				streams.handle(checked);
 			}
-			return drop(message);
+			return OutboundMessages.drop(message);
 		}
 		return deliverable(message);
 	}
@@ -105,7 +105,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		Map<?, ?> targeting = targeting(message);
 		if (targeting != null) {
 			if (!isTarget(message, targeting)) {
-				return drop(message);
+				return OutboundMessages.drop(message);
 			}
 			message = withoutTargeting(message);
 		}
@@ -123,7 +123,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		ListenerConnection connection = this.connections
 			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
 		if (connection == null || !this.authorizer.canDeliver(connection.user(), channelName)) {
-			return drop(message);
+			return OutboundMessages.drop(message);
 		}
 		return runHandler(message, connection, channelName);
 	}
@@ -182,7 +182,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		}
 		catch (AccessDeniedException ex) {
 			logger.debug("@NotifyListen handler denied " + channelName + " to " + connection.user().getName());
-			return drop(message);
+			return OutboundMessages.drop(message);
 		}
 		catch (Exception ex) {
 			// The page still learns that the object changed; it just misses the handler's result.
@@ -203,25 +203,10 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		ListenerConnection connection = this.connections
 			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
 		if (connection == null) {
-			return drop(message);
+			return OutboundMessages.drop(message);
 		}
 		NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
-		return this.authorizer.canDeliver(connection.user(), notification.channel()) ? message : drop(message);
-	}
-
-	/**
-	 * Drop a message for this connection. With publish order preserved, the next message of the
-	 * session is released by an interceptor that the channel only calls for interceptors before the
-	 * one that returned {@code null}, and Spring adds it after ours: without releasing it here, every
-	 * later message of the connection would wait forever (seen in RelayIntegrationTests). Releasing
-	 * twice is harmless: the task only acts while its message is still first in line.
-	 */
-	private static @Nullable Message<?> drop(Message<?> message) {
-		Runnable releaseNext = OrderedMessageChannelDecorator.getNextMessageTask(message);
-		if (releaseNext != null) {
-			releaseNext.run();
-		}
-		return null;
+		return this.authorizer.canDeliver(connection.user(), notification.channel()) ? message : OutboundMessages.drop(message);
 	}
 
 	private @Nullable Object invokeAs(ListenerConnection connection, InvocableHandlerMethod method,

@@ -130,6 +130,7 @@ public final class DeliveryPathBenchmark {
 			}
 		}
 		long elapsed = System.nanoTime() - start;
+		// Uses the result, so that the JIT cannot drop the loop as work without effect.
 		if (sink == 42) {
 			System.out.print("");
 		}

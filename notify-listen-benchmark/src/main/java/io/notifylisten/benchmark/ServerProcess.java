@@ -51,7 +51,7 @@ final class ServerProcess implements AutoCloseable {
 		command.add("-Xmx" + heap);
 		command.add("-XX:+UseG1GC");
 		command.add("-XX:+ExitOnOutOfMemoryError");
-		String fileName = name.replaceAll("[^A-Za-z0-9-]", "_");
+		String fileName = fileName(name);
 		// "{name}" in an option stands for this server, so each one writes files of its own.
 		jvmOptions.forEach((option) -> command.add(option.replace("{name}", fileName)));
 		command.add("-cp");
@@ -77,6 +77,11 @@ final class ServerProcess implements AutoCloseable {
 		return server;
 	}
 
+	// The server's name as it appears in the names of its log, profile and histogram files.
+	private static String fileName(String serverName) {
+		return serverName.replaceAll("[^A-Za-z0-9-]", "_");
+	}
+
 	// Both containers are on this module's class path; each server gets one of them, as an
 	// application that depends on spring-boot-starter-tomcat or -jetty would.
 	private static String classPath(String container) {
@@ -93,7 +98,7 @@ final class ServerProcess implements AutoCloseable {
 	/** Write the server's live-object histogram, as {@code jmap -histo:live} prints it, next to its log. */
 	void writeHistogram(Path logDirectory) throws Exception {
 		Path jmap = Path.of(System.getProperty("java.home"), "bin", "jmap");
-		Path out = logDirectory.resolve(this.name.replaceAll("[^A-Za-z0-9-]", "_") + "-histogram.txt");
+		Path out = logDirectory.resolve(fileName(this.name) + "-histogram.txt");
 		Process histogram = new ProcessBuilder(jmap.toString(), "-histo:live", String.valueOf(pid()))
 			.redirectErrorStream(true)
 			.redirectOutput(out.toFile())

@@ -3,7 +3,10 @@ package io.notifylisten;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.OrderService;
@@ -93,6 +96,31 @@ class NotifyListenIntegrationTests {
 
 			assertThat(alice.nextMessage(ONE_SECOND)).isNotNull();
 			assertThat(bob.nextMessage(QUIET)).isNull();
+		}
+	}
+
+	// Progress updates and "saved, then deleted" must not arrive the other way round; a burst is
+	// also where several frames leave for a connection in one WebSocket message.
+	@Test
+	void aBurstArrivesWholeAndInOrderAtEveryListener() throws Exception {
+		int burst = 300;
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.listen("Order/13/progress");
+			bob.listen("Order/13/progress");
+			awaitSubscribed();
+			for (int sequence = 1; sequence <= burst; sequence++) {
+				this.notifier.notify("Order", 13, "progress", Map.of("sequence", sequence));
+			}
+			for (ListenerClient client : new ListenerClient[] { alice, bob }) {
+				List<Integer> received = new ArrayList<>();
+				for (int i = 0; i < burst; i++) {
+					JsonNode message = client.nextMessage(ONE_SECOND);
+					assertThat(message).as("message %d of %d", i + 1, burst).isNotNull();
+					received.add(message.get("payload").get("sequence").asInt());
+				}
+				assertThat(received).containsExactlyElementsOf(IntStream.rangeClosed(1, burst).boxed().toList());
+			}
 		}
 	}
 

@@ -6,11 +6,12 @@ import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
-import io.notifylisten.connection.OutboundSends;
+import io.notifylisten.connection.ConnectionOutboxes;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.security.SafeStompErrorHandler;
 
 import org.springframework.core.Ordered;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.messaging.simp.config.StompBrokerRelayRegistration;
@@ -32,7 +33,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	private final List<ChannelInterceptor> inboundInterceptors;
 
-	private final OutboundSends outboundSends;
+	private final ConnectionOutboxes outboxes;
 
 	private final ConnectedFrameInterceptor connectedFrameInterceptor;
 
@@ -44,21 +45,18 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	private final Executor inboundExecutor;
 
-	private final Executor outboundExecutor;
-
 	NotifyListenBrokerConfigurer(NotifyListenProperties properties, List<ChannelInterceptor> inboundInterceptors,
-			OutboundSends outboundSends, ConnectedFrameInterceptor connectedFrameInterceptor,
+			ConnectionOutboxes outboxes, ConnectedFrameInterceptor connectedFrameInterceptor,
 			List<ChannelInterceptor> outboundInterceptors, WebSocketSessions sessions, TaskScheduler heartbeatScheduler,
-			Executor inboundExecutor, Executor outboundExecutor) {
+			Executor inboundExecutor) {
 		this.properties = properties;
 		this.inboundInterceptors = inboundInterceptors;
-		this.outboundSends = outboundSends;
+		this.outboxes = outboxes;
 		this.connectedFrameInterceptor = connectedFrameInterceptor;
 		this.outboundInterceptors = outboundInterceptors;
 		this.sessions = sessions;
 		this.heartbeatScheduler = heartbeatScheduler;
 		this.inboundExecutor = inboundExecutor;
-		this.outboundExecutor = outboundExecutor;
 	}
 
 	@Override
@@ -76,14 +74,11 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		httpSession.setCreateSession(false);
 		endpoint.addInterceptors(httpSession);
 		registry.setErrorHandler(
-				new SafeStompErrorHandler(this.outboundSends, this.properties.getLimits().getSendTimeLimit()));
+				new SafeStompErrorHandler(this.outboxes, this.properties.getLimits().getSendTimeLimit()));
 	}
 
 	@Override
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
-		// Per connection, messages leave in the order they were notified: progress updates and
-		// "saved, then deleted" must not arrive the other way round (the outbound channel is a pool).
-		registry.setPreservePublishOrder(true);
 		NotifyListenProperties.Relay relay = this.properties.getBroker().getRelay();
 		if (relay.getHost() == null) {
 			NotifyListenProperties.Heartbeat heartbeat = this.properties.getHeartbeat();
@@ -133,12 +128,16 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 	@Override
 	public void configureClientOutboundChannel(ChannelRegistration registration) {
 		List<ChannelInterceptor> interceptors = new ArrayList<>();
-		// Before the delivery interceptor, which may drop a message: it must see the end of every
-		// message it saw begin.
-		interceptors.add(this.outboundSends);
 		interceptors.add(this.connectedFrameInterceptor);
 		interceptors.addAll(this.outboundInterceptors);
-		registration.executor(this.outboundExecutor);
+		// Per connection, messages leave in the order they were notified: progress updates and
+		// "saved, then deleted" must not arrive the other way round (the pool behind it has several
+		// threads). The outboxes keep that order in place of Spring's preservePublishOrder.
+		// A view, not the outboxes themselves: Spring registers the channel's executor as a bean
+		// ("clientOutboundChannelExecutor", a TaskExecutor for its statistics), and a second bean of
+		// the outboxes' type would make them ambiguous to inject.
+		TaskExecutor outboxes = this.outboxes::execute;
+		registration.executor(outboxes);
 		registration.interceptors(interceptors.toArray(ChannelInterceptor[]::new));
 	}
 

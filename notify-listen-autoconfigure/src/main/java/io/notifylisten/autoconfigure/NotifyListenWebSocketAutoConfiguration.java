@@ -6,9 +6,9 @@ import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
+import io.notifylisten.connection.ConnectionOutboxes;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.HttpSessionEndListener;
-import io.notifylisten.connection.OutboundSends;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.history.RecoveryInterceptor;
@@ -63,16 +63,17 @@ public final class NotifyListenWebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OutboundSends notifyListenOutboundSends() {
-		return new OutboundSends();
+	ConnectionOutboxes notifyListenConnectionOutboxes(
+			@Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor) {
+		return new ConnectionOutboxes(notifyListenOutboundExecutor);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	WebSocketSessions notifyListenWebSocketSessions(NotifyListenProperties properties, ConnectionRegistry connections,
-			OutboundSends outboundSends, ThreadPoolTaskScheduler notifyListenTaskScheduler) {
+			ConnectionOutboxes outboxes, ThreadPoolTaskScheduler notifyListenTaskScheduler) {
 		NotifyListenProperties.Limits limits = properties.getLimits();
-		return new WebSocketSessions(connections, outboundSends, notifyListenTaskScheduler, limits.getTimeToFirstConnect(),
+		return new WebSocketSessions(connections, outboxes, notifyListenTaskScheduler, limits.getTimeToFirstConnect(),
 				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit());
 	}
 
@@ -148,9 +149,8 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			StompAccessInterceptor accessInterceptor, ObjectProvider<RecoveryInterceptor> recoveryInterceptor,
 			ConnectedFrameInterceptor connectedFrameInterceptor,
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
-			OutboundSends outboundSends, WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler,
-			@Qualifier("notifyListenInboundExecutor") Executor notifyListenInboundExecutor,
-			@Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor) {
+			ConnectionOutboxes outboxes, WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler,
+			@Qualifier("notifyListenInboundExecutor") Executor notifyListenInboundExecutor) {
 		int relayPort = properties.getBroker().getRelay().getPort();
 		if (relayPort < 1 || relayPort > 65535) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.broker.relay.port", relayPort,
@@ -165,9 +165,8 @@ public final class NotifyListenWebSocketAutoConfiguration {
 		List<ChannelInterceptor> inbound = new ArrayList<>();
 		inbound.add(accessInterceptor);
 		recoveryInterceptor.ifAvailable(inbound::add);
-		return new NotifyListenBrokerConfigurer(properties, inbound, outboundSends, connectedFrameInterceptor, outbound,
-				sessions,
-				notifyListenTaskScheduler, notifyListenInboundExecutor, notifyListenOutboundExecutor);
+		return new NotifyListenBrokerConfigurer(properties, inbound, outboxes, connectedFrameInterceptor, outbound,
+				sessions, notifyListenTaskScheduler, notifyListenInboundExecutor);
 	}
 
 	/**

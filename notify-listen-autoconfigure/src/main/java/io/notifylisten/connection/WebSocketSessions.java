@@ -52,7 +52,7 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 
 	private final ConnectionRegistry connections;
 
-	private final OutboundSends outboundSends;
+	private final ConnectionOutboxes outboxes;
 
 	private final TaskScheduler scheduler;
 
@@ -65,16 +65,16 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 	/**
 	 * Create the session tracker.
 	 * @param connections the connections that passed CONNECT
-	 * @param outboundSends the outbound channel's count of messages being written
+	 * @param outboxes the outbound channel's outboxes, one per connection
 	 * @param scheduler runs the time-to-first-CONNECT checks
 	 * @param timeToFirstConnect how long a new WebSocket may take to send CONNECT
 	 * @param maxFrameSize the largest STOMP frame a client may send
 	 * @param sendTimeLimit the longest one write to a client may block
 	 */
-	public WebSocketSessions(ConnectionRegistry connections, OutboundSends outboundSends, TaskScheduler scheduler,
+	public WebSocketSessions(ConnectionRegistry connections, ConnectionOutboxes outboxes, TaskScheduler scheduler,
 			Duration timeToFirstConnect, int maxFrameSize, Duration sendTimeLimit) {
 		this.connections = connections;
-		this.outboundSends = outboundSends;
+		this.outboxes = outboxes;
 		this.scheduler = scheduler;
 		this.timeToFirstConnect = timeToFirstConnect;
 		// Elsewhere than on Tomcat, the container's limit bounds the whole message even when it is
@@ -89,16 +89,17 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 		return new WebSocketHandlerDecorator(handler) {
 
 			@Override
-			public void afterConnectionEstablished(WebSocketSession session) throws Exception {
-				limitBlockingSends(session);
+			public void afterConnectionEstablished(WebSocketSession containerSession) throws Exception {
+				limitBlockingSends(containerSession);
+				WebSocketSession session = WebSocketSessions.this.outboxes.batching(containerSession);
 				WebSocketSessions.this.sessions.put(session.getId(), session);
-				WebSocketSessions.this.outboundSends.opened(session.getId());
 				WebSocketSessions.this.scheduler.schedule(() -> closeIfNotConnected(session),
 						Instant.now().plus(WebSocketSessions.this.timeToFirstConnect));
 				super.afterConnectionEstablished(session);
 				// After Spring's STOMP handler, which raises the limits to 16 KiB + 256 (a whole frame
 				// of the STOMP spec's minimum size).
-				int limit = isTomcat(session) ? TOMCAT_BUFFER_SIZE : WebSocketSessions.this.containerMessageLimit;
+				int limit = isTomcat(containerSession) ? TOMCAT_BUFFER_SIZE
+						: WebSocketSessions.this.containerMessageLimit;
 				session.setTextMessageSizeLimit(limit);
 				session.setBinaryMessageSizeLimit(limit);
 			}
@@ -117,7 +118,7 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 			@Override
 			public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) throws Exception {
 				WebSocketSessions.this.sessions.remove(session.getId());
-				WebSocketSessions.this.outboundSends.closed(session.getId());
+				WebSocketSessions.this.outboxes.closed(session.getId());
 				super.afterConnectionClosed(session, closeStatus);
 			}
 
@@ -174,7 +175,7 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 		try {
 			// Written past Spring's outbound channel: wait for what it is writing to this session, but
 			// not long, as a logout may be waiting here; the session is closed in any case.
-			this.outboundSends.quiesce(session.getId(), QUIESCE_BEFORE_CLOSE);
+			this.outboxes.quiesce(session.getId(), QUIESCE_BEFORE_CLOSE);
 			session.sendMessage(new TextMessage(this.encoder.encode(error.getMessageHeaders(), new byte[0])));
 		}
 		catch (InterruptedException ex) {

@@ -3,7 +3,7 @@ package io.notifylisten.security;
 import java.time.Duration;
 
 import io.notifylisten.channel.InvalidChannelException;
-import io.notifylisten.connection.OutboundSends;
+import io.notifylisten.connection.ConnectionOutboxes;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +25,7 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 
 	private static final Log logger = LogFactory.getLog(SafeStompErrorHandler.class);
 
-	private final @Nullable OutboundSends outboundSends;
+	private final @Nullable ConnectionOutboxes outboxes;
 
 	private final Duration quiesceTimeout;
 
@@ -38,12 +38,12 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 
 	/**
 	 * Create a handler that first lets the messages being written to the connection finish, so
-	 * that the ERROR frame is not dropped behind them (see {@link OutboundSends}).
-	 * @param outboundSends the outbound channel's count of messages being written
+	 * that the ERROR frame is not dropped behind them (see {@link ConnectionOutboxes#quiesce}).
+	 * @param outboxes the outbound channel's outboxes, one per connection
 	 * @param quiesceTimeout how long to wait for them at most
 	 */
-	public SafeStompErrorHandler(@Nullable OutboundSends outboundSends, Duration quiesceTimeout) {
-		this.outboundSends = outboundSends;
+	public SafeStompErrorHandler(@Nullable ConnectionOutboxes outboxes, Duration quiesceTimeout) {
+		this.outboxes = outboxes;
 		this.quiesceTimeout = quiesceTimeout;
 	}
 
@@ -55,9 +55,9 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 		// writes their ERROR straight away, as before.
 		String sessionId = (clientMessage != null) ? SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders())
 				: null;
-		if (error != null && sessionId != null && this.outboundSends != null) {
+		if (error != null && sessionId != null && this.outboxes != null) {
 			try {
-				if (!this.outboundSends.quiesce(sessionId, this.quiesceTimeout)) {
+				if (!this.outboxes.quiesce(sessionId, this.quiesceTimeout)) {
 					logger.debug("A write to session " + sessionId + " still runs; its ERROR frame may be lost");
 				}
 			}

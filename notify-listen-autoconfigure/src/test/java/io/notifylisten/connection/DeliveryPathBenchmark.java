@@ -52,7 +52,6 @@ public final class DeliveryPathBenchmark {
 					"spring.main.banner-mode=off")
 			.run()) {
 			ConnectionRegistry registry = context.getBean(ConnectionRegistry.class);
-			OutboundSends sends = context.getBean(OutboundSends.class);
 			ExecutorSubscribableChannel outbound = context.getBean("clientOutboundChannel",
 					ExecutorSubscribableChannel.class);
 			List<ChannelInterceptor> interceptors = outbound.getInterceptors();
@@ -62,7 +61,6 @@ public final class DeliveryPathBenchmark {
 			for (int i = 0; i < connections; i++) {
 				String sessionId = "bench-" + i;
 				registry.register(sessionId, alice, null, Integer.MAX_VALUE);
-				sends.opened(sessionId);
 				sessions.add(sessionId);
 			}
 			byte[] payload = JsonMapper.shared()

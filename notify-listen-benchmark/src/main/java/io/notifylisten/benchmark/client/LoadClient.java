@@ -328,9 +328,26 @@ public final class LoadClient implements AutoCloseable {
 				data = this.partial;
 				this.partial = null;
 			}
-			onFrame(data.toString());
+			onFrames(data.toString());
 			webSocket.request(1);
 			return null;
+		}
+
+		// A server may send several frames in one WebSocket message (notify-listen does when more
+		// are waiting for the connection); each ends with a NUL, heart-beats are bare EOLs.
+		private void onFrames(String message) {
+			int start = 0;
+			while (start < message.length()) {
+				int end = message.indexOf('\0', start);
+				if (end < 0) {
+					end = message.length();
+				}
+				String frame = message.substring(start, end).stripLeading();
+				if (!frame.isEmpty()) {
+					onFrame(frame);
+				}
+				start = end + 1;
+			}
 		}
 
 		private void onFrame(String frame) {

@@ -1,0 +1,283 @@
+package io.notifylisten.connection;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.support.MessageHandlingRunnable;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * The client outbound channel's executor: one outbox per connection, emptied by one pool thread at a
+ * time, so that a connection's messages leave in the order they were sent and a connection with
+ * several messages waiting gets them in one WebSocket write.
+ *
+ * <p>Why not Spring's {@code preservePublishOrder}: it also keeps the order, but hands a
+ * connection's messages to the pool one at a time, each only once the one before has been written.
+ * A burst of notifications to thousands of connections then costs one socket write per message and
+ * connection. Here the thread emptying an outbox sees what else is waiting and the connection's
+ * {@link BatchingWebSocketSession} joins those STOMP frames into one message, which STOMP clients
+ * read frame by frame (stomp.js and Spring's client both do). Measured with the benchmark's
+ * fan-out scenario (BENCHMARKS.md).
+ *
+ * <p>An outbox exists only while it holds messages, so an idle connection costs nothing here.
+ */
+public class ConnectionOutboxes implements Executor {
+
+	private static final Log logger = LogFactory.getLog(ConnectionOutboxes.class);
+
+	/** Messages one turn of a pool thread takes from one outbox before the other outboxes get theirs. */
+	static final int MESSAGES_PER_TURN = 64;
+
+	private static final ThreadLocal<@Nullable Outbox> DRAINING = new ThreadLocal<>();
+
+	private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
+
+	private final Executor pool;
+
+	/**
+	 * Create the outboxes.
+	 * @param pool the threads that write to the connections
+	 */
+	public ConnectionOutboxes(Executor pool) {
+		this.pool = pool;
+	}
+
+	@Override
+	public void execute(Runnable task) {
+		String sessionId = (task instanceof MessageHandlingRunnable handling)
+				? SimpMessageHeaderAccessor.getSessionId(handling.getMessage().getHeaders()) : null;
+		if (sessionId == null) {
+			this.pool.execute(task);
+			return;
+		}
+		while (true) {
+			Outbox outbox = this.outboxes.computeIfAbsent(sessionId, Outbox::new);
+			Boolean startDraining = outbox.offer(task);
+			if (startDraining != null) {
+				if (startDraining) {
+					schedule(outbox);
+				}
+				return;
+			}
+			// Emptied and removed a moment ago: a new one takes the message.
+		}
+	}
+
+	/**
+	 * Let no further message through to a connection and wait until the one being written to it is
+	 * written, so that the caller can write its ERROR frame and close it. Messages still waiting
+	 * for the connection are discarded: it is being closed.
+	 * <p>Why: Spring writes an ERROR for a refused client frame on the inbound thread and closes the
+	 * session straight after. If a pool thread is still writing to that session (typically the
+	 * CONNECTED frame, which a client answers with SUBSCRIBE at once), Spring's
+	 * {@code ConcurrentWebSocketSessionDecorator} queues the ERROR behind that write and then drops
+	 * it because the session is closing: the connection closes without its reason, and a browser
+	 * client that cannot tell "denied" from "dropped" reconnects and asks again. Seen in the
+	 * integration tests on Tomcat and on Jetty.
+	 * @param sessionId the WebSocket session id
+	 * @param timeout how long to wait at most
+	 * @return whether nothing is being written to the connection any more
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public boolean quiesce(String sessionId, Duration timeout) throws InterruptedException {
+		while (true) {
+			Outbox outbox = this.outboxes.computeIfAbsent(sessionId, Outbox::new);
+			Boolean quiet = outbox.quiesce(timeout);
+			if (quiet != null) {
+				return quiet;
+			}
+		}
+	}
+
+	/**
+	 * Forget a connection that has closed.
+	 * @param sessionId the WebSocket session id
+	 */
+	public void closed(String sessionId) {
+		Outbox outbox = this.outboxes.get(sessionId);
+		if (outbox != null) {
+			outbox.closed();
+		}
+	}
+
+	/**
+	 * Wrap a connection's session so that frames written while more wait in its outbox are joined
+	 * into one WebSocket message.
+	 * @param session the container's session
+	 * @return the session to hand to Spring's STOMP handler
+	 */
+	public WebSocketSession batching(WebSocketSession session) {
+		return new BatchingWebSocketSession(session);
+	}
+
+	/**
+	 * Return how many outboxes hold messages or belong to a connection being closed, for tests of
+	 * clean-up.
+	 * @return the count
+	 */
+	int size() {
+		return this.outboxes.size();
+	}
+
+	/**
+	 * Return whether the calling thread is emptying the outbox of the given connection and further
+	 * messages wait in it; if so, remember the writer to flush once this turn is over.
+	 */
+	static boolean moreToCome(String sessionId, BatchingWebSocketSession writer) {
+		Outbox outbox = DRAINING.get();
+		if (outbox == null || !outbox.sessionId.equals(sessionId) || !outbox.hasWaiting()) {
+			return false;
+		}
+		outbox.writer = writer;
+		return true;
+	}
+
+	private void schedule(Outbox outbox) {
+		try {
+			this.pool.execute(outbox);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down: as Spring's channel does with a refused task, run it here.
+			outbox.run();
+		}
+	}
+
+	private final class Outbox implements Runnable {
+
+		private final String sessionId;
+
+		private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(4);
+
+		private @Nullable Thread drainer;
+
+		private boolean scheduled;
+
+		private boolean closing;
+
+		private boolean removed;
+
+		/** Set by the connection's writer when it holds frames back for later in this turn. */
+		private @Nullable BatchingWebSocketSession writer;
+
+		Outbox(String sessionId) {
+			this.sessionId = sessionId;
+		}
+
+		/** Return whether a pool thread must start emptying it, or {@code null} if it was removed. */
+		synchronized @Nullable Boolean offer(Runnable task) {
+			if (this.removed) {
+				return null;
+			}
+			if (this.closing) {
+				return false;
+			}
+			this.waiting.add(task);
+			if (this.scheduled) {
+				return false;
+			}
+			this.scheduled = true;
+			return true;
+		}
+
+		synchronized boolean hasWaiting() {
+			return !this.waiting.isEmpty();
+		}
+
+		synchronized @Nullable Boolean quiesce(Duration timeout) throws InterruptedException {
+			if (this.removed) {
+				return null;
+			}
+			this.closing = true;
+			this.waiting.clear();
+			long deadline = System.nanoTime() + timeout.toNanos();
+			while (this.drainer != null && this.drainer != Thread.currentThread()) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				wait(Math.max(1, left / 1_000_000));
+			}
+			return true;
+		}
+
+		synchronized void closed() {
+			if (this.closing) {
+				this.removed = true;
+				ConnectionOutboxes.this.outboxes.remove(this.sessionId, this);
+			}
+		}
+
+		@Override
+		public void run() {
+			synchronized (this) {
+				this.drainer = Thread.currentThread();
+			}
+			DRAINING.set(this);
+			try {
+				for (int i = 0; i < MESSAGES_PER_TURN; i++) {
+					Runnable task = next();
+					if (task == null) {
+						break;
+					}
+					runSafely(task);
+				}
+			}
+			finally {
+				DRAINING.remove();
+				flushHeldBackFrames();
+				if (turnOver()) {
+					schedule(this);
+				}
+			}
+		}
+
+		private synchronized @Nullable Runnable next() {
+			return this.waiting.poll();
+		}
+
+		private void runSafely(Runnable task) {
+			try {
+				task.run();
+			}
+			catch (Throwable ex) {
+				// The next message of the connection must still go out.
+				logger.error("Failed to send a message to session " + this.sessionId, ex);
+			}
+		}
+
+		// A message the delivery check dropped leaves the frames before it held back.
+		private void flushHeldBackFrames() {
+			BatchingWebSocketSession heldBack = this.writer;
+			this.writer = null;
+			if (heldBack != null) {
+				heldBack.flush();
+			}
+		}
+
+		/** Return whether messages arrived meanwhile and another turn is needed. */
+		private synchronized boolean turnOver() {
+			this.drainer = null;
+			notifyAll();
+			if (!this.waiting.isEmpty()) {
+				return true;
+			}
+			this.scheduled = false;
+			if (!this.closing) {
+				this.removed = true;
+				ConnectionOutboxes.this.outboxes.remove(this.sessionId, this);
+			}
+			return false;
+		}
+
+	}
+
+}

@@ -288,7 +288,10 @@ public final class BenchmarkMain {
 		line("");
 		line("Latency: " + intOption("latency-notifies", 5) + " single notifications, each awaited by all N, "
 				+ "notify (`changedAt`) to receipt by the client. Deliveries/s: a burst of " + intOption("burst", 20)
-				+ " notifications back to back, N x burst deliveries over the time to the last receipt.");
+				+ " notifications back to back, N x burst deliveries over the time to the last receipt. "
+				+ "CPU: user and system time of the server's and of the load generator's process over the "
+				+ "whole measurement, per message delivered, the kernel's part (socket reads and writes) in parentheses "
+				+ "(10 ms ticks; steadier than wall times here).");
 		line("");
 		line(FanoutResult.HEADER);
 		line(FanoutResult.SEPARATOR);
@@ -368,7 +371,9 @@ public final class BenchmarkMain {
 		FanoutResult bare = results.get("notify-listen bare");
 		line("| ratio handler / bare | | " + ratio(handler.single().p50(), bare.single().p50()) + " | "
 				+ ratio(handler.single().p99(), bare.single().p99()) + " | | "
-				+ ratio(handler.deliveriesPerSecond(), bare.deliveriesPerSecond()) + " | | | |");
+				+ ratio(handler.deliveriesPerSecond(), bare.deliveriesPerSecond()) + " | | | | "
+				+ ratio(handler.serverCpuMicros(), bare.serverCpuMicros()) + " | "
+				+ ratio(handler.clientCpuMicros(), bare.clientCpuMicros()) + " |");
 		line("");
 	}
 
@@ -417,7 +422,9 @@ public final class BenchmarkMain {
 						+ " | " + ratio(nl.single().p99(), base.single().p99()) + " | "
 						+ ratio(nl.single().max(), base.single().max()) + " | "
 						+ ratio(nl.deliveriesPerSecond(), base.deliveriesPerSecond()) + " | "
-						+ ratio(nl.burst().p99(), base.burst().p99()) + " | | |");
+						+ ratio(nl.burst().p99(), base.burst().p99()) + " | | | "
+						+ ratio(nl.serverCpuMicros(), base.serverCpuMicros()) + " | "
+						+ ratio(nl.clientCpuMicros(), base.clientCpuMicros()) + " |");
 			}
 		}
 	}
@@ -436,6 +443,8 @@ public final class BenchmarkMain {
 	private FanoutResult measureFanoutOnce(ServerProcess server, String entity, String id, String action, int n)
 			throws Exception {
 		int notifies = intOption("latency-notifies", 5);
+		long[] serverCpuBefore = ServerProcess.cpuNanos(server.pid());
+		long[] clientCpuBefore = ServerProcess.cpuNanos(ProcessHandle.current().pid());
 		DeliveryRecorder single = new DeliveryRecorder(n * notifies);
 		this.client.recordInto(single);
 		for (int i = 1; i <= notifies; i++) {
@@ -450,12 +459,22 @@ public final class BenchmarkMain {
 		server.notify(entity, id, action, burst);
 		bursty.awaitCount((long) n * burst, DELIVERY_TIMEOUT);
 		long elapsed = Math.max(1, bursty.lastNanos() - start);
+		// Read before the pause, which is idle time; includes the single notifications' pauses.
+		long[] serverCpu = ServerProcess.cpuNanos(server.pid());
+		long[] clientCpu = ServerProcess.cpuNanos(ProcessHandle.current().pid());
 		Thread.sleep(300);
 		long expected = (long) n * (notifies + burst);
 		long delivered = single.count() + bursty.count();
 		long lost = lost(server, expected, delivered);
 		return new FanoutResult(single.latency(), bursty.latency(), bursty.count() / (elapsed / 1e9), delivered,
-				expected, lost);
+				expected, lost, perDelivery(serverCpu[0] - serverCpuBefore[0], delivered),
+				perDelivery(serverCpu[1] - serverCpuBefore[1], delivered),
+				perDelivery(clientCpu[0] - clientCpuBefore[0], delivered),
+				perDelivery(clientCpu[1] - clientCpuBefore[1], delivered));
+	}
+
+	private static double perDelivery(long nanos, long delivered) {
+		return nanos / 1e3 / Math.max(1, delivered);
 	}
 
 	private long lost(ServerProcess server, long expected, long delivered) {
@@ -562,14 +581,20 @@ public final class BenchmarkMain {
 	 * @param delivered messages received
 	 * @param expected messages that should have been received
 	 * @param lost expected minus delivered
+	 * @param serverCpuMicros the server's CPU time per delivered message, in microseconds
+	 * @param serverSystemMicros the kernel's part of it
+	 * @param clientCpuMicros the load generator's CPU time per delivered message, in microseconds
+	 * @param clientSystemMicros the kernel's part of it
 	 */
 	record FanoutResult(DeliveryRecorder.Latency single, DeliveryRecorder.Latency burst, double deliveriesPerSecond,
-			long delivered, long expected, long lost) {
+			long delivered, long expected, long lost, double serverCpuMicros, double serverSystemMicros,
+			double clientCpuMicros, double clientSystemMicros) {
 
 		static final String HEADER = "| server | listeners | p50 ms | p99 ms | max ms | deliveries/s (burst) "
-				+ "| burst p99 ms | delivered / expected | lost |";
+				+ "| burst p99 ms | delivered / expected | lost | server CPU µs/delivery (kernel) "
+				+ "| client CPU µs/delivery (kernel) |";
 
-		static final String SEPARATOR = "| --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+		static final String SEPARATOR = "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
 
 		static FanoutResult median(List<FanoutResult> runs) {
 			if (runs.size() == 1) {
@@ -583,7 +608,9 @@ public final class BenchmarkMain {
 					median(runs, FanoutResult::deliveriesPerSecond),
 					runs.stream().mapToLong(FanoutResult::delivered).sum(),
 					runs.stream().mapToLong(FanoutResult::expected).sum(),
-					runs.stream().mapToLong(FanoutResult::lost).sum());
+					runs.stream().mapToLong(FanoutResult::lost).sum(), median(runs, FanoutResult::serverCpuMicros),
+					median(runs, FanoutResult::serverSystemMicros), median(runs, FanoutResult::clientCpuMicros),
+					median(runs, FanoutResult::clientSystemMicros));
 		}
 
 		private static double median(List<FanoutResult> runs, java.util.function.ToDoubleFunction<FanoutResult> figure) {
@@ -595,7 +622,9 @@ public final class BenchmarkMain {
 		String row(String server, int listeners) {
 			return BenchmarkMain.row(server, listeners, f1(this.single.p50()), f1(this.single.p99()),
 					f1(this.single.max()), f0(this.deliveriesPerSecond), f1(this.burst.p99()),
-					this.delivered + " / " + this.expected, this.lost);
+					this.delivered + " / " + this.expected, this.lost,
+					f1(this.serverCpuMicros) + " (" + f1(this.serverSystemMicros) + ")",
+					f1(this.clientCpuMicros) + " (" + f1(this.clientSystemMicros) + ")");
 		}
 
 	}

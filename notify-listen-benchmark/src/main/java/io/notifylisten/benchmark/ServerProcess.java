@@ -121,6 +121,25 @@ final class ServerProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	/**
+	 * Return the CPU time a process has used so far, from {@code /proc/<pid>/stat}: user and system
+	 * time of all its threads, and system time alone (the kernel's share: socket reads and writes);
+	 * {@code {-1, -1}} where there is no such file. Ticks of 10 ms (Linux' USER_HZ).
+	 */
+	static long[] cpuNanos(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+			// The command name in parentheses may hold spaces: count fields after its closing one.
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			long user = Long.parseLong(fields[11]) * 10_000_000L;
+			long system = Long.parseLong(fields[12]) * 10_000_000L;
+			return new long[] { user + system, system };
+		}
+		catch (IOException | RuntimeException ex) {
+			return new long[] { -1, -1 };
+		}
+	}
+
 	/** Heap (after GC when asked), RSS, connections and subscriptions as the server counts them. */
 	Stats stats(boolean gc) throws Exception {
 		JsonNode stats = get("/bench/stats?gc=" + gc);

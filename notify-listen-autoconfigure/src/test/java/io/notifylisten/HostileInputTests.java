@@ -373,7 +373,7 @@ class HostileInputTests {
 		Received connected = raw.read(1, CLOSE);
 		assertThat(connected.frames()).as("CONNECTED").hasSize(1);
 		assertThat(connected.frames().get(0)).startsWith("CONNECTED\n");
-		// No pause for CONNECTED to be flushed: an ERROR right behind it must still arrive (OutboundSends).
+		// No pause for CONNECTED to be flushed: an ERROR right behind it must still arrive (ConnectionOutboxes.quiesce).
 		this.connectionIds.put(raw, connected.header("connection-id"));
 		return raw;
 	}

@@ -82,7 +82,6 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		NotifyListenProperties.Relay relay = this.properties.getBroker().getRelay();
 		if (relay.getHost() == null) {
 			NotifyListenProperties.Heartbeat heartbeat = this.properties.getHeartbeat();
-			registry.setCacheLimit(this.properties.getBroker().getCacheLimit());
 			registry.enableSimpleBroker(ChannelDestinations.TOPIC_PREFIX)
 				.setHeartbeatValue(
 						new long[] { heartbeat.getOutgoing().toMillis(), heartbeat.getIncoming().toMillis() })

@@ -546,13 +546,6 @@ public class NotifyListenProperties {
 	public static class Broker {
 
 		/**
-		 * How many destinations the embedded broker keeps resolved to their subscribers. A
-		 * notification to a destination outside this cache scans every subscription on the node,
-		 * so it should cover the channels notified at the same time (Spring's default is 1024).
-		 */
-		private int cacheLimit = 16384;
-
-		/**
 		 * Threads that hand messages to the connections. By default two per processor, as
 		 * Spring's own channel pools.
 		 */
@@ -565,14 +558,6 @@ public class NotifyListenProperties {
 		private int inboundThreads = 2 * Runtime.getRuntime().availableProcessors();
 
 		private final Relay relay = new Relay();
-
-		public int getCacheLimit() {
-			return this.cacheLimit;
-		}
-
-		public void setCacheLimit(int cacheLimit) {
-			this.cacheLimit = cacheLimit;
-		}
 
 		public int getOutboundThreads() {
 			return this.outboundThreads;

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import io.notifylisten.broker.ChannelSubscriptionRegistry;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.ConnectionOutboxes;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.connection.FanOutStompEncoder;
 import io.notifylisten.connection.HttpSessionEndListener;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.history.ChannelHistory;
@@ -20,6 +22,7 @@ import io.notifylisten.security.SubscriptionSigner;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -29,12 +32,19 @@ import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.broker.DefaultSubscriptionRegistry;
+import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.messaging.StompSubProtocolHandler;
+import org.springframework.web.socket.messaging.SubProtocolHandler;
+import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
@@ -75,6 +85,32 @@ public final class NotifyListenWebSocketAutoConfiguration {
 		NotifyListenProperties.Limits limits = properties.getLimits();
 		return new WebSocketSessions(connections, outboxes, notifyListenTaskScheduler, limits.getTimeToFirstConnect(),
 				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit());
+	}
+
+	// Spring's broker registration has no setting for the registry: it is set once the broker exists,
+	// before it starts, unless the application has set one of its own.
+	@Bean
+	SmartInitializingSingleton notifyListenChannelSubscriptions(ObjectProvider<SimpleBrokerMessageHandler> broker) {
+		return () -> broker.ifAvailable((handler) -> {
+			if (handler.getSubscriptionRegistry().getClass() == DefaultSubscriptionRegistry.class) {
+				handler.setSubscriptionRegistry(new ChannelSubscriptionRegistry());
+			}
+		});
+	}
+
+	// Spring's STOMP handler has no setting for its encoder; it is set once the handler exists.
+	@Bean
+	SmartInitializingSingleton notifyListenFanOutEncoding(
+			@Qualifier("subProtocolWebSocketHandler") ObjectProvider<WebSocketHandler> webSocketHandler) {
+		return () -> webSocketHandler.ifAvailable((handler) -> {
+			if (WebSocketHandlerDecorator.unwrap(handler) instanceof SubProtocolWebSocketHandler subProtocols) {
+				for (SubProtocolHandler protocol : subProtocols.getProtocolHandlers()) {
+					if (protocol instanceof StompSubProtocolHandler stomp) {
+						stomp.setEncoder(new FanOutStompEncoder());
+					}
+				}
+			}
+		});
 	}
 
 	@Bean
@@ -155,11 +191,6 @@ public final class NotifyListenWebSocketAutoConfiguration {
 		if (relayPort < 1 || relayPort > 65535) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.broker.relay.port", relayPort,
 					"The port must be between 1 and 65535; RabbitMQ's STOMP plugin listens on 61613");
-		}
-		int cacheLimit = properties.getBroker().getCacheLimit();
-		if (cacheLimit < 1) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.broker.cache-limit", cacheLimit,
-					"The broker needs room for at least one destination");
 		}
 		List<ChannelInterceptor> outbound = new ArrayList<>(deliveryInterceptor.orderedStream().toList());
 		List<ChannelInterceptor> inbound = new ArrayList<>();

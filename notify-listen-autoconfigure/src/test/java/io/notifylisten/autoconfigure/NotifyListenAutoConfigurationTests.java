@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.notifylisten.broker.ChannelSubscriptionRegistry;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.ConnectionOutboxes;
+import io.notifylisten.connection.FanOutStompEncoder;
 import io.notifylisten.listen.NotifyListen;
 import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
 import io.notifylisten.listen.NotifyListenHandlers;
@@ -21,6 +23,7 @@ import io.notifylisten.web.PusherController;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -38,7 +41,9 @@ import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagi
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.simp.broker.DefaultSubscriptionRegistry;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
+import org.springframework.messaging.simp.broker.SubscriptionRegistry;
 import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
 import org.springframework.messaging.support.ChannelInterceptor;
@@ -49,8 +54,11 @@ import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +88,11 @@ class NotifyListenAutoConfigurationTests {
 				.hasAtLeastOneElementOfType(NotifyListenDeliveryInterceptor.class);
 			// The outboxes keep each connection's order; Spring's own way stays off, so there is one.
 			assertThat(context.getBean(SimpleBrokerMessageHandler.class).isPreservePublishOrder()).isFalse();
+			SubProtocolWebSocketHandler webSocketHandler = (SubProtocolWebSocketHandler) WebSocketHandlerDecorator
+				.unwrap(context.getBean("subProtocolWebSocketHandler", WebSocketHandler.class));
+			assertThat(webSocketHandler.getProtocolHandlers()).singleElement()
+				.extracting("stompEncoder")
+				.isInstanceOf(FanOutStompEncoder.class);
 			SimpleBrokerMessageHandler broker = context.getBean(SimpleBrokerMessageHandler.class);
 			assertThat(broker.getHeartbeatValue()).containsExactly(10_000, 10_000);
 			assertThat(broker.getDestinationPrefixes()).containsExactly("/topic/");
@@ -107,14 +120,18 @@ class NotifyListenAutoConfigurationTests {
 	}
 
 	@Test
-	void brokerCacheCoversManyDestinations() {
-		this.contextRunner.run((context) -> assertThat(context.getBean(SimpleBrokerMessageHandler.class))
-			.extracting("subscriptionRegistry.cacheLimit")
-			.isEqualTo(16384));
-		this.contextRunner.withPropertyValues("notify-listen.broker.cache-limit=0")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("notify-listen.broker.cache-limit"));
+	void embeddedBrokerFindsSubscribersByDestination() {
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean(SimpleBrokerMessageHandler.class).getSubscriptionRegistry())
+			.isInstanceOf(ChannelSubscriptionRegistry.class));
+	}
+
+	@Test
+	void subscriptionRegistryOfTheApplicationsOwnIsKept() {
+		this.contextRunner.withUserConfiguration(OwnSubscriptionRegistryConfiguration.class)
+			.run((context) -> assertThat(
+					context.getBean(SimpleBrokerMessageHandler.class).getSubscriptionRegistry())
+				.isSameAs(OwnSubscriptionRegistryConfiguration.REGISTRY));
 	}
 
 	@Test
@@ -419,6 +436,27 @@ class NotifyListenAutoConfigurationTests {
 		@Bean
 		SecurityFilterChain applicationChain(HttpSecurity http) throws Exception {
 			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated()).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnSubscriptionRegistryConfiguration {
+
+		static final SubscriptionRegistry REGISTRY = new DefaultSubscriptionRegistry() {
+		};
+
+		@Bean
+		static BeanPostProcessor ownSubscriptionRegistry() {
+			return new BeanPostProcessor() {
+				@Override
+				public Object postProcessAfterInitialization(Object bean, String beanName) {
+					if (bean instanceof SimpleBrokerMessageHandler broker) {
+						broker.setSubscriptionRegistry(REGISTRY);
+					}
+					return bean;
+				}
+			};
 		}
 
 	}

@@ -38,7 +38,8 @@ public class FanOutStompEncoder extends StompEncoder {
 	/** Several slots: the outbound threads interleave the fan-outs of notifications sent close together. */
 	private static final int SLOTS = 32;
 
-	private final AtomicReferenceArray<EncodedTail> recent = new AtomicReferenceArray<>(SLOTS);
+	/** Per slot, an {@link EncodedTail} or a payload seen once. */
+	private final AtomicReferenceArray<Object> recent = new AtomicReferenceArray<>(SLOTS);
 
 	@Override
 	public byte[] encode(Map<String, Object> headers, byte[] payload) {
@@ -52,10 +53,21 @@ public class FanOutStompEncoder extends StompEncoder {
 			return super.encode(headers, payload);
 		}
 		int slot = System.identityHashCode(payload) & (SLOTS - 1);
-		EncodedTail tail = this.recent.get(slot);
-		if (tail == null || !tail.isFor(payload, nativeHeaders)) {
+		Object recent = this.recent.get(slot);
+		EncodedTail tail;
+		if (recent instanceof EncodedTail encoded && encoded.isFor(payload, nativeHeaders)) {
+			tail = encoded;
+		}
+		else if (recent == payload) {
+			// Seen before: a fan-out, worth keeping the rest of the frame for.
 			tail = encodeTail(headers, nativeHeaders, payload);
 			this.recent.set(slot, tail);
+		}
+		else {
+			// A payload for one subscriber only (relay mode, @NotifyListen results) costs no more
+			// than Spring's encoding: only its identity is remembered.
+			this.recent.set(slot, payload);
+			return super.encode(headers, payload);
 		}
 		return tail.frame(escape(subscription).getBytes(StandardCharsets.UTF_8),
 				escape(messageId).getBytes(StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package io.notifylisten.listen;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
@@ -60,6 +61,14 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 
 	private final String userTopicPrefix;
 
+	private final String noticeTopic;
+
+	/**
+	 * Per slot, a destination and the channel it names (or none). The broker gives every message of
+	 * a fan-out the same destination string, so the fan-out parses it once rather than per connection.
+	 */
+	private final AtomicReferenceArray<ParsedDestination> recentDestinations = new AtomicReferenceArray<>(32);
+
 	private @Nullable SseStreams sseStreams;
 
 	public NotifyListenDeliveryInterceptor(ChannelDestinations destinations, NotifyListenHandlers handlers,
@@ -70,6 +79,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		this.authorizer = authorizer;
 		this.jsonMapper = jsonMapper;
 		this.userTopicPrefix = destinations.userTopicPrefix();
+		this.noticeTopic = destinations.noticeTopic();
 	}
 
 	/**
@@ -110,11 +120,11 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 			message = withoutTargeting(message);
 		}
 		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
-		if (this.destinations.noticeTopic().equals(destination)
+		if (this.noticeTopic.equals(destination)
 				|| (destination != null && destination.startsWith(this.userTopicPrefix))) {
 			return checkAddressed(message);
 		}
-		ChannelName channelName = this.destinations.channelOrNull(destination);
+		ChannelName channelName = channelOf(destination);
 		if (channelName == null) {
 			return message;
 		}
@@ -126,6 +136,20 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 			return OutboundMessages.drop(message);
 		}
 		return runHandler(message, connection, channelName);
+	}
+
+	private @Nullable ChannelName channelOf(@Nullable String destination) {
+		if (destination == null) {
+			return null;
+		}
+		int slot = System.identityHashCode(destination) & (this.recentDestinations.length() - 1);
+		ParsedDestination recent = this.recentDestinations.get(slot);
+		if (recent != null && recent.destination() == destination) {
+			return recent.channel();
+		}
+		ChannelName channel = this.destinations.channelOrNull(destination);
+		this.recentDestinations.set(slot, new ParsedDestination(destination, channel));
+		return channel;
 	}
 
 	// Notices, and messages that skip a connection, carry targeting headers: whether this connection
@@ -225,6 +249,10 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		finally {
 			this.securityContexts.setContext(previous);
 		}
+	}
+
+	private record ParsedDestination(String destination, @Nullable ChannelName channel) {
+
 	}
 
 }

@@ -2,12 +2,14 @@ package io.notifylisten.security;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -24,19 +26,19 @@ public class CurrentAuthorities {
 
 	private final UserDetailsService users;
 
-	private final Duration maxAge;
+	private final long maxAgeMillis;
 
 	private final Clock clock;
 
 	private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
 
-	private volatile Instant lastPurge;
+	private volatile long lastPurge;
 
 	public CurrentAuthorities(UserDetailsService users, Duration maxAge, Clock clock) {
 		this.users = users;
-		this.maxAge = maxAge;
+		this.maxAgeMillis = maxAge.toMillis();
 		this.clock = clock;
-		this.lastPurge = clock.instant();
+		this.lastPurge = clock.millis();
 	}
 
 	/**
@@ -45,28 +47,52 @@ public class CurrentAuthorities {
 	 * @return the authorities now
 	 */
 	public Collection<? extends GrantedAuthority> of(Authentication user) {
-		Instant now = this.clock.instant();
+		return loaded(user).authorities;
+	}
+
+	/**
+	 * Return the user as authenticated now: the same principal and details, with the authorities
+	 * of {@link #of}. Asked on every delivery, so the answer is kept with the authorities.
+	 * @param user the user as authenticated when the connection opened
+	 * @return the user with current authorities
+	 */
+	public Authentication asNow(Authentication user) {
+		Loaded loaded = loaded(user);
+		Built built = loaded.built;
+		if (built != null && built.original() == user) {
+			return built.current();
+		}
+		UsernamePasswordAuthenticationToken current = UsernamePasswordAuthenticationToken
+			.authenticated(user.getPrincipal(), null, loaded.authorities);
+		current.setDetails(user.getDetails());
+		loaded.built = new Built(user, current);
+		return current;
+	}
+
+	// Milliseconds rather than Instants: this runs on every delivery.
+	private Loaded loaded(Authentication user) {
+		long now = this.clock.millis();
 		Loaded loaded = this.cache.get(user.getName());
 		if (loaded == null || isExpired(loaded, now)) {
 			loaded = new Loaded(load(user.getName()), now);
 			this.cache.put(user.getName(), loaded);
 			purgeExpired(now);
 		}
-		return loaded.authorities();
+		return loaded;
 	}
 
 	// Users who stopped listening would otherwise stay in the cache for good. An expired entry is
 	// reloaded before use anyway; dropping them at most once per maxAge keeps the cost to one pass.
-	private void purgeExpired(Instant now) {
-		if (now.isBefore(this.lastPurge.plus(this.maxAge))) {
+	private void purgeExpired(long now) {
+		if (now - this.lastPurge < this.maxAgeMillis) {
 			return;
 		}
 		this.lastPurge = now;
 		this.cache.values().removeIf((loaded) -> isExpired(loaded, now));
 	}
 
-	private boolean isExpired(Loaded loaded, Instant now) {
-		return !now.isBefore(loaded.at().plus(this.maxAge));
+	private boolean isExpired(Loaded loaded, long now) {
+		return now - loaded.at >= this.maxAgeMillis;
 	}
 
 	/**
@@ -88,7 +114,23 @@ public class CurrentAuthorities {
 		}
 	}
 
-	private record Loaded(Collection<? extends GrantedAuthority> authorities, Instant at) {
+	private static final class Loaded {
+
+		final Collection<? extends GrantedAuthority> authorities;
+
+		final long at;
+
+		/** The last user asked for, as authenticated now; connections of the same user take turns. */
+		volatile @Nullable Built built;
+
+		Loaded(Collection<? extends GrantedAuthority> authorities, long at) {
+			this.authorities = authorities;
+			this.at = at;
+		}
+
+	}
+
+	private record Built(Authentication original, Authentication current) {
 
 	}
 

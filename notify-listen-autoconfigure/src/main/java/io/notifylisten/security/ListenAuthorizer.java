@@ -6,7 +6,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.core.Authentication;
@@ -109,10 +108,7 @@ public class ListenAuthorizer {
 		if (this.currentAuthorities == null) {
 			return user;
 		}
-		UsernamePasswordAuthenticationToken current = UsernamePasswordAuthenticationToken
-			.authenticated(user.getPrincipal(), null, this.currentAuthorities.of(user));
-		current.setDetails(user.getDetails());
-		return current;
+		return this.currentAuthorities.asNow(user);
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.channel.ChannelName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.ListenerConnection;
 import io.notifylisten.connection.WebSocketSessions;
@@ -17,6 +19,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
+import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,15 +47,22 @@ class RecoveryBrowserTests {
 	@Autowired
 	private WebSocketSessions sessions;
 
+	@Autowired
+	private SimpleBrokerMessageHandler broker;
+
+	@Autowired
+	private ChannelDestinations destinations;
+
 	@Test
 	void lineNotifiedWhileThePageWasDisconnectedAppearsAfterItReconnects() {
 		try (Browser alice = Browser.start(baseUrl())) {
 			alice.loginAs(DemoUsers.ALICE).open("/chat");
 			alice.waitForBadge("connected", Browser.DEFAULT_WAIT);
-			alice.waitUntil(Browser.DEFAULT_WAIT, () -> this.connections.connections()
-				.stream()
-				.anyMatch((connection) -> connection.user().getName().equals(DemoUsers.ALICE)
-						&& connection.subscriptions() > 0));
+			// The chat channel's subscription, not just any: every page also listens to notices, whose
+			// SUBSCRIBE needs no signature and so arrives first.
+			alice.waitUntil(Browser.DEFAULT_WAIT, () -> !this.broker.getSubscriptionRegistry()
+				.findSubscriptions(chatMessage())
+				.isEmpty());
 			notifyLine(900001, "before the drop");
 			alice.waitForText(By.id("chat-lines"), "before the drop", Duration.ofSeconds(3));
 
@@ -62,6 +76,12 @@ class RecoveryBrowserTests {
 			alice.waitForBadge("connected", Browser.DEFAULT_WAIT);
 			assertThat(alice.find(By.id("chat-lines")).getText()).containsOnlyOnce("while the page was away");
 		}
+	}
+
+	private Message<byte[]> chatMessage() {
+		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
+		headers.setDestination(this.destinations.destinationOf(new ChannelName("ChatRoom", "lobby", "message")));
+		return MessageBuilder.createMessage(new byte[0], headers.getMessageHeaders());
 	}
 
 	private void notifyLine(long id, String text) {

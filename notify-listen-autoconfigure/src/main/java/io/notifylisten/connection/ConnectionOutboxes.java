@@ -266,7 +266,11 @@ public class ConnectionOutboxes implements Executor {
 		/** Return whether messages arrived meanwhile and another turn is needed. */
 		private synchronized boolean turnOver() {
 			this.drainer = null;
-			notifyAll();
+			if (this.closing) {
+				// Only quiesce waits, and only once it has marked the outbox closing; a notify on
+				// every turn would inflate every outbox's monitor.
+				notifyAll();
+			}
 			if (!this.waiting.isEmpty()) {
 				return true;
 			}

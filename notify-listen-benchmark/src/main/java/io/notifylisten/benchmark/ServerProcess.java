@@ -49,6 +49,11 @@ final class ServerProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx" + heap);
+		// The whole heap committed and touched at start: otherwise the heap grows during the
+		// measurements and its page faults land in them as kernel time, more for the server that
+		// allocates more (seen as twice the baseline's kernel time per delivery before this).
+		command.add("-Xms" + heap);
+		command.add("-XX:+AlwaysPreTouch");
 		command.add("-XX:+UseG1GC");
 		command.add("-XX:+ExitOnOutOfMemoryError");
 		String fileName = fileName(name);

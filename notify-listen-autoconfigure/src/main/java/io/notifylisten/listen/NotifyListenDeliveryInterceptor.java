@@ -2,8 +2,8 @@ package io.notifylisten.listen;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import io.notifylisten.broker.FanOutMemo;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.connection.ConnectionRegistry;
@@ -49,8 +49,6 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 	private final SecurityContextHolderStrategy securityContexts = SecurityContextHolder
 		.getContextHolderStrategy();
 
-	private final ChannelDestinations destinations;
-
 	private final NotifyListenHandlers handlers;
 
 	private final ConnectionRegistry connections;
@@ -63,23 +61,20 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 
 	private final String noticeTopic;
 
-	/**
-	 * Per slot, a destination and the channel it names (or none). The broker gives every message of
-	 * a fan-out the same destination string, so the fan-out parses it once rather than per connection.
-	 */
-	private final AtomicReferenceArray<ParsedDestination> recentDestinations = new AtomicReferenceArray<>(32);
+	/** The channel a destination names, or none: parsed once per fan-out rather than per connection. */
+	private final FanOutMemo<String, ChannelName> channelOfDestination;
 
 	private @Nullable SseStreams sseStreams;
 
 	public NotifyListenDeliveryInterceptor(ChannelDestinations destinations, NotifyListenHandlers handlers,
 			ConnectionRegistry connections, ListenAuthorizer authorizer, JsonMapper jsonMapper) {
-		this.destinations = destinations;
 		this.handlers = handlers;
 		this.connections = connections;
 		this.authorizer = authorizer;
 		this.jsonMapper = jsonMapper;
 		this.userTopicPrefix = destinations.userTopicPrefix();
 		this.noticeTopic = destinations.noticeTopic();
+		this.channelOfDestination = new FanOutMemo<>(destinations::channelOrNull);
 	}
 
 	/**
@@ -124,7 +119,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 				|| (destination != null && destination.startsWith(this.userTopicPrefix))) {
 			return checkAddressed(message);
 		}
-		ChannelName channelName = channelOf(destination);
+		ChannelName channelName = (destination != null) ? this.channelOfDestination.get(destination) : null;
 		if (channelName == null) {
 			return message;
 		}
@@ -136,20 +131,6 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 			return OutboundMessages.drop(message);
 		}
 		return runHandler(message, connection, channelName);
-	}
-
-	private @Nullable ChannelName channelOf(@Nullable String destination) {
-		if (destination == null) {
-			return null;
-		}
-		int slot = System.identityHashCode(destination) & (this.recentDestinations.length() - 1);
-		ParsedDestination recent = this.recentDestinations.get(slot);
-		if (recent != null && recent.destination() == destination) {
-			return recent.channel();
-		}
-		ChannelName channel = this.destinations.channelOrNull(destination);
-		this.recentDestinations.set(slot, new ParsedDestination(destination, channel));
-		return channel;
 	}
 
 	// Notices, and messages that skip a connection, carry targeting headers: whether this connection
@@ -249,10 +230,6 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		finally {
 			this.securityContexts.setContext(previous);
 		}
-	}
-
-	private record ParsedDestination(String destination, @Nullable ChannelName channel) {
-
 	}
 
 }

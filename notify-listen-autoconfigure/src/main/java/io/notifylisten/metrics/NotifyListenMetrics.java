@@ -10,12 +10,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.notifylisten.broker.FanOutMemo;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
 import org.jspecify.annotations.Nullable;
@@ -56,8 +56,6 @@ public class NotifyListenMetrics {
 	/** Timer from a message's {@code changedAt} to its hand-off to the WebSocket session. */
 	public static final String DELIVERY_LATENCY = "notify.listen.delivery.latency";
 
-	private static final int RECENT_PAYLOADS = 32;
-
 	private static final byte[] CHANGED_AT = "\"changedAt\":\"".getBytes(StandardCharsets.US_ASCII);
 
 	private final ChannelDestinations destinations;
@@ -77,12 +75,8 @@ public class NotifyListenMetrics {
 	/** Subscription ids per session, so that a disconnect takes away exactly what it held. */
 	private final Map<String, Set<String>> sessionSubscriptions = new ConcurrentHashMap<>();
 
-	/**
-	 * The broker gives every subscriber of a channel the same payload array, so one parse of
-	 * {@code changedAt} serves the whole fan-out instead of one per connection. Several slots, because
-	 * the outbound threads interleave the fan-outs of notifications sent close together.
-	 */
-	private final AtomicReferenceArray<ParsedPayload> recentPayloads = new AtomicReferenceArray<>(RECENT_PAYLOADS);
+	/** One parse of {@code changedAt} per fan-out instead of one per connection. */
+	private final FanOutMemo<byte[], Instant> changedAtOfPayload = new FanOutMemo<>(NotifyListenMetrics::parseChangedAt);
 
 	/** Set on the outbound thread once a message got past every other interceptor. */
 	private final ThreadLocal<Boolean> reachedSocket = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -223,17 +217,7 @@ public class NotifyListenMetrics {
 	}
 
 	private @Nullable Instant changedAt(Object payload) {
-		if (!(payload instanceof byte[] bytes)) {
-			return null;
-		}
-		int slot = System.identityHashCode(bytes) & (RECENT_PAYLOADS - 1);
-		ParsedPayload recent = this.recentPayloads.get(slot);
-		if (recent != null && recent.payload() == bytes) {
-			return recent.changedAt();
-		}
-		Instant parsed = parseChangedAt(bytes);
-		this.recentPayloads.set(slot, new ParsedPayload(bytes, parsed));
-		return parsed;
+		return (payload instanceof byte[] bytes) ? this.changedAtOfPayload.get(bytes) : null;
 	}
 
 	// A scan for one field rather than a JSON parse: this runs once per fan-out on the outbound path.
@@ -265,10 +249,6 @@ public class NotifyListenMetrics {
 			return i;
 		}
 		return -1;
-	}
-
-	private record ParsedPayload(byte[] payload, @Nullable Instant changedAt) {
-
 	}
 
 }

@@ -42,17 +42,8 @@ public class CurrentAuthorities {
 	}
 
 	/**
-	 * Return the user's current authorities.
-	 * @param user the user as authenticated when the connection opened
-	 * @return the authorities now
-	 */
-	public Collection<? extends GrantedAuthority> of(Authentication user) {
-		return loaded(user).authorities;
-	}
-
-	/**
 	 * Return the user as authenticated now: the same principal and details, with the authorities
-	 * of {@link #of}. Asked on every delivery, so the answer is kept with the authorities.
+	 * the user holds now. Asked on every delivery, so the answer is kept with the authorities.
 	 * @param user the user as authenticated when the connection opened
 	 * @return the user with current authorities
 	 */

@@ -41,30 +41,30 @@ class CurrentAuthoritiesTests {
 
 	@Test
 	void reloadsAUserAtMostOncePerMaxAge() {
-		assertThat(AuthorityUtils.authorityListToSet(this.authorities.of(user("alice"))))
+		assertThat(AuthorityUtils.authorityListToSet(this.authorities.asNow(user("alice")).getAuthorities()))
 			.containsExactly("ROLE_NOTIFY_LISTEN_USER");
-		this.authorities.of(user("alice"));
+		this.authorities.asNow(user("alice"));
 		this.clock.advance(Duration.ofSeconds(4));
-		this.authorities.of(user("alice"));
+		this.authorities.asNow(user("alice"));
 		assertThat(this.loads).hasValue(1);
 		this.clock.advance(Duration.ofSeconds(1));
-		this.authorities.of(user("alice"));
+		this.authorities.asNow(user("alice"));
 		assertThat(this.loads).hasValue(2);
 	}
 
 	@Test
 	void aUserWhoIsGoneHasNoAuthorities() {
-		assertThat(this.authorities.of(user("gone"))).isEmpty();
+		assertThat(this.authorities.asNow(user("gone")).getAuthorities()).isEmpty();
 	}
 
 	@Test
 	void forgetsUsersWhoStoppedListening() {
 		for (int i = 0; i < 100; i++) {
-			this.authorities.of(user("user-" + i));
+			this.authorities.asNow(user("user-" + i));
 		}
 		assertThat(this.authorities.size()).isEqualTo(100);
 		this.clock.advance(Duration.ofSeconds(6));
-		this.authorities.of(user("alice"));
+		this.authorities.asNow(user("alice"));
 		assertThat(this.authorities.size()).as("only the user who is still listening").isOne();
 	}
 

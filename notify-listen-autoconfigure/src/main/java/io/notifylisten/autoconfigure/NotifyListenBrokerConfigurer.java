@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.ConnectionOutboxes;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.security.SafeStompErrorHandler;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.task.TaskExecutor;
@@ -45,10 +47,12 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	private final Executor inboundExecutor;
 
+	private final @Nullable ChannelFanOut fanOut;
+
 	NotifyListenBrokerConfigurer(NotifyListenProperties properties, List<ChannelInterceptor> inboundInterceptors,
 			ConnectionOutboxes outboxes, ConnectedFrameInterceptor connectedFrameInterceptor,
 			List<ChannelInterceptor> outboundInterceptors, WebSocketSessions sessions, TaskScheduler heartbeatScheduler,
-			Executor inboundExecutor) {
+			Executor inboundExecutor, @Nullable ChannelFanOut fanOut) {
 		this.properties = properties;
 		this.inboundInterceptors = inboundInterceptors;
 		this.outboxes = outboxes;
@@ -57,6 +61,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		this.sessions = sessions;
 		this.heartbeatScheduler = heartbeatScheduler;
 		this.inboundExecutor = inboundExecutor;
+		this.fanOut = fanOut;
 	}
 
 	@Override
@@ -86,6 +91,10 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 				.setHeartbeatValue(
 						new long[] { heartbeat.getOutgoing().toMillis(), heartbeat.getIncoming().toMillis() })
 				.setTaskScheduler(this.heartbeatScheduler);
+			if (this.fanOut != null) {
+				// On the broker channel, whose interceptors' preSend all run before it takes a message.
+				registry.configureBrokerChannel().interceptors(this.fanOut);
+			}
 			return;
 		}
 		// Client heart-beats are negotiated with the broker itself in relay mode. Spring's user

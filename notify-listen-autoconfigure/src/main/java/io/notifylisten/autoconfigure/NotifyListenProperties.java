@@ -557,7 +557,23 @@ public class NotifyListenProperties {
 		 */
 		private int inboundThreads = 2 * Runtime.getRuntime().availableProcessors();
 
+		/**
+		 * Whether the embedded broker's channel notifications go straight to the subscribed
+		 * connections, encoded once per notification, instead of as one Spring message per
+		 * subscriber through the client outbound channel. Off by itself when the application has
+		 * an interceptor of its own on that channel.
+		 */
+		private boolean directFanOut = true;
+
 		private final Relay relay = new Relay();
+
+		public boolean isDirectFanOut() {
+			return this.directFanOut;
+		}
+
+		public void setDirectFanOut(boolean directFanOut) {
+			this.directFanOut = directFanOut;
+		}
 
 		public int getOutboundThreads() {
 			return this.outboundThreads;

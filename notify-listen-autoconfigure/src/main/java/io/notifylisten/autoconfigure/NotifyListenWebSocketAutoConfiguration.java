@@ -6,9 +6,11 @@ import java.util.concurrent.Executor;
 
 import io.notifylisten.broker.ChannelSubscriptionRegistry;
 import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.ConnectionOutboxes;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.connection.DeliveryCheck;
 import io.notifylisten.connection.FanOutStompEncoder;
 import io.notifylisten.connection.HttpSessionEndListener;
 import io.notifylisten.connection.WebSocketSessions;
@@ -19,6 +21,8 @@ import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.StompAccessInterceptor;
 import io.notifylisten.security.StompLimits;
 import io.notifylisten.security.SubscriptionSigner;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,6 +30,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
@@ -34,7 +39,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.broker.DefaultSubscriptionRegistry;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
+import org.springframework.messaging.support.AbstractMessageChannel;
 import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.ExecutorChannelInterceptor;
+import org.springframework.messaging.support.ImmutableMessageChannelInterceptor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
@@ -57,6 +65,8 @@ import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 		beforeName = "org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration")
 @ConditionalOnBean(NotifyListenProperties.class)
 public final class NotifyListenWebSocketAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(NotifyListenWebSocketAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -87,15 +97,54 @@ public final class NotifyListenWebSocketAutoConfiguration {
 				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit());
 	}
 
-	// Spring's broker registration has no setting for the registry: it is set once the broker exists,
-	// before it starts, unless the application has set one of its own.
 	@Bean
-	SmartInitializingSingleton notifyListenChannelSubscriptions(ObjectProvider<SimpleBrokerMessageHandler> broker) {
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(DeliveryCheck.class)
+	@ConditionalOnBooleanProperty(name = "notify-listen.broker.direct-fan-out", matchIfMissing = true)
+	ChannelFanOut notifyListenChannelFanOut(ChannelDestinations destinations, WebSocketSessions sessions,
+			ConnectionOutboxes outboxes, DeliveryCheck deliveryCheck) {
+		return new ChannelFanOut(destinations, sessions, outboxes, deliveryCheck);
+	}
+
+	// Spring's broker registration has no setting for the registry: it is set once the broker exists,
+	// before it starts, unless the application has set one of its own. The direct fan-out needs it.
+	@Bean
+	SmartInitializingSingleton notifyListenChannelSubscriptions(ObjectProvider<SimpleBrokerMessageHandler> broker,
+			ObjectProvider<ChannelFanOut> fanOut,
+			@Qualifier("clientOutboundChannel") ObjectProvider<AbstractMessageChannel> clientOutboundChannel,
+			@Qualifier("brokerChannel") ObjectProvider<AbstractMessageChannel> brokerChannel) {
 		return () -> broker.ifAvailable((handler) -> {
 			if (handler.getSubscriptionRegistry().getClass() == DefaultSubscriptionRegistry.class) {
 				handler.setSubscriptionRegistry(new ChannelSubscriptionRegistry());
 			}
+			ChannelFanOut channelFanOut = fanOut.getIfAvailable();
+			AbstractMessageChannel outbound = clientOutboundChannel.getIfAvailable();
+			AbstractMessageChannel inbound = brokerChannel.getIfAvailable();
+			if (channelFanOut == null || outbound == null || inbound == null) {
+				return;
+			}
+			if (!(handler.getSubscriptionRegistry() instanceof ChannelSubscriptionRegistry registry)) {
+				logger.info("notify-listen's direct fan-out is off: the broker has a subscription registry of the "
+						+ "application's own");
+			}
+			else if (!onlyOurs(outbound.getInterceptors()) || !onlyOurs(inbound.getInterceptors().stream()
+				.filter(ExecutorChannelInterceptor.class::isInstance)
+				.toList())) {
+				logger.info("notify-listen's direct fan-out is off: an interceptor of the application's own is on "
+						+ "the client outbound channel or handles messages on the broker channel, and sees every "
+						+ "message only on Spring's path");
+			}
+			else {
+				channelFanOut.start(handler, registry, outbound);
+			}
 		});
+	}
+
+	// notify-listen's, and the one Spring puts on every channel (it only seals a message's headers).
+	private static boolean onlyOurs(List<ChannelInterceptor> interceptors) {
+		return interceptors.stream()
+			.allMatch((interceptor) -> interceptor instanceof ImmutableMessageChannelInterceptor
+					|| interceptor.getClass().getName().startsWith("io.notifylisten."));
 	}
 
 	// Spring's STOMP handler has no setting for its encoder; it is set once the handler exists.
@@ -186,7 +235,8 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			ConnectedFrameInterceptor connectedFrameInterceptor,
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
 			ConnectionOutboxes outboxes, WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler,
-			@Qualifier("notifyListenInboundExecutor") Executor notifyListenInboundExecutor) {
+			@Qualifier("notifyListenInboundExecutor") Executor notifyListenInboundExecutor,
+			ObjectProvider<ChannelFanOut> fanOut) {
 		int relayPort = properties.getBroker().getRelay().getPort();
 		if (relayPort < 1 || relayPort > 65535) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.broker.relay.port", relayPort,
@@ -197,7 +247,7 @@ public final class NotifyListenWebSocketAutoConfiguration {
 		inbound.add(accessInterceptor);
 		recoveryInterceptor.ifAvailable(inbound::add);
 		return new NotifyListenBrokerConfigurer(properties, inbound, outboxes, connectedFrameInterceptor, outbound,
-				sessions, notifyListenTaskScheduler, notifyListenInboundExecutor);
+				sessions, notifyListenTaskScheduler, notifyListenInboundExecutor, fanOut.getIfAvailable());
 	}
 
 	/**

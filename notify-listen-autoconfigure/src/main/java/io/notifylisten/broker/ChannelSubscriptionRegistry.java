@@ -108,6 +108,25 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 	}
 
 	/**
+	 * Return the subscriptions to exactly this destination, as session id to subscription ids, as a
+	 * live view; pattern subscriptions that match it are not among them (see {@link #hasPatterns()}).
+	 * @param destination an exact destination
+	 * @return the subscribers, or {@code null} if it has none
+	 */
+	public @Nullable Map<String, List<String>> exactSubscribers(String destination) {
+		return this.byDestination.get(destination);
+	}
+
+	/**
+	 * Return whether a pattern subscription exists, so that a destination's subscribers are more than
+	 * its {@link #exactSubscribers(String) exact} ones.
+	 * @return whether any subscription is a pattern
+	 */
+	public boolean hasPatterns() {
+		return !this.patterns.isEmpty();
+	}
+
+	/**
 	 * Return how many destinations have subscribers, for tests of clean-up.
 	 * @return the count
 	 */

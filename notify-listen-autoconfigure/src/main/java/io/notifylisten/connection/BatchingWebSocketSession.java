@@ -1,6 +1,5 @@
 package io.notifylisten.connection;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 import org.apache.commons.logging.Log;
@@ -23,12 +22,17 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	private static final Log logger = LogFactory.getLog(BatchingWebSocketSession.class);
 
 	/**
-	 * The longest message frames are joined into. Below 8 KiB, the message size Tomcat's WebSocket
-	 * client (under Spring's STOMP client) accepts by default; a frame alone may still be longer.
+	 * The longest message frames are joined into, in characters. Below 8 K characters, the text
+	 * message size Tomcat's WebSocket client (under Spring's STOMP client) accepts by default, which
+	 * it counts in characters; a frame alone may still be longer.
 	 */
-	static final int MAX_BATCH_BYTES = 4096;
+	static final int MAX_BATCH_CHARS = 4096;
 
-	private @Nullable ByteArrayOutputStream heldBack;
+	/**
+	 * Frames held back. Characters rather than bytes: the container takes text messages as strings,
+	 * and Spring's text messages carry their string already.
+	 */
+	private @Nullable StringBuilder heldBack;
 
 	BatchingWebSocketSession(WebSocketSession delegate) {
 		super(delegate);
@@ -41,25 +45,37 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 			super.sendMessage(message);
 			return;
 		}
-		byte[] frame = text.asBytes();
-		ByteArrayOutputStream batch = this.heldBack;
-		if (batch != null && batch.size() + frame.length > MAX_BATCH_BYTES) {
+		send(text.getPayload(), text);
+	}
+
+	/**
+	 * Write one STOMP frame, or hold it back while more wait for the connection.
+	 * @param frame the whole frame, NUL octet included
+	 * @throws IOException if the write failed
+	 */
+	synchronized void sendText(String frame) throws IOException {
+		send(frame, null);
+	}
+
+	private void send(String frame, @Nullable TextMessage message) throws IOException {
+		StringBuilder batch = this.heldBack;
+		if (batch != null && batch.length() + frame.length() > MAX_BATCH_CHARS) {
 			writeHeldBack();
 			batch = null;
 		}
-		if (frame.length < MAX_BATCH_BYTES && ConnectionOutboxes.moreToCome(getId(), this)) {
+		if (frame.length() < MAX_BATCH_CHARS && ConnectionOutboxes.moreToCome(getId(), this)) {
 			if (batch == null) {
-				batch = new ByteArrayOutputStream(MAX_BATCH_BYTES);
+				batch = new StringBuilder(MAX_BATCH_CHARS);
 				this.heldBack = batch;
 			}
-			batch.writeBytes(frame);
+			batch.append(frame);
 			return;
 		}
 		if (batch == null) {
-			super.sendMessage(message);
+			super.sendMessage((message != null) ? message : new TextMessage(frame));
 			return;
 		}
-		batch.writeBytes(frame);
+		batch.append(frame);
 		writeHeldBack();
 	}
 
@@ -77,13 +93,13 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	}
 
 	private void writeHeldBack() throws IOException {
-		ByteArrayOutputStream batch = this.heldBack;
+		StringBuilder batch = this.heldBack;
 		if (batch == null) {
 			return;
 		}
 		// Released first: a failed write must not leave the frames to be written again.
 		this.heldBack = null;
-		super.sendMessage(new TextMessage(batch.toByteArray()));
+		super.sendMessage(new TextMessage(batch));
 	}
 
 }

@@ -59,6 +59,15 @@ public class ConnectionOutboxes implements Executor {
 			this.pool.execute(task);
 			return;
 		}
+		execute(sessionId, task);
+	}
+
+	/**
+	 * Queue a task that writes to a connection behind what is already waiting for it.
+	 * @param sessionId the WebSocket session id
+	 * @param task writes to the connection
+	 */
+	public void execute(String sessionId, Runnable task) {
 		while (true) {
 			Outbox outbox = this.outboxes.computeIfAbsent(sessionId, Outbox::new);
 			Boolean startDraining = outbox.offer(task);

@@ -73,6 +73,20 @@ public class FanOutStompEncoder extends StompEncoder {
 				escape(messageId).getBytes(StandardCharsets.UTF_8));
 	}
 
+	/**
+	 * Encode what follows the command line and the {@code subscription} and {@code message-id}
+	 * headers of a MESSAGE frame: its other headers, {@code content-length}, the blank line, the body
+	 * and the NUL octet.
+	 * @param headers the message's headers as Spring's STOMP handler hands them to the encoder
+	 * @param payload the body
+	 * @return the rest of the frame
+	 */
+	String encodeTail(Map<String, Object> headers, byte[] payload) {
+		Map<?, ?> nativeHeaders = (headers.get(NativeMessageHeaderAccessor.NATIVE_HEADERS) instanceof Map<?, ?> map)
+				? map : Map.of();
+		return new String(encodeTail(headers, nativeHeaders, payload).tail(), StandardCharsets.UTF_8);
+	}
+
 	private EncodedTail encodeTail(Map<String, Object> headers, Map<?, ?> nativeHeaders, byte[] payload) {
 		Map<String, List<String>> others = otherHeaders(nativeHeaders);
 		Map<String, Object> withoutPerSubscriber = new HashMap<>(headers);
@@ -100,7 +114,7 @@ public class FanOutStompEncoder extends StompEncoder {
 	}
 
 	// STOMP 1.2 value encoding, as Spring's encoder applies it to MESSAGE headers.
-	private static String escape(String value) {
+	static String escape(String value) {
 		if (value.indexOf('\\') < 0 && value.indexOf(':') < 0 && value.indexOf('\n') < 0
 				&& value.indexOf('\r') < 0) {
 			return value;

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompEncoder;
@@ -153,6 +154,15 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 		if (session != null) {
 			closeWithError(session, reason);
 		}
+	}
+
+	/**
+	 * Return the session that writes to an open WebSocket, joining frames that leave together.
+	 * @param sessionId the WebSocket session id
+	 * @return the session, or {@code null} if no WebSocket of this node has that id
+	 */
+	@Nullable BatchingWebSocketSession batching(String sessionId) {
+		return (this.sessions.get(sessionId) instanceof BatchingWebSocketSession batching) ? batching : null;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import io.notifylisten.broker.FanOutMemo;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.connection.DeliveryCheck;
 import io.notifylisten.connection.ListenerConnection;
 import io.notifylisten.connection.OutboundMessages;
 import io.notifylisten.history.RecoveryInterceptor;
@@ -42,7 +43,7 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
  * the entity access policy has allowed the user again; its result replaces the message for that
  * connection alone.
  */
-public class NotifyListenDeliveryInterceptor implements ExecutorChannelInterceptor {
+public class NotifyListenDeliveryInterceptor implements ExecutorChannelInterceptor, DeliveryCheck {
 
 	private static final Log logger = LogFactory.getLog(NotifyListenDeliveryInterceptor.class);
 
@@ -131,6 +132,17 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 			return OutboundMessages.drop(message);
 		}
 		return runHandler(message, connection, channelName);
+	}
+
+	@Override
+	public boolean deliversUnchanged(Message<?> message, ChannelName channel) {
+		return targeting(message) == null && this.handlers.find(channel.entity(), channel.action()) == null;
+	}
+
+	@Override
+	public boolean mayDeliver(String sessionId, ChannelName channel) {
+		ListenerConnection connection = this.connections.get(sessionId);
+		return connection != null && this.authorizer.canDeliver(connection.user(), channel);
 	}
 
 	// Notices, and messages that skip a connection, carry targeting headers: whether this connection

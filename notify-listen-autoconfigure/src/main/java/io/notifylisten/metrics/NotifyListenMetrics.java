@@ -17,7 +17,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.notifylisten.broker.FanOutMemo;
 import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.connection.DeliveryOutcomes;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.event.EventListener;
@@ -193,13 +195,36 @@ public class NotifyListenMetrics {
 		}
 	}
 
+	/**
+	 * Return what counts the messages that {@link ChannelFanOut} writes past the client outbound
+	 * channel.
+	 * @return the outcomes
+	 */
+	public DeliveryOutcomes fanOutOutcomes() {
+		return new DeliveryOutcomes() {
+			@Override
+			public void delivered(byte[] payload) {
+				recordDelivered(payload);
+			}
+
+			@Override
+			public void dropped() {
+				NotifyListenMetrics.this.dropped.increment();
+			}
+		};
+	}
+
 	private void recordOutcome(Message<?> message, boolean handedOff) {
 		if (!handedOff) {
 			this.dropped.increment();
 			return;
 		}
+		recordDelivered(message.getPayload());
+	}
+
+	private void recordDelivered(Object payload) {
 		this.delivered.increment();
-		Instant changedAt = changedAt(message.getPayload());
+		Instant changedAt = changedAt(payload);
 		if (changedAt != null) {
 			Duration elapsed = Duration.between(changedAt, this.clock.instant());
 			if (!elapsed.isNegative()) {

@@ -7,8 +7,11 @@ import io.notifylisten.autoconfigure.NotifyListenAutoConfiguration;
 import io.notifylisten.autoconfigure.NotifyListenHandlerAutoConfiguration;
 import io.notifylisten.autoconfigure.NotifyListenWebSocketAutoConfiguration;
 import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectionRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -38,6 +41,13 @@ public final class NotifyListenMetricsAutoConfiguration {
 	NotifyListenMetrics notifyListenMetrics(MeterRegistry registry, ConnectionRegistry connections,
 			ChannelDestinations destinations) {
 		return new NotifyListenMetrics(registry, connections, destinations, Clock.systemUTC());
+	}
+
+	// The direct fan-out writes past the client outbound channel's interceptors; it reports itself.
+	@Bean
+	SmartInitializingSingleton notifyListenFanOutMeters(NotifyListenMetrics metrics,
+			ObjectProvider<ChannelFanOut> fanOut) {
+		return () -> fanOut.ifAvailable((channelFanOut) -> channelFanOut.setOutcomes(metrics.fanOutOutcomes()));
 	}
 
 	/**

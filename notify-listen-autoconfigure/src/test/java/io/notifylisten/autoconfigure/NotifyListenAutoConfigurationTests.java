@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.notifylisten.broker.ChannelSubscriptionRegistry;
+import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.ConnectionOutboxes;
 import io.notifylisten.connection.FanOutStompEncoder;
@@ -41,6 +42,7 @@ import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagi
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.broker.DefaultSubscriptionRegistry;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.broker.SubscriptionRegistry;
@@ -53,6 +55,7 @@ import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.messaging.context.SecurityContextChannelInterceptor;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
@@ -132,6 +135,37 @@ class NotifyListenAutoConfigurationTests {
 			.run((context) -> assertThat(
 					context.getBean(SimpleBrokerMessageHandler.class).getSubscriptionRegistry())
 				.isSameAs(OwnSubscriptionRegistryConfiguration.REGISTRY));
+	}
+
+	@Test
+	void embeddedBrokerFansChannelNotificationsOutDirectly() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean(ChannelFanOut.class).isStarted()).isTrue();
+			assertThat(context.getBean("brokerChannel", AbstractSubscribableChannel.class).getInterceptors())
+				.contains(context.getBean(ChannelFanOut.class));
+		});
+	}
+
+	@Test
+	void directFanOutCanBeSwitchedOff() {
+		this.contextRunner.withPropertyValues("notify-listen.broker.direct-fan-out=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ChannelFanOut.class));
+	}
+
+	// The application's interceptor expects to see every message to a client; it sees them only on
+	// Spring's path.
+	@Test
+	void directFanOutStaysOffBesideAnOutboundInterceptorOfTheApplicationsOwn(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(OwnOutboundInterceptorConfiguration.class).run((context) -> {
+			assertThat(context.getBean(ChannelFanOut.class).isStarted()).isFalse();
+			assertThat(output).contains("direct fan-out is off: an interceptor of the application's own");
+		});
+	}
+
+	@Test
+	void directFanOutStaysOffBesideASubscriptionRegistryOfTheApplicationsOwn() {
+		this.contextRunner.withUserConfiguration(OwnSubscriptionRegistryConfiguration.class)
+			.run((context) -> assertThat(context.getBean(ChannelFanOut.class).isStarted()).isFalse());
 	}
 
 	@Test
@@ -441,6 +475,15 @@ class NotifyListenAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	static class OwnOutboundInterceptorConfiguration implements WebSocketMessageBrokerConfigurer {
+
+		@Override
+		public void configureClientOutboundChannel(ChannelRegistration registration) {
+			registration.interceptors(new SecurityContextChannelInterceptor());
+		}
+
+	}
+
 	static class OwnSubscriptionRegistryConfiguration {
 
 		static final SubscriptionRegistry REGISTRY = new DefaultSubscriptionRegistry() {

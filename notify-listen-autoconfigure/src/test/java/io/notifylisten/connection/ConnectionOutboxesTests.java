@@ -124,7 +124,7 @@ class ConnectionOutboxesTests {
 		this.channel.subscribe(writingTo(batching, (frame) -> {
 		}));
 		String kilobyte = "x".repeat(1023) + "\0";
-		String long1 = "L".repeat(BatchingWebSocketSession.MAX_BATCH_BYTES) + "\0";
+		String long1 = "L".repeat(BatchingWebSocketSession.MAX_BATCH_CHARS) + "\0";
 		for (int i = 0; i < 5; i++) {
 			this.channel.send(message("s1", kilobyte));
 		}

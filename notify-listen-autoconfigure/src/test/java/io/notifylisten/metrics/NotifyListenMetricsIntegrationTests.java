@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.notifylisten.ListenerClient;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +39,9 @@ class NotifyListenMetricsIntegrationTests {
 
 	@Autowired
 	MeterRegistry registry;
+
+	@Autowired
+	RevokedOrders revokedOrders;
 
 	@Test
 	void countsConnectionsSubscriptionsNotificationsDeliveriesAndLatency() throws Exception {
@@ -85,6 +89,25 @@ class NotifyListenMetricsIntegrationTests {
 				.untilAsserted(() -> assertThat(counter(NotifyListenMetrics.DROPPED)).isEqualTo(dropped + 1));
 			assertThat(counter(NotifyListenMetrics.DELIVERED)).isEqualTo(delivered);
 			assertThat(bob.nextMessage(Duration.ofMillis(300))).isNull();
+		}
+	}
+
+	@Test
+	void countsAChannelMessageRefusedOnDeliveryAsDropped() throws Exception {
+		awaitNoConnections();
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			alice.listen("Order/23/shipped");
+			Thread.sleep(200);
+			double dropped = counter(NotifyListenMetrics.DROPPED);
+			double delivered = counter(NotifyListenMetrics.DELIVERED);
+			// Checked again on delivery: alice lost access after she subscribed.
+			this.revokedOrders.revoke(ALICE, 23);
+			this.notifier.notify("Order", 23, "shipped");
+
+			await().atMost(FIVE_SECONDS)
+				.untilAsserted(() -> assertThat(counter(NotifyListenMetrics.DROPPED)).isEqualTo(dropped + 1));
+			assertThat(counter(NotifyListenMetrics.DELIVERED)).isEqualTo(delivered);
+			assertThat(alice.nextMessage(Duration.ofMillis(300))).isNull();
 		}
 	}
 

@@ -23,7 +23,7 @@ import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer
  * notify-listen / baseline ratios. Arguments, as {@code --name=value} (one string is split on spaces):
  * <ul>
  * <li>{@code max-listeners} (10000): largest number of listeners in any scenario</li>
- * <li>{@code scenarios} (idle,fanout,many,handler,relay)</li>
+ * <li>{@code scenarios} (floor,idle,fanout,many,handler,relay)</li>
  * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
  * <li>{@code handler-listeners} (1000), {@code relay-listeners} (500): capped by max-listeners</li>
  * <li>{@code notify-listen-properties} (none): {@code a=1,b=2} become {@code --notify-listen.a=1 ...}</li>
@@ -91,7 +91,7 @@ public final class BenchmarkMain {
 	}
 
 	private void run() throws Exception {
-		String scenarios = this.options.getOrDefault("scenarios", "idle,fanout,many,handler,relay");
+		String scenarios = this.options.getOrDefault("scenarios", "floor,idle,fanout,many,handler,relay");
 		line("# notify-listen benchmark, " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
 		line("");
 		line("Options: " + this.options + "; " + Runtime.getRuntime().availableProcessors() + " cores, Java "
@@ -103,6 +103,9 @@ public final class BenchmarkMain {
 		}
 		line("");
 		String heap = this.options.getOrDefault("server-heap", "3g");
+		if (scenarios.contains("floor")) {
+			floor();
+		}
 		try (ServerProcess notifyListen = ServerProcess.start(NOTIFY_LISTEN, NotifyListenBenchmarkServer.class, true,
 				container(), heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(false)));
 				ServerProcess baseline = ServerProcess.start(BASELINE, BaselineBenchmarkServer.class, false,
@@ -537,6 +540,30 @@ public final class BenchmarkMain {
 			// Unknown outside Linux.
 		}
 		return -1;
+	}
+
+	// Before the servers start: the floor's two processes hold 2 x N sockets of their own.
+	private void floor() throws Exception {
+		int connections = this.maxListeners;
+		int rounds = intOption("latency-notifies", 5);
+		line("## (f) Floor: one " + SocketFloor.MESSAGE_BYTES + "-byte write to each of N loopback TCP sockets");
+		line("");
+		line("No server framework: a writer process writes one stamped message to each of its N accepted sockets, "
+				+ "this process reads them on two selector threads; " + rounds + " rounds, each awaited by all N. "
+				+ "What one notification to N listeners costs the kernel alone on this machine, for reading the "
+				+ "p99 of (b) against.");
+		line("");
+		line("| connections | writer threads | p50 ms | p99 ms | max ms | read / written | writer CPU µs/message (kernel) "
+				+ "| reader CPU µs/message (kernel) |");
+		line("| --- | --- | --- | --- | --- | --- | --- | --- |");
+		for (int threads : new int[] { 1, 4 }) {
+			SocketFloor.Result floor = SocketFloor.measure(connections, rounds, threads, "512m");
+			line(row(floor.connections(), threads, f1(floor.latency().p50()), f1(floor.latency().p99()),
+					f1(floor.latency().max()), floor.delivered() + " / " + floor.expected(),
+					f1(floor.writerCpuMicros()) + " (" + f1(floor.writerSystemMicros()) + ")",
+					f1(floor.readerCpuMicros()) + " (" + f1(floor.readerSystemMicros()) + ")"));
+		}
+		line("");
 	}
 
 	private int intOption(String name, int defaultValue) {

@@ -20,7 +20,11 @@ public final class DeliveryRecorder {
 		this.latencyMicros = new long[Math.max(1, capacity)];
 	}
 
-	void record(long micros) {
+	/**
+	 * Count one message and keep its latency.
+	 * @param micros notify-to-receive time in microseconds
+	 */
+	public void record(long micros) {
 		int index = this.count.getAndIncrement();
 		if (index < this.latencyMicros.length) {
 			this.latencyMicros[index] = micros;

@@ -66,7 +66,10 @@ public class ChannelFanOut implements ExecutorChannelInterceptor {
 		}
 	};
 
-	/** Message ids as Spring's STOMP handler makes them: session id, dash, a number unique on the node. */
+	/**
+	 * Message ids as Spring's STOMP handler makes them (session id, dash, a number unique on the
+	 * node), with an {@code f} before the number so that they never equal one of Spring's.
+	 */
 	private final AtomicLong messageIds = new AtomicLong();
 
 	/** Notifications taken from the broker, for tests. */
@@ -82,7 +85,7 @@ public class ChannelFanOut implements ExecutorChannelInterceptor {
 
 	private final DeliveryCheck check;
 
-	private DeliveryOutcomes outcomes = NO_OUTCOMES;
+	private volatile DeliveryOutcomes outcomes = NO_OUTCOMES;
 
 	private volatile @Nullable Broker broker;
 
@@ -233,7 +236,7 @@ public class ChannelFanOut implements ExecutorChannelInterceptor {
 				return;
 			}
 			String frame = "MESSAGE\nsubscription:" + FanOutStompEncoder.escape(subscriptionId) + "\nmessage-id:"
-					+ FanOutStompEncoder.escape(sessionId) + '-' + ChannelFanOut.this.messageIds.getAndIncrement()
+					+ FanOutStompEncoder.escape(sessionId) + "-f" + ChannelFanOut.this.messageIds.getAndIncrement()
 					+ '\n' + tail(sessionId, subscriptionId);
 			try {
 				session.sendText(frame);

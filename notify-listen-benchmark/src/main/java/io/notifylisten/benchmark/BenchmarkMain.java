@@ -34,7 +34,8 @@ import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer
  * <li>{@code repeat} (1): each fan-out measurement this many times in a row, every figure reported as
  * its median</li>
  * <li>{@code profile} (off): each server records a JFR profile to {@code <name>.jfr} in the log
- * directory, written when it stops</li>
+ * directory, written when it stops; {@code --profile=<file.jfc>} records with those settings instead of
+ * the JDK's {@code profile}</li>
  * <li>{@code histogram} (off): with every listener idle at the largest N, each server's live-object
  * histogram ({@code jmap -histo:live}) goes to the log directory</li>
  * <li>{@code latency-notifies} (5), {@code burst} (20), {@code server-heap} (3g),
@@ -176,7 +177,8 @@ public final class BenchmarkMain {
 			jvmOptions.add("-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=" + intOption("tuned-buffer", 1024));
 		}
 		if (this.options.containsKey("profile")) {
-			jvmOptions.add("-XX:StartFlightRecording=settings=profile,filename="
+			String settings = this.options.get("profile").equals("true") ? "profile" : this.options.get("profile");
+			jvmOptions.add("-XX:StartFlightRecording=settings=" + settings + ",filename="
 					+ this.logs.toAbsolutePath().resolve("{name}.jfr"));
 		}
 		return jvmOptions;

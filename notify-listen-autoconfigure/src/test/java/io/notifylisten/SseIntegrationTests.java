@@ -72,6 +72,21 @@ class SseIntegrationTests {
 		}
 	}
 
+	// The channel's WebSocket listeners are written to directly; its streams still get their share.
+	@Test
+	void aStreamAndAWebSocketOnOneChannelBothReceive() throws Exception {
+		try (EventStream stream = open(ALICE, "/notify-listen/sse/Order/104?events=shipped", null);
+				ListenerClient socket = ListenerClient.as(this.port, ALICE).connect()) {
+			socket.listen("Order/104/shipped");
+			assertThat(stream.retry.get(2, TimeUnit.SECONDS)).isEqualTo("2500");
+			Thread.sleep(300);
+			this.notifier.notify("Order", 104, "shipped", Map.of("carrier", "UPS"));
+
+			assertThat(socket.nextMessage(ONE_SECOND).get("payload").get("carrier").asString()).isEqualTo("UPS");
+			assertThat(stream.next(ONE_SECOND).data().get("payload").get("carrier").asString()).isEqualTo("UPS");
+		}
+	}
+
 	@Test
 	void sameChecksAsStomp() throws Exception {
 		assertRefused(open(CAROL, "/notify-listen/sse/Order/1?events=refresh", null), 403, "Listen role required");

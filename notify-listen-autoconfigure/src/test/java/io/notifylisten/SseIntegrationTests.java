@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.OrdersTestApplication;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +52,9 @@ class SseIntegrationTests {
 	@Autowired
 	Notifier notifier;
 
+	@Autowired
+	ChannelFanOut fanOut;
+
 	@Test
 	void streamCarriesNamedEventsWithIdsAndARetryHint() throws Exception {
 		try (EventStream stream = open(ALICE, "/notify-listen/sse/Order/100?events=refresh,shipped", null)) {
@@ -75,6 +79,7 @@ class SseIntegrationTests {
 	// The channel's WebSocket listeners are written to directly; its streams still get their share.
 	@Test
 	void aStreamAndAWebSocketOnOneChannelBothReceive() throws Exception {
+		assertThat(this.fanOut.isStarted()).as("channel notifications fanned out directly").isTrue();
 		try (EventStream stream = open(ALICE, "/notify-listen/sse/Order/104?events=shipped", null);
 				ListenerClient socket = ListenerClient.as(this.port, ALICE).connect()) {
 			socket.listen("Order/104/shipped");

@@ -13,7 +13,6 @@ import io.notifylisten.security.SafeStompErrorHandler;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
-import org.springframework.core.task.TaskExecutor;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.messaging.simp.config.StompBrokerRelayRegistration;
@@ -141,11 +140,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		// Per connection, messages leave in the order they were notified: progress updates and
 		// "saved, then deleted" must not arrive the other way round (the pool behind it has several
 		// threads). The outboxes keep that order in place of Spring's preservePublishOrder.
-		// A view, not the outboxes themselves: Spring registers the channel's executor as a bean
-		// ("clientOutboundChannelExecutor", a TaskExecutor for its statistics), and a second bean of
-		// the outboxes' type would make them ambiguous to inject.
-		TaskExecutor outboxes = this.outboxes::execute;
-		registration.executor(outboxes);
+		registration.executor(this.outboxes.channelExecutor());
 		registration.interceptors(interceptors.toArray(ChannelInterceptor[]::new));
 	}
 

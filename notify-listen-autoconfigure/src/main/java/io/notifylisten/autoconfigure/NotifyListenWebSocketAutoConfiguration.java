@@ -2,6 +2,7 @@ package io.notifylisten.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 import io.notifylisten.broker.ChannelSubscriptionRegistry;
@@ -23,6 +24,7 @@ import io.notifylisten.security.StompLimits;
 import io.notifylisten.security.SubscriptionSigner;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,6 +34,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -42,6 +45,7 @@ import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.support.AbstractMessageChannel;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
+import org.springframework.messaging.support.ExecutorSubscribableChannel;
 import org.springframework.messaging.support.ImmutableMessageChannelInterceptor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -67,6 +71,10 @@ import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 public final class NotifyListenWebSocketAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(NotifyListenWebSocketAutoConfiguration.class);
+
+	/** Where notify-listen's own channel interceptors live. */
+	private static final Set<String> INTERCEPTOR_PACKAGES = Set.of("io.notifylisten.connection",
+			"io.notifylisten.listen", "io.notifylisten.metrics", "io.notifylisten.security", "io.notifylisten.history");
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -99,7 +107,7 @@ public final class NotifyListenWebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(DeliveryCheck.class)
+	@ConditionalOnSingleCandidate(DeliveryCheck.class)
 	@ConditionalOnBooleanProperty(name = "notify-listen.broker.direct-fan-out", matchIfMissing = true)
 	ChannelFanOut notifyListenChannelFanOut(ChannelDestinations destinations, WebSocketSessions sessions,
 			ConnectionOutboxes outboxes, DeliveryCheck deliveryCheck) {
@@ -107,44 +115,60 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	}
 
 	// Spring's broker registration has no setting for the registry: it is set once the broker exists,
-	// before it starts, unless the application has set one of its own. The direct fan-out needs it.
+	// before it starts, unless the application has set one of its own. The direct fan-out needs it,
+	// and starts only where it delivers exactly what Spring's path would.
 	@Bean
 	SmartInitializingSingleton notifyListenChannelSubscriptions(ObjectProvider<SimpleBrokerMessageHandler> broker,
-			ObjectProvider<ChannelFanOut> fanOut,
-			@Qualifier("clientOutboundChannel") ObjectProvider<AbstractMessageChannel> clientOutboundChannel,
+			ObjectProvider<ChannelFanOut> fanOut, ConnectionOutboxes outboxes,
+			@Qualifier("clientOutboundChannel") ObjectProvider<ExecutorSubscribableChannel> clientOutboundChannel,
 			@Qualifier("brokerChannel") ObjectProvider<AbstractMessageChannel> brokerChannel) {
 		return () -> broker.ifAvailable((handler) -> {
 			if (handler.getSubscriptionRegistry().getClass() == DefaultSubscriptionRegistry.class) {
 				handler.setSubscriptionRegistry(new ChannelSubscriptionRegistry());
 			}
 			ChannelFanOut channelFanOut = fanOut.getIfAvailable();
-			AbstractMessageChannel outbound = clientOutboundChannel.getIfAvailable();
+			ExecutorSubscribableChannel outbound = clientOutboundChannel.getIfAvailable();
 			AbstractMessageChannel inbound = brokerChannel.getIfAvailable();
 			if (channelFanOut == null || outbound == null || inbound == null) {
 				return;
 			}
-			if (!(handler.getSubscriptionRegistry() instanceof ChannelSubscriptionRegistry registry)) {
-				logger.info("notify-listen's direct fan-out is off: the broker has a subscription registry of the "
-						+ "application's own");
+			String offBecause = directFanOutObstacle(handler, outbound, inbound, outboxes);
+			if (offBecause != null) {
+				logger.info("notify-listen's direct fan-out is off: " + offBecause);
+				return;
 			}
-			else if (!onlyOurs(outbound.getInterceptors()) || !onlyOurs(inbound.getInterceptors().stream()
-				.filter(ExecutorChannelInterceptor.class::isInstance)
-				.toList())) {
-				logger.info("notify-listen's direct fan-out is off: an interceptor of the application's own is on "
-						+ "the client outbound channel or handles messages on the broker channel, and sees every "
-						+ "message only on Spring's path");
-			}
-			else {
-				channelFanOut.start(handler, registry, outbound);
-			}
+			channelFanOut.start(handler, (ChannelSubscriptionRegistry) handler.getSubscriptionRegistry(), outbound);
 		});
 	}
 
-	// notify-listen's, and the one Spring puts on every channel (it only seals a message's headers).
+	private static @Nullable String directFanOutObstacle(SimpleBrokerMessageHandler broker,
+			ExecutorSubscribableChannel outbound, AbstractMessageChannel inbound, ConnectionOutboxes outboxes) {
+		if (!(broker.getSubscriptionRegistry() instanceof ChannelSubscriptionRegistry)) {
+			return "the broker has a subscription registry of the application's own";
+		}
+		if (broker.getHeaderInitializer() != null) {
+			return "the broker has a header initializer, which Spring's path runs for every subscriber";
+		}
+		if (outbound.getExecutor() != outboxes.channelExecutor()) {
+			return "the client outbound channel has an executor of the application's own, so the two paths "
+					+ "would not share the connections' order";
+		}
+		if (!onlyOurs(outbound.getInterceptors()) || !onlyOurs(inbound.getInterceptors()
+			.stream()
+			.filter(ExecutorChannelInterceptor.class::isInstance)
+			.toList())) {
+			return "an interceptor of the application's own is on the client outbound channel or handles "
+					+ "messages on the broker channel, and sees every message only on Spring's path";
+		}
+		return null;
+	}
+
+	// notify-listen's (by their packages, not by the application's), and the one Spring puts on every
+	// channel, which only seals a message's headers.
 	private static boolean onlyOurs(List<ChannelInterceptor> interceptors) {
 		return interceptors.stream()
 			.allMatch((interceptor) -> interceptor instanceof ImmutableMessageChannelInterceptor
-					|| interceptor.getClass().getName().startsWith("io.notifylisten."));
+					|| INTERCEPTOR_PACKAGES.contains(interceptor.getClass().getPackageName()));
 	}
 
 	// Spring's STOMP handler has no setting for its encoder; it is set once the handler exists.

@@ -24,6 +24,7 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderInitializer;
+import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 import org.springframework.util.MimeType;
 import org.springframework.util.MimeTypeUtils;
 import org.springframework.web.socket.CloseStatus;
@@ -140,7 +141,7 @@ public class ChannelFanOut implements ExecutorChannelInterceptor {
 		String destination = SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))
 				? SimpMessageHeaderAccessor.getDestination(message.getHeaders()) : null;
 		ChannelName channelName = (destination != null) ? this.channelOfDestination.get(destination) : null;
-		if (channelName == null || !(message.getPayload() instanceof byte[] payload) || !isText(message)
+		if (channelName == null || !(message.getPayload() instanceof byte[] payload) || !isPlainText(message)
 				|| broker.registry().hasPatterns() || !this.check.deliversUnchanged(message, channelName)) {
 			return message;
 		}
@@ -151,12 +152,19 @@ public class ChannelFanOut implements ExecutorChannelInterceptor {
 			subscribers.forEach((sessionId, subscriptionIds) -> {
 				BatchingWebSocketSession session = this.sessions.batching(sessionId);
 				for (String subscriptionId : subscriptionIds) {
-					if (session != null) {
-						this.outboxes.execute(sessionId, new Delivery(fanOut, session, subscriptionId));
+					try {
+						if (session != null) {
+							this.outboxes.execute(sessionId, new Delivery(fanOut, session, subscriptionId));
+						}
+						else {
+							// Not a WebSocket of this node (a Server-Sent Event stream, or closed a moment ago).
+							broker.clientOutboundChannel().send(fanOut.perSubscriber(sessionId, subscriptionId));
+						}
 					}
-					else {
-						// Not a WebSocket of this node (a Server-Sent Event stream, or closed a moment ago).
-						broker.clientOutboundChannel().send(fanOut.perSubscriber(sessionId, subscriptionId));
+					catch (RuntimeException ex) {
+						// As Spring's broker does: one subscriber's failure is not the notifier's, nor the
+						// other subscribers'.
+						logger.error("Failed to send " + channelName + " to session " + sessionId, ex);
 					}
 				}
 			});
@@ -173,10 +181,16 @@ public class ChannelFanOut implements ExecutorChannelInterceptor {
 		return this.fanOuts.sum();
 	}
 
-	// Spring's STOMP handler sends an octet-stream payload as a binary message; left to it.
-	private static boolean isText(Message<?> message) {
+	// Spring's STOMP handler sends an octet-stream payload as a binary message, keeps a message id
+	// the message brings and restores a user destination's original one; all left to it.
+	private static boolean isPlainText(Message<?> message) {
 		Object contentType = message.getHeaders().get(MessageHeaders.CONTENT_TYPE);
-		return contentType == null || (contentType instanceof MimeType type && !BINARY.isCompatibleWith(type));
+		if (contentType != null && !(contentType instanceof MimeType type && !BINARY.isCompatibleWith(type))) {
+			return false;
+		}
+		return !(message.getHeaders().get(NativeMessageHeaderAccessor.NATIVE_HEADERS) instanceof Map<?, ?> headers)
+				|| (!headers.containsKey(StompHeaderAccessor.STOMP_MESSAGE_ID_HEADER)
+						&& !headers.containsKey(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION));
 	}
 
 	private static void closeQuietly(BatchingWebSocketSession session) {
@@ -231,7 +245,16 @@ public class ChannelFanOut implements ExecutorChannelInterceptor {
 
 		void deliver(BatchingWebSocketSession session, String subscriptionId) {
 			String sessionId = session.getId();
-			if (!ChannelFanOut.this.check.mayDeliver(sessionId, this.channel)) {
+			boolean allowed;
+			try {
+				allowed = ChannelFanOut.this.check.mayDeliver(sessionId, this.channel);
+			}
+			catch (RuntimeException ex) {
+				// An entity access policy that fails (its database, say) allows nothing.
+				logger.warn("Delivery check for " + this.channel + " failed; not delivered to session " + sessionId, ex);
+				allowed = false;
+			}
+			if (!allowed) {
 				ChannelFanOut.this.outcomes.dropped();
 				return;
 			}

@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.support.MessageHandlingRunnable;
 import org.springframework.web.socket.WebSocketSession;
@@ -44,11 +45,28 @@ public class ConnectionOutboxes implements Executor {
 	private final Executor pool;
 
 	/**
+	 * The outboxes as Spring's client outbound channel takes them. A view, not the outboxes
+	 * themselves: Spring registers the channel's executor as a bean ("clientOutboundChannelExecutor",
+	 * a TaskExecutor for its statistics), and a second bean of this type would make the outboxes
+	 * ambiguous to inject.
+	 */
+	private final TaskExecutor channelExecutor = this::execute;
+
+	/**
 	 * Create the outboxes.
 	 * @param pool the threads that write to the connections
 	 */
 	public ConnectionOutboxes(Executor pool) {
 		this.pool = pool;
+	}
+
+	/**
+	 * Return the outboxes as the client outbound channel's executor; always the same instance, so
+	 * that whether the channel still uses them can be told.
+	 * @return the executor
+	 */
+	public TaskExecutor channelExecutor() {
+		return this.channelExecutor;
 	}
 
 	@Override

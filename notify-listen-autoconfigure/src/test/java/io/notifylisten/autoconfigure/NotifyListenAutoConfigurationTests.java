@@ -41,6 +41,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.broker.DefaultSubscriptionRegistry;
@@ -159,6 +160,16 @@ class NotifyListenAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(OwnOutboundInterceptorConfiguration.class).run((context) -> {
 			assertThat(context.getBean(ChannelFanOut.class).isStarted()).isFalse();
 			assertThat(output).contains("direct fan-out is off: an interceptor of the application's own");
+		});
+	}
+
+	// Spring's path would then run on another executor than the outboxes: the paths would not share
+	// a connection's order.
+	@Test
+	void directFanOutStaysOffBesideAnOutboundExecutorOfTheApplicationsOwn(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(OwnOutboundExecutorConfiguration.class).run((context) -> {
+			assertThat(context.getBean(ChannelFanOut.class).isStarted()).isFalse();
+			assertThat(output).contains("direct fan-out is off: the client outbound channel has an executor");
 		});
 	}
 
@@ -480,6 +491,15 @@ class NotifyListenAutoConfigurationTests {
 		@Override
 		public void configureClientOutboundChannel(ChannelRegistration registration) {
 			registration.interceptors(new SecurityContextChannelInterceptor());
+		}
+
+	}
+
+	static class OwnOutboundExecutorConfiguration implements WebSocketMessageBrokerConfigurer {
+
+		@Override
+		public void configureClientOutboundChannel(ChannelRegistration registration) {
+			registration.executor(new SimpleAsyncTaskExecutor());
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.notifylisten.connection;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,9 +22,15 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
 import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.MimeTypeUtils;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +58,9 @@ class ChannelFanOutIntegrationTests {
 	SimpleBrokerMessageHandler broker;
 
 	@Autowired
+	SimpMessagingTemplate brokerMessagingTemplate;
+
+	@Autowired
 	@Qualifier("brokerChannel")
 	AbstractSubscribableChannel brokerChannel;
 
@@ -74,7 +84,13 @@ class ChannelFanOutIntegrationTests {
 			Map<String, List<String>> springHeaders = new HashMap<>(alice.lastHeaders());
 			assertThat(this.fanOut.fanOuts()).isEqualTo(fanOuts + 1);
 
-			assertThat(directHeaders.remove("message-id")).isNotNull().isNotEqualTo(springHeaders.remove("message-id"));
+			// Spring's form (session id, dash, number), with an f before the number on the direct path.
+			String directId = directHeaders.remove("message-id").get(0);
+			String springId = springHeaders.remove("message-id").get(0);
+			assertThat(directId).matches(".+-f\\d+");
+			assertThat(springId).matches(".+-\\d+").doesNotMatch(".+-f\\d+");
+			assertThat(directId.substring(0, directId.lastIndexOf("-f")))
+				.isEqualTo(springId.substring(0, springId.lastIndexOf('-')));
 			assertThat(directHeaders).containsKeys("destination", "subscription", "content-type", "content-length")
 				.isEqualTo(springHeaders);
 		}
@@ -117,6 +133,26 @@ class ChannelFanOutIntegrationTests {
 			assertThat(message.get("result").get("principal").asString()).isEqualTo(ALICE);
 			assertThat(this.fanOut.fanOuts()).isEqualTo(fanOuts);
 		}
+	}
+
+	// Spring's STOMP handler writes an octet-stream payload as a binary message and keeps a message id
+	// the message brings: the fan-out leaves both to it.
+	@Test
+	void messagesSpringsHandlerTreatsApartTakeItsPath() {
+		String destination = "/topic/fan-out.Order.204.shipped";
+		long fanOuts = this.fanOut.fanOuts();
+		this.brokerMessagingTemplate.send(destination, MessageBuilder.withPayload(new byte[] { 1, 2 })
+			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_OCTET_STREAM)
+			.build());
+		SimpMessageHeaderAccessor withId = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
+		withId.setNativeHeader("message-id", "own-1");
+		withId.setContentType(MimeTypeUtils.APPLICATION_JSON);
+		this.brokerMessagingTemplate.send(destination,
+				MessageBuilder.createMessage("{}".getBytes(StandardCharsets.UTF_8), withId.getMessageHeaders()));
+		assertThat(this.fanOut.fanOuts()).isEqualTo(fanOuts);
+
+		this.brokerMessagingTemplate.convertAndSend(destination, (Object) Map.of("plain", true));
+		assertThat(this.fanOut.fanOuts()).as("a plain one is taken").isEqualTo(fanOuts + 1);
 	}
 
 	// What the notifier hands to the broker channel, seen by an interceptor that only looks.

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.notifylisten.ListenerClient;
+import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.OrdersTestApplication;
 import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
@@ -42,6 +43,9 @@ class NotifyListenMetricsIntegrationTests {
 
 	@Autowired
 	RevokedOrders revokedOrders;
+
+	@Autowired
+	ChannelFanOut fanOut;
 
 	@Test
 	void countsConnectionsSubscriptionsNotificationsDeliveriesAndLatency() throws Exception {
@@ -94,6 +98,7 @@ class NotifyListenMetricsIntegrationTests {
 
 	@Test
 	void countsAChannelMessageRefusedOnDeliveryAsDropped() throws Exception {
+		assertThat(this.fanOut.isStarted()).as("channel notifications fanned out directly").isTrue();
 		awaitNoConnections();
 		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
 			alice.listen("Order/23/shipped");

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -51,6 +52,9 @@ public class ConnectionOutboxes implements Executor {
 	 * ambiguous to inject.
 	 */
 	private final TaskExecutor channelExecutor = this::execute;
+
+	/** Whether a connection is still open; until told, every one is. */
+	private volatile Predicate<String> open = (sessionId) -> true;
 
 	/**
 	 * Create the outboxes.
@@ -120,9 +124,22 @@ public class ConnectionOutboxes implements Executor {
 			Outbox outbox = this.outboxes.computeIfAbsent(sessionId, Outbox::new);
 			Boolean quiet = outbox.quiesce(timeout);
 			if (quiet != null) {
+				if (!this.open.test(sessionId)) {
+					// Closed before its close could remove this outbox: nobody else will.
+					outbox.closed();
+				}
 				return quiet;
 			}
 		}
+	}
+
+	/**
+	 * Tell the outboxes how to know whether a connection is still open, so that one quiesced after
+	 * its connection closed does not stay behind.
+	 * @param open whether the connection with a session id is open
+	 */
+	public void setOpenConnections(Predicate<String> open) {
+		this.open = open;
 	}
 
 	/**

@@ -76,6 +76,7 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 			Duration timeToFirstConnect, int maxFrameSize, Duration sendTimeLimit) {
 		this.connections = connections;
 		this.outboxes = outboxes;
+		outboxes.setOpenConnections(this.sessions::containsKey);
 		this.scheduler = scheduler;
 		this.timeToFirstConnect = timeToFirstConnect;
 		// Elsewhere than on Tomcat, the container's limit bounds the whole message even when it is

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -161,6 +162,22 @@ class ConnectionOutboxesTests {
 		Thread.sleep(200);
 		assertThat(handled).as("nothing more for a connection closing with an ERROR").containsExactly("CONNECTED");
 		this.outboxes.closed("s1");
+		assertThat(this.outboxes.size()).isZero();
+	}
+
+	// A refused frame's ERROR and the client's own close can race: the close may come first.
+	@Test
+	void quiescingAConnectionThatHasClosedLeavesNothingBehind() {
+		Set<String> open = ConcurrentHashMap.newKeySet();
+		open.add("s2");
+		this.outboxes.setOpenConnections(open::contains);
+		this.outboxes.closed("s1");
+		assertThat(quiesce("s1", Duration.ofSeconds(1))).isTrue();
+		assertThat(this.outboxes.size()).isZero();
+
+		assertThat(quiesce("s2", Duration.ofSeconds(1))).isTrue();
+		assertThat(this.outboxes.size()).as("an open one stays closing until its close").isOne();
+		this.outboxes.closed("s2");
 		assertThat(this.outboxes.size()).isZero();
 	}
 

@@ -16,6 +16,7 @@ import io.notifylisten.benchmark.client.DeliveryRecorder;
 import io.notifylisten.benchmark.client.LoadClient;
 import io.notifylisten.benchmark.server.baseline.BaselineBenchmarkServer;
 import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the benchmark: starts a notify-listen server and a bare Spring STOMP baseline as child JVMs,
@@ -55,6 +56,9 @@ public final class BenchmarkMain {
 	private final Map<String, String> options;
 
 	private final int maxListeners;
+
+	/** The floor scenario's measurement with four writer threads, if it ran. */
+	private SocketFloor.@Nullable Result floor;
 
 	private final LoadClient client = new LoadClient();
 
@@ -312,7 +316,10 @@ public final class BenchmarkMain {
 					+ " (" + largest + " listeners held and notified)");
 			this.targets.add("p99 < 100 ms for one notify to " + largest + " listeners: " + met(top.single().p99() < 100)
 					+ " (p99 " + f1(top.single().p99()) + " ms"
-					+ ((base != null) ? ", baseline " + f1(base.single().p99()) + " ms" : "") + ")");
+					+ ((base != null) ? ", baseline " + f1(base.single().p99()) + " ms" : "")
+					+ ((this.floor != null && this.floor.connections() == largest)
+							? ", bare sockets (f) " + f1(this.floor.latency().p99()) + " ms" : "")
+					+ ")");
 			if (base != null) {
 				double ratio = top.deliveriesPerSecond() / base.deliveriesPerSecond();
 				this.targets.add("fan-out deliveries/s >= 3x baseline: " + met(ratio >= 3) + " ("
@@ -560,6 +567,8 @@ public final class BenchmarkMain {
 		line("| --- | --- | --- | --- | --- | --- | --- | --- |");
 		for (int threads : new int[] { 1, 4 }) {
 			SocketFloor.Result floor = SocketFloor.measure(connections, rounds, threads, "512m");
+			// The one with as many writers as notify-listen's default outbound pool on two cores.
+			this.floor = floor;
 			line(row(floor.connections(), threads, f1(floor.latency().p50()), f1(floor.latency().p99()),
 					f1(floor.latency().max()), floor.delivered() + " / " + floor.expected(),
 					f1(floor.writerCpuMicros()) + " (" + f1(floor.writerSystemMicros()) + ")",

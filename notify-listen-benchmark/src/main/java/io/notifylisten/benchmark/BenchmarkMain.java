@@ -321,12 +321,45 @@ public final class BenchmarkMain {
 							? ", bare sockets (f) " + f1(this.floor.latency().p99()) + " ms" : "")
 					+ ")");
 			if (base != null) {
+				chart(largest, top, base);
 				double ratio = top.deliveriesPerSecond() / base.deliveriesPerSecond();
 				this.targets.add("fan-out deliveries/s >= 3x baseline: " + met(ratio >= 3) + " ("
 						+ String.format(Locale.ROOT, "%.2f", ratio) + "x at " + largest + " listeners: "
 						+ f0(top.deliveriesPerSecond()) + " vs " + f0(base.deliveriesPerSecond()) + "/s)");
 			}
 		}
+	}
+
+	// The two fan-out targets at the largest N as bars: quicker to take in than the table's ratios.
+	private void chart(int listeners, FanoutResult notifyListen, FanoutResult baseline) {
+		Map<String, Double> throughput = new LinkedHashMap<>();
+		throughput.put(NOTIFY_LISTEN, notifyListen.deliveriesPerSecond());
+		throughput.put(BASELINE, baseline.deliveriesPerSecond());
+		throughput.put("3x baseline (target)", 3 * baseline.deliveriesPerSecond());
+		Map<String, Double> p99 = new LinkedHashMap<>();
+		if (this.floor != null && this.floor.connections() == listeners) {
+			p99.put("bare sockets (f)", this.floor.latency().p99());
+		}
+		p99.put(NOTIFY_LISTEN, notifyListen.single().p99());
+		p99.put(BASELINE, baseline.single().p99());
+		p99.put("target", 100.0);
+		line("```");
+		bars("Deliveries/s to " + listeners + " listeners (burst)", throughput, "/s");
+		line("");
+		bars("p99 of one notification to " + listeners + " listeners", p99, " ms");
+		line("```");
+		line("");
+	}
+
+	private void bars(String title, Map<String, Double> values, String unit) {
+		line(title);
+		double largest = values.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+		int labelWidth = values.keySet().stream().mapToInt(String::length).max().orElse(0);
+		values.forEach((label, value) -> {
+			int width = (int) Math.round(40 * value / largest);
+			line(String.format(Locale.ROOT, "  %-" + labelWidth + "s %s %s%s", label, "#".repeat(Math.max(1, width)),
+					(value >= 1000) ? f0(value) : f1(value), unit));
+		});
 	}
 
 	// (c): every listener on a channel of its own; the server notifies each channel once at a steady rate.

@@ -101,8 +101,14 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	WebSocketSessions notifyListenWebSocketSessions(NotifyListenProperties properties, ConnectionRegistry connections,
 			ConnectionOutboxes outboxes, ThreadPoolTaskScheduler notifyListenTaskScheduler) {
 		NotifyListenProperties.Limits limits = properties.getLimits();
+		if (limits.getSendBufferSizeLimit().toBytes() < 1) {
+			// Nothing could wait for a client: every connection would be cut off at its first message.
+			throw new InvalidConfigurationPropertyValueException("notify-listen.limits.send-buffer-size-limit",
+					limits.getSendBufferSizeLimit(), "At least one byte must be allowed to wait for a client (default 512KB)");
+		}
 		return new WebSocketSessions(connections, outboxes, notifyListenTaskScheduler, limits.getTimeToFirstConnect(),
-				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit());
+				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit(),
+				limits.getSendBufferSizeLimit().toBytes());
 	}
 
 	@Bean

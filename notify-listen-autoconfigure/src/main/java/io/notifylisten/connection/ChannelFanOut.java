@@ -291,11 +291,16 @@ public class ChannelFanOut implements ExecutorChannelInterceptor {
 
 	/** One connection's share of a fan-out, waiting in its outbox. */
 	private record Delivery(FanOut fanOut, BatchingWebSocketSession session, String subscriptionId)
-			implements Runnable {
+			implements ConnectionOutboxes.SizedTask {
 
 		@Override
 		public void run() {
 			this.fanOut.deliver(this.session, this.subscriptionId);
+		}
+
+		@Override
+		public int size() {
+			return this.fanOut.payload.length;
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
@@ -56,6 +57,13 @@ public class ConnectionOutboxes implements Executor {
 	/** Whether a connection is still open; until told, every one is. */
 	private volatile Predicate<String> open = (sessionId) -> true;
 
+	/** The most bytes that may wait for one connection; until told, no limit. */
+	private volatile long sendBufferLimit = Long.MAX_VALUE;
+
+	/** Told the session id of a connection whose waiting messages went over the limit. */
+	private volatile Consumer<String> overflow = (sessionId) -> {
+	};
+
 	/**
 	 * Create the outboxes.
 	 * @param pool the threads that write to the connections
@@ -92,15 +100,34 @@ public class ConnectionOutboxes implements Executor {
 	public void execute(String sessionId, Runnable task) {
 		while (true) {
 			Outbox outbox = this.outboxes.computeIfAbsent(sessionId, Outbox::new);
-			Boolean startDraining = outbox.offer(task);
-			if (startDraining != null) {
-				if (startDraining) {
-					schedule(outbox);
+			Offer offer = outbox.offer(task);
+			switch (offer) {
+				case SCHEDULE -> schedule(outbox);
+				case OVERFLOW -> overflowed(sessionId);
+				case REMOVED -> {
+					// Emptied and removed a moment ago: a new one takes the message.
+					continue;
 				}
-				return;
+				default -> {
+				}
 			}
-			// Emptied and removed a moment ago: a new one takes the message.
+			return;
 		}
+	}
+
+	/**
+	 * Limit what may wait for one connection, as Spring's {@code send-buffer-size-limit} does for the
+	 * messages its session decorator holds: with one writer per connection here, messages for a
+	 * client that reads too slowly wait in its outbox instead, and nothing else would bound them.
+	 * Over the limit, what waits is discarded, nothing more is taken, and the caller is told on a
+	 * pool thread, as a write to the client would block one (not on the sending thread, which fans
+	 * a notification out to other connections too).
+	 * @param bytes the most payload bytes that may wait for one connection
+	 * @param overflow told the session id of a connection that went over the limit
+	 */
+	public void setSendBufferLimit(long bytes, Consumer<String> overflow) {
+		this.sendBufferLimit = bytes;
+		this.overflow = overflow;
 	}
 
 	/**
@@ -185,6 +212,27 @@ public class ConnectionOutboxes implements Executor {
 		return true;
 	}
 
+	private void overflowed(String sessionId) {
+		logger.debug("Send buffer limit exceeded for session " + sessionId);
+		try {
+			this.pool.execute(() -> this.overflow.accept(sessionId));
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down: every connection is about to close anyway.
+		}
+	}
+
+	// What a message adds to a connection's send buffer: its payload, as Spring's decorator counts.
+	private static int sizeOf(Runnable task) {
+		if (task instanceof SizedTask sized) {
+			return sized.size();
+		}
+		if (task instanceof MessageHandlingRunnable handling && handling.getMessage().getPayload() instanceof byte[] bytes) {
+			return bytes.length;
+		}
+		return 0;
+	}
+
 	private void schedule(Outbox outbox) {
 		try {
 			this.pool.execute(outbox);
@@ -193,6 +241,39 @@ public class ConnectionOutboxes implements Executor {
 			// Shutting down: as Spring's channel does with a refused task, run it here.
 			outbox.run();
 		}
+	}
+
+	/**
+	 * A task that writes a message of a known size to a connection.
+	 */
+	interface SizedTask extends Runnable {
+
+		/**
+		 * Return the bytes the message adds to the connection's send buffer.
+		 * @return the size
+		 */
+		int size();
+
+	}
+
+	/** What became of a task handed to an outbox. */
+	private enum Offer {
+
+		/** Waiting, and a pool thread must start emptying the outbox. */
+		SCHEDULE,
+
+		/** Waiting behind others. */
+		QUEUED,
+
+		/** Discarded: the connection is being closed. */
+		DISCARDED,
+
+		/** Discarded with everything else waiting: over the send buffer limit. */
+		OVERFLOW,
+
+		/** Not taken: the outbox was emptied and removed a moment ago. */
+		REMOVED
+
 	}
 
 	private final class Outbox implements Runnable {
@@ -209,6 +290,9 @@ public class ConnectionOutboxes implements Executor {
 
 		private boolean removed;
 
+		/** Payload bytes of the messages waiting. */
+		private long waitingBytes;
+
 		/** Set by the connection's writer when it holds frames back for later in this turn. */
 		private @Nullable BatchingWebSocketSession writer;
 
@@ -216,20 +300,27 @@ public class ConnectionOutboxes implements Executor {
 			this.sessionId = sessionId;
 		}
 
-		/** Return whether a pool thread must start emptying it, or {@code null} if it was removed. */
-		synchronized @Nullable Boolean offer(Runnable task) {
+		synchronized Offer offer(Runnable task) {
 			if (this.removed) {
-				return null;
+				return Offer.REMOVED;
 			}
 			if (this.closing) {
-				return false;
+				return Offer.DISCARDED;
 			}
 			this.waiting.add(task);
+			this.waitingBytes += sizeOf(task);
+			if (this.waitingBytes > ConnectionOutboxes.this.sendBufferLimit) {
+				// The connection is being cut off: keep nothing more for it.
+				this.closing = true;
+				this.waiting.clear();
+				this.waitingBytes = 0;
+				return Offer.OVERFLOW;
+			}
 			if (this.scheduled) {
-				return false;
+				return Offer.QUEUED;
 			}
 			this.scheduled = true;
-			return true;
+			return Offer.SCHEDULE;
 		}
 
 		synchronized boolean hasWaiting() {
@@ -242,6 +333,7 @@ public class ConnectionOutboxes implements Executor {
 			}
 			this.closing = true;
 			this.waiting.clear();
+			this.waitingBytes = 0;
 			long deadline = System.nanoTime() + timeout.toNanos();
 			while (this.drainer != null && this.drainer != Thread.currentThread()) {
 				long left = deadline - System.nanoTime();
@@ -285,7 +377,11 @@ public class ConnectionOutboxes implements Executor {
 		}
 
 		private synchronized @Nullable Runnable next() {
-			return this.waiting.poll();
+			Runnable task = this.waiting.poll();
+			if (task != null) {
+				this.waitingBytes -= sizeOf(task);
+			}
+			return task;
 		}
 
 		private void runSafely(Runnable task) {

@@ -47,6 +47,9 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 
 	private static final Duration QUIESCE_BEFORE_CLOSE = Duration.ofSeconds(1);
 
+	/** The ERROR message of a client cut off for reading too slowly. */
+	static final String SEND_BUFFER_EXCEEDED = "Too slow: send buffer limit exceeded";
+
 	private final Map<String, WebSocketSession> sessions = new ConcurrentHashMap<>();
 
 	private final StompEncoder encoder = new StompEncoder();
@@ -71,12 +74,14 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 	 * @param timeToFirstConnect how long a new WebSocket may take to send CONNECT
 	 * @param maxFrameSize the largest STOMP frame a client may send
 	 * @param sendTimeLimit the longest one write to a client may block
+	 * @param sendBufferSizeLimit the most bytes that may wait for a client before it is cut off
 	 */
 	public WebSocketSessions(ConnectionRegistry connections, ConnectionOutboxes outboxes, TaskScheduler scheduler,
-			Duration timeToFirstConnect, int maxFrameSize, Duration sendTimeLimit) {
+			Duration timeToFirstConnect, int maxFrameSize, Duration sendTimeLimit, long sendBufferSizeLimit) {
 		this.connections = connections;
 		this.outboxes = outboxes;
 		outboxes.setOpenConnections(this.sessions::containsKey);
+		outboxes.setSendBufferLimit(sendBufferSizeLimit, (sessionId) -> close(sessionId, SEND_BUFFER_EXCEEDED));
 		this.scheduler = scheduler;
 		this.timeToFirstConnect = timeToFirstConnect;
 		// Elsewhere than on Tomcat, the container's limit bounds the whole message even when it is

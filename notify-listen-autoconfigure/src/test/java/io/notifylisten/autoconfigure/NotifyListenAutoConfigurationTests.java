@@ -180,6 +180,14 @@ class NotifyListenAutoConfigurationTests {
 	}
 
 	@Test
+	void sendBufferLimitOfNothingIsRefusedAtStartup() {
+		this.contextRunner.withPropertyValues("notify-listen.limits.send-buffer-size-limit=0")
+			.run((context) -> assertThat(context).getFailure()
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("notify-listen.limits.send-buffer-size-limit"));
+	}
+
+	@Test
 	void publishApiRefusesToStartWhenItsChainWouldBeTheOnlyOne() {
 		this.contextRunner
 			.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,

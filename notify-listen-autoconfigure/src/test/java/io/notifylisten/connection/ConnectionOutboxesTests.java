@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -163,6 +164,33 @@ class ConnectionOutboxesTests {
 		assertThat(handled).as("nothing more for a connection closing with an ERROR").containsExactly("CONNECTED");
 		this.outboxes.closed("s1");
 		assertThat(this.outboxes.size()).isZero();
+	}
+
+	// With one writer per connection, what waits for a slow reader waits here; Spring's
+	// send-buffer-size-limit would never see it.
+	@Test
+	void aConnectionOverItsSendBufferLimitIsCutOffAndTheOthersAreNot() throws Exception {
+		List<String> overflowed = new CopyOnWriteArrayList<>();
+		this.outboxes.setSendBufferLimit(3000, overflowed::add);
+		List<String> handled = Collections.synchronizedList(new ArrayList<>());
+		this.channel.subscribe((message) -> handled.add(sessionId(message) + ":" + ((byte[]) message.getPayload()).length));
+		CountDownLatch release = blockTheConnection("s1");
+		String kilobyte = "x".repeat(1000);
+		for (int i = 0; i < 3; i++) {
+			this.channel.send(message("s1", kilobyte));
+		}
+		assertThat(overflowed).as("3000 bytes may wait").isEmpty();
+		this.channel.send(message("s1", kilobyte));
+		await().atMost(Duration.ofSeconds(5)).until(() -> overflowed.equals(List.of("s1")));
+		this.channel.send(message("s1", "after the limit"));
+		this.channel.send(message("s2", kilobyte + kilobyte + kilobyte));
+		release.countDown();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> handled.contains("s2:3000"));
+		Thread.sleep(200);
+		assertThat(handled).as("nothing that waited for the slow connection, nor came after").containsExactly("s2:3000");
+		this.outboxes.closed("s1");
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.outboxes.size() == 0);
 	}
 
 	// A refused frame's ERROR and the client's own close can race: the close may come first.

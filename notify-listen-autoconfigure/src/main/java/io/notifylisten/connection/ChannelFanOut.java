@@ -46,10 +46,14 @@ import org.springframework.web.socket.CloseStatus;
  * deliver exactly as Spring's path would: messages to a channel destination that every allowed
  * subscriber gets unchanged (see {@link DeliveryCheck}). Everything else (notices, users' topics,
  * channels with {@code @NotifyListen} handlers, pattern subscriptions, Server-Sent Event streams)
- * goes on to the broker. It is only switched on when the client outbound channel carries
- * notify-listen's interceptors alone: an application's own interceptor there expects to see every
- * message. The broker's heart-beat bookkeeping does not see these writes, so a busy connection may
- * also get a heart-beat, which clients ignore.
+ * goes on to the broker. It is only started where the two paths cannot tell apart: the client
+ * outbound channel carries notify-listen's interceptors alone (an application's own interceptor
+ * there expects to see every message) and the outboxes as its executor, and the broker has no
+ * header initializer. The broker's heart-beat bookkeeping does not see these writes, so a busy
+ * connection may also get a heart-beat, which clients take as such. Unlike Spring's broker, which
+ * sends only to sessions it has seen CONNECT, this writes to any connection that passed CONNECT
+ * (access checked as ever): a client that subscribes before its CONNECTED frame arrives may see a
+ * message first. Browser clients and Spring's wait for CONNECTED.
  */
 public class ChannelFanOut implements ExecutorChannelInterceptor {
 

@@ -262,9 +262,8 @@ public class ChannelFanOut implements ExecutorChannelInterceptor {
 				ChannelFanOut.this.outcomes.dropped();
 				return;
 			}
-			String frame = "MESSAGE\nsubscription:" + FanOutStompEncoder.escape(subscriptionId) + "\nmessage-id:"
-					+ FanOutStompEncoder.escape(sessionId) + "-f" + ChannelFanOut.this.messageIds.getAndIncrement()
-					+ '\n' + tail(sessionId, subscriptionId);
+			String frame = FanOutStompEncoder.frame(tail(sessionId, subscriptionId), subscriptionId,
+					sessionId + "-f" + ChannelFanOut.this.messageIds.getAndIncrement());
 			try {
 				session.sendText(frame);
 			}

@@ -29,11 +29,13 @@ public class FanOutStompEncoder extends StompEncoder {
 
 	private static final String MESSAGE_ID = "message-id";
 
-	private static final byte[] MESSAGE_LINE = "MESSAGE\n".getBytes(StandardCharsets.US_ASCII);
+	private static final String MESSAGE_LINE_TEXT = "MESSAGE\n";
 
-	private static final byte[] SUBSCRIPTION_KEY = "subscription:".getBytes(StandardCharsets.US_ASCII);
+	private static final byte[] MESSAGE_LINE = MESSAGE_LINE_TEXT.getBytes(StandardCharsets.US_ASCII);
 
-	private static final byte[] MESSAGE_ID_KEY = "message-id:".getBytes(StandardCharsets.US_ASCII);
+	private static final byte[] SUBSCRIPTION_KEY = (SUBSCRIPTION + ":").getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] MESSAGE_ID_KEY = (MESSAGE_ID + ":").getBytes(StandardCharsets.US_ASCII);
 
 	/** Several slots: the outbound threads interleave the fan-outs of notifications sent close together. */
 	private static final int SLOTS = 32;
@@ -113,8 +115,21 @@ public class FanOutStompEncoder extends StompEncoder {
 				&& values.get(0) instanceof String value) ? value : null;
 	}
 
+	/**
+	 * Put a MESSAGE frame together as {@link #encode} does from a kept tail: the command line, the
+	 * two per-subscriber headers, then the rest.
+	 * @param tail what {@link #encodeTail(Map, byte[])} returned for the message
+	 * @param subscription the subscription id
+	 * @param messageId the message id
+	 * @return the whole frame
+	 */
+	static String frame(String tail, String subscription, String messageId) {
+		return MESSAGE_LINE_TEXT + SUBSCRIPTION + ':' + escape(subscription) + '\n' + MESSAGE_ID + ':'
+				+ escape(messageId) + '\n' + tail;
+	}
+
 	// STOMP 1.2 value encoding, as Spring's encoder applies it to MESSAGE headers.
-	static String escape(String value) {
+	private static String escape(String value) {
 		if (value.indexOf('\\') < 0 && value.indexOf(':') < 0 && value.indexOf('\n') < 0
 				&& value.indexOf('\r') < 0) {
 			return value;

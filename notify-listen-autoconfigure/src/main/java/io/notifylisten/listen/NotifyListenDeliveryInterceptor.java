@@ -124,11 +124,9 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		if (channelName == null) {
 			return message;
 		}
-		// Role and access are checked again on every delivery, so a user who lost either stops
-		// receiving with the next message.
-		ListenerConnection connection = this.connections
-			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
-		if (connection == null || !this.authorizer.canDeliver(connection.user(), channelName)) {
+		ListenerConnection connection = allowedConnection(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()),
+				channelName);
+		if (connection == null) {
 			return OutboundMessages.drop(message);
 		}
 		return runHandler(message, connection, channelName);
@@ -141,8 +139,14 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 
 	@Override
 	public boolean mayDeliver(String sessionId, ChannelName channel) {
+		return allowedConnection(sessionId, channel) != null;
+	}
+
+	// Role and access are checked again on every delivery, so a user who lost either stops
+	// receiving with the next message.
+	private @Nullable ListenerConnection allowedConnection(@Nullable String sessionId, ChannelName channel) {
 		ListenerConnection connection = this.connections.get(sessionId);
-		return connection != null && this.authorizer.canDeliver(connection.user(), channel);
+		return (connection != null && this.authorizer.canDeliver(connection.user(), channel)) ? connection : null;
 	}
 
 	// Notices, and messages that skip a connection, carry targeting headers: whether this connection

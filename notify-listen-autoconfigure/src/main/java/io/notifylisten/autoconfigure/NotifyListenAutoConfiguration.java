@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
@@ -103,14 +104,19 @@ public final class NotifyListenAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ListenAuthorizer notifyListenAuthorizer(NotifyListenProperties properties, EntityAccessPolicy entityAccessPolicy,
-			ObjectProvider<RoleHierarchy> roleHierarchy, ObjectProvider<UserDetailsService> users) {
+			ObjectProvider<RoleHierarchy> roleHierarchy, ObjectProvider<UserDetailsService> users,
+			@Qualifier("notifyListenAuthoritiesExecutor") ObjectProvider<Executor> reloads) {
 		if (!StringUtils.hasText(properties.getListenRole())) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.listen-role",
 					properties.getListenRole(), "The listen role must name an authority, such as NOTIFY_LISTEN_USER");
 		}
 		UserDetailsService userDetails = users.getIfUnique();
-		CurrentAuthorities currentAuthorities = (userDetails != null)
-				? new CurrentAuthorities(userDetails, properties.getRoleRecheckInterval(), Clock.systemUTC()) : null;
+		Executor reloadExecutor = reloads.getIfAvailable();
+		CurrentAuthorities currentAuthorities = (userDetails == null) ? null
+				: (reloadExecutor != null)
+						? new CurrentAuthorities(userDetails, properties.getRoleRecheckInterval(), Clock.systemUTC(),
+								reloadExecutor)
+						: new CurrentAuthorities(userDetails, properties.getRoleRecheckInterval(), Clock.systemUTC());
 		ListenAuthorizer authorizer = new ListenAuthorizer(properties.getListenRole(), entityAccessPolicy,
 				currentAuthorities);
 		roleHierarchy.ifUnique(authorizer::setRoleHierarchy);

@@ -46,7 +46,8 @@ public class NotifyListenProperties {
 
 	/**
 	 * How long a user's authorities, reloaded through the application's UserDetailsService, are
-	 * trusted before the listen role is checked again on delivery. 0 reloads for every message.
+	 * trusted before they are reloaded in the background; deliveries wait for a reload only once
+	 * they are twice as old. 0 reloads for every message, on the delivering thread.
 	 */
 	private Duration roleRecheckInterval = Duration.ofSeconds(5);
 

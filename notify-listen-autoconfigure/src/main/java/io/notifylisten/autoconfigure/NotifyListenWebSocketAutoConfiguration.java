@@ -245,6 +245,20 @@ public final class NotifyListenWebSocketAutoConfiguration {
 				properties.getBroker().getOutboundThreads());
 	}
 
+	// Reloads of listening users' authorities (role-recheck-interval), off the delivery threads:
+	// a UserDetailsService may well query a database. Two threads, so one slow reload does not
+	// hold up the others; past twice the interval a delivery reloads a user itself.
+	@Bean
+	@ConditionalOnMissingBean(name = "notifyListenAuthoritiesExecutor")
+	ThreadPoolTaskExecutor notifyListenAuthoritiesExecutor() {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setThreadNamePrefix("notify-listen-authorities-");
+		executor.setCorePoolSize(2);
+		executor.setMaxPoolSize(2);
+		executor.setAllowCoreThreadTimeOut(true);
+		return executor;
+	}
+
 	// Like Spring's own channel pools: fixed size, unbounded queue (a message refused by a full
 	// queue would be lost; slow connections are cut off by the send limits instead).
 	private static ThreadPoolTaskExecutor channelExecutor(String prefix, String property, int threads) {

@@ -17,6 +17,7 @@ import io.notifylisten.listen.NotifyListenHandlers;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.EntityAccessPolicy;
 import io.notifylisten.security.EntityAccessRules;
+import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.StompAccessInterceptor;
 import io.notifylisten.security.SubscriptionSigner;
 import io.notifylisten.web.PublishController;
@@ -56,7 +57,10 @@ import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.messaging.context.SecurityContextChannelInterceptor;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
@@ -101,6 +105,19 @@ class NotifyListenAutoConfigurationTests {
 			assertThat(broker.getHeartbeatValue()).containsExactly(10_000, 10_000);
 			assertThat(broker.getDestinationPrefixes()).containsExactly("/topic/");
 		});
+	}
+
+	@Test
+	void usersAuthoritiesAreReloadedOnAPoolOfTheirOwnAndTheApplicationKeepsItsTaskExecutor() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+			.withBean(UserDetailsService.class,
+					() -> new InMemoryUserDetailsManager(User.withUsername("alice").password("x").roles("X").build()))
+			.run((context) -> {
+				assertThat(context).hasBean("applicationTaskExecutor");
+				assertThat(context.getBean(ListenAuthorizer.class)).extracting("currentAuthorities")
+					.extracting("reloads")
+					.isSameAs(context.getBean("notifyListenAuthoritiesExecutor"));
+			});
 	}
 
 	@Test

@@ -2,6 +2,9 @@ package io.notifylisten.security;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,6 +19,7 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class CurrentAuthoritiesTests {
 
@@ -38,6 +42,12 @@ class CurrentAuthoritiesTests {
 
 	private final CurrentAuthorities authorities = new CurrentAuthorities(this.users, Duration.ofSeconds(5),
 			this.clock);
+
+	/** Reloads handed to the executor of {@link #background}, run when a test says. */
+	private final Queue<Runnable> reloads = new ArrayDeque<>();
+
+	private final CurrentAuthorities background = new CurrentAuthorities(this.users, Duration.ofSeconds(5),
+			this.clock, this.reloads::add);
 
 	@Test
 	void reloadsAUserAtMostOncePerMaxAge() {
@@ -84,6 +94,98 @@ class CurrentAuthoritiesTests {
 		this.revoked.set(true);
 		this.clock.advance(Duration.ofSeconds(5));
 		assertThat(this.authorities.asNow(alice).getAuthorities()).as("role revoked, seen after max age").isEmpty();
+	}
+
+	@Test
+	void withAnExecutorStaleAuthoritiesAnswerWhileTheyAreReloadedThere() {
+		TestingAuthenticationToken alice = user("alice");
+		assertThat(this.background.asNow(alice).getAuthorities()).as("first load, on the caller").isNotEmpty();
+		assertThat(this.loads).hasValue(1);
+		this.revoked.set(true);
+		this.clock.advance(Duration.ofSeconds(5));
+		assertThat(this.background.asNow(alice).getAuthorities()).as("stale, while the reload waits").isNotEmpty();
+		this.background.asNow(alice);
+		assertThat(this.loads).as("not on the caller").hasValue(1);
+		assertThat(this.reloads).as("one reload per user at a time").hasSize(1);
+		this.reloads.poll().run();
+		assertThat(this.loads).hasValue(2);
+		assertThat(this.background.asNow(alice).getAuthorities()).as("role revoked, seen once reloaded").isEmpty();
+		assertThat(this.reloads).isEmpty();
+	}
+
+	@Test
+	void withAnExecutorAReloadOverdueByAnotherMaxAgeIsTheCallersAgain() {
+		this.background.asNow(user("alice"));
+		this.revoked.set(true);
+		this.clock.advance(Duration.ofSeconds(7));
+		assertThat(this.background.asNow(user("alice")).getAuthorities()).isNotEmpty();
+		this.clock.advance(Duration.ofSeconds(3));
+		assertThat(this.background.asNow(user("alice")).getAuthorities())
+			.as("the reload never ran: past twice the max age the caller reloads").isEmpty();
+		assertThat(this.loads).hasValue(2);
+		this.reloads.poll().run();
+		assertThat(this.background.asNow(user("alice")).getAuthorities()).as("a late reload changes nothing").isEmpty();
+		assertThat(this.loads).hasValue(3);
+	}
+
+	@Test
+	void withAnExecutorAFailedReloadFailsClosedOnceOverdue() {
+		AtomicBoolean down = new AtomicBoolean();
+		UserDetailsService flaky = (username) -> {
+			if (down.get()) {
+				throw new IllegalStateException("user store down");
+			}
+			return this.users.loadUserByUsername(username);
+		};
+		CurrentAuthorities authorities = new CurrentAuthorities(flaky, Duration.ofSeconds(5), this.clock,
+				this.reloads::add);
+		authorities.asNow(user("alice"));
+		down.set(true);
+		this.clock.advance(Duration.ofSeconds(6));
+		authorities.asNow(user("alice"));
+		this.reloads.poll().run();
+		assertThat(authorities.asNow(user("alice")).getAuthorities()).as("within the grace").isNotEmpty();
+		assertThat(this.reloads).as("tried again").hasSize(1);
+		this.clock.advance(Duration.ofSeconds(4));
+		assertThatIllegalStateException().isThrownBy(() -> authorities.asNow(user("alice")))
+			.withMessage("user store down");
+	}
+
+	@Test
+	void withAnExecutorThatRefusesTheCallerReloadsOnceOverdue() {
+		CurrentAuthorities authorities = new CurrentAuthorities(this.users, Duration.ofSeconds(5), this.clock,
+				(task) -> {
+					throw new RejectedExecutionException("shutting down");
+				});
+		authorities.asNow(user("alice"));
+		this.revoked.set(true);
+		this.clock.advance(Duration.ofSeconds(5));
+		assertThat(authorities.asNow(user("alice")).getAuthorities()).isNotEmpty();
+		this.clock.advance(Duration.ofSeconds(5));
+		assertThat(authorities.asNow(user("alice")).getAuthorities()).isEmpty();
+	}
+
+	@Test
+	void withAnExecutorAZeroMaxAgeStillReloadsForEveryCall() {
+		CurrentAuthorities authorities = new CurrentAuthorities(this.users, Duration.ZERO, this.clock,
+				this.reloads::add);
+		authorities.asNow(user("alice"));
+		this.revoked.set(true);
+		assertThat(authorities.asNow(user("alice")).getAuthorities()).isEmpty();
+		assertThat(this.reloads).isEmpty();
+	}
+
+	@Test
+	void withAnExecutorForgetsUsersWhoStoppedListeningWhenReloading() {
+		for (int i = 0; i < 100; i++) {
+			this.background.asNow(user("user-" + i));
+		}
+		this.background.asNow(user("alice"));
+		this.clock.advance(Duration.ofSeconds(6));
+		this.background.asNow(user("alice"));
+		this.clock.advance(Duration.ofSeconds(4));
+		this.reloads.poll().run();
+		assertThat(this.background.size()).as("only the user who is still listening").isOne();
 	}
 
 	private static TestingAuthenticationToken user(String name) {

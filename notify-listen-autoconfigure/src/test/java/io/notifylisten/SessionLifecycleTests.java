@@ -1,5 +1,6 @@
 package io.notifylisten;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.notifylisten.notify.Notifier;
@@ -59,6 +60,25 @@ class SessionLifecycleTests {
 
 			assertThat(bob.nextMessage(ONE_SECOND)).as("bob may still read it").isNotNull();
 			assertThat(alice.nextMessage(QUIET)).as("alice no longer may").isNull();
+		}
+	}
+
+	@Test
+	void aListenRoleLostSinceLoginIsRefusedByAuthAndBySubscribe() throws Exception {
+		this.users.updateUser(User.withUsername(CAROL).password("{noop}password")
+			.authorities("ORDER_CLERK", "NOTIFY_LISTEN_USER")
+			.build());
+		try (ListenerClient carol = ListenerClient.as(this.port, CAROL).connect()) {
+			this.users.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
+
+			HttpResponse<String> auth = carol.authorize(carol.connectionId(), "Order/73/shipped");
+			assertThat(auth.statusCode()).as("the session's authorities still hold the role").isEqualTo(403);
+			assertThat(auth.body()).isEqualTo("{\"error\":\"Listen role required\"}");
+			carol.subscribe(carol.destination("Order/73/shipped"), null);
+			assertThat(carol.nextError(ONE_SECOND)).isEqualTo("Listen role required");
+		}
+		finally {
+			this.users.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
 		}
 	}
 

@@ -66,13 +66,16 @@ public class ListenAuthorizer {
 	}
 
 	/**
-	 * Check that a user is logged in and holds the listen role.
+	 * Check that a user is logged in and holds the listen role, as the user's authorities are now
+	 * where they can be reloaded (so that the first delivery finds them loaded, and a role revoked
+	 * since login is refused here already).
 	 * @param user the user
 	 * @throws ListenDeniedException if not
 	 */
 	public void checkRole(Authentication user) {
 		requireLogin(user);
-		AuthorizationResult role = this.listenRole.authorize(() -> user, user);
+		Authentication current = current(user);
+		AuthorizationResult role = this.listenRole.authorize(() -> current, current);
 		if (role == null || !role.isGranted()) {
 			throw new ListenDeniedException("Listen role required");
 		}

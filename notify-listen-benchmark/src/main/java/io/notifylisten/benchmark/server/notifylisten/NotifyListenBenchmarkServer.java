@@ -1,5 +1,6 @@
 package io.notifylisten.benchmark.server.notifylisten;
 
+import java.time.Duration;
 import java.util.Map;
 
 import io.notifylisten.benchmark.server.BenchmarkControl;
@@ -10,6 +11,7 @@ import io.notifylisten.benchmark.server.TomcatBufferTuning;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.EntityAccessRules;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -52,11 +54,21 @@ public class NotifyListenBenchmarkServer {
 	}
 
 	// One user per listener, as 10,000 browsers would be; notify-listen also limits connections per user.
+	// bench.user-store-delay makes each lookup take that long, as a query to a user database would
+	// (notify-listen reloads listening users' authorities every role-recheck-interval).
 	@Bean
-	UserDetailsService users() {
+	UserDetailsService users(@Value("${bench.user-store-delay:0ms}") Duration delay) {
 		return (username) -> {
 			if (!username.startsWith(USER_PREFIX)) {
 				throw new UsernameNotFoundException("Unknown user");
+			}
+			if (!delay.isZero()) {
+				try {
+					Thread.sleep(delay);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
 			}
 			return User.withUsername(username).password("{noop}password").authorities("NOTIFY_LISTEN_USER").build();
 		};

@@ -64,7 +64,7 @@ public class NotifyListenBenchmarkServer {
 			}
 			if (!delay.isZero()) {
 				try {
-					Thread.sleep(delay);
+					Thread.sleep(delay.toMillis(), (int) (delay.toNanos() % 1_000_000));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();

@@ -46,8 +46,9 @@ public class NotifyListenProperties {
 
 	/**
 	 * How long a user's authorities, reloaded through the application's UserDetailsService, are
-	 * trusted before they are reloaded in the background; deliveries wait for a reload only once
-	 * they are twice as old. 0 reloads for every message, on the delivering thread.
+	 * trusted before they are reloaded in the background; a connection's deliveries wait for a
+	 * reload (off the delivering threads) only once they are twice as old. 0 reloads for every
+	 * message, on the delivering thread.
 	 */
 	private Duration roleRecheckInterval = Duration.ofSeconds(5);
 

@@ -14,6 +14,7 @@ import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.DeliveryCheck;
 import io.notifylisten.connection.FanOutStompEncoder;
 import io.notifylisten.connection.HttpSessionEndListener;
+import io.notifylisten.connection.ListenerConnection;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.history.RecoveryInterceptor;
@@ -92,8 +93,16 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConnectionOutboxes notifyListenConnectionOutboxes(
-			@Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor) {
-		return new ConnectionOutboxes(notifyListenOutboundExecutor);
+			@Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor,
+			ConnectionRegistry connections, ListenAuthorizer authorizer) {
+		ConnectionOutboxes outboxes = new ConnectionOutboxes(notifyListenOutboundExecutor);
+		// A connection whose user's authorities must be loaded before its next delivery waits for
+		// the load on the authorities' threads, not on an outbound thread.
+		outboxes.setReadiness((sessionId) -> {
+			ListenerConnection connection = connections.get(sessionId);
+			return (connection != null) ? authorizer.whenCurrent(connection.user()) : null;
+		});
+		return outboxes;
 	}
 
 	@Bean
@@ -245,9 +254,9 @@ public final class NotifyListenWebSocketAutoConfiguration {
 				properties.getBroker().getOutboundThreads());
 	}
 
-	// Reloads of listening users' authorities (role-recheck-interval), off the delivery threads:
-	// a UserDetailsService may well query a database. Two threads, so one slow reload does not
-	// hold up the others; past twice the interval a delivery reloads a user itself.
+	// Loads of listening users' authorities (role-recheck-interval), off the delivery threads:
+	// a UserDetailsService may well query a database. Two threads, so one slow load does not hold
+	// up the others.
 	@Bean
 	@ConditionalOnMissingBean(name = "notifyListenAuthoritiesExecutor")
 	ThreadPoolTaskExecutor notifyListenAuthoritiesExecutor() {

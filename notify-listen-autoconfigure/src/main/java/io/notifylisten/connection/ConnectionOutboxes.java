@@ -3,10 +3,12 @@ package io.notifylisten.connection;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
@@ -59,6 +61,9 @@ public class ConnectionOutboxes implements Executor {
 
 	/** The most bytes that may wait for one connection; until told, no limit. */
 	private volatile long sendBufferLimit = Long.MAX_VALUE;
+
+	/** Whether a connection's messages may be written now, or after what; until told, now. */
+	private volatile Function<String, @Nullable CompletableFuture<?>> readiness = (sessionId) -> null;
 
 	/** Told the session id of a connection whose waiting messages went over the limit. */
 	private volatile Consumer<String> overflow = (sessionId) -> {
@@ -158,6 +163,18 @@ public class ConnectionOutboxes implements Executor {
 				return quiet;
 			}
 		}
+	}
+
+	/**
+	 * Tell the outboxes what a connection's messages must wait for before a pool thread writes
+	 * them, so that it does not wait there itself: asked at the start of each turn, a connection
+	 * that must wait gives its thread back and gets another turn once what it waits for is done.
+	 * Messages keep their order; other connections' turns go on meanwhile.
+	 * @param readiness given a session id, {@code null} if its messages may be written now, else
+	 * what they must wait for
+	 */
+	public void setReadiness(Function<String, @Nullable CompletableFuture<?>> readiness) {
+		this.readiness = readiness;
 	}
 
 	/**
@@ -293,6 +310,9 @@ public class ConnectionOutboxes implements Executor {
 		/** Payload bytes of the messages waiting. */
 		private long waitingBytes;
 
+		/** Set when a turn starts again after a wait; read by the thread of that turn. */
+		private volatile boolean resumed;
+
 		/** Set by the connection's writer when it holds frames back for later in this turn. */
 		private @Nullable BatchingWebSocketSession writer;
 
@@ -354,6 +374,9 @@ public class ConnectionOutboxes implements Executor {
 
 		@Override
 		public void run() {
+			if (mustWait()) {
+				return;
+			}
 			synchronized (this) {
 				this.drainer = Thread.currentThread();
 			}
@@ -374,6 +397,32 @@ public class ConnectionOutboxes implements Executor {
 					schedule(this);
 				}
 			}
+		}
+
+		// Asked once per wait: a turn resumed after one goes ahead, so that what took longer than
+		// it stays valid cannot hold the connection up for good (its messages' own check still runs).
+		private boolean mustWait() {
+			if (this.resumed) {
+				this.resumed = false;
+				return false;
+			}
+			CompletableFuture<?> ready;
+			try {
+				ready = ConnectionOutboxes.this.readiness.apply(this.sessionId);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Readiness of session " + this.sessionId + " unknown; writing now", ex);
+				return false;
+			}
+			if (ready == null || ready.isDone()) {
+				return false;
+			}
+			// Still scheduled: messages that arrive meanwhile queue behind, and no other turn starts.
+			ready.whenComplete((result, failure) -> {
+				this.resumed = true;
+				schedule(this);
+			});
+			return true;
 		}
 
 		private synchronized @Nullable Runnable next() {

@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,12 +28,14 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
  * the application's {@link UserDetailsService} at most once per {@code maxAge} per user; a user
  * who is gone, disabled or locked has none.
  *
- * <p>With an executor for reloads, authorities older than {@code maxAge} are reloaded there while
- * the ones loaded before still answer, for at most another {@code maxAge}; after that the caller
- * waits for a reload of its own. Why: the caller is a delivery thread, and a
- * {@code UserDetailsService} backed by a database would otherwise hold it for a query once per
- * {@code maxAge} for every listening user (10,000 users at the default 5 s: 2,000 queries a
- * second on the threads that write to clients).
+ * <p>With an executor for loads, authorities older than {@code maxAge} are reloaded there while
+ * the ones loaded before still answer, for at most another {@code maxAge}; and a connection whose
+ * user's authorities are missing or older than that waits, through {@link #whenCurrent}, for a
+ * load there before anything is written to it. Why: the callers are the threads that write to
+ * clients, and a {@code UserDetailsService} backed by a database would otherwise hold them for a
+ * query once per {@code maxAge} for every listening user (10,000 users at the default 5 s: 2,000
+ * queries a second), and for every user at once after a quiet spell. Should a load not be done when
+ * it is needed all the same, the caller makes its own.
  */
 public class CurrentAuthorities {
 
@@ -45,12 +47,15 @@ public class CurrentAuthorities {
 
 	private final Clock clock;
 
-	private final @Nullable Executor reloads;
+	private final @Nullable Executor loads;
 
 	/** How long authorities older than maxAge still answer while they are reloaded elsewhere. */
 	private final long graceMillis;
 
 	private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
+
+	/** Loads under way on the executor, one per user. */
+	private final Map<String, CompletableFuture<Void>> loading = new ConcurrentHashMap<>();
 
 	private volatile long lastPurge;
 
@@ -61,27 +66,23 @@ public class CurrentAuthorities {
 	 * @param clock the clock
 	 */
 	public CurrentAuthorities(UserDetailsService users, Duration maxAge, Clock clock) {
-		this.users = users;
-		this.maxAgeMillis = maxAge.toMillis();
-		this.clock = clock;
-		this.reloads = null;
-		this.graceMillis = 0;
-		this.lastPurge = clock.millis();
+		this(users, maxAge, clock, null);
 	}
 
 	/**
-	 * Create authorities that are reloaded on the given executor once they are {@code maxAge} old.
+	 * Create authorities that are loaded on the given executor once they are {@code maxAge} old.
 	 * @param users where users are reloaded from
 	 * @param maxAge how long loaded authorities are trusted
 	 * @param clock the clock
-	 * @param reloads where reloads run
+	 * @param loads where loads run; {@code null} to load on the caller
 	 */
-	public CurrentAuthorities(UserDetailsService users, Duration maxAge, Clock clock, Executor reloads) {
+	public CurrentAuthorities(UserDetailsService users, Duration maxAge, Clock clock, @Nullable Executor loads) {
 		this.users = users;
 		this.maxAgeMillis = maxAge.toMillis();
 		this.clock = clock;
-		this.reloads = reloads;
-		this.graceMillis = this.maxAgeMillis;
+		this.loads = loads;
+		// With no maximum age every call reloads on the caller, as configured: nothing to wait for.
+		this.graceMillis = (loads != null) ? this.maxAgeMillis : 0;
 		this.lastPurge = clock.millis();
 	}
 
@@ -104,6 +105,28 @@ public class CurrentAuthorities {
 		return current;
 	}
 
+	/**
+	 * Return when {@link #asNow} will answer for the user without loading on the caller: at once
+	 * ({@code null}) when the authorities are fresh, or stale but within their grace (their reload
+	 * starts on the executor), else once a load on the executor is done (started here if none is).
+	 * @param user the user as authenticated when the connection opened
+	 * @return {@code null}, or the load to wait for
+	 */
+	public @Nullable CompletableFuture<Void> whenCurrent(Authentication user) {
+		Executor loads = this.loads;
+		if (loads == null || this.graceMillis == 0) {
+			return null;
+		}
+		String username = user.getName();
+		long now = this.clock.millis();
+		Loaded loaded = this.cache.get(username);
+		if (loaded != null && now - loaded.at < this.maxAgeMillis) {
+			return null;
+		}
+		CompletableFuture<Void> load = loadLater(loads, username);
+		return (loaded != null && !isPastGrace(loaded, now)) ? null : load;
+	}
+
 	// Milliseconds rather than Instants: this runs on every delivery.
 	private Loaded loaded(Authentication user) {
 		String username = user.getName();
@@ -112,9 +135,9 @@ public class CurrentAuthorities {
 		if (loaded != null && now - loaded.at < this.maxAgeMillis) {
 			return loaded;
 		}
-		Executor reloads = this.reloads;
-		if (loaded != null && reloads != null && !isPastGrace(loaded, now)) {
-			reloadLater(reloads, username, loaded);
+		Executor loads = this.loads;
+		if (loaded != null && loads != null && !isPastGrace(loaded, now)) {
+			loadLater(loads, username);
 			return loaded;
 		}
 		// Never loaded, no executor, or the reload is overdue: this caller waits for one.
@@ -124,32 +147,39 @@ public class CurrentAuthorities {
 		return loaded;
 	}
 
-	private void reloadLater(Executor reloads, String username, Loaded stale) {
-		if (!stale.startReload()) {
-			return;
+	private CompletableFuture<Void> loadLater(Executor loads, String username) {
+		CompletableFuture<Void> started = new CompletableFuture<>();
+		CompletableFuture<Void> underWay = this.loading.putIfAbsent(username, started);
+		if (underWay != null) {
+			return underWay;
 		}
 		try {
-			reloads.execute(() -> reload(username, stale));
+			loads.execute(() -> loadNow(username, started));
 		}
 		catch (RejectedExecutionException ex) {
-			// Shutting down, or the executor is full: the next caller past the grace loads itself.
-			stale.reloadEnded();
+			// Shutting down, or the executor is full: the caller loads itself when it must.
+			this.loading.remove(username, started);
+			started.complete(null);
 		}
+		return started;
 	}
 
-	private void reload(String username, Loaded stale) {
+	private void loadNow(String username, CompletableFuture<Void> done) {
 		long started = this.clock.millis();
 		try {
-			this.cache.replace(username, stale, new Loaded(load(username), started));
+			// A caller that could not wait may have loaded meanwhile, and later: the newer stays.
+			this.cache.merge(username, new Loaded(load(username), started),
+					(present, loaded) -> (present.at > loaded.at) ? present : loaded);
 			purgeOverdue(started);
 		}
 		catch (RuntimeException ex) {
-			// Fails closed all the same: past the grace, the caller's own reload throws and nothing
-			// is delivered. Until then another caller tries again.
+			// Fails closed all the same: the caller that finds no current authorities loads itself,
+			// and when that throws too nothing is delivered.
 			logger.warn("Could not reload the authorities of user " + username, ex);
 		}
 		finally {
-			stale.reloadEnded();
+			this.loading.remove(username, done);
+			done.complete(null);
 		}
 	}
 
@@ -198,20 +228,9 @@ public class CurrentAuthorities {
 		/** The last user asked for, as authenticated now; connections of the same user take turns. */
 		volatile @Nullable Built built;
 
-		private final AtomicBoolean reloading = new AtomicBoolean();
-
 		Loaded(Collection<? extends GrantedAuthority> authorities, long at) {
 			this.authorities = authorities;
 			this.at = at;
-		}
-
-		/** Return whether the caller is the one to reload these; one reload at a time. */
-		boolean startReload() {
-			return this.reloading.compareAndSet(false, true);
-		}
-
-		void reloadEnded() {
-			this.reloading.set(false);
 		}
 
 	}

@@ -1,5 +1,7 @@
 package io.notifylisten.security;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.notifylisten.channel.ChannelName;
 import org.jspecify.annotations.Nullable;
 
@@ -105,6 +107,16 @@ public class ListenAuthorizer {
 		AuthorizationResult result = AuthorityAuthorizationManager.hasAuthority(authority)
 			.authorize(() -> current(user), user);
 		return result != null && result.isGranted();
+	}
+
+	/**
+	 * Return when the user's current authorities can be had without a load on the caller: see
+	 * {@link CurrentAuthorities#whenCurrent}.
+	 * @param user the user as authenticated when the connection opened
+	 * @return {@code null} if at once, or the load to wait for
+	 */
+	public @Nullable CompletableFuture<Void> whenCurrent(Authentication user) {
+		return (this.currentAuthorities != null) ? this.currentAuthorities.whenCurrent(user) : null;
 	}
 
 	private Authentication current(Authentication user) {

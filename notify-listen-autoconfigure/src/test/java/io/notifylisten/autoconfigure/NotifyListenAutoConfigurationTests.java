@@ -115,7 +115,7 @@ class NotifyListenAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasBean("applicationTaskExecutor");
 				assertThat(context.getBean(ListenAuthorizer.class)).extracting("currentAuthorities")
-					.extracting("reloads")
+					.extracting("loads")
 					.isSameAs(context.getBean("notifyListenAuthoritiesExecutor"));
 			});
 	}

@@ -223,6 +223,38 @@ class ConnectionOutboxesTests {
 	}
 
 	@Test
+	void aConnectionThatMustWaitGivesItsThreadBackAndGetsItsMessagesInOrderOnceReady() {
+		CompletableFuture<Void> s1Ready = new CompletableFuture<>();
+		ExecutorService onePool = Executors.newSingleThreadExecutor();
+		ConnectionOutboxes oneThread = new ConnectionOutboxes(onePool);
+		Set<String> asked = ConcurrentHashMap.newKeySet();
+		oneThread.setReadiness((sessionId) -> {
+			asked.add(sessionId);
+			return sessionId.equals("s1") ? s1Ready : null;
+		});
+		List<String> received = new CopyOnWriteArrayList<>();
+		ExecutorSubscribableChannel channel = new ExecutorSubscribableChannel(oneThread);
+		channel.subscribe((message) -> received
+			.add(sessionId(message) + ":" + new String((byte[]) message.getPayload(), StandardCharsets.UTF_8)));
+		try {
+			channel.send(message("s1", "1"));
+			channel.send(message("s1", "2"));
+			channel.send(message("s2", "1"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("s2:1"));
+			assertThat(received).as("the only thread was not held by s1").containsExactly("s2:1");
+			channel.send(message("s1", "3"));
+			s1Ready.complete(null);
+			await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 4);
+			assertThat(received).containsExactly("s2:1", "s1:1", "s1:2", "s1:3");
+			assertThat(asked).containsExactlyInAnyOrder("s1", "s2");
+			await().atMost(Duration.ofSeconds(5)).until(() -> oneThread.size() == 0);
+		}
+		finally {
+			onePool.shutdownNow();
+		}
+	}
+
+	@Test
 	void aFailingMessageDoesNotStopTheConnectionsNextOnes() {
 		List<String> handled = Collections.synchronizedList(new ArrayList<>());
 		this.channel.subscribe((message) -> {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -186,6 +187,35 @@ class CurrentAuthoritiesTests {
 		this.clock.advance(Duration.ofSeconds(4));
 		this.reloads.poll().run();
 		assertThat(this.background.size()).as("only the user who is still listening").isOne();
+	}
+
+	@Test
+	void whenCurrentIsAtOnceForFreshOrStaleAuthoritiesAndAfterALoadForMissingOrOverdueOnes() {
+		TestingAuthenticationToken alice = user("alice");
+		CompletableFuture<Void> first = this.background.whenCurrent(alice);
+		assertThat(first).as("never loaded: wait").isNotNull().isNotDone();
+		assertThat(this.background.whenCurrent(alice)).as("the same load").isSameAs(first);
+		assertThat(this.loads).as("not on the caller").hasValue(0);
+		this.reloads.poll().run();
+		assertThat(first).isDone();
+		assertThat(this.background.whenCurrent(alice)).as("fresh").isNull();
+		this.background.asNow(alice);
+		assertThat(this.loads).as("asNow found them loaded").hasValue(1);
+
+		this.clock.advance(Duration.ofSeconds(6));
+		assertThat(this.background.whenCurrent(alice)).as("stale within the grace: at once").isNull();
+		assertThat(this.reloads).as("and reloaded meanwhile").hasSize(1);
+		this.reloads.clear();
+		this.clock.advance(Duration.ofSeconds(4));
+		assertThat(this.background.whenCurrent(alice)).as("overdue: wait for the load under way").isNotNull();
+	}
+
+	@Test
+	void whenCurrentIsAlwaysAtOnceWhereTheCallerLoads() {
+		assertThat(this.authorities.whenCurrent(user("alice"))).isNull();
+		assertThat(new CurrentAuthorities(this.users, Duration.ZERO, this.clock, this.reloads::add)
+			.whenCurrent(user("alice"))).isNull();
+		assertThat(this.reloads).isEmpty();
 	}
 
 	private static TestingAuthenticationToken user(String name) {

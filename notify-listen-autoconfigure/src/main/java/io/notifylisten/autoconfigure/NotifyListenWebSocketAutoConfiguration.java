@@ -100,7 +100,7 @@ public final class NotifyListenWebSocketAutoConfiguration {
 		// the load on the authorities' threads, not on an outbound thread.
 		outboxes.setReadiness((sessionId) -> {
 			ListenerConnection connection = connections.get(sessionId);
-			return (connection != null) ? authorizer.whenCurrent(connection.user()) : null;
+			return (connection != null) ? authorizer.whenCurrent(connection, System.currentTimeMillis()) : null;
 		});
 		return outboxes;
 	}

@@ -21,6 +21,9 @@ public final class ListenerConnection {
 
 	private final AtomicInteger subscriptions = new AtomicInteger();
 
+	/** Until when the user's current authorities need no load, in milliseconds; see ListenAuthorizer. */
+	private volatile long authoritiesAnswerUntil;
+
 	private long frameWindowStart;
 
 	private int framesInWindow;
@@ -63,6 +66,22 @@ public final class ListenerConnection {
 	 */
 	public @Nullable String httpSessionId() {
 		return this.httpSessionId;
+	}
+
+	/**
+	 * Return until when the user's current authorities are known to need no load.
+	 * @return the time in milliseconds since the epoch, 0 if not known
+	 */
+	public long authoritiesAnswerUntil() {
+		return this.authoritiesAnswerUntil;
+	}
+
+	/**
+	 * Remember until when the user's current authorities need no load.
+	 * @param millis the time in milliseconds since the epoch
+	 */
+	public void authoritiesAnswerUntil(long millis) {
+		this.authoritiesAnswerUntil = millis;
 	}
 
 	/**

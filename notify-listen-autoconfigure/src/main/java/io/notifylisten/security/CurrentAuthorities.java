@@ -127,6 +127,18 @@ public class CurrentAuthorities {
 		return (loaded != null && !isPastGrace(loaded, now)) ? null : load;
 	}
 
+	/**
+	 * Return until when {@link #whenCurrent} answers {@code null} for the user however the
+	 * authorities are asked for meanwhile, in {@link Clock#millis()}: the end of the loaded
+	 * authorities' grace, or 0 if none are loaded or the caller loads them.
+	 * @param user the user as authenticated when the connection opened
+	 * @return the time, or 0
+	 */
+	public long answersUntil(Authentication user) {
+		Loaded loaded = (this.loads != null && this.graceMillis != 0) ? this.cache.get(user.getName()) : null;
+		return (loaded != null) ? loaded.at + this.maxAgeMillis + this.graceMillis : 0;
+	}
+
 	// Milliseconds rather than Instants: this runs on every delivery.
 	private Loaded loaded(Authentication user) {
 		String username = user.getName();

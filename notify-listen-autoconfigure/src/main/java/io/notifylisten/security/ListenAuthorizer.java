@@ -3,6 +3,7 @@ package io.notifylisten.security;
 import java.util.concurrent.CompletableFuture;
 
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.connection.ListenerConnection;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
@@ -110,13 +111,23 @@ public class ListenAuthorizer {
 	}
 
 	/**
-	 * Return when the user's current authorities can be had without a load on the caller: see
-	 * {@link CurrentAuthorities#whenCurrent}.
-	 * @param user the user as authenticated when the connection opened
+	 * Return when the current authorities of a connection's user can be had without a load on the
+	 * caller: see {@link CurrentAuthorities#whenCurrent}. Asked before every write to the
+	 * connection, so the answer is kept with the connection for as long as it holds.
+	 * @param connection the connection
+	 * @param nowMillis the current time, as {@link System#currentTimeMillis()}
 	 * @return {@code null} if at once, or the load to wait for
 	 */
-	public @Nullable CompletableFuture<Void> whenCurrent(Authentication user) {
-		return (this.currentAuthorities != null) ? this.currentAuthorities.whenCurrent(user) : null;
+	public @Nullable CompletableFuture<Void> whenCurrent(ListenerConnection connection, long nowMillis) {
+		CurrentAuthorities authorities = this.currentAuthorities;
+		if (authorities == null || nowMillis < connection.authoritiesAnswerUntil()) {
+			return null;
+		}
+		CompletableFuture<Void> load = authorities.whenCurrent(connection.user());
+		if (load == null) {
+			connection.authoritiesAnswerUntil(authorities.answersUntil(connection.user()));
+		}
+		return load;
 	}
 
 	private Authentication current(Authentication user) {

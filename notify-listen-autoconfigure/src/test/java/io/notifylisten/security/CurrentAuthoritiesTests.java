@@ -211,6 +211,16 @@ class CurrentAuthoritiesTests {
 	}
 
 	@Test
+	void answersUntilTheEndOfTheGraceOfTheLoadedAuthorities() {
+		assertThat(this.background.answersUntil(user("alice"))).as("nothing loaded").isZero();
+		long loadedAt = this.clock.millis();
+		this.background.asNow(user("alice"));
+		assertThat(this.background.answersUntil(user("alice"))).isEqualTo(loadedAt + 10_000);
+		this.authorities.asNow(user("alice"));
+		assertThat(this.authorities.answersUntil(user("alice"))).as("the caller loads: never known").isZero();
+	}
+
+	@Test
 	void whenCurrentIsAlwaysAtOnceWhereTheCallerLoads() {
 		assertThat(this.authorities.whenCurrent(user("alice"))).isNull();
 		assertThat(new CurrentAuthorities(this.users, Duration.ZERO, this.clock, this.reloads::add)

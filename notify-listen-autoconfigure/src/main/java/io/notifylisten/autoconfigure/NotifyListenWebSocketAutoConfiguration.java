@@ -97,10 +97,12 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			ConnectionRegistry connections, ListenAuthorizer authorizer) {
 		ConnectionOutboxes outboxes = new ConnectionOutboxes(notifyListenOutboundExecutor);
 		// A connection whose user's authorities must be loaded before its next delivery waits for
-		// the load on the authorities' threads, not on an outbound thread.
+		// the load on the authorities' threads, not on an outbound thread. Only once it subscribed
+		// (and so may get deliveries): CONNECTED and receipts before that wait for nothing.
 		outboxes.setReadiness((sessionId) -> {
 			ListenerConnection connection = connections.get(sessionId);
-			return (connection != null) ? authorizer.whenCurrent(connection, System.currentTimeMillis()) : null;
+			return (connection != null && connection.subscriptions() > 0) ? authorizer.whenCurrent(connection)
+					: null;
 		});
 		return outboxes;
 	}
@@ -255,8 +257,8 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	}
 
 	// Loads of listening users' authorities (role-recheck-interval), off the delivery threads:
-	// a UserDetailsService may well query a database. Two threads, so one slow load does not hold
-	// up the others.
+	// a UserDetailsService may well query a database. Two threads: one slow load does not hold up
+	// the others; a connection waits for a load at most role-recheck-interval, then loads itself.
 	@Bean
 	@ConditionalOnMissingBean(name = "notifyListenAuthoritiesExecutor")
 	ThreadPoolTaskExecutor notifyListenAuthoritiesExecutor() {

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,8 +26,8 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 /**
  * A user's authorities as they are now, not as they were at login: an open connection outlives the
  * moment its user's roles were read, and a revoked listen role must stop delivery. Reloaded through
- * the application's {@link UserDetailsService} at most once per {@code maxAge} per user; a user
- * who is gone, disabled or locked has none.
+ * the application's {@link UserDetailsService} about once per {@code maxAge} per user while asked
+ * for; a user who is gone, disabled or locked has none.
  *
  * <p>With an executor for loads, authorities older than {@code maxAge} are reloaded there while
  * the ones loaded before still answer, for at most another {@code maxAge}; and a connection whose
@@ -35,7 +36,8 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
  * clients, and a {@code UserDetailsService} backed by a database would otherwise hold them for a
  * query once per {@code maxAge} for every listening user (10,000 users at the default 5 s: 2,000
  * queries a second), and for every user at once after a quiet spell. Should a load not be done when
- * it is needed all the same, the caller makes its own.
+ * it is needed all the same (it failed, took longer than {@code maxAge}, or the executor refused
+ * it), the caller makes its own. A revoked authority is seen within {@code 2 × maxAge} and a load.
  */
 public class CurrentAuthorities {
 
@@ -55,7 +57,7 @@ public class CurrentAuthorities {
 	private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
 
 	/** Loads under way on the executor, one per user. */
-	private final Map<String, CompletableFuture<Void>> loading = new ConcurrentHashMap<>();
+	private final Map<String, InFlight> loading = new ConcurrentHashMap<>();
 
 	private volatile long lastPurge;
 
@@ -82,7 +84,7 @@ public class CurrentAuthorities {
 		this.clock = clock;
 		this.loads = loads;
 		// With no maximum age every call reloads on the caller, as configured: nothing to wait for.
-		this.graceMillis = (loads != null) ? this.maxAgeMillis : 0;
+		this.graceMillis = (loads != null && this.maxAgeMillis > 0) ? this.maxAgeMillis : 0;
 		this.lastPurge = clock.millis();
 	}
 
@@ -106,9 +108,11 @@ public class CurrentAuthorities {
 	}
 
 	/**
-	 * Return when {@link #asNow} will answer for the user without loading on the caller: at once
-	 * ({@code null}) when the authorities are fresh, or stale but within their grace (their reload
-	 * starts on the executor), else once a load on the executor is done (started here if none is).
+	 * Return when {@link #asNow} is expected to answer for the user without loading on the caller:
+	 * at once ({@code null}) when the authorities are fresh, or stale but within their grace (their
+	 * reload starts on the executor), else once a load on the executor is done (started here if
+	 * none is), or {@code maxAge} has passed, whichever is first: a load that hangs holds nobody
+	 * for longer (the caller then loads itself).
 	 * @param user the user as authenticated when the connection opened
 	 * @return {@code null}, or the load to wait for
 	 */
@@ -123,8 +127,19 @@ public class CurrentAuthorities {
 		if (loaded != null && now - loaded.at < this.maxAgeMillis) {
 			return null;
 		}
-		CompletableFuture<Void> load = loadLater(loads, username);
-		return (loaded != null && !isPastGrace(loaded, now)) ? null : load;
+		CompletableFuture<Void> load = loadLater(loads, username, now);
+		if (loaded != null && !isPastGrace(loaded, now)) {
+			return null;
+		}
+		return load.copy().completeOnTimeout(null, this.maxAgeMillis, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Return the time of the clock the authorities' ages are measured with.
+	 * @return the time in milliseconds
+	 */
+	long millis() {
+		return this.clock.millis();
 	}
 
 	/**
@@ -149,39 +164,50 @@ public class CurrentAuthorities {
 		}
 		Executor loads = this.loads;
 		if (loaded != null && loads != null && !isPastGrace(loaded, now)) {
-			loadLater(loads, username);
+			loadLater(loads, username, now);
 			return loaded;
 		}
 		// Never loaded, no executor, or the reload is overdue: this caller waits for one.
-		loaded = new Loaded(load(username), now);
-		this.cache.put(username, loaded);
+		Loaded mine = keepNewer(username, new Loaded(load(username), now));
 		purgeOverdue(now);
-		return loaded;
+		return mine;
 	}
 
-	private CompletableFuture<Void> loadLater(Executor loads, String username) {
-		CompletableFuture<Void> started = new CompletableFuture<>();
-		CompletableFuture<Void> underWay = this.loading.putIfAbsent(username, started);
-		if (underWay != null) {
-			return underWay;
+	// A load that started earlier may end later: the newer authorities stay.
+	private Loaded keepNewer(String username, Loaded loaded) {
+		return this.cache.merge(username, loaded,
+				(present, candidate) -> (present.at > candidate.at) ? present : candidate);
+	}
+
+	// One load per user at a time; one that has not ended within the grace (it hangs, or its task
+	// was lost) no longer counts, so that the user's authorities are not left to it for good.
+	private CompletableFuture<Void> loadLater(Executor loads, String username, long now) {
+		InFlight underWay = this.loading.get(username);
+		if (underWay != null && now - underWay.startedAt() < this.graceMillis) {
+			return underWay.done();
+		}
+		InFlight mine = new InFlight(new CompletableFuture<>(), now);
+		boolean taken = (underWay != null) ? this.loading.replace(username, underWay, mine)
+				: this.loading.putIfAbsent(username, mine) == null;
+		if (!taken) {
+			InFlight other = this.loading.get(username);
+			return (other != null) ? other.done() : CompletableFuture.completedFuture(null);
 		}
 		try {
-			loads.execute(() -> loadNow(username, started));
+			loads.execute(() -> loadNow(username, mine));
 		}
 		catch (RejectedExecutionException ex) {
 			// Shutting down, or the executor is full: the caller loads itself when it must.
-			this.loading.remove(username, started);
-			started.complete(null);
+			this.loading.remove(username, mine);
+			mine.done().complete(null);
 		}
-		return started;
+		return mine.done();
 	}
 
-	private void loadNow(String username, CompletableFuture<Void> done) {
+	private void loadNow(String username, InFlight mine) {
 		long started = this.clock.millis();
 		try {
-			// A caller that could not wait may have loaded meanwhile, and later: the newer stays.
-			this.cache.merge(username, new Loaded(load(username), started),
-					(present, loaded) -> (present.at > loaded.at) ? present : loaded);
+			keepNewer(username, new Loaded(load(username), started));
 			purgeOverdue(started);
 		}
 		catch (RuntimeException ex) {
@@ -190,8 +216,8 @@ public class CurrentAuthorities {
 			logger.warn("Could not reload the authorities of user " + username, ex);
 		}
 		finally {
-			this.loading.remove(username, done);
-			done.complete(null);
+			this.loading.remove(username, mine);
+			mine.done().complete(null);
 		}
 	}
 
@@ -248,6 +274,11 @@ public class CurrentAuthorities {
 	}
 
 	private record Built(Authentication original, Authentication current) {
+
+	}
+
+	/** A load under way on the executor. */
+	private record InFlight(CompletableFuture<Void> done, long startedAt) {
 
 	}
 

@@ -71,7 +71,7 @@ public class ListenAuthorizer {
 	/**
 	 * Check that a user is logged in and holds the listen role, as the user's authorities are now
 	 * where they can be reloaded (so that the first delivery finds them loaded, and a role revoked
-	 * since login is refused here already).
+	 * since they were last loaded, up to {@code role-recheck-interval} before, is refused here).
 	 * @param user the user
 	 * @throws ListenDeniedException if not
 	 */
@@ -87,7 +87,8 @@ public class ListenAuthorizer {
 	/**
 	 * Whether a message about a channel may still be delivered to a user: the listen role (as the
 	 * user's authorities are now, where they can be reloaded) and the entity access, both checked
-	 * again on every delivery so that lost access takes effect with the next message.
+	 * again on every delivery so that lost entity access takes effect with the next message, and a
+	 * lost role once the authorities are reloaded (see {@link CurrentAuthorities}).
 	 * @param user the user as authenticated when the connection opened
 	 * @param channel the channel
 	 * @return whether to deliver
@@ -112,15 +113,14 @@ public class ListenAuthorizer {
 
 	/**
 	 * Return when the current authorities of a connection's user can be had without a load on the
-	 * caller: see {@link CurrentAuthorities#whenCurrent}. Asked before every write to the
-	 * connection, so the answer is kept with the connection for as long as it holds.
+	 * caller: see {@link CurrentAuthorities#whenCurrent}. Asked before every turn of the
+	 * connection's outbox, so the answer is kept with the connection for as long as it holds.
 	 * @param connection the connection
-	 * @param nowMillis the current time, as {@link System#currentTimeMillis()}
 	 * @return {@code null} if at once, or the load to wait for
 	 */
-	public @Nullable CompletableFuture<Void> whenCurrent(ListenerConnection connection, long nowMillis) {
+	public @Nullable CompletableFuture<Void> whenCurrent(ListenerConnection connection) {
 		CurrentAuthorities authorities = this.currentAuthorities;
-		if (authorities == null || nowMillis < connection.authoritiesAnswerUntil()) {
+		if (authorities == null || authorities.millis() < connection.authoritiesAnswerUntil()) {
 			return null;
 		}
 		CompletableFuture<Void> load = authorities.whenCurrent(connection.user());

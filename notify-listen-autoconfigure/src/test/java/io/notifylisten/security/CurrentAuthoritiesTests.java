@@ -194,7 +194,8 @@ class CurrentAuthoritiesTests {
 		TestingAuthenticationToken alice = user("alice");
 		CompletableFuture<Void> first = this.background.whenCurrent(alice);
 		assertThat(first).as("never loaded: wait").isNotNull().isNotDone();
-		assertThat(this.background.whenCurrent(alice)).as("the same load").isSameAs(first);
+		assertThat(this.background.whenCurrent(alice)).isNotDone();
+		assertThat(this.reloads).as("one load for both").hasSize(1);
 		assertThat(this.loads).as("not on the caller").hasValue(0);
 		this.reloads.poll().run();
 		assertThat(first).isDone();
@@ -218,6 +219,21 @@ class CurrentAuthoritiesTests {
 		assertThat(this.background.answersUntil(user("alice"))).isEqualTo(loadedAt + 10_000);
 		this.authorities.asNow(user("alice"));
 		assertThat(this.authorities.answersUntil(user("alice"))).as("the caller loads: never known").isZero();
+	}
+
+	@Test
+	void aLoadThatNeverEndsHoldsNobodyForGood() {
+		CurrentAuthorities quick = new CurrentAuthorities(this.users, Duration.ofMillis(200), this.clock,
+				this.reloads::add);
+		CompletableFuture<Void> wait = quick.whenCurrent(user("alice"));
+		this.reloads.clear();
+		assertThat(wait).as("given up after max age, in real time").succeedsWithin(Duration.ofSeconds(2));
+		this.clock.advance(Duration.ofMillis(150));
+		quick.whenCurrent(user("alice"));
+		assertThat(this.reloads).as("the lost load still counts within the grace").isEmpty();
+		this.clock.advance(Duration.ofMillis(100));
+		quick.whenCurrent(user("alice"));
+		assertThat(this.reloads).as("past it, a new load").hasSize(1);
 	}
 
 	@Test

@@ -62,8 +62,9 @@ public class ListenAuthorizer {
 	 * @throws ListenDeniedException if not
 	 */
 	public void check(Authentication user, ChannelName channel) {
-		checkRole(user);
-		if (!canRead(user, channel)) {
+		// The entity policy sees the same authorities as on delivery.
+		Authentication current = roleChecked(user);
+		if (!canRead(current, channel)) {
 			throw new ListenDeniedException("Not allowed to read " + channel.entity() + " " + channel.id());
 		}
 	}
@@ -76,12 +77,17 @@ public class ListenAuthorizer {
 	 * @throws ListenDeniedException if not
 	 */
 	public void checkRole(Authentication user) {
+		roleChecked(user);
+	}
+
+	private Authentication roleChecked(Authentication user) {
 		requireLogin(user);
 		Authentication current = current(user);
 		AuthorizationResult role = this.listenRole.authorize(() -> current, current);
 		if (role == null || !role.isGranted()) {
 			throw new ListenDeniedException("Listen role required");
 		}
+		return current;
 	}
 
 	/**

@@ -1,0 +1,61 @@
+package io.notifylisten.security;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.notifylisten.MutableClock;
+import io.notifylisten.channel.ChannelName;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ListenAuthorizerTests {
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+
+	/** Now: alice listens and has become a manager since she logged in. */
+	private final UserDetailsService users = (username) -> User.withUsername(username)
+		.password("x")
+		.authorities("NOTIFY_LISTEN_USER", "ROLE_MANAGER")
+		.build();
+
+	private final List<Authentication> seenByPolicy = new CopyOnWriteArrayList<>();
+
+	private final ListenAuthorizer authorizer = new ListenAuthorizer("NOTIFY_LISTEN_USER", (user, entity, id) -> {
+		this.seenByPolicy.add(user);
+		return AuthorityUtils.authorityListToSet(user.getAuthorities()).contains("ROLE_MANAGER");
+	}, new CurrentAuthorities(this.users, Duration.ofSeconds(5), this.clock));
+
+	@Test
+	void theEntityPolicySeesTheCurrentAuthoritiesAtSubscribeAsOnDelivery() {
+		TestingAuthenticationToken atLogin = new TestingAuthenticationToken("alice", null, "NOTIFY_LISTEN_USER");
+		ChannelName channel = ChannelName.parse("Report/1/ready");
+		this.authorizer.check(atLogin, channel);
+		assertThat(this.authorizer.canDeliver(atLogin, channel)).isTrue();
+		assertThat(this.seenByPolicy).hasSize(2)
+			.allSatisfy((user) -> assertThat(AuthorityUtils.authorityListToSet(user.getAuthorities()))
+				.contains("ROLE_MANAGER"));
+	}
+
+	@Test
+	void aRoleTheStoreNoLongerGrantsIsRefusedAtSubscribe() {
+		ListenAuthorizer withoutRole = new ListenAuthorizer("NOTIFY_LISTEN_USER", (user, entity, id) -> true,
+				new CurrentAuthorities((username) -> User.withUsername(username).password("x").authorities("OTHER").build(),
+						Duration.ofSeconds(5), this.clock));
+		TestingAuthenticationToken atLogin = new TestingAuthenticationToken("alice", null, "NOTIFY_LISTEN_USER");
+		atLogin.setAuthenticated(true);
+		assertThatExceptionOfType(ListenDeniedException.class)
+			.isThrownBy(() -> withoutRole.check(atLogin, ChannelName.parse("Report/1/ready")))
+			.withMessage("Listen role required");
+	}
+
+}

@@ -76,6 +76,7 @@ class SessionLifecycleTests {
 			assertThat(auth.body()).isEqualTo("{\"error\":\"Listen role required\"}");
 			carol.subscribe(carol.destination("Order/73/shipped"), null);
 			assertThat(carol.nextError(ONE_SECOND)).isEqualTo("Listen role required");
+			assertThat(carol.awaitClosed(ONE_SECOND)).as("closed after the refusal").isTrue();
 		}
 		finally {
 			this.users.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());

@@ -111,12 +111,8 @@ public final class NotifyListenAutoConfiguration {
 					properties.getListenRole(), "The listen role must name an authority, such as NOTIFY_LISTEN_USER");
 		}
 		UserDetailsService userDetails = users.getIfUnique();
-		Executor reloadExecutor = reloads.getIfAvailable();
-		CurrentAuthorities currentAuthorities = (userDetails == null) ? null
-				: (reloadExecutor != null)
-						? new CurrentAuthorities(userDetails, properties.getRoleRecheckInterval(), Clock.systemUTC(),
-								reloadExecutor)
-						: new CurrentAuthorities(userDetails, properties.getRoleRecheckInterval(), Clock.systemUTC());
+		CurrentAuthorities currentAuthorities = (userDetails != null) ? new CurrentAuthorities(userDetails,
+				properties.getRoleRecheckInterval(), Clock.systemUTC(), reloads.getIfAvailable()) : null;
 		ListenAuthorizer authorizer = new ListenAuthorizer(properties.getListenRole(), entityAccessPolicy,
 				currentAuthorities);
 		roleHierarchy.ifUnique(authorizer::setRoleHierarchy);

@@ -124,7 +124,7 @@ public class CurrentAuthorities {
 		String username = user.getName();
 		long now = this.clock.millis();
 		Loaded loaded = this.cache.get(username);
-		if (loaded != null && now - loaded.at < this.maxAgeMillis) {
+		if (loaded != null && isFresh(loaded, now)) {
 			return null;
 		}
 		CompletableFuture<Void> load = loadLater(loads, username, now);
@@ -159,7 +159,7 @@ public class CurrentAuthorities {
 		String username = user.getName();
 		long now = this.clock.millis();
 		Loaded loaded = this.cache.get(username);
-		if (loaded != null && now - loaded.at < this.maxAgeMillis) {
+		if (loaded != null && isFresh(loaded, now)) {
 			return loaded;
 		}
 		Executor loads = this.loads;
@@ -230,6 +230,10 @@ public class CurrentAuthorities {
 		}
 		this.lastPurge = now;
 		this.cache.values().removeIf((loaded) -> isPastGrace(loaded, now));
+	}
+
+	private boolean isFresh(Loaded loaded, long now) {
+		return now - loaded.at < this.maxAgeMillis;
 	}
 
 	// Loaded authorities answer for maxAge, and with an executor for another maxAge while their

@@ -83,8 +83,7 @@ public class ListenAuthorizer {
 	private Authentication roleChecked(Authentication user) {
 		requireLogin(user);
 		Authentication current = current(user);
-		AuthorizationResult role = this.listenRole.authorize(() -> current, current);
-		if (role == null || !role.isGranted()) {
+		if (!holdsListenRole(current)) {
 			throw new ListenDeniedException("Listen role required");
 		}
 		return current;
@@ -101,8 +100,12 @@ public class ListenAuthorizer {
 	 */
 	public boolean canDeliver(Authentication user, ChannelName channel) {
 		Authentication current = current(user);
+		return holdsListenRole(current) && canRead(current, channel);
+	}
+
+	private boolean holdsListenRole(Authentication current) {
 		AuthorizationResult role = this.listenRole.authorize(() -> current, current);
-		return role != null && role.isGranted() && canRead(current, channel);
+		return role != null && role.isGranted();
 	}
 
 	/**

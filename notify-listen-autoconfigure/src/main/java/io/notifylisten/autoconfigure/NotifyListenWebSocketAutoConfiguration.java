@@ -15,6 +15,7 @@ import io.notifylisten.connection.DeliveryCheck;
 import io.notifylisten.connection.FanOutStompEncoder;
 import io.notifylisten.connection.HttpSessionEndListener;
 import io.notifylisten.connection.ListenerConnection;
+import io.notifylisten.connection.UpgradedRequestCleanupFilter;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.history.RecoveryInterceptor;
@@ -34,12 +35,15 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.broker.DefaultSubscriptionRegistry;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
@@ -303,6 +307,29 @@ public final class NotifyListenWebSocketAutoConfiguration {
 		recoveryInterceptor.ifAvailable(inbound::add);
 		return new NotifyListenBrokerConfigurer(properties, inbound, outboxes, connectedFrameInterceptor, outbound,
 				sessions, notifyListenTaskScheduler, notifyListenInboundExecutor, fanOut.getIfAvailable());
+	}
+
+	/**
+	 * On Jetty, which keeps a WebSocket's handshake request reachable for the WebSocket's life: the
+	 * attributes the application set on it are dropped once it is upgraded.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.eclipse.jetty.websocket.server.ServerWebSocketContainer")
+	static class JettyConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "notifyListenUpgradedRequestCleanup")
+		FilterRegistrationBean<UpgradedRequestCleanupFilter> notifyListenUpgradedRequestCleanup(
+				NotifyListenProperties properties) {
+			FilterRegistrationBean<UpgradedRequestCleanupFilter> registration = new FilterRegistrationBean<>(
+					new UpgradedRequestCleanupFilter());
+			registration.addUrlPatterns(properties.getEndpoint());
+			// First in the chain, before the observation filter and Spring Security: it acts when
+			// every other filter has returned.
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			return registration;
+		}
+
 	}
 
 	/**

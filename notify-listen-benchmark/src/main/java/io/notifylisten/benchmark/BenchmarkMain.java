@@ -116,7 +116,7 @@ public final class BenchmarkMain {
 				ServerProcess baseline = ServerProcess.start(BASELINE, BaselineBenchmarkServer.class, false,
 						container(), heap, this.logs, jvmOptions(), withTuning(new ArrayList<>()))) {
 			line("Servers: notify-listen pid " + notifyListen.pid() + ", baseline pid " + baseline.pid()
-					+ " (-Xmx" + heap + ", G1); logs in " + this.logs + ".");
+					+ " (-Xmx" + heap + ", JVM options " + jvmOptions() + " after the defaults in ServerProcess); logs in " + this.logs + ".");
 			line("");
 			warmUp(notifyListen);
 			warmUp(baseline);

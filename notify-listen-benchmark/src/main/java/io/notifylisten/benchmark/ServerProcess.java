@@ -54,7 +54,10 @@ final class ServerProcess implements AutoCloseable {
 		// allocates more (seen as twice the baseline's kernel time per delivery before this).
 		command.add("-Xms" + heap);
 		command.add("-XX:+AlwaysPreTouch");
-		command.add("-XX:+UseG1GC");
+		// G1 (the JVM's default) unless --server-jvm names another collector.
+		if (jvmOptions.stream().noneMatch((option) -> option.matches("-XX:\\+Use\\w+GC"))) {
+			command.add("-XX:+UseG1GC");
+		}
 		command.add("-XX:+ExitOnOutOfMemoryError");
 		String fileName = fileName(name);
 		// "{name}" in an option stands for this server, so each one writes files of its own.

@@ -24,8 +24,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * (BENCHMARKS.md, sixth session). This filter comes first in the chain, so when the chain returns
  * to it nothing of the application looks at the request again; attributes that were there before
  * the chain, and Jetty's own, stay.
- * <p>Only upgraded requests are touched (status 101, not asynchronous); a refused handshake
- * answers as before.
+ * <p>Only upgraded requests are touched (101, or 200 to an HTTP/2 CONNECT; not asynchronous); a
+ * refused handshake answers as before. A Jetty request log that prints application attributes
+ * finds none for upgraded requests.
  */
 public class UpgradedRequestCleanupFilter extends OncePerRequestFilter {
 
@@ -41,7 +42,7 @@ public class UpgradedRequestCleanupFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		Set<String> before = new HashSet<>(Collections.list(request.getAttributeNames()));
 		chain.doFilter(request, response);
-		if (response.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS || request.isAsyncStarted()) {
+		if (!upgraded(request, response) || request.isAsyncStarted()) {
 			return;
 		}
 		for (String name : Collections.list(request.getAttributeNames())) {
@@ -49,6 +50,13 @@ public class UpgradedRequestCleanupFilter extends OncePerRequestFilter {
 				request.removeAttribute(name);
 			}
 		}
+	}
+
+	// HTTP/1.1 answers 101; a WebSocket over HTTP/2 (RFC 8441) is a CONNECT answered with 200.
+	private static boolean upgraded(HttpServletRequest request, HttpServletResponse response) {
+		int status = response.getStatus();
+		return status == HttpServletResponse.SC_SWITCHING_PROTOCOLS
+				|| ("CONNECT".equals(request.getMethod()) && status == HttpServletResponse.SC_OK);
 	}
 
 }

@@ -39,6 +39,21 @@ class UpgradedRequestCleanupFilterTests {
 		assertThat(this.request.getAttribute("_csrf")).isEqualTo("token");
 	}
 
+	@Test
+	void aWebSocketOverHttp2IsUpgradedWithAConnectAnsweredWith200() throws Exception {
+		MockHttpServletRequest connect = new MockHttpServletRequest("CONNECT", "/notify-listen/ws");
+		this.filter.doFilter(connect, this.response, chain(HttpServletResponse.SC_OK));
+
+		assertThat(connect.getAttribute("_csrf")).isNull();
+	}
+
+	@Test
+	void anOrdinaryRequestAnsweredWith200KeepsItsAttributes() throws Exception {
+		this.filter.doFilter(this.request, this.response, chain(HttpServletResponse.SC_OK));
+
+		assertThat(this.request.getAttribute("_csrf")).isEqualTo("token");
+	}
+
 	// What the application's filters and Jetty's upgrade set while the request is handled.
 	private static FilterChain chain(int status) {
 		return (request, response) -> {

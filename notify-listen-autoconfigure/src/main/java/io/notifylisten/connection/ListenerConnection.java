@@ -24,6 +24,9 @@ public final class ListenerConnection {
 	/** Until when the user's current authorities need no load, in milliseconds; see ListenAuthorizer. */
 	private volatile long authoritiesAnswerUntil;
 
+	/** The user as authenticated now, kept by ListenAuthorizer while the authorities behind it are fresh. */
+	private volatile @Nullable CheckedUser checkedUser;
+
 	private long frameWindowStart;
 
 	private int framesInWindow;
@@ -82,6 +85,32 @@ public final class ListenerConnection {
 	 */
 	public void authoritiesAnswerUntil(long millis) {
 		this.authoritiesAnswerUntil = millis;
+	}
+
+	/**
+	 * Return the user as last checked on delivery, or {@code null}.
+	 * @return the checked user
+	 */
+	public @Nullable CheckedUser checkedUser() {
+		return this.checkedUser;
+	}
+
+	/**
+	 * Remember the user as checked on delivery.
+	 * @param checkedUser the checked user
+	 */
+	public void checkedUser(CheckedUser checkedUser) {
+		this.checkedUser = checkedUser;
+	}
+
+	/**
+	 * The user of a connection as authenticated now, whether they hold the listen role, and until
+	 * when that answer stands.
+	 * @param current the user with the authorities they hold now
+	 * @param listens whether they hold the listen role
+	 * @param until until when, in the authorities' clock's milliseconds
+	 */
+	public record CheckedUser(Authentication current, boolean listens, long until) {
 	}
 
 	/**

@@ -146,7 +146,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 	// receiving with the next message.
 	private @Nullable ListenerConnection allowedConnection(@Nullable String sessionId, ChannelName channel) {
 		ListenerConnection connection = this.connections.get(sessionId);
-		return (connection != null && this.authorizer.canDeliver(connection.user(), channel)) ? connection : null;
+		return (connection != null && this.authorizer.canDeliver(connection, channel)) ? connection : null;
 	}
 
 	// Notices, and messages that skip a connection, carry targeting headers: whether this connection
@@ -227,7 +227,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 			return OutboundMessages.drop(message);
 		}
 		NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
-		return this.authorizer.canDeliver(connection.user(), notification.channel()) ? message : OutboundMessages.drop(message);
+		return this.authorizer.canDeliver(connection, notification.channel()) ? message : OutboundMessages.drop(message);
 	}
 
 	private @Nullable Object invokeAs(ListenerConnection connection, InvocableHandlerMethod method,

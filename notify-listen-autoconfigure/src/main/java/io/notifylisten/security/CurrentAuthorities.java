@@ -95,16 +95,37 @@ public class CurrentAuthorities {
 	 * @return the user with current authorities
 	 */
 	public Authentication asNow(Authentication user) {
+		return answer(user).current();
+	}
+
+	/**
+	 * Return the user as authenticated now, as {@link #asNow} does, with the time until which the
+	 * same call would give the same answer: the end of the authorities' {@code maxAge}, after which
+	 * they are reloaded. One lookup for both, so that the time belongs to the authorities returned.
+	 * @param user the user as authenticated when the connection opened
+	 * @return the user with current authorities, and until when they stand
+	 */
+	public Answer answer(Authentication user) {
 		Loaded loaded = loaded(user);
+		long until = loaded.at + this.maxAgeMillis;
 		Built built = loaded.built;
 		if (built != null && built.original() == user) {
-			return built.current();
+			return new Answer(built.current(), until);
 		}
 		UsernamePasswordAuthenticationToken current = UsernamePasswordAuthenticationToken
 			.authenticated(user.getPrincipal(), null, loaded.authorities);
 		current.setDetails(user.getDetails());
 		loaded.built = new Built(user, current);
-		return current;
+		return new Answer(current, until);
+	}
+
+	/**
+	 * A user as authenticated now.
+	 * @param current the user with the authorities they hold now
+	 * @param until until when {@link CurrentAuthorities#answer} gives the same authorities, in
+	 * {@link Clock#millis()}
+	 */
+	public record Answer(Authentication current, long until) {
 	}
 
 	/**

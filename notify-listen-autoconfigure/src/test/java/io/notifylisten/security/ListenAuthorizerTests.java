@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.notifylisten.MutableClock;
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.connection.ListenerConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.authentication.TestingAuthenticationToken;
@@ -56,6 +60,39 @@ class ListenAuthorizerTests {
 		assertThatExceptionOfType(ListenDeniedException.class)
 			.isThrownBy(() -> withoutRole.check(atLogin, ChannelName.parse("Report/1/ready")))
 			.withMessage("Listen role required");
+	}
+
+	@Test
+	void aConnectionKeepsItsUsersAnswerOnlyUntilTheAuthoritiesAreDueAndThenSeesARevokedRole() {
+		AtomicBoolean listens = new AtomicBoolean(true);
+		AtomicInteger loads = new AtomicInteger();
+		UserDetailsService store = (username) -> {
+			loads.incrementAndGet();
+			return User.withUsername(username)
+				.password("x")
+				.authorities(listens.get() ? "NOTIFY_LISTEN_USER" : "OTHER")
+				.build();
+		};
+		// Reloads run at once on the calling thread, so that each step sees their result.
+		ListenAuthorizer authorizer = new ListenAuthorizer("NOTIFY_LISTEN_USER", (user, entity, id) -> true,
+				new CurrentAuthorities(store, Duration.ofSeconds(5), this.clock, Runnable::run));
+		TestingAuthenticationToken atLogin = new TestingAuthenticationToken("alice", null, "NOTIFY_LISTEN_USER");
+		atLogin.setAuthenticated(true);
+		ListenerConnection connection = new ConnectionRegistry().register("s1", atLogin, null, 1);
+		ChannelName channel = ChannelName.parse("Report/1/ready");
+
+		assertThat(authorizer.canDeliver(connection, channel)).isTrue();
+		listens.set(false);
+		this.clock.advance(Duration.ofMillis(4999));
+		assertThat(authorizer.canDeliver(connection, channel)).as("within the interval, as loaded").isTrue();
+		assertThat(loads).hasValue(1);
+
+		this.clock.advance(Duration.ofMillis(1));
+		// Due: the stale authorities answer once more while they are reloaded, then the new ones do.
+		assertThat(authorizer.canDeliver(connection, channel)).isTrue();
+		assertThat(authorizer.canDeliver(connection, channel)).as("after the reload").isFalse();
+		assertThat(loads).hasValue(2);
+		assertThat(authorizer.canDeliver(connection.user(), channel)).as("as without the connection").isFalse();
 	}
 
 }

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import io.notifylisten.benchmark.client.DeliveryRecorder;
 import io.notifylisten.benchmark.client.LoadClient;
 import io.notifylisten.benchmark.server.baseline.BaselineBenchmarkServer;
+import io.notifylisten.benchmark.server.endpoint.BareEndpointBenchmarkServer;
 import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * notify-listen / baseline ratios. Arguments, as {@code --name=value} (one string is split on spaces):
  * <ul>
  * <li>{@code max-listeners} (10000): largest number of listeners in any scenario</li>
- * <li>{@code scenarios} (floor,idle,fanout,many,handler,relay)</li>
+ * <li>{@code scenarios} (floor,idle,fanout,many,handler,endpoint,relay)</li>
  * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
  * <li>{@code handler-listeners} (1000), {@code relay-listeners} (500): capped by max-listeners</li>
  * <li>{@code notify-listen-properties} (none): {@code a=1,b=2} become {@code --notify-listen.a=1 ...}</li>
@@ -49,6 +50,8 @@ public final class BenchmarkMain {
 
 	private static final String BASELINE = "baseline";
 
+	private static final String BARE_ENDPOINT = "bare endpoint";
+
 	private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(120);
 
 	private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
@@ -60,13 +63,17 @@ public final class BenchmarkMain {
 	/** The floor scenario's measurement with four writer threads, if it ran. */
 	private SocketFloor.@Nullable Result floor;
 
+	/** The bare endpoint's fan-out to the largest N, if scenario (g) ran. */
+	private @Nullable FanoutResult bareEndpoint;
+
 	private final LoadClient client = new LoadClient();
 
 	private final StringBuilder report = new StringBuilder();
 
 	private final Path logs = Path.of("target", "benchmark-logs");
 
-	private final List<String> targets = new ArrayList<>();
+	// Written at the end: the p99 target names the bare endpoint's figure, measured after (b).
+	private final List<java.util.function.Supplier<String>> targets = new ArrayList<>();
 
 	private long totalLostNotifyListen;
 
@@ -96,7 +103,7 @@ public final class BenchmarkMain {
 	}
 
 	private void run() throws Exception {
-		String scenarios = this.options.getOrDefault("scenarios", "floor,idle,fanout,many,handler,relay");
+		String scenarios = this.options.getOrDefault("scenarios", "floor,idle,fanout,many,handler,endpoint,relay");
 		line("# notify-listen benchmark, " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
 		line("");
 		line("Options: " + this.options + "; " + Runtime.getRuntime().availableProcessors() + " cores, Java "
@@ -132,12 +139,15 @@ public final class BenchmarkMain {
 			line("notify-listen's own meters at the end: " + counters(notifyListen.stats(false)) + ".");
 			line("");
 		}
+		if (scenarios.contains("endpoint")) {
+			bareEndpoint(heap);
+		}
 		if (scenarios.contains("relay")) {
 			relay(heap);
 		}
 		line("## Targets");
 		line("");
-		this.targets.forEach((target) -> line("- " + target));
+		this.targets.forEach((target) -> line("- " + target.get()));
 		line("- zero lost messages on notify-listen: " + met(this.totalLostNotifyListen == 0) + " ("
 				+ this.totalLostNotifyListen + " lost in all notify-listen rows; client saw "
 				+ this.client.errorFrames() + " ERROR frames, " + this.client.unexpectedCloses()
@@ -285,7 +295,7 @@ public final class BenchmarkMain {
 			double[] measured = idle.get(NOTIFY_LISTEN).get(largestIdle);
 			double heapKiB = measured[0];
 			// Listeners the server closed (an idle timeout, say) would make the heap look small.
-			this.targets.add("<= 20 KiB heap per idle connection: "
+			this.targets.add(() -> "<= 20 KiB heap per idle connection: "
 					+ ((measured[2] < largestIdle) ? "**not measured** (the server held " + (int) measured[2]
 							+ " of " + largestIdle + " listeners)"
 							: met(heapKiB <= 20) + " (" + f1(heapKiB) + " KiB at " + largestIdle + " listeners)"));
@@ -312,18 +322,20 @@ public final class BenchmarkMain {
 		if (largest > 0) {
 			FanoutResult top = nl.get(largest);
 			FanoutResult base = fanouts.getOrDefault(BASELINE, Map.of()).get(largest);
-			this.targets.add("10k concurrent listeners on one node: " + met(largest >= 10_000 && top.lost() == 0)
+			this.targets.add(() -> "10k concurrent listeners on one node: " + met(largest >= 10_000 && top.lost() == 0)
 					+ " (" + largest + " listeners held and notified)");
-			this.targets.add("p99 < 100 ms for one notify to " + largest + " listeners: " + met(top.single().p99() < 100)
+			this.targets.add(() -> "p99 < 100 ms for one notify to " + largest + " listeners: " + met(top.single().p99() < 100)
 					+ " (p99 " + f1(top.single().p99()) + " ms"
 					+ ((base != null) ? ", baseline " + f1(base.single().p99()) + " ms" : "")
+					+ ((this.bareEndpoint != null && largest == this.maxListeners)
+							? ", bare endpoint (g) " + f1(this.bareEndpoint.single().p99()) + " ms" : "")
 					+ ((this.floor != null && this.floor.connections() == largest)
 							? ", bare sockets (f) " + f1(this.floor.latency().p99()) + " ms" : "")
 					+ ")");
 			if (base != null) {
 				chart(largest, top, base);
 				double ratio = top.deliveriesPerSecond() / base.deliveriesPerSecond();
-				this.targets.add("fan-out deliveries/s >= 3x baseline: " + met(ratio >= 3) + " ("
+				this.targets.add(() -> "fan-out deliveries/s >= 3x baseline: " + met(ratio >= 3) + " ("
 						+ String.format(Locale.ROOT, "%.2f", ratio) + "x at " + largest + " listeners: "
 						+ f0(top.deliveriesPerSecond()) + " vs " + f0(base.deliveriesPerSecond()) + "/s)");
 			}
@@ -608,6 +620,42 @@ public final class BenchmarkMain {
 					f1(floor.readerCpuMicros()) + " (" + f1(floor.readerSystemMicros()) + ")"));
 		}
 		line("");
+	}
+
+	// The fan-out of (b) to N listeners through the container's own WebSocket, with nothing of
+	// Spring's messaging above it; after (b), so that the load generator is as warm as it was there
+	// (run first, it cost the load generator half as much again per message).
+	private void bareEndpoint(String heap) throws Exception {
+		try (ServerProcess endpoint = ServerProcess.start(BARE_ENDPOINT, BareEndpointBenchmarkServer.class, false,
+				container(), heap, this.logs, jvmOptions(), withTuning(new ArrayList<>()))) {
+			warmUp(endpoint);
+			ServerProcess.Stats before = endpoint.stats(true);
+			List<LoadClient.Listener> listeners = new ArrayList<>();
+			openAndAwait(endpoint, this.maxListeners, (i) -> "Item/1/changed", listeners);
+			int held = listeners.size();
+			ServerProcess.Stats idle = endpoint.stats(true);
+			double heapKiB = (idle.heapUsed() - before.heapUsed()) / 1024.0 / Math.max(1, held);
+			double rssKiB = (idle.rss() - before.rss()) / 1024.0 / Math.max(1, held);
+			FanoutResult result = measureFanout(endpoint, "Item", "1", "changed", held);
+			closeAll(endpoint, listeners);
+			if (held == this.maxListeners) {
+				this.bareEndpoint = result;
+			}
+			line("## (g) Bare endpoint: the container's WebSocket, no Spring messaging");
+			line("");
+			line("The fan-out of (b) on a Jakarta WebSocket endpoint of the same container (" + container()
+					+ ") that speaks just enough STOMP for the load generator and writes each MESSAGE frame with "
+					+ "one blocking sendText from " + "four threads: no broker, no security, no queue. What any "
+					+ "STOMP server on this container reaches at best, for reading (b) against.");
+			line("");
+			line(FanoutResult.HEADER);
+			line(FanoutResult.SEPARATOR);
+			line(result.row(BARE_ENDPOINT, held));
+			line("");
+			line("Idle, measured as in (a): " + f1(heapKiB) + " KiB heap and " + f1(rssKiB) + " KiB RSS per connection at "
+					+ held + " listeners (" + idle.connections() + " on the server): the container's own share of (a).");
+			line("");
+		}
 	}
 
 	private int intOption(String name, int defaultValue) {

@@ -54,22 +54,37 @@ public class BenchmarkControl {
 
 	@EventListener
 	void onConnected(SessionConnectedEvent event) {
-		this.connections.incrementAndGet();
+		connected();
 	}
 
 	@EventListener
 	void onSubscribe(SessionSubscribeEvent event) {
 		String sessionId = (String) event.getMessage().getHeaders().get("simpSessionId");
 		if (sessionId != null) {
-			this.subscriptionsBySession.computeIfAbsent(sessionId, (id) -> new AtomicInteger()).incrementAndGet();
-			this.subscriptions.incrementAndGet();
+			subscribed(sessionId);
 		}
 	}
 
 	@EventListener
 	void onDisconnect(SessionDisconnectEvent event) {
+		disconnected(event.getSessionId());
+	}
+
+	/** Count a STOMP connection (a server without Spring's STOMP events calls it itself). */
+	public void connected() {
+		this.connections.incrementAndGet();
+	}
+
+	/** Count a subscription of the given session. */
+	public void subscribed(String sessionId) {
+		this.subscriptionsBySession.computeIfAbsent(sessionId, (id) -> new AtomicInteger()).incrementAndGet();
+		this.subscriptions.incrementAndGet();
+	}
+
+	/** Count the end of a STOMP connection and of its subscriptions. */
+	public void disconnected(String sessionId) {
 		this.connections.decrementAndGet();
-		AtomicInteger held = this.subscriptionsBySession.remove(event.getSessionId());
+		AtomicInteger held = this.subscriptionsBySession.remove(sessionId);
 		if (held != null) {
 			this.subscriptions.addAndGet(-held.get());
 		}

@@ -1,18 +1,14 @@
 package io.notifylisten.benchmark.server.baseline;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.notifylisten.benchmark.server.BenchmarkControl;
 import io.notifylisten.benchmark.server.BrokerCacheTuning;
 import io.notifylisten.benchmark.server.JettyIdleTimeout;
 import io.notifylisten.benchmark.server.Publisher;
 import io.notifylisten.benchmark.server.TomcatBufferTuning;
+import io.notifylisten.benchmark.server.WithoutNotifyListen;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
@@ -28,19 +24,7 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
  * on publish order per session, as notify-listen does, for the experiment that isolates its cost. It sends the same JSON message
  * notify-listen sends, through the same converter.
  */
-@SpringBootApplication(excludeName = {
-		// notify-listen and Spring Security share this module's class path; the baseline has neither.
-		"io.notifylisten.autoconfigure.NotifyListenAutoConfiguration",
-		"io.notifylisten.autoconfigure.NotifyListenHandlerAutoConfiguration",
-		"io.notifylisten.autoconfigure.NotifyListenWebSocketAutoConfiguration",
-		"io.notifylisten.autoconfigure.NotifyListenWebMvcAutoConfiguration",
-		"io.notifylisten.autoconfigure.NotifyListenHealthAutoConfiguration",
-		"io.notifylisten.metrics.NotifyListenMetricsAutoConfiguration",
-		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-		"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
-		"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
+@WithoutNotifyListen
 @EnableWebSocketMessageBroker
 @Import({ BenchmarkControl.class, TomcatBufferTuning.class, JettyIdleTimeout.class, BrokerCacheTuning.class })
 public class BaselineBenchmarkServer implements WebSocketMessageBrokerConfigurer {
@@ -81,16 +65,8 @@ public class BaselineBenchmarkServer implements WebSocketMessageBrokerConfigurer
 
 	@Bean
 	Publisher publisher(SimpMessagingTemplate messagingTemplate) {
-		return (entity, id, action) -> {
-			Map<String, Object> message = new LinkedHashMap<>();
-			message.put("entity", entity);
-			message.put("id", id);
-			message.put("action", action);
-			message.put("changedAt", Instant.now());
-			message.put("notifiedBy", "system");
-			message.put("payload", Map.of());
-			messagingTemplate.convertAndSend("/topic/bench." + entity + "." + id + "." + action, (Object) message);
-		};
+		return (entity, id, action) -> messagingTemplate.convertAndSend(
+				"/topic/bench." + entity + "." + id + "." + action, (Object) Publisher.message(entity, id, action));
 	}
 
 }

@@ -1,0 +1,57 @@
+package io.notifylisten.metrics;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.connection.DeliveryOutcomes;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NotifyListenMetricsTests {
+
+	private static final Instant NOW = Instant.parse("2026-11-24T02:00:03Z");
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private final DeliveryOutcomes outcomes = new NotifyListenMetrics(this.registry, new ConnectionRegistry(),
+			new ChannelDestinations("shop"), Clock.fixed(NOW, ZoneOffset.UTC))
+		.fanOutOutcomes();
+
+	@Test
+	void timesEveryDeliveryFromItsOwnChangedAtWhenEachConnectionHasAPayloadOfItsOwn() {
+		// Relay mode and @NotifyListen results: a new array per connection, notifications interleaved.
+		for (int connection = 0; connection < 3; connection++) {
+			this.outcomes.delivered(payload("2026-11-24T02:00:00Z"));
+			this.outcomes.delivered(payload("2026-11-24T02:00:01.5Z"));
+		}
+
+		Timer latency = this.registry.get(NotifyListenMetrics.DELIVERY_LATENCY).timer();
+		assertThat(latency.count()).isEqualTo(6);
+		assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(3 * 3000 + 3 * 1500);
+		assertThat(latency.max(TimeUnit.MILLISECONDS)).isEqualTo(3000);
+	}
+
+	@Test
+	void countsButDoesNotTimeAPayloadWithoutChangedAt() {
+		this.outcomes.delivered("{\"entity\":\"Order\"}".getBytes(StandardCharsets.UTF_8));
+		this.outcomes.delivered(payload("not a time"));
+
+		assertThat(this.registry.get(NotifyListenMetrics.DELIVERED).counter().count()).isEqualTo(2);
+		assertThat(this.registry.get(NotifyListenMetrics.DELIVERY_LATENCY).timer().count()).isZero();
+	}
+
+	private static byte[] payload(String changedAt) {
+		return ("{\"entity\":\"Order\",\"id\":\"1\",\"action\":\"shipped\",\"changedAt\":\"" + changedAt
+				+ "\",\"notifiedBy\":\"alice\"}")
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

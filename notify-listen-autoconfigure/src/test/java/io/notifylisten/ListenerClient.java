@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.WebSocketContainer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,7 +48,7 @@ public final class ListenerClient implements AutoCloseable {
 
 	private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 
-	private final WebSocketStompClient stompClient = new WebSocketStompClient(new StandardWebSocketClient());
+	private final WebSocketStompClient stompClient = new WebSocketStompClient(new StandardWebSocketClient(browserLike()));
 
 	/** Every MESSAGE body received, in order. */
 	public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
@@ -266,6 +268,15 @@ public final class ListenerClient implements AutoCloseable {
 			.map((cookie) -> cookie.getName() + "=" + cookie.getValue())
 			.toList();
 		return String.join("; ", cookies);
+	}
+
+	// A browser takes a WebSocket message of any size; the container's client takes whole messages
+	// up to its default buffer, which Tomcat's JVM-wide DEFAULT_BUFFER_SIZE sets (8 KiB unless the
+	// property lowers it, as README's Tomcat advice does).
+	private static WebSocketContainer browserLike() {
+		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+		container.setDefaultMaxTextMessageBufferSize(64 * 1024);
+		return container;
 	}
 
 	private static String enc(String value) {

@@ -95,4 +95,30 @@ class ListenAuthorizerTests {
 		assertThat(authorizer.canDeliver(connection.user(), channel)).as("as without the connection").isFalse();
 	}
 
+	@Test
+	void deliveriesWithinTheIntervalTakeTheConnectionsAnswerWithoutAskingTheAuthorities() {
+		AtomicInteger asked = new AtomicInteger();
+		CurrentAuthorities counted = new CurrentAuthorities(this.users, Duration.ofSeconds(5), this.clock, Runnable::run) {
+			@Override
+			public Answer answer(Authentication user) {
+				asked.incrementAndGet();
+				return super.answer(user);
+			}
+		};
+		ListenAuthorizer authorizer = new ListenAuthorizer("NOTIFY_LISTEN_USER", (user, entity, id) -> true, counted);
+		TestingAuthenticationToken atLogin = new TestingAuthenticationToken("alice", null, "NOTIFY_LISTEN_USER");
+		atLogin.setAuthenticated(true);
+		ListenerConnection connection = new ConnectionRegistry().register("s1", atLogin, null, 1);
+		ChannelName channel = ChannelName.parse("Report/1/ready");
+
+		for (int i = 0; i < 3; i++) {
+			assertThat(authorizer.canDeliver(connection, channel)).isTrue();
+			this.clock.advance(Duration.ofSeconds(1));
+		}
+		assertThat(asked).as("one look-up for three deliveries within the interval").hasValue(1);
+		this.clock.advance(Duration.ofSeconds(2));
+		assertThat(authorizer.canDeliver(connection, channel)).isTrue();
+		assertThat(asked).as("due again after the interval").hasValue(2);
+	}
+
 }

@@ -78,6 +78,18 @@ class HostileInputTests {
 		}
 	}
 
+	// Registered again, the connection would count its subscriptions from zero (past
+	// max-subscriptions-per-connection) and its user twice. Spring's STOMP handler refuses the frame
+	// before notify-listen sees it ("Session already exists", an IllegalStateException the client
+	// sees as "Bad request"); this holds it to that.
+	@Test
+	void aSecondConnectOnTheSameConnection() throws Exception {
+		try (RawStompSocket raw = connectedAs(ALICE)) {
+			raw.sendFrame("CONNECT", connectHeaders(fifthToken()), "");
+			assertRefused(raw, "Bad request");
+		}
+	}
+
 	@Test
 	void garbageText() throws Exception {
 		try (RawStompSocket raw = connectedAs(ALICE)) {

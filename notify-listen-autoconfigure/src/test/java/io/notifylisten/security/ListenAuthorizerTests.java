@@ -76,9 +76,7 @@ class ListenAuthorizerTests {
 		// Reloads run at once on the calling thread, so that each step sees their result.
 		ListenAuthorizer authorizer = new ListenAuthorizer("NOTIFY_LISTEN_USER", (user, entity, id) -> true,
 				new CurrentAuthorities(store, Duration.ofSeconds(5), this.clock, Runnable::run));
-		TestingAuthenticationToken atLogin = new TestingAuthenticationToken("alice", null, "NOTIFY_LISTEN_USER");
-		atLogin.setAuthenticated(true);
-		ListenerConnection connection = new ConnectionRegistry().register("s1", atLogin, null, 1);
+		ListenerConnection connection = aliceConnected();
 		ChannelName channel = ChannelName.parse("Report/1/ready");
 
 		assertThat(authorizer.canDeliver(connection, channel)).isTrue();
@@ -106,9 +104,7 @@ class ListenAuthorizerTests {
 			}
 		};
 		ListenAuthorizer authorizer = new ListenAuthorizer("NOTIFY_LISTEN_USER", (user, entity, id) -> true, counted);
-		TestingAuthenticationToken atLogin = new TestingAuthenticationToken("alice", null, "NOTIFY_LISTEN_USER");
-		atLogin.setAuthenticated(true);
-		ListenerConnection connection = new ConnectionRegistry().register("s1", atLogin, null, 1);
+		ListenerConnection connection = aliceConnected();
 		ChannelName channel = ChannelName.parse("Report/1/ready");
 
 		for (int i = 0; i < 3; i++) {
@@ -119,6 +115,13 @@ class ListenAuthorizerTests {
 		this.clock.advance(Duration.ofSeconds(2));
 		assertThat(authorizer.canDeliver(connection, channel)).isTrue();
 		assertThat(asked).as("due again after the interval").hasValue(2);
+	}
+
+	// Alice as she logged in, with the listen role, on a registered connection.
+	private static ListenerConnection aliceConnected() {
+		TestingAuthenticationToken atLogin = new TestingAuthenticationToken("alice", null, "NOTIFY_LISTEN_USER");
+		atLogin.setAuthenticated(true);
+		return new ConnectionRegistry().register("s1", atLogin, null, 1);
 	}
 
 }

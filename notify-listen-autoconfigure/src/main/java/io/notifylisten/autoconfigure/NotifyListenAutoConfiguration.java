@@ -4,12 +4,16 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.history.ChannelHistory;
+import io.notifylisten.log.InMemoryNotificationLog;
+import io.notifylisten.log.LocalDelivery;
 import io.notifylisten.notify.BrokerNotifier;
+import io.notifylisten.notify.NotificationLog;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.CurrentAuthorities;
 import io.notifylisten.security.DefaultEntityAccessPolicy;
@@ -29,8 +33,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.access.PermissionEvaluator;
@@ -56,6 +63,25 @@ public final class NotifyListenAutoConfiguration {
 
 	/** HMAC-SHA256 is only as strong as its key; 32 characters is its block-size worth of entropy at best. */
 	static final int MIN_SECRET_LENGTH = 32;
+
+	NotifyListenAutoConfiguration(Environment environment) {
+		refuseRelayProperties(environment);
+	}
+
+	// The STOMP broker relay was replaced by the stream: its properties would otherwise be ignored
+	// in silence, and each node would keep its notifications to itself.
+	private static void refuseRelayProperties(Environment environment) {
+		Map<String, Object> relay = Binder.get(environment)
+			.bind("notify-listen.broker.relay", Bindable.mapOf(String.class, Object.class))
+			.orElse(Map.of());
+		if (!relay.isEmpty()) {
+			throw new InvalidConfigurationPropertyValueException(
+					"notify-listen.broker.relay." + relay.keySet().iterator().next(), "<not shown>",
+					"notify-listen.broker.relay.* is no longer supported: several nodes share notifications through "
+							+ "a RabbitMQ stream. Set notify-listen.stream.host, port (5552), username, password and "
+							+ "virtual-host instead, and enable the rabbitmq_stream plugin");
+		}
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -121,17 +147,15 @@ public final class NotifyListenAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Notifier notifyListenNotifier(NotifyListenProperties properties, SimpMessageSendingOperations brokerMessagingTemplate,
-			ChannelDestinations destinations, SubscriptionSigner signer, ObjectProvider<ChannelHistory> history,
-			ObjectProvider<JsonMapper> jsonMapper,
+	Notifier notifyListenNotifier(NotifyListenProperties properties, NotificationLog notificationLog,
+			ChannelDestinations destinations, SubscriptionSigner signer, ObjectProvider<JsonMapper> jsonMapper,
 			@Qualifier("notifyListenTaskScheduler") ObjectProvider<TaskScheduler> scheduler) {
 		int updatesPerSecond = properties.getProgress().getMaxUpdatesPerSecond();
 		if (updatesPerSecond < 1) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.progress.max-updates-per-second",
 					updatesPerSecond, "At least one update per second must be allowed");
 		}
-		BrokerNotifier notifier = new BrokerNotifier(brokerMessagingTemplate, destinations, signer, Clock.systemUTC(),
-				history.getIfAvailable());
+		BrokerNotifier notifier = new BrokerNotifier(notificationLog, destinations, signer, Clock.systemUTC());
 		notifier.setMaxPayloadSize(Math.toIntExact(properties.getPayload().getMaxSize().toBytes()),
 				jsonMapper.getIfAvailable(JsonMapper::shared));
 		scheduler.ifAvailable((taskScheduler) -> notifier.setProgressCoalescing(taskScheduler,
@@ -150,7 +174,35 @@ public final class NotifyListenAutoConfiguration {
 					"History size and max-channels must be at least 1; set notify-listen.history.enabled=false to "
 							+ "keep no history");
 		}
-		return new ChannelHistory(history.getSize(), history.getTtl(), history.getMaxChannels(), Clock.systemUTC());
+		// Several nodes number by the stream's offsets, the same on each node and across restarts.
+		String epoch = (properties.getStream().getHost() != null) ? streamName(properties)
+				: ChannelHistory.randomEpoch();
+		return new ChannelHistory(epoch, history.getSize(), history.getTtl(), history.getMaxChannels(),
+				Clock.systemUTC());
+	}
+
+	static String streamName(NotifyListenProperties properties) {
+		String name = properties.getStream().getName();
+		return (name != null) ? name : "notify-listen." + properties.getKey();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LocalDelivery notifyListenLocalDelivery(SimpMessageSendingOperations brokerMessagingTemplate,
+			ChannelDestinations destinations, ObjectProvider<ChannelHistory> history) {
+		return new LocalDelivery(brokerMessagingTemplate, destinations, history.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	NotificationLog notifyListenNotificationLog(NotifyListenProperties properties, LocalDelivery localDelivery) {
+		if (properties.getStream().getHost() != null) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.stream.host",
+					properties.getStream().getHost(), "Several nodes share their notifications through a RabbitMQ "
+							+ "stream, whose client is missing: add com.rabbitmq:stream-client (notify-listen-starter "
+							+ "brings it)");
+		}
+		return new InMemoryNotificationLog(localDelivery, Clock.systemUTC());
 	}
 
 	@Bean

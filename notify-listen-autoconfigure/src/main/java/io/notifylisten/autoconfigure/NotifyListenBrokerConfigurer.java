@@ -15,7 +15,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
-import org.springframework.messaging.simp.config.StompBrokerRelayRegistration;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.messaging.web.socket.server.CsrfTokenHandshakeInterceptor;
@@ -83,35 +82,13 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	@Override
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
-		NotifyListenProperties.Relay relay = this.properties.getBroker().getRelay();
-		if (relay.getHost() == null) {
-			NotifyListenProperties.Heartbeat heartbeat = this.properties.getHeartbeat();
-			registry.enableSimpleBroker(ChannelDestinations.TOPIC_PREFIX)
-				.setHeartbeatValue(
-						new long[] { heartbeat.getOutgoing().toMillis(), heartbeat.getIncoming().toMillis() })
-				.setTaskScheduler(this.heartbeatScheduler);
-			if (this.fanOut != null) {
-				// On the broker channel, whose interceptors' preSend all run before it takes a message.
-				registry.configureBrokerChannel().interceptors(this.fanOut);
-			}
-			return;
-		}
-		// Client heart-beats are negotiated with the broker itself in relay mode. Spring's user
-		// registry broadcast is left off on purpose: its remote entries outlive reconnects by up to
-		// 20 s, and messages resolved to such a stale session were lost (seen in RelayIntegrationTests).
-		// Messages for a user go to that user's own topic instead, which the broker fans out.
-		StompBrokerRelayRegistration registration = registry.enableStompBrokerRelay(ChannelDestinations.TOPIC_PREFIX)
-			.setRelayHost(relay.getHost())
-			.setRelayPort(relay.getPort())
-			.setClientLogin(relay.getLogin())
-			.setClientPasscode(relay.getPasscode())
-			.setSystemLogin(relay.getLogin())
-			.setSystemPasscode(relay.getPasscode())
-			.setSystemHeartbeatSendInterval(relay.getHeartbeatSend().toMillis())
-			.setSystemHeartbeatReceiveInterval(relay.getHeartbeatReceive().toMillis())
+		NotifyListenProperties.Heartbeat heartbeat = this.properties.getHeartbeat();
+		registry.enableSimpleBroker(ChannelDestinations.TOPIC_PREFIX)
+			.setHeartbeatValue(new long[] { heartbeat.getOutgoing().toMillis(), heartbeat.getIncoming().toMillis() })
 			.setTaskScheduler(this.heartbeatScheduler);
-		if (relay.getVirtualHost() != null) {
-			registration.setVirtualHost(relay.getVirtualHost());
+		if (this.fanOut != null) {
+			// On the broker channel, whose interceptors' preSend all run before it takes a message.
+			registry.configureBrokerChannel().interceptors(this.fanOut);
 		}
 	}
 

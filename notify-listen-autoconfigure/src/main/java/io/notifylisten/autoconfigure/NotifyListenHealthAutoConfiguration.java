@@ -1,6 +1,7 @@
 package io.notifylisten.autoconfigure;
 
 import io.notifylisten.broker.BrokerHealthIndicator;
+import io.notifylisten.log.BrokerConnection;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,11 +25,13 @@ public final class NotifyListenHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "notifyListenBrokerHealthIndicator")
-	HealthIndicator notifyListenBrokerHealthIndicator(ObjectProvider<AbstractBrokerMessageHandler> brokers) {
+	HealthIndicator notifyListenBrokerHealthIndicator(ObjectProvider<AbstractBrokerMessageHandler> brokers,
+			ObjectProvider<BrokerConnection> brokerConnection) {
+		BrokerConnection stream = brokerConnection.getIfUnique();
 		// Spring registers both broker beans and leaves the unused one null; take the live one.
 		return brokers.stream()
 			.findFirst()
-			.<HealthIndicator>map(BrokerHealthIndicator::new)
+			.<HealthIndicator>map((broker) -> new BrokerHealthIndicator(broker, stream))
 			.orElseGet(() -> () -> org.springframework.boot.health.contributor.Health.unknown().build());
 	}
 

@@ -76,6 +76,8 @@ public class NotifyListenProperties {
 
 	private final Sse sse = new Sse();
 
+	private final Stream stream = new Stream();
+
 	public String getKey() {
 		return this.key;
 	}
@@ -146,6 +148,10 @@ public class NotifyListenProperties {
 
 	public Limits getLimits() {
 		return this.limits;
+	}
+
+	public Stream getStream() {
+		return this.stream;
 	}
 
 	public History getHistory() {
@@ -543,7 +549,7 @@ public class NotifyListenProperties {
 	}
 
 	/**
-	 * Where notifications are fanned out: the embedded broker, or an external STOMP broker.
+	 * How the embedded broker fans notifications out to this node's connections.
 	 */
 	public static class Broker {
 
@@ -566,8 +572,6 @@ public class NotifyListenProperties {
 		 * an interceptor of its own on that channel.
 		 */
 		private boolean directFanOut = true;
-
-		private final Relay relay = new Relay();
 
 		public boolean isDirectFanOut() {
 			return this.directFanOut;
@@ -593,52 +597,70 @@ public class NotifyListenProperties {
 			this.inboundThreads = inboundThreads;
 		}
 
-		public Relay getRelay() {
-			return this.relay;
-		}
-
 	}
 
 	/**
-	 * External STOMP broker (RabbitMQ with its STOMP plugin) shared by every node. Setting the host
-	 * switches from the embedded broker to the relay.
+	 * The notification log shared by several nodes: a RabbitMQ stream. Setting the host switches
+	 * every node from the in-memory log to the stream.
 	 */
-	public static class Relay {
+	public static class Stream {
 
 		/**
-		 * Host of the STOMP broker. When unset, the embedded broker is used.
+		 * Host of the RabbitMQ node with the stream plugin. When unset, notifications stay on this
+		 * node. Every connection goes to this address, so a load balancer in front of a cluster
+		 * works as well as a single broker.
 		 */
 		private @Nullable String host;
 
 		/**
-		 * STOMP port of the broker.
+		 * Port of RabbitMQ's stream plugin.
 		 */
-		private int port = 61613;
+		private int port = 5552;
 
 		/**
-		 * Login for the broker connections of this node and its clients.
+		 * Login on the broker.
 		 */
-		private String login = "guest";
+		private String username = "guest";
 
 		/**
-		 * Passcode for the broker connections; never logged.
+		 * Password on the broker; never logged.
 		 */
-		private String passcode = "guest";
+		private String password = "guest";
 
 		/**
-		 * Virtual host to use on the broker. When unset, the broker's default.
+		 * Virtual host on the broker.
 		 */
-		private @Nullable String virtualHost;
+		private String virtualHost = "/";
 
 		/**
-		 * How often this node sends heart-beats on its own broker connection.
+		 * Name of the stream. By default "notify-listen." followed by the key, so that two
+		 * applications or environments with their own keys never share a log.
 		 */
-		private Duration heartbeatSend = Duration.ofSeconds(10);
+		private @Nullable String name;
 
 		/**
-		 * How often this node expects heart-beats from the broker on its own connection.
+		 * How long the stream keeps notifications; at least notify-listen.history.ttl, because a
+		 * node that starts rebuilds its history from it.
 		 */
-		private Duration heartbeatReceive = Duration.ofSeconds(10);
+		private Duration maxAge = Duration.ofHours(1);
+
+		/**
+		 * Most bytes the stream keeps; the oldest segments go first.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(500);
+
+		/**
+		 * How long notify waits for the broker to confirm a notification before it holds it in
+		 * the outbox and returns.
+		 */
+		private Duration confirmTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * How often a lost broker connection is tried again.
+		 */
+		private Duration recoveryInterval = Duration.ofSeconds(5);
+
+		private final Outbox outbox = new Outbox();
 
 		public @Nullable String getHost() {
 			return this.host;
@@ -656,50 +678,114 @@ public class NotifyListenProperties {
 			this.port = port;
 		}
 
-		public String getLogin() {
-			return this.login;
+		public String getUsername() {
+			return this.username;
 		}
 
-		public void setLogin(String login) {
-			this.login = login;
+		public void setUsername(String username) {
+			this.username = username;
 		}
 
-		public String getPasscode() {
-			return this.passcode;
+		public String getPassword() {
+			return this.password;
 		}
 
-		public void setPasscode(String passcode) {
-			this.passcode = passcode;
+		public void setPassword(String password) {
+			this.password = password;
 		}
 
-		public @Nullable String getVirtualHost() {
+		public String getVirtualHost() {
 			return this.virtualHost;
 		}
 
-		public void setVirtualHost(@Nullable String virtualHost) {
+		public void setVirtualHost(String virtualHost) {
 			this.virtualHost = virtualHost;
 		}
 
-		public Duration getHeartbeatSend() {
-			return this.heartbeatSend;
+		public @Nullable String getName() {
+			return this.name;
 		}
 
-		public void setHeartbeatSend(Duration heartbeatSend) {
-			this.heartbeatSend = heartbeatSend;
+		public void setName(@Nullable String name) {
+			this.name = name;
 		}
 
-		public Duration getHeartbeatReceive() {
-			return this.heartbeatReceive;
+		public Duration getMaxAge() {
+			return this.maxAge;
 		}
 
-		public void setHeartbeatReceive(Duration heartbeatReceive) {
-			this.heartbeatReceive = heartbeatReceive;
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getConfirmTimeout() {
+			return this.confirmTimeout;
+		}
+
+		public void setConfirmTimeout(Duration confirmTimeout) {
+			this.confirmTimeout = confirmTimeout;
+		}
+
+		public Duration getRecoveryInterval() {
+			return this.recoveryInterval;
+		}
+
+		public void setRecoveryInterval(Duration recoveryInterval) {
+			this.recoveryInterval = recoveryInterval;
+		}
+
+		public Outbox getOutbox() {
+			return this.outbox;
 		}
 
 		@Override
 		public String toString() {
-			// The passcode stays out of logs and failure analyses.
-			return "Relay[host=" + this.host + ", port=" + this.port + ", virtualHost=" + this.virtualHost + "]";
+			// The password stays out of logs and failure analyses.
+			return "Stream[host=" + this.host + ", port=" + this.port + ", virtualHost=" + this.virtualHost + ", name="
+					+ this.name + "]";
+		}
+
+	}
+
+	/**
+	 * Notifications accepted while the broker cannot take them, published in order when it is
+	 * back. Beyond either bound notify throws instead of accepting more.
+	 */
+	public static class Outbox {
+
+		/**
+		 * Most notifications held for the broker.
+		 */
+		private int maxSize = 10_000;
+
+		/**
+		 * Longest a held notification may wait; once the oldest has waited this long, no more
+		 * are accepted until it is published.
+		 */
+		private Duration maxAge = Duration.ofMinutes(10);
+
+		public int getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(int maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
 		}
 
 	}

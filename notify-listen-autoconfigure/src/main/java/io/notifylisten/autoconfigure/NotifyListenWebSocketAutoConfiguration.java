@@ -298,11 +298,6 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			ConnectionOutboxes outboxes, WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler,
 			@Qualifier("notifyListenInboundExecutor") Executor notifyListenInboundExecutor,
 			ObjectProvider<ChannelFanOut> fanOut) {
-		int relayPort = properties.getBroker().getRelay().getPort();
-		if (relayPort < 1 || relayPort > 65535) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.broker.relay.port", relayPort,
-					"The port must be between 1 and 65535; RabbitMQ's STOMP plugin listens on 61613");
-		}
 		List<ChannelInterceptor> outbound = new ArrayList<>(deliveryInterceptor.orderedStream().toList());
 		List<ChannelInterceptor> inbound = new ArrayList<>();
 		inbound.add(accessInterceptor);

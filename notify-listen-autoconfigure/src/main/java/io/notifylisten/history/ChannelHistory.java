@@ -10,21 +10,31 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.notify.NotifyMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Numbers the messages of each channel and keeps the most recent ones, so that a client that lost
- * its connection can be sent what it missed.
+ * Keeps the most recent messages of each channel, numbered by their position in the notification
+ * log, so that a client that lost its connection can be sent what it missed.
+ *
+ * <p>A message's sequence is its offset in the log: it grows across all channels, so a channel's
+ * sequences have gaps, and every node that reads the same log gives a message the same number.
+ * Recovery therefore asks not "is the next number there" but "has this node seen everything on
+ * this channel since that offset": it has, unless it started reading after it, or dropped a newer
+ * message of the channel (or the whole channel) since.
  *
  * <p>Bounded three ways: at most {@code size} messages per channel, none older than {@code ttl},
- * and at most {@code maxChannels} channels (the least recently notified are forgotten first). The
- * epoch is new with every start of this node: sequences from before a restart never match.
+ * and at most {@code maxChannels} channels (the least recently notified are forgotten first).
  */
 public class ChannelHistory {
+
+	private static final int CATCH_UP_WAIT_SECONDS = 10;
 
 	private final String epoch;
 
@@ -36,26 +46,67 @@ public class ChannelHistory {
 
 	private final Map<ChannelName, ChannelLog> logs;
 
+	// Guarded by logs: the first offset this node has seen (everything since is known to it), the
+	// newest, and the newest of the channels forgotten beyond maxChannels.
+	private long knownFrom = -1;
+
+	private long newest = -1;
+
+	private long forgottenUpTo = -1;
+
+	private volatile CountDownLatch caughtUp = new CountDownLatch(0);
+
 	/**
 	 * Create a history.
+	 * @param epoch names the log the offsets belong to; a client's offsets from another epoch never
+	 * match
 	 * @param size most messages kept per channel
 	 * @param ttl how long a message is kept
 	 * @param maxChannels most channels kept
 	 * @param clock the clock that ages messages
 	 */
-	public ChannelHistory(int size, Duration ttl, int maxChannels, Clock clock) {
-		byte[] bytes = new byte[8];
-		new SecureRandom().nextBytes(bytes);
-		this.epoch = HexFormat.of().formatHex(bytes);
+	public ChannelHistory(String epoch, int size, Duration ttl, int maxChannels, Clock clock) {
+		this.epoch = epoch;
 		this.size = size;
 		this.ttl = ttl;
 		this.clock = clock;
 		this.logs = new LinkedHashMap<>(64, 0.75f, true) {
 			@Override
 			protected boolean removeEldestEntry(Map.Entry<ChannelName, ChannelLog> eldest) {
-				return size() > maxChannels;
+				if (size() <= maxChannels) {
+					return false;
+				}
+				ChannelHistory.this.forgottenUpTo = Math.max(ChannelHistory.this.forgottenUpTo,
+						eldest.getValue().newest);
+				return true;
 			}
 		};
+	}
+
+	/**
+	 * Return a new random epoch, for a log that lives only as long as this node.
+	 * @return the epoch
+	 */
+	public static String randomEpoch() {
+		byte[] bytes = new byte[8];
+		new SecureRandom().nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
+	}
+
+	/**
+	 * Make recoveries wait, up to {@value #CATCH_UP_WAIT_SECONDS} s, until {@link #caughtUp()}: a
+	 * node that reads a shared log from the past must not tell a returning client about messages
+	 * it has not read yet.
+	 */
+	public void startCatchingUp() {
+		this.caughtUp = new CountDownLatch(1);
+	}
+
+	/**
+	 * Let recoveries go ahead: the history holds what the log held when this node started.
+	 */
+	public void caughtUp() {
+		this.caughtUp.countDown();
 	}
 
 	/**
@@ -67,28 +118,33 @@ public class ChannelHistory {
 	}
 
 	/**
-	 * Number a message, keep it, and send it, all while holding the channel, so that messages leave
-	 * in the order of their numbers. If sending fails the message is forgotten again: it was never
-	 * sent, and must not be replayed either.
+	 * Number a message with its log offset, keep it, and send it, all while holding the channel, so
+	 * that messages leave in the order of their numbers and a recovery sees each either kept or sent
+	 * after it. If sending fails the message is forgotten again: it was never sent, and must not be
+	 * replayed either.
 	 * @param channel the channel
 	 * @param message the message to number
+	 * @param offset gives the message's offset in the log; called once, while the channel is held,
+	 * so that a log that numbers as it goes numbers each channel's messages in the order they leave
+	 * @param appendedAt when the message was appended to the log; it ages from then
 	 * @param send hands the numbered message to the broker
 	 */
-	public void append(ChannelName channel, NotifyMessage message, Consumer<NotifyMessage> send) {
-		ChannelLog log = logFor(channel, true);
+	public void append(ChannelName channel, NotifyMessage message, LongSupplier offset, Instant appendedAt,
+			Consumer<NotifyMessage> send) {
+		ChannelLog log = logFor(channel);
 		synchronized (log) {
-			long sequence = log.lastSequence + 1;
+			long sequence = offset.getAsLong();
+			seen(sequence);
 			NotifyMessage numbered = message.withSequence(this.epoch, sequence);
-			Entry entry = new Entry(numbered, this.clock.instant());
+			Entry entry = new Entry(numbered, appendedAt);
 			log.entries.addLast(entry);
-			log.lastSequence = sequence;
+			log.newest = sequence;
 			trim(log);
 			try {
 				send.accept(numbered);
 			}
 			catch (RuntimeException ex) {
 				log.entries.removeLastOccurrence(entry);
-				log.lastSequence = sequence - 1;
 				throw ex;
 			}
 		}
@@ -103,15 +159,32 @@ public class ChannelHistory {
 	 * @param deliver sends the answer to the client
 	 */
 	public void recover(ChannelName channel, @Nullable String epoch, long lastSequence, Consumer<Recovery> deliver) {
-		ChannelLog log = logFor(channel, false);
-		if (log == null || !this.epoch.equals(epoch)) {
+		awaitCaughtUp();
+		if (!this.epoch.equals(epoch) || lastSequence < 0) {
 			deliver.accept(Recovery.failed(this.epoch));
+			return;
+		}
+		ChannelLog log;
+		long knownSince;
+		synchronized (this.logs) {
+			log = this.logs.get(channel);
+			// A client ahead of this node (a faster node numbered it, or the log began anew) or from
+			// before what this node has read cannot be told that it missed nothing.
+			if (this.knownFrom < 0 || lastSequence > this.newest || lastSequence + 1 < this.knownFrom) {
+				deliver.accept(Recovery.failed(this.epoch));
+				return;
+			}
+			knownSince = Math.max(this.knownFrom - 1, this.forgottenUpTo);
+		}
+		if (log == null) {
+			// Nothing of this channel since the client's offset, unless it was forgotten after it.
+			deliver.accept(lastSequence >= knownSince ? new Recovery(true, this.epoch, lastSequence, List.of())
+					: Recovery.failed(this.epoch));
 			return;
 		}
 		synchronized (log) {
 			trim(log);
-			long firstKept = log.entries.isEmpty() ? log.lastSequence + 1 : log.entries.getFirst().message().sequence();
-			if (lastSequence < 0 || lastSequence > log.lastSequence || lastSequence + 1 < firstKept) {
+			if (lastSequence < log.droppedUpTo) {
 				deliver.accept(Recovery.failed(this.epoch));
 				return;
 			}
@@ -119,18 +192,39 @@ public class ChannelHistory {
 				.map(Entry::message)
 				.filter((message) -> message.sequence() > lastSequence)
 				.toList();
-			deliver.accept(new Recovery(true, this.epoch, log.lastSequence, missed));
+			deliver.accept(new Recovery(true, this.epoch, Math.max(log.newest, lastSequence), missed));
 		}
 	}
 
-	private @Nullable ChannelLog logFor(ChannelName channel, boolean create) {
+	private void awaitCaughtUp() {
+		try {
+			// Bounded: a log that cannot be read answers from what was read, most likely "reload".
+			this.caughtUp.await(CATCH_UP_WAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private ChannelLog logFor(ChannelName channel) {
 		synchronized (this.logs) {
 			ChannelLog log = this.logs.get(channel);
-			if (log == null && create) {
-				log = new ChannelLog();
+			if (log == null) {
+				// A channel kept anew knows nothing from before: not what was forgotten with an
+				// earlier log of it, nor what came before this node read the log.
+				log = new ChannelLog(Math.max(this.forgottenUpTo, this.knownFrom - 1));
 				this.logs.put(channel, log);
 			}
 			return log;
+		}
+	}
+
+	private void seen(long offset) {
+		synchronized (this.logs) {
+			if (this.knownFrom < 0) {
+				this.knownFrom = offset;
+			}
+			this.newest = Math.max(this.newest, offset);
 		}
 	}
 
@@ -138,7 +232,7 @@ public class ChannelHistory {
 		Instant oldest = this.clock.instant().minus(this.ttl);
 		while (!log.entries.isEmpty()
 				&& (log.entries.size() > this.size || log.entries.getFirst().at().isBefore(oldest))) {
-			log.entries.removeFirst();
+			log.droppedUpTo = log.entries.removeFirst().message().sequence();
 		}
 	}
 
@@ -146,7 +240,16 @@ public class ChannelHistory {
 
 		private final Deque<Entry> entries = new ArrayDeque<>();
 
-		private long lastSequence;
+		// Read without the channel's lock when the channel is forgotten.
+		private volatile long newest;
+
+		// The newest offset of this channel that is no longer kept: a client behind it missed it.
+		private long droppedUpTo;
+
+		private ChannelLog(long droppedUpTo) {
+			this.droppedUpTo = droppedUpTo;
+			this.newest = droppedUpTo;
+		}
 
 	}
 

@@ -1,6 +1,5 @@
 package io.notifylisten.history;
 
-import java.util.List;
 import java.util.Map;
 
 import io.notifylisten.channel.ChannelDestinations;
@@ -16,7 +15,6 @@ import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
-import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
@@ -31,10 +29,7 @@ import org.springframework.util.MimeTypeUtils;
  * every message is either in the recovery frame or delivered live afterwards. The frame and live
  * messages may still reach the socket in either order, which is why the browser client holds live
  * messages of a recovering channel until the frame has arrived and drops duplicates by sequence.
- *
- * <p>With a relayed broker, a channel's messages may come from any node, and this node's history
- * knows only its own: a returning client is then always told {@code recovered: false}.
- */
+ * */
 public class RecoveryInterceptor implements ExecutorChannelInterceptor {
 
 	/** SUBSCRIBE header: the epoch of the last message the client received on the channel. */
@@ -87,10 +82,6 @@ public class RecoveryInterceptor implements ExecutorChannelInterceptor {
 		}
 		long sequence = parse(lastSequence);
 		String epoch = subscribe.getFirstNativeHeader(LAST_EPOCH_HEADER);
-		if (!(handler instanceof SimpleBrokerMessageHandler)) {
-			send(subscribe, new Recovery(false, this.history.epoch(), 0, List.of()));
-			return;
-		}
 		this.history.recover(channelName, epoch, sequence, (recovery) -> send(subscribe, recovery));
 	}
 

@@ -8,13 +8,11 @@ import java.util.Map;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.security.SubscriptionSigner;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.messaging.MessagingException;
-import org.springframework.messaging.simp.SimpMessageSendingOperations;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
@@ -27,22 +25,20 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * {@link Notifier} that hands messages to the STOMP broker (embedded or relayed), which fans them
- * out to every subscribed connection.
+ * {@link Notifier} that appends messages to the {@link NotificationLog}, from which every node
+ * delivers them to its own connections.
  */
 public class BrokerNotifier implements Notifier {
 
 	private static final AuthenticationTrustResolver trustResolver = new AuthenticationTrustResolverImpl();
 
-	private final SimpMessageSendingOperations messagingTemplate;
+	private final NotificationLog log;
 
 	private final ChannelDestinations destinations;
 
 	private final SubscriptionSigner signer;
 
 	private final Clock clock;
-
-	private final @Nullable ChannelHistory history;
 
 	private int maxPayloadBytes = Integer.MAX_VALUE;
 
@@ -56,28 +52,25 @@ public class BrokerNotifier implements Notifier {
 
 	/**
 	 * Create a notifier.
-	 * @param messagingTemplate sends to the broker
+	 * @param log takes every notification
 	 * @param destinations maps channels to destinations
 	 * @param signer computes users' topics
 	 * @param clock stamps {@code changedAt}
-	 * @param history numbers and keeps channel messages for recovery, or {@code null} for none
 	 */
-	public BrokerNotifier(SimpMessageSendingOperations messagingTemplate, ChannelDestinations destinations,
-			SubscriptionSigner signer, Clock clock, @Nullable ChannelHistory history) {
-		this.messagingTemplate = messagingTemplate;
+	public BrokerNotifier(NotificationLog log, ChannelDestinations destinations, SubscriptionSigner signer,
+			Clock clock) {
+		this.log = log;
 		this.destinations = destinations;
 		this.signer = signer;
 		this.clock = clock;
-		this.history = history;
 		this.excludedConnection = null;
 	}
 
 	private BrokerNotifier(BrokerNotifier notifier, @Nullable String excludedConnection) {
-		this.messagingTemplate = notifier.messagingTemplate;
+		this.log = notifier.log;
 		this.destinations = notifier.destinations;
 		this.signer = notifier.signer;
 		this.clock = notifier.clock;
-		this.history = notifier.history;
 		this.maxPayloadBytes = notifier.maxPayloadBytes;
 		this.jsonMapper = notifier.jsonMapper;
 		this.progressScheduler = notifier.progressScheduler;
@@ -115,33 +108,23 @@ public class BrokerNotifier implements Notifier {
 		return (origin != null) ? new BrokerNotifier(this, origin) : this;
 	}
 
-	private void notice(Map<String, Object> target, String entity, Object id, String action, Map<String, ?> payload) {
+	private void notice(Map<String, String> target, String entity, Object id, String action, Map<String, ?> payload) {
 		NotifyMessage message = message(entity, id, action, payload);
-		Map<String, Object> headers = headers(target);
 		String destination = this.destinations.noticeTopic();
-		afterCommit(message, () -> this.messagingTemplate.convertAndSend(destination, message, headers));
+		afterCommit(message, () -> append(destination, target, message));
 	}
 
 	private void sendToChannel(NotifyMessage message) {
-		ChannelName channel = message.channel();
-		String destination = this.destinations.destinationOf(channel);
-		Map<String, Object> headers = headers(Map.of());
-		if (this.history == null) {
-			this.messagingTemplate.convertAndSend(destination, message, headers);
-		}
-		else {
-			this.history.append(channel, message,
-					(numbered) -> this.messagingTemplate.convertAndSend(destination, numbered, headers));
-		}
+		append(this.destinations.destinationOf(message.channel()), Map.of(), message);
 	}
 
-	private @Nullable Map<String, Object> headers(Map<String, Object> target) {
-		if (this.excludedConnection == null) {
-			return target.isEmpty() ? null : target;
+	private void append(String destination, Map<String, String> target, NotifyMessage message) {
+		Map<String, String> headers = target;
+		if (this.excludedConnection != null) {
+			headers = new LinkedHashMap<>(target);
+			headers.put(Targeting.EXCLUDE_HEADER, this.excludedConnection);
 		}
-		Map<String, Object> headers = new LinkedHashMap<>(target);
-		headers.put(Targeting.EXCLUDE_HEADER, this.excludedConnection);
-		return headers;
+		this.log.append(new LoggedNotification(destination, headers, message));
 	}
 
 	private static @Nullable String originConnection() {
@@ -194,8 +177,7 @@ public class BrokerNotifier implements Notifier {
 		Assert.hasText(username, "Username must not be empty");
 		NotifyMessage message = message(entity, id, action, payload);
 		String destination = this.destinations.userTopic(this.signer.userToken(username));
-		Map<String, Object> headers = headers(Map.of());
-		afterCommit(message, () -> this.messagingTemplate.convertAndSend(destination, message, headers));
+		afterCommit(message, () -> append(destination, Map.of(), message));
 	}
 
 	// Validate and stamp now, in the caller's thread: a bad name fails where it was written, and

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.SubscriptionSigner;
 import org.jspecify.annotations.Nullable;
@@ -16,6 +17,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -41,6 +43,9 @@ public class PublishController {
 
 	/** Header with the hex HMAC-SHA256 signature. */
 	public static final String SIGNATURE_HEADER = "X-Notify-Signature";
+
+	/** A refused notification may be sent again after this many seconds: the stream's default recovery interval. */
+	private static final String RETRY_AFTER_SECONDS = "5";
 
 	private final Notifier notifier;
 
@@ -93,6 +98,13 @@ public class PublishController {
 				this.notifier.notify(entity, id, action, payload);
 			}
 			return ResponseEntity.ok(Map.of("sent", true));
+		}
+		catch (NotificationFailedException ex) {
+			// Not accepted (the broker has been away too long): the caller should send it again.
+			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(Map.of("error", ex.getMessage()));
 		}
 		catch (JacksonException ex) {
 			return JsonError.of(HttpStatus.BAD_REQUEST, "Body must be a JSON object");

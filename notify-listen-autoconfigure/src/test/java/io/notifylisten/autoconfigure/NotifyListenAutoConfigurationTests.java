@@ -48,7 +48,6 @@ import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.broker.DefaultSubscriptionRegistry;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.broker.SubscriptionRegistry;
-import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.ExecutorSubscribableChannel;
@@ -238,53 +237,13 @@ class NotifyListenAutoConfigurationTests {
 	}
 
 	@Test
-	void relayHostSwitchesFromTheEmbeddedBrokerToTheRelay() {
-		this.contextRunner
-			.withPropertyValues("notify-listen.broker.relay.host=127.0.0.1", "notify-listen.broker.relay.port=1",
-					"notify-listen.broker.relay.virtual-host=/shop", "notify-listen.broker.relay.login=shop",
-					"notify-listen.broker.relay.passcode=s3cret-passcode")
-			.run((context) -> {
-				assertThat(context).doesNotHaveBean(SimpleBrokerMessageHandler.class)
-					.hasSingleBean(StompBrokerRelayMessageHandler.class);
-				StompBrokerRelayMessageHandler relay = context.getBean(StompBrokerRelayMessageHandler.class);
-				assertThat(relay.getRelayHost()).isEqualTo("127.0.0.1");
-				assertThat(relay.getRelayPort()).isEqualTo(1);
-				assertThat(relay.getVirtualHost()).isEqualTo("/shop");
-				assertThat(relay.getClientLogin()).isEqualTo("shop");
-				assertThat(relay.getSystemLogin()).isEqualTo("shop");
-				assertThat(relay.getDestinationPrefixes()).containsExactly("/topic/");
-			});
-	}
-
-	@Test
-	void healthIsDownWhileTheRelayCannotReachTheBroker() {
-		this.contextRunner.withConfiguration(AutoConfigurations.of(NotifyListenHealthAutoConfiguration.class))
-			.withPropertyValues("notify-listen.broker.relay.host=127.0.0.1", "notify-listen.broker.relay.port=1")
-			.run((context) -> {
-				Health health = context.getBean("notifyListenBrokerHealthIndicator", HealthIndicator.class).health();
-				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-				assertThat(health.getDetails()).containsEntry("mode", "relay").containsEntry("relay", "127.0.0.1:1");
-			});
-	}
-
-	@Test
 	void healthIsUpWithTheEmbeddedBroker() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(NotifyListenHealthAutoConfiguration.class))
 			.run((context) -> {
 				Health health = context.getBean("notifyListenBrokerHealthIndicator", HealthIndicator.class).health();
 				assertThat(health.getStatus()).isEqualTo(Status.UP);
-				assertThat(health.getDetails()).containsEntry("mode", "embedded");
+				assertThat(health.getDetails()).containsEntry("mode", "single node");
 			});
-	}
-
-	@Test
-	void failsOnRelayPortOutOfRangeNamingTheProperty() {
-		this.contextRunner
-			.withPropertyValues("notify-listen.broker.relay.host=127.0.0.1", "notify-listen.broker.relay.port=70000")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("notify-listen.broker.relay.port"));
 	}
 
 	@Test

@@ -34,7 +34,7 @@ class NotifyListenPropertiesMetadataTests {
 		assertThat(names).contains("notify-listen.key", "notify-listen.secret", "notify-listen.endpoint",
 				"notify-listen.listen-role", "notify-listen.allowed-origins", "notify-listen.require-signature",
 				"notify-listen.heartbeat.outgoing", "notify-listen.heartbeat.incoming", "notify-listen.csrf.enabled",
-				"notify-listen.broker.relay.host", "notify-listen.limits.max-frame-size",
+				"notify-listen.stream.host", "notify-listen.stream.outbox.max-size", "notify-listen.limits.max-frame-size",
 				"notify-listen.history.size", "notify-listen.payload.max-size",
 				"notify-listen.progress.max-updates-per-second", "notify-listen.publish.enabled",
 				"notify-listen.role-recheck-interval");

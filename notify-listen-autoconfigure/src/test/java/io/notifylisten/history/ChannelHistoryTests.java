@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.notifylisten.MutableClock;
@@ -22,21 +23,60 @@ class ChannelHistoryTests {
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
 
+	private static final String EPOCH = "e1";
+
 	private final List<NotifyMessage> sent = new ArrayList<>();
 
+	private final AtomicLong offsets = new AtomicLong();
+
 	@Test
-	void numbersMessagesPerChannelFromOne() {
-		ChannelHistory history = new ChannelHistory(10, Duration.ofMinutes(1), 100, this.clock);
+	void numbersMessagesWithTheirLogOffsetInTheHistorysEpoch() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
 		append(history, ORDER_1, 3);
 		append(history, ChannelName.parse("Order/2/refresh"), 1);
 
-		assertThat(this.sent).extracting(NotifyMessage::sequence).containsExactly(1L, 2L, 3L, 1L);
-		assertThat(this.sent).extracting(NotifyMessage::epoch).containsOnly(history.epoch());
+		assertThat(this.sent).extracting(NotifyMessage::sequence).containsExactly(1L, 2L, 3L, 4L);
+		assertThat(this.sent).extracting(NotifyMessage::epoch).containsOnly(EPOCH);
+	}
+
+	@Test
+	void recoversAChannelWhoseOffsetsHaveGaps() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 1);
+		append(history, ChannelName.parse("Order/2/refresh"), 2);
+		append(history, ORDER_1, 1);
+
+		Recovery recovery = recover(history, ORDER_1, EPOCH, 1);
+		assertThat(recovery.recovered()).isTrue();
+		assertThat(recovery.messages()).extracting(NotifyMessage::sequence).containsExactly(4L);
+		assertThat(recover(history, ORDER_1, EPOCH, 3).messages()).extracting(NotifyMessage::sequence)
+			.as("the client saw offset 3 elsewhere; offset 4 is still news").containsExactly(4L);
+	}
+
+	@Test
+	void tellsAChannelWithoutMessagesSinceTheClientsOffsetThatNothingWasMissed() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 3);
+
+		Recovery recovery = recover(history, ChannelName.parse("Order/9/refresh"), EPOCH, 2);
+		assertThat(recovery.recovered()).isTrue();
+		assertThat(recovery.messages()).isEmpty();
+	}
+
+	@Test
+	void cannotRecoverFromBeforeTheFirstOffsetItRead() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		this.offsets.set(100);
+		append(history, ORDER_1, 2);
+
+		assertThat(recover(history, ORDER_1, EPOCH, 100).recovered()).as("101 and 102 were read").isTrue();
+		assertThat(recover(history, ORDER_1, EPOCH, 50).recovered()).as("51 to 100 were never read").isFalse();
+		assertThat(recover(history, ChannelName.parse("Order/9/refresh"), EPOCH, 50).recovered()).isFalse();
 	}
 
 	@Test
 	void recoversWhatWasMissedSinceTheLastReceivedSequence() {
-		ChannelHistory history = new ChannelHistory(10, Duration.ofMinutes(1), 100, this.clock);
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
 		append(history, ORDER_1, 5);
 
 		Recovery recovery = recover(history, ORDER_1, history.epoch(), 2);
@@ -48,7 +88,7 @@ class ChannelHistoryTests {
 
 	@Test
 	void cannotRecoverAcrossAnotherEpochOrPastWhatWasKept() {
-		ChannelHistory history = new ChannelHistory(3, Duration.ofMinutes(1), 100, this.clock);
+		ChannelHistory history = new ChannelHistory(EPOCH, 3, Duration.ofMinutes(1), 100, this.clock);
 		append(history, ORDER_1, 6);
 
 		assertThat(recover(history, ORDER_1, "an-old-epoch", 5).recovered()).isFalse();
@@ -56,12 +96,11 @@ class ChannelHistoryTests {
 			.isFalse();
 		assertThat(recover(history, ORDER_1, history.epoch(), 3).recovered()).isTrue();
 		assertThat(recover(history, ORDER_1, history.epoch(), 7).recovered()).as("from the future").isFalse();
-		assertThat(recover(history, ChannelName.parse("Order/9/refresh"), history.epoch(), 1).recovered()).isFalse();
 	}
 
 	@Test
 	void forgetsMessagesOlderThanTheTtl() {
-		ChannelHistory history = new ChannelHistory(10, Duration.ofSeconds(30), 100, this.clock);
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofSeconds(30), 100, this.clock);
 		append(history, ORDER_1, 2);
 		this.clock.advance(Duration.ofSeconds(31));
 		append(history, ORDER_1, 1);
@@ -73,7 +112,7 @@ class ChannelHistoryTests {
 
 	@Test
 	void forgetsTheLeastRecentlyNotifiedChannelsBeyondTheLimit() {
-		ChannelHistory history = new ChannelHistory(10, Duration.ofMinutes(1), 2, this.clock);
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 2, this.clock);
 		append(history, ORDER_1, 1);
 		append(history, ChannelName.parse("Order/2/refresh"), 1);
 		append(history, ChannelName.parse("Order/3/refresh"), 1);
@@ -84,20 +123,21 @@ class ChannelHistoryTests {
 
 	@Test
 	void forgetsAMessageWhoseSendFailed() {
-		ChannelHistory history = new ChannelHistory(10, Duration.ofMinutes(1), 100, this.clock);
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
 		append(history, ORDER_1, 1);
-		assertThatIllegalStateException().isThrownBy(() -> history.append(ORDER_1, message(), (numbered) -> {
-			throw new IllegalStateException("broker down");
-		}));
+		assertThatIllegalStateException().isThrownBy(() -> history.append(ORDER_1, message(),
+				this.offsets::incrementAndGet, this.clock.instant(), (numbered) -> {
+					throw new IllegalStateException("broker down");
+				}));
 		append(history, ORDER_1, 1);
 
-		assertThat(this.sent).extracting(NotifyMessage::sequence).containsExactly(1L, 2L);
+		assertThat(this.sent).extracting(NotifyMessage::sequence).containsExactly(1L, 3L);
 		assertThat(recover(history, ORDER_1, history.epoch(), 0).messages()).hasSize(2);
 	}
 
 	private void append(ChannelHistory history, ChannelName channel, int count) {
 		for (int i = 0; i < count; i++) {
-			history.append(channel, message(), this.sent::add);
+			history.append(channel, message(), this.offsets::incrementAndGet, this.clock.instant(), this.sent::add);
 		}
 	}
 

@@ -9,6 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.InvalidChannelException;
+import io.notifylisten.log.InMemoryNotificationLog;
+import io.notifylisten.log.LocalDelivery;
 import io.notifylisten.security.SubscriptionSigner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +42,8 @@ class BrokerNotifierTests {
 	BrokerNotifierTests() {
 		ExecutorSubscribableChannel brokerChannel = new ExecutorSubscribableChannel();
 		brokerChannel.subscribe(this.sent::add);
-		this.notifier = new BrokerNotifier(new SimpMessagingTemplate(brokerChannel), new ChannelDestinations("shop"),
-				this.signer, Clock.fixed(NOW, ZoneOffset.UTC), null);
+		this.notifier = new BrokerNotifier(inMemoryLog(brokerChannel), new ChannelDestinations("shop"), this.signer,
+				Clock.fixed(NOW, ZoneOffset.UTC));
 	}
 
 	@AfterEach
@@ -116,8 +118,8 @@ class BrokerNotifierTests {
 		down.subscribe((message) -> {
 			throw new MessageDeliveryException(message, "Message broker not active");
 		});
-		BrokerNotifier notifier = new BrokerNotifier(new SimpMessagingTemplate(down), new ChannelDestinations("shop"),
-				this.signer, Clock.systemUTC(), null);
+		BrokerNotifier notifier = new BrokerNotifier(inMemoryLog(down), new ChannelDestinations("shop"), this.signer,
+				Clock.systemUTC());
 		assertThatExceptionOfType(NotificationFailedException.class)
 			.isThrownBy(() -> notifier.notify("Order", 42, "refresh"))
 			.withMessageStartingWith("Notification Order/42/refresh was not sent: ");
@@ -150,6 +152,11 @@ class BrokerNotifierTests {
 		finally {
 			scheduler.shutdown();
 		}
+	}
+
+	private static NotificationLog inMemoryLog(ExecutorSubscribableChannel brokerChannel) {
+		return new InMemoryNotificationLog(new LocalDelivery(new SimpMessagingTemplate(brokerChannel),
+				new ChannelDestinations("shop"), null), Clock.systemUTC());
 	}
 
 	@Test

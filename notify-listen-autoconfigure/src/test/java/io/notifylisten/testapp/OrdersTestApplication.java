@@ -2,6 +2,7 @@ package io.notifylisten.testapp;
 
 import io.notifylisten.security.EntityAccessRules;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
@@ -28,6 +29,14 @@ public class OrdersTestApplication {
 
 	/** The order bob may not read. */
 	public static final long SECRET_ORDER = 3;
+
+	/**
+	 * Run a node in a process of its own, for the tests that kill one.
+	 * @param args Spring Boot's command line arguments
+	 */
+	public static void main(String[] args) {
+		SpringApplication.run(OrdersTestApplication.class, args);
+	}
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {

@@ -1,0 +1,19 @@
+package io.notifylisten.notify;
+
+import java.util.Map;
+
+/**
+ * A notification as the {@link NotificationLog} keeps it: the message, the broker destination it
+ * is for, and the headers that target it (role, connection, the connection to skip).
+ *
+ * @param destination the broker destination: a channel's topic, the notices topic or a user's topic
+ * @param headers targeting headers, empty when none
+ * @param message the message
+ */
+public record LoggedNotification(String destination, Map<String, String> headers, NotifyMessage message) {
+
+	public LoggedNotification {
+		headers = Map.copyOf(headers);
+	}
+
+}

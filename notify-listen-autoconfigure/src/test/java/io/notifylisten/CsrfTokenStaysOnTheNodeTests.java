@@ -25,8 +25,8 @@ import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The CSRF token a client sends with CONNECT is checked and then removed: in relay mode Spring would
- * otherwise forward it to the external broker with the other CONNECT headers.
+ * The CSRF token a client sends with CONNECT is checked and then removed: the broker behind Spring's
+ * STOMP handler would otherwise be sent it with the other CONNECT headers.
  */
 @SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "notify-listen.key=csrf-test", "notify-listen.secret=0123456789abcdef0123456789abcdef" })
@@ -49,7 +49,7 @@ class CsrfTokenStaysOnTheNodeTests {
 		}
 	}
 
-	/** Sees the CONNECT frames as the broker (or the relay) gets them, after notify-listen's checks. */
+	/** Sees the CONNECT frames as the broker gets them, after notify-listen's checks. */
 	@TestConfiguration(proxyBeanMethods = false)
 	static class ConnectFramesAfterNotifyListen implements WebSocketMessageBrokerConfigurer, Ordered {
 

@@ -10,8 +10,7 @@ import org.jspecify.annotations.Nullable;
  * broker hands each subscriber the same payload array and the same destination string, so a
  * fan-out to many connections computes the value once instead of once per connection. Keys are
  * compared with {@code equals}, which is identity for arrays: where each connection gets a
- * destination string of its own (relay mode, where every message is decoded from the broker's
- * frame), equal strings still share one computation. Several slots, because the outbound threads
+ * destination string of its own, equal strings still share one computation. Several slots, because the outbound threads
  * interleave the fan-outs of notifications sent close together; two keys in one slot only mean
  * computing again.
  *

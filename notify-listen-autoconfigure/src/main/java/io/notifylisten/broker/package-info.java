@@ -1,6 +1,6 @@
 /**
- * The message broker behind notify-listen as operations see it: whether it is up, embedded or
- * relayed to an external STOMP broker shared by every node.
+ * The embedded message broker that fans notifications out to this node's connections, and its
+ * health as operations see it, with the state of the notification log's broker.
  */
 @NullMarked
 package io.notifylisten.broker;

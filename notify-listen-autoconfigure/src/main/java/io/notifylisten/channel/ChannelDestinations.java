@@ -8,10 +8,8 @@ import org.jspecify.annotations.Nullable;
  * Maps {@link ChannelName channel names} to STOMP destinations and back, within one application key.
  *
  * <p>{@code Order/42/refresh} under key {@code shop} becomes {@code /topic/shop.Order.42.refresh}.
- * Dots separate the words because RabbitMQ's STOMP plugin sends {@code /topic/x} to the
- * {@code amq.topic} exchange with routing key {@code x}, whose words are dot-separated; the same
- * destination therefore works unchanged on the embedded broker and on the relay. The key comes
- * first so that two applications or environments sharing a broker never share a destination.
+ * Dots separate the words, as a STOMP broker's topic routing keys do. The key comes first so that
+ * two applications or environments never share a destination.
  */
 public final class ChannelDestinations {
 

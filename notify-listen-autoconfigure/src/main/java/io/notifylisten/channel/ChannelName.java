@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  *
  * <p>Every part is checked against a small alphabet on construction. The alphabet leaves out
  * {@code .}, {@code *}, {@code #}, {@code /} and {@code >} on purpose: those are separators or
- * wildcards on the simple broker and on RabbitMQ's STOMP plugin, so a name that passes can never
+ * wildcards on the simple broker and on STOMP brokers such as RabbitMQ's, so a name that passes can never
  * widen a subscription.
  *
  * @param entity entity name, for example {@code Order}

@@ -20,7 +20,7 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
  * <p>Spring's STOMP handler gives no hook for CONNECTED headers. For the embedded broker, whose
  * acknowledgement is not yet a STOMP frame, this builds the CONNECTED frame the way
  * {@code StompSubProtocolHandler} would (version and heart-beat), which the handler then passes on
- * unchanged; for a relayed broker the CONNECTED frame already exists and only gains the header.
+ * unchanged; a CONNECTED frame that already exists only gains the header.
  */
 public class ConnectedFrameInterceptor implements ChannelInterceptor {
 

@@ -66,7 +66,7 @@ public class FanOutStompEncoder extends StompEncoder {
 			this.recent.set(slot, tail);
 		}
 		else {
-			// A payload for one subscriber only (relay mode, @NotifyListen results) costs no more
+			// A payload for one subscriber only (@NotifyListen results, recovery frames) costs no more
 			// than Spring's encoding: only its identity is remembered.
 			this.recent.set(slot, payload);
 			return super.encode(headers, payload);

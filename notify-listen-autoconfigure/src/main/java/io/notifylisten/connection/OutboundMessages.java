@@ -17,7 +17,7 @@ public final class OutboundMessages {
 	 * Drop a message for a connection, from an interceptor's {@code beforeHandle}. With publish order
 	 * preserved, the next message of the session is released by an interceptor that the channel only
 	 * calls for interceptors before the one that returned {@code null}: without releasing it here,
-	 * every later message of the connection would wait forever (seen in RelayIntegrationTests).
+	 * every later message of the connection would wait forever.
 	 * Releasing twice is harmless: the task only acts while its message is still first in line.
 	 * @param message the message not to deliver
 	 * @return {@code null}, for the interceptor to return

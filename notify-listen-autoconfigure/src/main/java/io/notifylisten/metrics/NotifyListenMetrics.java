@@ -81,8 +81,8 @@ public class NotifyListenMetrics {
 	private final FanOutMemo<byte[], Instant> changedAtOfPayload = new FanOutMemo<>(this::parseChangedAt);
 
 	/**
-	 * The same where each connection's payload is an array of its own (relay mode, {@code @NotifyListen}
-	 * results): {@code Instant.parse} was a tenth of the outbound threads' samples in relay mode.
+	 * The same where each connection's payload is an array of its own ({@code @NotifyListen} results):
+	 * {@code Instant.parse} per delivery was a tenth of the outbound threads' samples there.
 	 */
 	private final FanOutMemo<String, Instant> changedAtOfText = new FanOutMemo<>(NotifyListenMetrics::parseInstant);
 

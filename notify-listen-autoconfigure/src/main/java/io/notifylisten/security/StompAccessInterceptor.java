@@ -101,8 +101,8 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		}
 	}
 
-	// Checked, the token has no business further on: in relay mode Spring forwards the CONNECT
-	// headers to the broker. Spring's STOMP handler leaves the headers mutable for interceptors.
+	// Checked, the token has no business further on: a broker behind Spring's handler would be sent
+	// the CONNECT headers. Spring's STOMP handler leaves the headers mutable for interceptors.
 	private static void withoutCsrfToken(Message<?> message) {
 		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
 		StompHeaderAccessor headers = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);

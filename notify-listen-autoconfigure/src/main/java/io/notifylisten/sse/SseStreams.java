@@ -38,7 +38,7 @@ import org.springframework.security.web.session.HttpSessionDestroyedEvent;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * The open Server-Sent Event streams. Each is a pseudo-session of the broker, embedded or relayed:
+ * The open Server-Sent Event streams. Each is a pseudo-session of the embedded broker:
  * CONNECT and SUBSCRIBE are handed to the broker as if a STOMP client had sent them (the stream was
  * authorized over HTTP first), and the broker's messages for that session are taken off the client
  * outbound channel, after the same per-delivery checks as any connection, and written as events.
@@ -285,7 +285,7 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 		stream.emitter.complete();
 	}
 
-	// STOMP headers, as a STOMP client's frames would have: the relay forwards nothing else.
+	// STOMP headers, as a STOMP client's frames would have, so that the broker treats the stream as one.
 	private StompHeaderAccessor headers(StompCommand command, Stream stream) {
 		StompHeaderAccessor headers = StompHeaderAccessor.create(command);
 		headers.setSessionId(stream.sessionId);

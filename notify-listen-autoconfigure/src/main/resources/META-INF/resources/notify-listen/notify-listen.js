@@ -73,7 +73,7 @@
  *   a channel on which it had received something, it sends last-epoch and last-sequence; the server
  *   answers with one recovery frame holding the messages missed meanwhile, which are delivered in
  *   order before any live message (live ones are held until then, and duplicates are dropped by
- *   sequence). If the server no longer has them (too many, too old, a restart, or a relayed broker),
+ *   sequence). If the server no longer has them (too many, too old, or a single node's restart),
  *   the recovery frame says so and 'resubscribed' tells the page to reload what it shows; so it
  *   does for a channel on which nothing had been received yet.
  *

@@ -26,7 +26,7 @@ class FanOutMemoTests {
 	@Test
 	void equalStringsShareOneComputation() {
 		FanOutMemo<String, Integer> memo = new FanOutMemo<>(this::length);
-		// As in relay mode, where each connection's message is decoded into strings of its own.
+		// As where each connection's message carries strings of its own.
 		String first = new String("/topic/shop.Order.1.shipped".toCharArray());
 		String second = new String("/topic/shop.Order.1.shipped".toCharArray());
 

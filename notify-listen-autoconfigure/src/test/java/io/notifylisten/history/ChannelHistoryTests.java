@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -96,6 +98,21 @@ class ChannelHistoryTests {
 			.isFalse();
 		assertThat(recover(history, ORDER_1, history.epoch(), 3).recovered()).isTrue();
 		assertThat(recover(history, ORDER_1, history.epoch(), 7).recovered()).as("from the future").isFalse();
+	}
+
+	@Test
+	void aRecoveryWaitsUntilTheHistoryHasCaughtUpWithTheLog() throws Exception {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		history.startCatchingUp();
+		append(history, ORDER_1, 1);
+		CompletableFuture<Recovery> recovery = CompletableFuture.supplyAsync(() -> recover(history, ORDER_1, EPOCH, 1));
+		Thread.sleep(200);
+		assertThat(recovery).as("still reading the log").isNotDone();
+
+		append(history, ORDER_1, 1);
+		history.caughtUp();
+		assertThat(recovery.get(5, TimeUnit.SECONDS).messages()).extracting(NotifyMessage::sequence)
+			.containsExactly(2L);
 	}
 
 	@Test

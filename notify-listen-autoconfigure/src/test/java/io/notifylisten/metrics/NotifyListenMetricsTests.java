@@ -27,7 +27,7 @@ class NotifyListenMetricsTests {
 
 	@Test
 	void timesEveryDeliveryFromItsOwnChangedAtWhenEachConnectionHasAPayloadOfItsOwn() {
-		// Relay mode and @NotifyListen results: a new array per connection, notifications interleaved.
+		// @NotifyListen results: a new array per connection, notifications interleaved.
 		for (int connection = 0; connection < 3; connection++) {
 			this.outcomes.delivered(payload("2026-11-24T02:00:00Z"));
 			this.outcomes.delivered(payload("2026-11-24T02:00:01.5Z"));

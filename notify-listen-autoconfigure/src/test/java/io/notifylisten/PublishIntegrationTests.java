@@ -120,14 +120,14 @@ class PublishIntegrationTests {
 	}
 
 	// Written out with javax.crypto, as another service would, rather than with the server's signer.
-	private static String sign(String body, String timestamp) throws Exception {
+	static String sign(String body, String timestamp) throws Exception {
 		Mac mac = Mac.getInstance("HmacSHA256");
 		mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
 		String signed = "POST\n/rest/pusher/notify\n" + timestamp + "\n" + body;
 		return HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
 	}
 
-	private static String now() {
+	static String now() {
 		return String.valueOf(Instant.now().getEpochSecond());
 	}
 

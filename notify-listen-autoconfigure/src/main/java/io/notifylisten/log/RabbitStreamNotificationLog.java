@@ -89,6 +89,10 @@ public class RabbitStreamNotificationLog
 
 	private volatile boolean running;
 
+	// Set when the client closed the producer or consumer for good (the stream was deleted): the
+	// publishing thread then connects anew, which creates the stream again.
+	private volatile boolean reconnect;
+
 	private volatile @Nullable Thread publisher;
 
 	private volatile @Nullable Environment environment;
@@ -210,6 +214,15 @@ public class RabbitStreamNotificationLog
 		return this.running;
 	}
 
+	// Started before the web server and stopped after it (Spring Boot's web server lifecycles run
+	// at DEFAULT_PHASE - 2048 and - 1024): requests still served during a graceful shutdown can
+	// notify, and what they notify is published before the connection closes. Reading waits for
+	// the embedded broker anyway (onApplicationEvent).
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
+	}
+
 	private void publish() {
 		try {
 			while (!this.brokerStarted.await(1, TimeUnit.SECONDS)) {
@@ -218,6 +231,10 @@ public class RabbitStreamNotificationLog
 				}
 			}
 			while (this.running) {
+				if (this.reconnect) {
+					this.reconnect = false;
+					disconnect();
+				}
 				if (this.environment == null && !connect()) {
 					Thread.sleep(this.settings.recoveryInterval().toMillis());
 					continue;
@@ -399,6 +416,9 @@ public class RabbitStreamNotificationLog
 
 	private void stateChanged(AtomicBoolean open, Resource.Context context) {
 		open.set(context.currentState() == Resource.State.OPEN);
+		if (context.currentState() == Resource.State.CLOSED && this.running && this.environment != null) {
+			this.reconnect = true;
+		}
 		availabilityChanged();
 	}
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.notifylisten.ListenerClient;
@@ -23,11 +24,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
@@ -41,6 +45,7 @@ import static org.awaitility.Awaitility.await;
  * application (A and B) and a third node (C) of another environment with its own key.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(OutputCaptureExtension.class)
 class StreamIntegrationTests {
 
 	private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
@@ -239,7 +244,9 @@ class StreamIntegrationTests {
 	}
 
 	@Test
-	void notificationsAcceptedWhileTheBrokerIsStoppedReachListenersThatStayedConnected() throws Exception {
+	void notificationsAcceptedWhileTheBrokerIsStoppedReachListenersThatStayedConnected(CapturedOutput output)
+			throws Exception {
+		int logStart = output.getAll().length();
 		List<Integer> delivered = new ArrayList<>();
 		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect()) {
 			aliceOnB.listen("Order/40/shipped");
@@ -269,6 +276,16 @@ class StreamIntegrationTests {
 			}
 		}
 		assertThat(delivered).containsExactly(1, 2, 3, 4, 5, 6);
+		String log = output.getAll().substring(logStart);
+		assertThat(occurrences(log, "WARN .*Lost the stream 'notify-listen.stream-test'")).as("one WARN per node")
+			.isEqualTo(2);
+		assertThat(occurrences(log, "INFO .*Connected to the stream 'notify-listen.stream-test' on [^ ]+ \\(virtual host /\\) again"))
+			.as("one INFO per node").isEqualTo(2);
+		assertThat(log).doesNotContain(" ERROR ").doesNotContain("\tat ");
+	}
+
+	private static long occurrences(String log, String pattern) {
+		return Pattern.compile(pattern).matcher(log).results().count();
 	}
 
 	private static boolean brokerConnected(ConfigurableApplicationContext node) {

@@ -474,38 +474,46 @@ public final class BenchmarkMain {
 		for (Map.Entry<Integer, FanoutResult> entry : fanouts.getOrDefault(NOTIFY_LISTEN, Map.of()).entrySet()) {
 			FanoutResult base = fanouts.getOrDefault(BASELINE, Map.of()).get(entry.getKey());
 			if (base != null) {
-				FanoutResult nl = entry.getValue();
-				line("| ratio notify-listen / baseline | " + entry.getKey() + " | " + ratio(nl.single().p50(), base.single().p50())
-						+ " | " + ratio(nl.single().p99(), base.single().p99()) + " | "
-						+ ratio(nl.single().max(), base.single().max()) + " | "
-						+ ratio(nl.deliveriesPerSecond(), base.deliveriesPerSecond()) + " | "
-						+ ratio(nl.burst().p99(), base.burst().p99()) + " | | | "
-						+ ratio(nl.serverCpuMicros(), base.serverCpuMicros()) + " | "
-						+ ratio(nl.clientCpuMicros(), base.clientCpuMicros()) + " |");
+				line(ratioRow("ratio notify-listen / baseline", entry.getKey(), entry.getValue(), base));
 			}
 		}
 	}
 
-	// --repeat: the same measurement several times in a row, each figure reported as its median, so
-	// that one disturbed run does not decide a ratio.
+	private static String ratioRow(String label, int listeners, FanoutResult value, FanoutResult base) {
+		return "| " + label + " | " + listeners + " | " + ratio(value.single().p50(), base.single().p50()) + " | "
+				+ ratio(value.single().p99(), base.single().p99()) + " | " + ratio(value.single().max(), base.single().max())
+				+ " | " + ratio(value.deliveriesPerSecond(), base.deliveriesPerSecond()) + " | "
+				+ ratio(value.burst().p99(), base.burst().p99()) + " | | | "
+				+ ratio(value.serverCpuMicros(), base.serverCpuMicros()) + " | "
+				+ ratio(value.clientCpuMicros(), base.clientCpuMicros()) + " |";
+	}
+
 	private FanoutResult measureFanout(ServerProcess server, String entity, String id, String action, int n)
 			throws Exception {
+		return measureFanout(server, List.of(server), entity, id, action, n);
+	}
+
+	// --repeat: the same measurement several times in a row, each figure reported as its median, so
+	// that one disturbed run does not decide a ratio. Notified on one server and delivered by all the
+	// nodes (those of (e)): n counts the listeners of every node, and the server CPU is theirs together.
+	private FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
+			String action, int n) throws Exception {
 		List<FanoutResult> runs = new ArrayList<>();
 		for (int run = 0; run < Math.max(1, intOption("repeat", 1)); run++) {
-			runs.add(measureFanoutOnce(server, entity, id, action, n));
+			runs.add(measureFanoutOnce(notified, nodes, entity, id, action, n));
 		}
 		return FanoutResult.median(runs);
 	}
 
-	private FanoutResult measureFanoutOnce(ServerProcess server, String entity, String id, String action, int n)
-			throws Exception {
+	private FanoutResult measureFanoutOnce(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
+			String action, int n) throws Exception {
 		int notifies = intOption("latency-notifies", 5);
-		long[] serverCpuBefore = ServerProcess.cpuNanos(server.pid());
+		long[] serverCpuBefore = cpuNanos(nodes);
 		long[] clientCpuBefore = ServerProcess.cpuNanos(ProcessHandle.current().pid());
 		DeliveryRecorder single = new DeliveryRecorder(n * notifies);
 		this.client.recordInto(single);
 		for (int i = 1; i <= notifies; i++) {
-			server.notify(entity, id, action, 1);
+			notified.notify(entity, id, action, 1);
 			single.awaitCount((long) n * i, Duration.ofSeconds(15));
 			Thread.sleep(100);
 		}
@@ -513,21 +521,31 @@ public final class BenchmarkMain {
 		DeliveryRecorder bursty = new DeliveryRecorder(n * burst);
 		this.client.recordInto(bursty);
 		long start = System.nanoTime();
-		server.notify(entity, id, action, burst);
+		notified.notify(entity, id, action, burst);
 		bursty.awaitCount((long) n * burst, DELIVERY_TIMEOUT);
 		long elapsed = Math.max(1, bursty.lastNanos() - start);
 		// Read before the pause, which is idle time; includes the single notifications' pauses.
-		long[] serverCpu = ServerProcess.cpuNanos(server.pid());
+		long[] serverCpu = cpuNanos(nodes);
 		long[] clientCpu = ServerProcess.cpuNanos(ProcessHandle.current().pid());
 		Thread.sleep(300);
 		long expected = (long) n * (notifies + burst);
 		long delivered = single.count() + bursty.count();
-		long lost = lost(server, expected, delivered);
+		long lost = lost(notified, expected, delivered);
 		return new FanoutResult(single.latency(), bursty.latency(), bursty.count() / (elapsed / 1e9), delivered,
 				expected, lost, perDelivery(serverCpu[0] - serverCpuBefore[0], delivered),
 				perDelivery(serverCpu[1] - serverCpuBefore[1], delivered),
 				perDelivery(clientCpu[0] - clientCpuBefore[0], delivered),
 				perDelivery(clientCpu[1] - clientCpuBefore[1], delivered));
+	}
+
+	private static long[] cpuNanos(List<ServerProcess> servers) {
+		long[] total = new long[2];
+		for (ServerProcess server : servers) {
+			long[] cpu = ServerProcess.cpuNanos(server.pid());
+			total[0] += cpu[0];
+			total[1] += cpu[1];
+		}
+		return total;
 	}
 
 	private static double perDelivery(long nanos, long delivered) {

@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * notify-listen / baseline ratios. Arguments, as {@code --name=value} (one string is split on spaces):
  * <ul>
  * <li>{@code max-listeners} (10000): largest number of listeners in any scenario</li>
- * <li>{@code scenarios} (floor,idle,fanout,many,handler,endpoint,relay)</li>
+ * <li>{@code scenarios} (floor,idle,fanout,many,handler,endpoint,multinode)</li>
  * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
- * <li>{@code handler-listeners} (1000), {@code relay-listeners} (500): capped by max-listeners</li>
+ * <li>{@code handler-listeners} (1000), {@code multinode-listeners} (10000): capped by max-listeners</li>
  * <li>{@code notify-listen-properties} (none): {@code a=1,b=2} become {@code --notify-listen.a=1 ...}</li>
  * <li>{@code server-jvm}, {@code server-properties} (none): comma-separated JVM options and Spring
  * properties for every server, for experiments such as JFR or {@code bench.preserve-order=true}</li>
@@ -51,6 +51,9 @@ public final class BenchmarkMain {
 	private static final String BASELINE = "baseline";
 
 	private static final String BARE_ENDPOINT = "bare endpoint";
+
+	/** RabbitMQ's stream port on this machine, where the nodes of (e) share their log. */
+	private static final int STREAM_PORT = 5552;
 
 	private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(120);
 
@@ -103,7 +106,7 @@ public final class BenchmarkMain {
 	}
 
 	private void run() throws Exception {
-		String scenarios = this.options.getOrDefault("scenarios", "floor,idle,fanout,many,handler,endpoint,relay");
+		String scenarios = this.options.getOrDefault("scenarios", "floor,idle,fanout,many,handler,endpoint,multinode");
 		line("# notify-listen benchmark, " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
 		line("");
 		line("Options: " + this.options + "; " + Runtime.getRuntime().availableProcessors() + " cores, Java "
@@ -142,8 +145,8 @@ public final class BenchmarkMain {
 		if (scenarios.contains("endpoint")) {
 			bareEndpoint(heap);
 		}
-		if (scenarios.contains("relay")) {
-			relay(heap);
+		if (scenarios.contains("multinode")) {
+			multiNode(heap);
 		}
 		line("## Targets");
 		line("");
@@ -215,11 +218,13 @@ public final class BenchmarkMain {
 			.toList();
 	}
 
-	private List<String> notifyListenProperties(boolean relay) {
+	private List<String> notifyListenProperties(boolean stream) {
 		List<String> properties = new ArrayList<>(List.of("--notify-listen.key=bench",
 				"--notify-listen.secret=benchmark-secret-0123456789abcdef0123456789"));
-		if (relay) {
-			properties.add("--notify-listen.broker.relay.host=127.0.0.1");
+		// Nodes with the same key share the stream of its default name, notify-listen.bench.
+		if (stream) {
+			properties.add("--notify-listen.stream.host=127.0.0.1");
+			properties.add("--notify-listen.stream.port=" + STREAM_PORT);
 		}
 		// --notify-listen-properties=a=1,b=2 passes settings through, such as limits.max-frame-size=4KB.
 		String extra = this.options.getOrDefault("notify-listen-properties", "");
@@ -434,78 +439,127 @@ public final class BenchmarkMain {
 		line("");
 	}
 
-	// (e): both servers again, each relaying to the local RabbitMQ's STOMP port.
-	private void relay(String heap) throws Exception {
-		int n = Math.min(this.maxListeners, intOption("relay-listeners", 500));
-		line("## (e) Relay mode on RabbitMQ (127.0.0.1:61613): fan-out to " + n + " listeners");
+	// (e): two nodes that share one RabbitMQ stream as their log, against one node with its
+	// in-memory log and as many listeners. Every notification is sent on node A, so that what node
+	// B delivers has gone through the broker; node A's own listeners are served from the stream too.
+	private void multiNode(String heap) throws Exception {
+		int n = Math.min(this.maxListeners, intOption("multinode-listeners", 10_000));
+		line("## (e) Several nodes on a RabbitMQ stream (127.0.0.1:" + STREAM_PORT + "): fan-out to " + n + " listeners");
 		line("");
-		if (!stompBrokerAnswers()) {
-			line("Skipped: no STOMP broker answers on 127.0.0.1:61613 (start one with `.ci/rabbitmq start`).");
+		if (!streamBrokerAnswers()) {
+			line("Skipped: no stream broker answers on 127.0.0.1:" + STREAM_PORT
+					+ " (start one with `.ci/rabbitmq start`).");
 			line("");
 			return;
 		}
-		line("Every client connection is also a broker connection (two descriptors per listener on the server, "
-				+ "one on the broker, whose fan-out to one connection per listener sets the pace); hence the "
-				+ "smaller default N (`--relay-listeners`).");
-		line("");
-		line(FanoutResult.HEADER);
-		line(FanoutResult.SEPARATOR);
-		Map<String, Map<Integer, FanoutResult>> results = new LinkedHashMap<>();
-		try (ServerProcess notifyListen = ServerProcess.start(NOTIFY_LISTEN + "-relay", NotifyListenBenchmarkServer.class,
-				true, container(), heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(true)));
-				ServerProcess baseline = ServerProcess.start(BASELINE + "-relay", BaselineBenchmarkServer.class, false,
-						container(), heap, this.logs, jvmOptions(), withTuning(new ArrayList<>(List.of("--bench.relay=true"))))) {
-			for (ServerProcess server : List.of(notifyListen, baseline)) {
-				List<LoadClient.Listener> listeners = new ArrayList<>();
-				openAndAwait(server, n, (i) -> "Item/4/changed", listeners);
-				// The relay subscribes on the broker after the server counted the SUBSCRIBE.
-				Thread.sleep(2_000);
-				FanoutResult result = measureFanout(server, "Item", "4", "changed", listeners.size());
-				results.put(server.name().startsWith(NOTIFY_LISTEN) ? NOTIFY_LISTEN : BASELINE, Map.of(n, result));
-				line(result.row(server.name(), n));
-				closeAll(server, listeners);
-			}
+		FanoutResult single;
+		try (ServerProcess node = ServerProcess.start(NOTIFY_LISTEN + "-single-node", NotifyListenBenchmarkServer.class,
+				true, container(), heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(false)))) {
+			warmUp(node);
+			List<LoadClient.Listener> listeners = new ArrayList<>();
+			openAndAwait(node, n, (i) -> "Item/4/changed", listeners);
+			single = measureFanout(node, "Item", "4", "changed", listeners.size());
+			closeAll(node, listeners);
 		}
-		fanoutRatios(results);
+		FanoutResult twoNodes;
+		List<String> connectionRows = new ArrayList<>();
+		List<String> connectionCounts = new ArrayList<>();
+		boolean constant = true;
+		try (ServerProcess nodeA = ServerProcess.start(NOTIFY_LISTEN + "-node-a", NotifyListenBenchmarkServer.class, true,
+				container(), heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(true)));
+				ServerProcess nodeB = ServerProcess.start(NOTIFY_LISTEN + "-node-b", NotifyListenBenchmarkServer.class,
+						true, container(), heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(true)))) {
+			// Each warm-up notifies on its own node: both reach the stream before anything is measured.
+			warmUp(nodeA);
+			warmUp(nodeB);
+			List<ServerProcess> nodes = List.of(nodeA, nodeB);
+			int[] idle = { nodeA.connectionsTo(STREAM_PORT), nodeB.connectionsTo(STREAM_PORT) };
+			List<List<LoadClient.Listener>> listeners = List.of(new ArrayList<>(), new ArrayList<>());
+			openAndAwait(nodeA, n / 2, (i) -> "Item/4/changed", listeners.get(0));
+			openAndAwait(nodeB, n - n / 2, (i) -> "Item/4/changed", listeners.get(1));
+			for (int i = 0; i < nodes.size(); i++) {
+				int busy = nodes.get(i).connectionsTo(STREAM_PORT);
+				constant &= (busy > 0 && busy == idle[i]);
+				connectionRows.add(row(nodes.get(i).name(), listeners.get(i).size(), idle[i], busy));
+				connectionCounts.add(nodes.get(i).name() + " " + idle[i] + " idle, " + busy + " with "
+						+ listeners.get(i).size() + " listeners");
+			}
+			int held = listeners.get(0).size() + listeners.get(1).size();
+			twoNodes = measureFanout(nodeA, nodes, "Item", "4", "changed", held);
+			closeAll(nodeA, listeners.get(0));
+			closeAll(nodeB, listeners.get(1));
+		}
+		line("One node with the in-memory log and all N listeners, then two nodes on this machine with the same key "
+				+ "and secret on the stream `notify-listen.bench`, N/2 listeners on each; every notification is sent on "
+				+ "node A and reaches the listeners of both through the stream. Measured as in (b); the two nodes' "
+				+ "server CPU is summed.");
 		line("");
+		line(FanoutResult.HEADER.replace("| server |", "| setup |"));
+		line(FanoutResult.SEPARATOR);
+		line(single.row("one node, in-memory log", n));
+		line(twoNodes.row("two nodes on the stream, notified on A", n));
+		line(ratioRow("ratio two nodes / one node", n, twoNodes, single));
+		line("");
+		line("Connections each node holds to the broker (established TCP to 127.0.0.1:" + STREAM_PORT
+				+ ", from /proc), with no listeners and with its share of the N:");
+		line("");
+		line("| node | listeners | broker connections, no listeners | broker connections, with listeners |");
+		line("| --- | --- | --- | --- |");
+		connectionRows.forEach(this::line);
+		line("");
+		double ratio = twoNodes.deliveriesPerSecond() / single.deliveriesPerSecond();
+		this.targets.add(() -> "two nodes on the stream >= 0.8x one node's fan-out deliveries/s: " + met(ratio >= 0.8)
+				+ " (" + String.format(Locale.ROOT, "%.2f", ratio) + "x at " + n + " listeners: "
+				+ f0(twoNodes.deliveriesPerSecond()) + " vs " + f0(single.deliveriesPerSecond()) + "/s)");
+		boolean brokerConnectionsConstant = constant;
+		this.targets.add(() -> "broker connections per node independent of its listeners: "
+				+ met(brokerConnectionsConstant) + " (" + String.join("; ", connectionCounts) + ")");
 	}
 
 	private void fanoutRatios(Map<String, Map<Integer, FanoutResult>> fanouts) {
 		for (Map.Entry<Integer, FanoutResult> entry : fanouts.getOrDefault(NOTIFY_LISTEN, Map.of()).entrySet()) {
 			FanoutResult base = fanouts.getOrDefault(BASELINE, Map.of()).get(entry.getKey());
 			if (base != null) {
-				FanoutResult nl = entry.getValue();
-				line("| ratio notify-listen / baseline | " + entry.getKey() + " | " + ratio(nl.single().p50(), base.single().p50())
-						+ " | " + ratio(nl.single().p99(), base.single().p99()) + " | "
-						+ ratio(nl.single().max(), base.single().max()) + " | "
-						+ ratio(nl.deliveriesPerSecond(), base.deliveriesPerSecond()) + " | "
-						+ ratio(nl.burst().p99(), base.burst().p99()) + " | | | "
-						+ ratio(nl.serverCpuMicros(), base.serverCpuMicros()) + " | "
-						+ ratio(nl.clientCpuMicros(), base.clientCpuMicros()) + " |");
+				line(ratioRow("ratio notify-listen / baseline", entry.getKey(), entry.getValue(), base));
 			}
 		}
 	}
 
-	// --repeat: the same measurement several times in a row, each figure reported as its median, so
-	// that one disturbed run does not decide a ratio.
+	private static String ratioRow(String label, int listeners, FanoutResult value, FanoutResult base) {
+		return "| " + label + " | " + listeners + " | " + ratio(value.single().p50(), base.single().p50()) + " | "
+				+ ratio(value.single().p99(), base.single().p99()) + " | " + ratio(value.single().max(), base.single().max())
+				+ " | " + ratio(value.deliveriesPerSecond(), base.deliveriesPerSecond()) + " | "
+				+ ratio(value.burst().p99(), base.burst().p99()) + " | | | "
+				+ ratio(value.serverCpuMicros(), base.serverCpuMicros()) + " | "
+				+ ratio(value.clientCpuMicros(), base.clientCpuMicros()) + " |";
+	}
+
 	private FanoutResult measureFanout(ServerProcess server, String entity, String id, String action, int n)
 			throws Exception {
+		return measureFanout(server, List.of(server), entity, id, action, n);
+	}
+
+	// --repeat: the same measurement several times in a row, each figure reported as its median, so
+	// that one disturbed run does not decide a ratio. Notified on one server and delivered by all the
+	// nodes (those of (e)): n counts the listeners of every node, and the server CPU is theirs together.
+	private FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
+			String action, int n) throws Exception {
 		List<FanoutResult> runs = new ArrayList<>();
 		for (int run = 0; run < Math.max(1, intOption("repeat", 1)); run++) {
-			runs.add(measureFanoutOnce(server, entity, id, action, n));
+			runs.add(measureFanoutOnce(notified, nodes, entity, id, action, n));
 		}
 		return FanoutResult.median(runs);
 	}
 
-	private FanoutResult measureFanoutOnce(ServerProcess server, String entity, String id, String action, int n)
-			throws Exception {
+	private FanoutResult measureFanoutOnce(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
+			String action, int n) throws Exception {
 		int notifies = intOption("latency-notifies", 5);
-		long[] serverCpuBefore = ServerProcess.cpuNanos(server.pid());
+		long[] serverCpuBefore = cpuNanos(nodes);
 		long[] clientCpuBefore = ServerProcess.cpuNanos(ProcessHandle.current().pid());
 		DeliveryRecorder single = new DeliveryRecorder(n * notifies);
 		this.client.recordInto(single);
 		for (int i = 1; i <= notifies; i++) {
-			server.notify(entity, id, action, 1);
+			notified.notify(entity, id, action, 1);
 			single.awaitCount((long) n * i, Duration.ofSeconds(15));
 			Thread.sleep(100);
 		}
@@ -513,21 +567,31 @@ public final class BenchmarkMain {
 		DeliveryRecorder bursty = new DeliveryRecorder(n * burst);
 		this.client.recordInto(bursty);
 		long start = System.nanoTime();
-		server.notify(entity, id, action, burst);
+		notified.notify(entity, id, action, burst);
 		bursty.awaitCount((long) n * burst, DELIVERY_TIMEOUT);
 		long elapsed = Math.max(1, bursty.lastNanos() - start);
 		// Read before the pause, which is idle time; includes the single notifications' pauses.
-		long[] serverCpu = ServerProcess.cpuNanos(server.pid());
+		long[] serverCpu = cpuNanos(nodes);
 		long[] clientCpu = ServerProcess.cpuNanos(ProcessHandle.current().pid());
 		Thread.sleep(300);
 		long expected = (long) n * (notifies + burst);
 		long delivered = single.count() + bursty.count();
-		long lost = lost(server, expected, delivered);
+		long lost = lost(notified, expected, delivered);
 		return new FanoutResult(single.latency(), bursty.latency(), bursty.count() / (elapsed / 1e9), delivered,
 				expected, lost, perDelivery(serverCpu[0] - serverCpuBefore[0], delivered),
 				perDelivery(serverCpu[1] - serverCpuBefore[1], delivered),
 				perDelivery(clientCpu[0] - clientCpuBefore[0], delivered),
 				perDelivery(clientCpu[1] - clientCpuBefore[1], delivered));
+	}
+
+	private static long[] cpuNanos(List<ServerProcess> servers) {
+		long[] total = new long[2];
+		for (ServerProcess server : servers) {
+			long[] cpu = ServerProcess.cpuNanos(server.pid());
+			total[0] += cpu[0];
+			total[1] += cpu[1];
+		}
+		return total;
 	}
 
 	private static double perDelivery(long nanos, long delivered) {
@@ -572,9 +636,9 @@ public final class BenchmarkMain {
 		return "delivered " + stats.delivered() + ", dropped " + stats.dropped();
 	}
 
-	private static boolean stompBrokerAnswers() {
+	private static boolean streamBrokerAnswers() {
 		try (java.net.Socket socket = new java.net.Socket()) {
-			socket.connect(new java.net.InetSocketAddress("127.0.0.1", 61613), 2_000);
+			socket.connect(new java.net.InetSocketAddress("127.0.0.1", STREAM_PORT), 2_000);
 			return true;
 		}
 		catch (Exception ex) {

@@ -6,11 +6,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.notifylisten.benchmark.client.LoadClient;
 import tools.jackson.databind.JsonNode;
@@ -145,6 +148,58 @@ final class ServerProcess implements AutoCloseable {
 		}
 		catch (IOException | RuntimeException ex) {
 			return new long[] { -1, -1 };
+		}
+	}
+
+	/**
+	 * Count the established TCP connections this server holds to a port of 127.0.0.1, from the
+	 * sockets in {@code /proc/<pid>/fd} and the connection tables {@code /proc/<pid>/net/tcp} and
+	 * {@code tcp6} (where the JVM's sockets usually are, as IPv4-mapped addresses); -1 where there
+	 * are no such files.
+	 */
+	int connectionsTo(int port) {
+		String pid = String.valueOf(pid());
+		try {
+			Set<String> sockets = new HashSet<>();
+			try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(Path.of("/proc", pid, "fd"))) {
+				for (Path descriptor : descriptors) {
+					String target = readLinkOrEmpty(descriptor);
+					if (target.startsWith("socket:[")) {
+						sockets.add(target.substring(8, target.length() - 1));
+					}
+				}
+			}
+			// 127.0.0.1 as the kernel prints it, in both tables, with the port in hex.
+			String remote = String.format(java.util.Locale.ROOT, "0100007F:%04X", port);
+			int count = 0;
+			for (String table : new String[] { "tcp", "tcp6" }) {
+				Path file = Path.of("/proc", pid, "net", table);
+				if (!Files.exists(file)) {
+					continue;
+				}
+				for (String line : Files.readAllLines(file)) {
+					// sl local_address rem_address st ... inode: state 01 is ESTABLISHED.
+					String[] fields = line.trim().split("\\s+");
+					if (fields.length > 9 && fields[2].endsWith(remote) && fields[3].equals("01")
+							&& sockets.contains(fields[9])) {
+						count++;
+					}
+				}
+			}
+			return count;
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+	}
+
+	// A descriptor may close between listing and reading it.
+	private static String readLinkOrEmpty(Path descriptor) {
+		try {
+			return Files.readSymbolicLink(descriptor).toString();
+		}
+		catch (IOException ex) {
+			return "";
 		}
 	}
 

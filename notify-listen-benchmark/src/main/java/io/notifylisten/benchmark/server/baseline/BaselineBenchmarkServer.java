@@ -19,10 +19,9 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 
 /**
  * The baseline: Spring's STOMP support as the reference guide shows it, endpoint {@code /ws}, the
- * simple broker on {@code /topic} (or, with {@code bench.relay=true}, the broker relay to
- * 127.0.0.1:61613 as guest), default settings, no security. {@code bench.preserve-order=true} turns
- * on publish order per session, as notify-listen does, for the experiment that isolates its cost. It sends the same JSON message
- * notify-listen sends, through the same converter.
+ * simple broker on {@code /topic}, default settings, no security. {@code bench.preserve-order=true}
+ * turns on publish order per session, as notify-listen does, for the experiment that isolates its
+ * cost. It sends the same JSON message notify-listen sends, through the same converter.
  */
 @WithoutNotifyListen
 @EnableWebSocketMessageBroker
@@ -32,13 +31,9 @@ public class BaselineBenchmarkServer implements WebSocketMessageBrokerConfigurer
 	/** The STOMP endpoint. */
 	public static final String ENDPOINT = "/ws";
 
-	private final boolean relay;
-
 	private final boolean preserveOrder;
 
-	BaselineBenchmarkServer(@Value("${bench.relay:false}") boolean relay,
-			@Value("${bench.preserve-order:false}") boolean preserveOrder) {
-		this.relay = relay;
+	BaselineBenchmarkServer(@Value("${bench.preserve-order:false}") boolean preserveOrder) {
 		this.preserveOrder = preserveOrder;
 	}
 
@@ -55,12 +50,7 @@ public class BaselineBenchmarkServer implements WebSocketMessageBrokerConfigurer
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
 		// Off by default, as in Spring; on only to measure what notify-listen's ordering costs.
 		registry.setPreservePublishOrder(this.preserveOrder);
-		if (this.relay) {
-			registry.enableStompBrokerRelay("/topic");
-		}
-		else {
-			registry.enableSimpleBroker("/topic");
-		}
+		registry.enableSimpleBroker("/topic");
 	}
 
 	@Bean

@@ -24,9 +24,9 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * notify-listen with its embedded broker (or, with {@code notify-listen.broker.relay.host}, a relay),
- * HTTP Basic users {@code user-0}, {@code user-1}, ... (password {@code password}), signed
- * subscriptions and CSRF on CONNECT, all on their defaults.
+ * notify-listen with its embedded broker (with {@code notify-listen.stream.host}, one of several
+ * nodes that share a RabbitMQ stream), HTTP Basic users {@code user-0}, {@code user-1}, ...
+ * (password {@code password}), signed subscriptions and CSRF on CONNECT, all on their defaults.
  */
 @SpringBootApplication
 @Import({ BenchmarkControl.class, TomcatBufferTuning.class, JettyIdleTimeout.class, BrokerCacheTuning.class })

@@ -81,13 +81,13 @@ class TwoNodesBrowserTests {
 	}
 
 	private ConfigurableApplicationContext startNode() {
-		return new SpringApplicationBuilder(SampleApplication.class)
-			.properties("server.port=0", "notify-listen.key=sample-two-nodes",
-					"notify-listen.stream.host=" + STREAM_HOST, "notify-listen.stream.port=" + STREAM_PORT,
-					// One database for both nodes, as in production; the second node keeps what the first made.
-					"spring.datasource.url=jdbc:h2:mem:two-nodes;DB_CLOSE_DELAY=-1",
-					"spring.jpa.hibernate.ddl-auto=update", "spring.jmx.enabled=false")
-			.run();
+		// As command line arguments: they win over the sample's application.yml, as on a real node.
+		return new SpringApplicationBuilder(SampleApplication.class).run("--server.port=0",
+				"--notify-listen.key=sample-two-nodes", "--notify-listen.stream.host=" + STREAM_HOST,
+				"--notify-listen.stream.port=" + STREAM_PORT,
+				// One database for both nodes, as in production; the second node keeps what the first made.
+				"--spring.datasource.url=jdbc:h2:mem:two-nodes;DB_CLOSE_DELAY=-1",
+				"--spring.jpa.hibernate.ddl-auto=update", "--spring.jmx.enabled=false");
 	}
 
 	private static String baseUrl(ConfigurableApplicationContext node) {

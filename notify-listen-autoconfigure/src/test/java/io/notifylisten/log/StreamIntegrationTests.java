@@ -6,17 +6,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.rabbitmq.stream.Address;
+import com.rabbitmq.stream.Producer;
 import io.notifylisten.ListenerClient;
+import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.OrderService;
 import io.notifylisten.testapp.OrdersTestApplication;
@@ -26,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -171,6 +178,36 @@ class StreamIntegrationTests {
 			assertThat(recovery.get("recovered").asBoolean()).isTrue();
 			assertThat(recovery.get("messages").valueStream().map((message) -> message.get("payload").get("n").asInt()))
 				.containsExactly(2, 3);
+		}
+	}
+
+	@Test
+	void aNotificationInTheStreamTwiceAfterALostConfirmationIsDeliveredOnce() throws Exception {
+		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect()) {
+			aliceOnB.listen("Order/43/shipped");
+			awaitSubscribed();
+			NotifyMessage message = new NotifyMessage("Order", "43", "shipped", Instant.now(), NotifyMessage.SYSTEM,
+					Map.of("n", 1));
+			byte[] record = JsonMapper.shared()
+				.writeValueAsBytes(new StreamRecord("retried-" + UUID.randomUUID(), "/topic/stream-test.Order.43.shipped",
+						Map.of(), message));
+			// Both copies, as a node's outbox publishes one again when the broker's confirmation was lost.
+			Address broker = new Address(this.broker.host(), this.broker.port());
+			try (com.rabbitmq.stream.Environment environment = com.rabbitmq.stream.Environment.builder()
+				.host(broker.host())
+				.port(broker.port())
+				.addressResolver((ignored) -> broker)
+				.build()) {
+				Producer producer = environment.producerBuilder().stream("notify-listen.stream-test").build();
+				CountDownLatch confirmed = new CountDownLatch(2);
+				for (int copy = 0; copy < 2; copy++) {
+					producer.send(producer.messageBuilder().addData(record).build(), (status) -> confirmed.countDown());
+				}
+				assertThat(confirmed.await(10, TimeUnit.SECONDS)).isTrue();
+			}
+
+			assertThat(aliceOnB.nextMessage(TWO_SECONDS)).isNotNull();
+			assertThat(aliceOnB.nextMessage(QUIET)).as("the second copy").isNull();
 		}
 	}
 

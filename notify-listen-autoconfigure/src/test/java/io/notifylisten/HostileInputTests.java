@@ -16,10 +16,13 @@ import io.notifylisten.testapp.OrdersTestApplication;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -38,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"notify-listen.limits.max-subscriptions-per-connection=3",
 				"notify-listen.limits.max-connections-per-user=4", "notify-listen.limits.time-to-first-connect=1s",
 				"notify-listen.limits.send-time-limit=2s", "notify-listen.limits.send-buffer-size-limit=256KB" })
+@ExtendWith(OutputCaptureExtension.class)
 class HostileInputTests {
 
 	private static final String ENDPOINT = "/notify-listen/ws";
@@ -68,6 +72,12 @@ class HostileInputTests {
 		JsonNode message = this.bystander.nextMessage(Duration.ofSeconds(2));
 		assertThat(message).as("the bystander still receives").isNotNull();
 		this.bystander.close();
+	}
+
+	// Anyone can send these: an operator's log must not fill with ERROR lines or stack traces.
+	@AfterEach
+	void nothingReachedTheLogAtErrorOrAsAStackTrace(CapturedOutput output) {
+		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
 	}
 
 	@Test

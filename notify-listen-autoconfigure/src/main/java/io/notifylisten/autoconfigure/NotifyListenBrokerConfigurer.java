@@ -9,6 +9,8 @@ import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
 import io.notifylisten.connection.ConnectionOutboxes;
 import io.notifylisten.connection.WebSocketSessions;
+import io.notifylisten.security.InboundFrameGuard;
+import io.notifylisten.security.RefusalLog;
 import io.notifylisten.security.SafeStompErrorHandler;
 import org.jspecify.annotations.Nullable;
 
@@ -47,10 +49,15 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	private final @Nullable ChannelFanOut fanOut;
 
+	private final InboundFrameGuard frameGuard;
+
+	private final RefusalLog refusals;
+
 	NotifyListenBrokerConfigurer(NotifyListenProperties properties, List<ChannelInterceptor> inboundInterceptors,
 			ConnectionOutboxes outboxes, ConnectedFrameInterceptor connectedFrameInterceptor,
 			List<ChannelInterceptor> outboundInterceptors, WebSocketSessions sessions, TaskScheduler heartbeatScheduler,
-			Executor inboundExecutor, @Nullable ChannelFanOut fanOut) {
+			Executor inboundExecutor, @Nullable ChannelFanOut fanOut, InboundFrameGuard frameGuard,
+			RefusalLog refusals) {
 		this.properties = properties;
 		this.inboundInterceptors = inboundInterceptors;
 		this.outboxes = outboxes;
@@ -60,6 +67,8 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		this.heartbeatScheduler = heartbeatScheduler;
 		this.inboundExecutor = inboundExecutor;
 		this.fanOut = fanOut;
+		this.frameGuard = frameGuard;
+		this.refusals = refusals;
 	}
 
 	@Override
@@ -76,8 +85,8 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		httpSession.setCopyAllAttributes(false);
 		httpSession.setCreateSession(false);
 		endpoint.addInterceptors(httpSession);
-		registry.setErrorHandler(
-				new SafeStompErrorHandler(this.outboxes, this.properties.getLimits().getSendTimeLimit()));
+		registry.setErrorHandler(new SafeStompErrorHandler(this.outboxes,
+				this.properties.getLimits().getSendTimeLimit(), this.refusals));
 	}
 
 	@Override
@@ -98,7 +107,9 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		registration.setMessageSizeLimit(Math.toIntExact(limits.getMaxFrameSize().toBytes()))
 			.setSendTimeLimit(Math.toIntExact(limits.getSendTimeLimit().toMillis()))
 			.setSendBufferSizeLimit(Math.toIntExact(limits.getSendBufferSizeLimit().toBytes()))
-			.addDecoratorFactory(this.sessions);
+			.addDecoratorFactory(this.sessions)
+			// Last, so outermost: it sees each frame before Spring's STOMP handler does.
+			.addDecoratorFactory(this.frameGuard);
 	}
 
 	// Pools of their own, not Spring Boot's applicationTaskExecutor (which Boot hands to both

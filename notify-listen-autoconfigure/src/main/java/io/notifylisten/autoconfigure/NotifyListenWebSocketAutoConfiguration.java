@@ -1,5 +1,6 @@
 package io.notifylisten.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,8 @@ import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.history.RecoveryInterceptor;
 import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
 import io.notifylisten.security.ListenAuthorizer;
+import io.notifylisten.security.InboundFrameGuard;
+import io.notifylisten.security.RefusalLog;
 import io.notifylisten.security.StompAccessInterceptor;
 import io.notifylisten.security.StompLimits;
 import io.notifylisten.security.SubscriptionSigner;
@@ -79,6 +82,9 @@ public final class NotifyListenWebSocketAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(NotifyListenWebSocketAutoConfiguration.class);
 
+	/** How often the refusals of client input are summed up in one WARN. */
+	private static final Duration REFUSAL_SUMMARY_INTERVAL = Duration.ofMinutes(5);
+
 	/** Where notify-listen's own channel interceptors live. */
 	private static final Set<String> INTERCEPTOR_PACKAGES = Set.of("io.notifylisten.connection",
 			"io.notifylisten.listen", "io.notifylisten.metrics", "io.notifylisten.security", "io.notifylisten.history");
@@ -88,12 +94,31 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	StompAccessInterceptor notifyListenStompAccessInterceptor(NotifyListenProperties properties,
 			ChannelDestinations destinations, ConnectionRegistry connections, ListenAuthorizer authorizer,
 			SubscriptionSigner signer) {
-		NotifyListenProperties.Limits limits = properties.getLimits();
 		return new StompAccessInterceptor(destinations, connections, authorizer, signer,
-				properties.isRequireSignature(), properties.getCsrf().isEnabled(),
-				new StompLimits(limits.getMaxHeaders(), limits.getMaxDestinationLength(),
-						limits.getMaxSubscriptionsPerConnection(), limits.getMaxConnectionsPerUser(),
-						limits.getMaxInboundFramesPerSecond()));
+				properties.isRequireSignature(), properties.getCsrf().isEnabled(), stompLimits(properties));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InboundFrameGuard notifyListenInboundFrameGuard(NotifyListenProperties properties, ConnectionRegistry connections,
+			WebSocketSessions sessions, RefusalLog refusals) {
+		return new InboundFrameGuard(connections, sessions, stompLimits(properties),
+				Math.toIntExact(properties.getLimits().getMaxFrameSize().toBytes()), refusals);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RefusalLog notifyListenRefusalLog(ThreadPoolTaskScheduler notifyListenTaskScheduler) {
+		RefusalLog refusals = new RefusalLog(REFUSAL_SUMMARY_INTERVAL);
+		notifyListenTaskScheduler.scheduleAtFixedRate(refusals::report, REFUSAL_SUMMARY_INTERVAL);
+		return refusals;
+	}
+
+	private static StompLimits stompLimits(NotifyListenProperties properties) {
+		NotifyListenProperties.Limits limits = properties.getLimits();
+		return new StompLimits(limits.getMaxHeaders(), limits.getMaxDestinationLength(),
+				limits.getMaxSubscriptionsPerConnection(), limits.getMaxConnectionsPerUser(),
+				limits.getMaxInboundFramesPerSecond());
 	}
 
 	@Bean
@@ -297,13 +322,14 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
 			ConnectionOutboxes outboxes, WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler,
 			@Qualifier("notifyListenInboundExecutor") Executor notifyListenInboundExecutor,
-			ObjectProvider<ChannelFanOut> fanOut) {
+			ObjectProvider<ChannelFanOut> fanOut, InboundFrameGuard frameGuard, RefusalLog refusals) {
 		List<ChannelInterceptor> outbound = new ArrayList<>(deliveryInterceptor.orderedStream().toList());
 		List<ChannelInterceptor> inbound = new ArrayList<>();
 		inbound.add(accessInterceptor);
 		recoveryInterceptor.ifAvailable(inbound::add);
 		return new NotifyListenBrokerConfigurer(properties, inbound, outboxes, connectedFrameInterceptor, outbound,
-				sessions, notifyListenTaskScheduler, notifyListenInboundExecutor, fanOut.getIfAvailable());
+				sessions, notifyListenTaskScheduler, notifyListenInboundExecutor, fanOut.getIfAvailable(), frameGuard,
+				refusals);
 	}
 
 	/**

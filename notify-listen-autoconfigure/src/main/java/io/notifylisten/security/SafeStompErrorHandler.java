@@ -29,11 +29,13 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 
 	private final Duration quiesceTimeout;
 
+	private final @Nullable RefusalLog refusals;
+
 	/**
 	 * Create a handler that sends the ERROR frame as Spring does, whatever else is being written.
 	 */
 	public SafeStompErrorHandler() {
-		this(null, Duration.ZERO);
+		this(null, Duration.ZERO, null);
 	}
 
 	/**
@@ -41,10 +43,13 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 	 * that the ERROR frame is not dropped behind them (see {@link ConnectionOutboxes#quiesce}).
 	 * @param outboxes the outbound channel's outboxes, one per connection
 	 * @param quiesceTimeout how long to wait for them at most
+	 * @param refusals counts what was refused, or {@code null} to log each refusal at DEBUG only
 	 */
-	public SafeStompErrorHandler(@Nullable ConnectionOutboxes outboxes, Duration quiesceTimeout) {
+	public SafeStompErrorHandler(@Nullable ConnectionOutboxes outboxes, Duration quiesceTimeout,
+			@Nullable RefusalLog refusals) {
 		this.outboxes = outboxes;
 		this.quiesceTimeout = quiesceTimeout;
+		this.refusals = refusals;
 	}
 
 	@Override
@@ -75,10 +80,13 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 			// No client frame means the bytes could not even be decoded into one.
 			String reason = (clientHeaderAccessor == null) ? "Malformed or oversized frame" : reasonFor(cause);
 			errorHeaderAccessor.setMessage(reason);
-			if (logger.isDebugEnabled()) {
-				logger.debug("Refused " + ((clientHeaderAccessor != null) ? clientHeaderAccessor.getCommand() : "frame")
-						+ " from session " + ((clientHeaderAccessor != null) ? clientHeaderAccessor.getSessionId() : "?")
-						+ ": " + reason);
+			String subject = ((clientHeaderAccessor != null) ? clientHeaderAccessor.getCommand() : "frame")
+					+ " from session " + ((clientHeaderAccessor != null) ? clientHeaderAccessor.getSessionId() : "?");
+			if (this.refusals != null) {
+				this.refusals.refused(reason, subject);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug("Refused " + subject + ": " + reason);
 			}
 			errorPayload = new byte[0];
 		}

@@ -1,6 +1,5 @@
 package io.notifylisten.security;
 
-import java.util.List;
 import java.util.Map;
 
 import io.notifylisten.channel.ChannelDestinations;
@@ -17,7 +16,6 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
-import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.messaging.web.csrf.XorCsrfChannelInterceptor;
 import org.springframework.security.web.csrf.CsrfToken;
@@ -67,7 +65,6 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		if (type == null) {
 			throw new ListenDeniedException("Unknown frame");
 		}
-		checkLimits(message, type);
 		switch (type) {
 			case CONNECT -> connect(message, channel);
 			case SUBSCRIBE -> {
@@ -112,27 +109,6 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		}
 	}
 
-	// Cheap checks first, before anything is parsed or looked up; each one ends the connection.
-	private void checkLimits(Message<?> message, SimpMessageType type) {
-		Object nativeHeaders = message.getHeaders().get(NativeMessageHeaderAccessor.NATIVE_HEADERS);
-		if (nativeHeaders instanceof Map<?, ?> headers
-				&& headers.values().stream().mapToInt((values) -> ((List<?>) values).size()).sum() > this.limits
-					.maxHeaders()) {
-			throw new ListenDeniedException("Too many headers");
-		}
-		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
-		if (destination != null && destination.length() > this.limits.maxDestinationLength()) {
-			throw new ListenDeniedException("Destination too long");
-		}
-		if (type == SimpMessageType.HEARTBEAT || type == SimpMessageType.CONNECT || type == SimpMessageType.DISCONNECT) {
-			return;
-		}
-		ListenerConnection connection = this.connections.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
-		if (connection != null
-				&& !connection.tryCountFrame(this.limits.maxInboundFramesPerSecond(), System.currentTimeMillis())) {
-			throw new ListenDeniedException("Too many frames");
-		}
-	}
 
 	private Message<?> subscribe(Message<?> message) {
 		ListenerConnection connection = requireConnection(message);

@@ -38,7 +38,7 @@ import org.springframework.web.socket.CloseStatus;
  * its headers), sends each through the client outbound channel (a task and the interceptor chain),
  * and its STOMP handler copies the headers again and encodes the frame. For one notification to
  * 10,000 connections that per-subscriber work was most of the server's CPU outside the kernel (the
- * benchmark's fan-out scenario, BENCHMARKS.md). Here it is one lookup of the subscribers, and per
+ * benchmark's fan-out scenario, BENCHMARKS.md, "Direct fan-out"). Here it is one lookup of the subscribers, and per
  * connection a small task in the same outbox Spring's path uses, so a connection's messages keep
  * their order whichever path they take.
  *

@@ -21,7 +21,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * attributes: the HTTP server and Spring Security observations of the handshake (three per
  * connection with Actuator present), the request wrappers they carry, the CSRF token, Spring MVC's
  * handler attributes. With thousands of idle connections that is kilobytes each for nothing
- * (BENCHMARKS.md, sixth session). This filter comes first in the chain, so when the chain returns
+ * (BENCHMARKS.md, "Jetty: the upgraded request's attributes"). This filter comes first in the chain, so when the chain returns
  * to it nothing of the application looks at the request again; attributes that were there before
  * the chain, and Jetty's own, stay.
  * <p>Only upgraded requests are touched (101, or 200 to an HTTP/2 CONNECT; not asynchronous); a

@@ -116,7 +116,8 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 			// Taken in pieces, messages on Tomcat need only TOMCAT_BUFFER_SIZE while the STOMP
 			// decoder, which buffers an incomplete frame per session, still answers an oversized
 			// frame with an ERROR at max-frame-size. Measured with the benchmark's idle scenario
-			// (BENCHMARKS.md); HostileInputTests run on Tomcat and on Jetty.
+			// (BENCHMARKS.md, "Tomcat: client messages in pieces"); HostileInputTests run on Tomcat
+			// and on Jetty.
 			@Override
 			public boolean supportsPartialMessages() {
 				return true;

@@ -109,7 +109,7 @@ public class ListenAuthorizer {
 	 * they hold the listen role are kept with the connection until their authorities are due for a
 	 * reload: the same answer the authorities would give meanwhile, without looking the user up
 	 * among all users on every delivery (a tenth of the delivering threads' time at 10,000 listeners,
-	 * BENCHMARKS.md, sixth session).
+	 * BENCHMARKS.md, "The delivery check kept with the connection").
 	 * @param connection the connection
 	 * @param channel the channel
 	 * @return whether to deliver

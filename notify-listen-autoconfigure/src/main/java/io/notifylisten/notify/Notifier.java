@@ -6,7 +6,9 @@ import java.util.Map;
  * Tells every page listening to an object that it changed. Inside a transaction the message is
  * sent after commit and dropped on rollback; outside one it is sent at once.
  *
- * <p>When the message broker cannot take a message (the external broker is down), the call throws
+ * <p>A notification that was accepted reaches every node's listeners: on several nodes the call
+ * returns once RabbitMQ confirmed it or it is held until RabbitMQ is back. When it cannot be
+ * accepted (too many wait for the broker already), the call throws
  * {@link NotificationFailedException}: nothing is dropped in silence.
  *
  * <p>Entity, id and action must be valid {@link io.notifylisten.channel.ChannelName channel} parts,

@@ -45,6 +45,7 @@ import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.messaging.web.csrf.XorCsrfChannelInterceptor;
 import org.springframework.util.StringUtils;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
 /**
@@ -188,9 +189,10 @@ public final class NotifyListenAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LocalDelivery notifyListenLocalDelivery(SimpMessageSendingOperations brokerMessagingTemplate,
+	LocalDelivery notifyListenLocalDelivery(ObjectProvider<SimpMessageSendingOperations> brokerMessagingTemplate,
 			ChannelDestinations destinations, ObjectProvider<ChannelHistory> history) {
-		return new LocalDelivery(brokerMessagingTemplate, destinations, history.getIfAvailable());
+		return new LocalDelivery(SingletonSupplier.of(brokerMessagingTemplate::getObject), destinations,
+				history.getIfAvailable());
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
@@ -21,7 +22,7 @@ import org.springframework.messaging.simp.SimpMessageSendingOperations;
  */
 public class LocalDelivery {
 
-	private final SimpMessageSendingOperations messagingTemplate;
+	private final Supplier<SimpMessageSendingOperations> messagingTemplate;
 
 	private final ChannelDestinations destinations;
 
@@ -29,11 +30,13 @@ public class LocalDelivery {
 
 	/**
 	 * Create a delivery.
-	 * @param messagingTemplate sends to the embedded broker
+	 * @param messagingTemplate sends to the embedded broker; asked for at the first delivery, so
+	 * that making the notifier does not make the broker, its configuration and the access rules,
+	 * which an application class that injects the notifier may declare itself
 	 * @param destinations tells a channel's destination from the others
 	 * @param history numbers and keeps channel messages for recovery, or {@code null} for none
 	 */
-	public LocalDelivery(SimpMessageSendingOperations messagingTemplate, ChannelDestinations destinations,
+	public LocalDelivery(Supplier<SimpMessageSendingOperations> messagingTemplate, ChannelDestinations destinations,
 			@Nullable ChannelHistory history) {
 		this.messagingTemplate = messagingTemplate;
 		this.destinations = destinations;
@@ -96,7 +99,7 @@ public class LocalDelivery {
 	private void send(LoggedNotification notification, NotifyMessage message) {
 		Map<String, Object> headers = notification.headers().isEmpty() ? null
 				: new LinkedHashMap<>(notification.headers());
-		this.messagingTemplate.convertAndSend(notification.destination(), message, headers);
+		this.messagingTemplate.get().convertAndSend(notification.destination(), message, headers);
 	}
 
 }

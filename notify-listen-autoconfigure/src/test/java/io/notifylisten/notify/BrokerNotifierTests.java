@@ -155,7 +155,8 @@ class BrokerNotifierTests {
 	}
 
 	private static NotificationLog inMemoryLog(ExecutorSubscribableChannel brokerChannel) {
-		return new InMemoryNotificationLog(new LocalDelivery(new SimpMessagingTemplate(brokerChannel),
+		SimpMessagingTemplate template = new SimpMessagingTemplate(brokerChannel);
+		return new InMemoryNotificationLog(new LocalDelivery(() -> template,
 				new ChannelDestinations("shop"), null), Clock.systemUTC());
 	}
 

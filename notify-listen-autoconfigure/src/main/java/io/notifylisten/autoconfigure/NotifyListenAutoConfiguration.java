@@ -56,6 +56,7 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 @AutoConfiguration(
 		beforeName = "org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnBooleanProperty(name = "notify-listen.enabled", matchIfMissing = true)
 @ConditionalOnClass({ WebSocketMessageBrokerConfigurer.class, XorCsrfChannelInterceptor.class })
 @EnableConfigurationProperties(NotifyListenProperties.class)
 public final class NotifyListenAutoConfiguration {

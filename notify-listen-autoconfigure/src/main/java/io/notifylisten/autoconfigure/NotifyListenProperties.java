@@ -16,6 +16,11 @@ import org.springframework.util.unit.DataSize;
 public class NotifyListenProperties {
 
 	/**
+	 * Whether to enable notify-listen: its endpoint, broker, notifier and REST endpoints.
+	 */
+	private boolean enabled = true;
+
+	/**
 	 * Public application key. Clients see it, and it namespaces every broker destination, so two
 	 * applications or environments sharing a broker must use different keys. 1 to 64 letters,
 	 * digits, '_' or '-'.
@@ -140,6 +145,14 @@ public class NotifyListenProperties {
 
 	public Csrf getCsrf() {
 		return this.csrf;
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
 	}
 
 	public Broker getBroker() {

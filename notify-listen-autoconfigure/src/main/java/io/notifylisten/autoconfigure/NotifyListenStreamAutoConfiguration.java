@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,6 +28,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(before = NotifyListenAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnBooleanProperty(name = "notify-listen.enabled", matchIfMissing = true)
 @ConditionalOnClass(Environment.class)
 @ConditionalOnProperty("notify-listen.stream.host")
 @EnableConfigurationProperties(NotifyListenProperties.class)

@@ -247,6 +247,15 @@ class NotifyListenAutoConfigurationTests {
 	}
 
 	@Test
+	void doesNothingWhenDisabled() {
+		this.contextRunner.withPropertyValues("notify-listen.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(Notifier.class)
+				.doesNotHaveBean(NotifyListenProperties.class)
+				.doesNotHaveBean(StompAccessInterceptor.class)
+				.doesNotHaveBean(PusherController.class));
+	}
+
+	@Test
 	void doesNothingOutsideAServletWebApplication() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,

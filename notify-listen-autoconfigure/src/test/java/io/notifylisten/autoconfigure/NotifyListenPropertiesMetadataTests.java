@@ -38,7 +38,9 @@ class NotifyListenPropertiesMetadataTests {
 				"notify-listen.history.size", "notify-listen.payload.max-size",
 				"notify-listen.progress.max-updates-per-second", "notify-listen.publish.enabled",
 				"notify-listen.role-recheck-interval");
-		assertThat(names).allMatch((name) -> name.startsWith("notify-listen."));
+		assertThat(names).contains("notify-listen.enabled", "management.health.notify-listen-broker.enabled");
+		assertThat(names).filteredOn((name) -> !name.startsWith("management.health."))
+			.allMatch((name) -> name.startsWith("notify-listen."));
 	}
 
 }

@@ -15,7 +15,6 @@ import com.rabbitmq.stream.Address;
 import com.rabbitmq.stream.BackOffDelayPolicy;
 import com.rabbitmq.stream.ByteCapacity;
 import com.rabbitmq.stream.ConfirmationStatus;
-import com.rabbitmq.stream.Consumer;
 import com.rabbitmq.stream.Environment;
 import com.rabbitmq.stream.Message;
 import com.rabbitmq.stream.MessageHandler;
@@ -98,8 +97,6 @@ public class RabbitStreamNotificationLog
 	private volatile @Nullable Environment environment;
 
 	private volatile @Nullable Producer producer;
-
-	private volatile @Nullable Consumer consumer;
 
 	private Instant startedAt = Instant.EPOCH;
 
@@ -251,8 +248,10 @@ public class RabbitStreamNotificationLog
 		}
 	}
 
-	// One batch at a time, and the next only once every confirmation of this one is in: a
-	// notification is never stored ahead of an earlier one that is still to be published again.
+	// One batch at a time, and the next only once every confirmation of this one is in: a batch goes
+	// out on one connection, so when one of its notifications is lost, those sent after it on that
+	// connection are lost too, and publishing the unconfirmed ones again keeps the order of
+	// acceptance. Confirmed ones are not sent again.
 	private boolean publish(List<Pending> batch) throws InterruptedException {
 		Producer current = this.producer;
 		if (current == null || !this.producerOpen.get()) {
@@ -314,7 +313,8 @@ public class RabbitStreamNotificationLog
 				.listeners((context) -> stateChanged(this.producerOpen, context))
 				.build();
 			this.producerOpen.set(true);
-			this.consumer = built.consumerBuilder()
+			// Closed with the environment; nothing else needs to hold it.
+			built.consumerBuilder()
 				.stream(this.settings.stream())
 				.offset(OffsetSpecification.timestamp(this.startedAt.minus(this.settings.historyTtl()).toEpochMilli()))
 				.messageHandler(this::read)
@@ -330,7 +330,6 @@ public class RabbitStreamNotificationLog
 			this.producerOpen.set(false);
 			this.consumerOpen.set(false);
 			this.producer = null;
-			this.consumer = null;
 			if (built != null) {
 				closeQuietly(built);
 			}
@@ -465,7 +464,6 @@ public class RabbitStreamNotificationLog
 		Environment current = this.environment;
 		this.environment = null;
 		this.producer = null;
-		this.consumer = null;
 		if (current != null) {
 			closeQuietly(current);
 		}

@@ -89,8 +89,8 @@ final class StreamOutbox {
 
 	/**
 	 * Remove the confirmed notifications at the head, up to the first one that was not confirmed:
-	 * those behind it are published again with it, so that the log keeps the order of acceptance
-	 * (a second copy is dropped by the readers).
+	 * confirmed ones behind it stay until it is confirmed too, so that the head is always the
+	 * oldest notification not yet in the stream.
 	 * @return how many left the outbox
 	 */
 	synchronized int removeConfirmedHead() {

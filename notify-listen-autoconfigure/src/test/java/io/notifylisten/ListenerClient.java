@@ -53,6 +53,9 @@ public final class ListenerClient implements AutoCloseable {
 	/** Every MESSAGE body received, in order. */
 	public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
 
+	/** The headers of every MESSAGE received, in the order of {@link #messages}. */
+	public final BlockingQueue<StompHeaders> frameHeaders = new LinkedBlockingQueue<>();
+
 	/** The {@code message} header of every ERROR frame received. */
 	public final BlockingQueue<String> errors = new LinkedBlockingQueue<>();
 
@@ -214,6 +217,39 @@ public final class ListenerClient implements AutoCloseable {
 			.replace("{action}", parts[2]);
 	}
 
+	/**
+	 * Subscribe to an object's presence ({@code entity/id}) with a signature from /rest/pusher/auth.
+	 * @return the subscription, to unsubscribe
+	 */
+	public StompSession.Subscription present(String entity, String id) throws Exception {
+		StompHeaders headers = new StompHeaders();
+		headers.setDestination(presenceDestination(entity, id));
+		headers.add("auth", signature("presence-" + entity + "/" + id));
+		return this.session.subscribe(headers, new Handler());
+	}
+
+	/** The STOMP destination of an object's presence, following the format the server published. */
+	public String presenceDestination(String entity, String id) throws Exception {
+		return settings().get("presenceDestinationFormat").asString().replace("{entity}", entity).replace("{id}", id);
+	}
+
+	/** The next MESSAGE whose {@code notify-listen-presence} header is the given kind, skipping others. */
+	public @Nullable JsonNode nextPresence(String kind, Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			StompHeaders headers = this.frameHeaders.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
+					TimeUnit.MILLISECONDS);
+			if (headers == null) {
+				return null;
+			}
+			JsonNode body = this.messages.poll(1, TimeUnit.SECONDS);
+			if (kind.equals(headers.getFirst("notify-listen-presence"))) {
+				return body;
+			}
+		}
+		return null;
+	}
+
 	/** SEND a frame, which the server must refuse. */
 	public void send(String destination, Object body) {
 		this.session.send(destination, body);
@@ -305,6 +341,8 @@ public final class ListenerClient implements AutoCloseable {
 			}
 			if (payload != null) {
 				ListenerClient.this.lastHeaders = headers;
+				// Headers first: a reader of both takes the headers, then finds the body there.
+				ListenerClient.this.frameHeaders.add(headers);
 				ListenerClient.this.messages.add((JsonNode) payload);
 			}
 		}

@@ -83,6 +83,8 @@ public class NotifyListenProperties {
 
 	private final Stream stream = new Stream();
 
+	private final Presence presence = new Presence();
+
 	public String getKey() {
 		return this.key;
 	}
@@ -165,6 +167,10 @@ public class NotifyListenProperties {
 
 	public Stream getStream() {
 		return this.stream;
+	}
+
+	public Presence getPresence() {
+		return this.presence;
 	}
 
 	public History getHistory() {
@@ -373,6 +379,67 @@ public class NotifyListenProperties {
 
 		public void setMaxUpdatesPerSecond(int maxUpdatesPerSecond) {
 			this.maxUpdatesPerSecond = maxUpdatesPerSecond;
+		}
+
+	}
+
+	/**
+	 * Presence: who is looking at an object now, on every node.
+	 */
+	public static class Presence {
+
+		/**
+		 * Whether pages may subscribe to an object's presence.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Most members shown to the pages present on one object; beyond it they see only the count.
+		 */
+		private int maxMembers = 100;
+
+		/**
+		 * How long a node may go unheard before its members leave on the other nodes, as after a
+		 * crash. Each node tells the others its members every third of this time.
+		 */
+		private Duration nodeTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * How long joins and leaves gather before they go to the other nodes and pages as one
+		 * message. Longer sends fewer messages when many join at once.
+		 */
+		private Duration publishInterval = Duration.ofMillis(50);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxMembers() {
+			return this.maxMembers;
+		}
+
+		public void setMaxMembers(int maxMembers) {
+			this.maxMembers = maxMembers;
+		}
+
+		public Duration getNodeTimeout() {
+			return this.nodeTimeout;
+		}
+
+		public void setNodeTimeout(Duration nodeTimeout) {
+			this.nodeTimeout = nodeTimeout;
+		}
+
+		public Duration getPublishInterval() {
+			return this.publishInterval;
+		}
+
+		public void setPublishInterval(Duration publishInterval) {
+			this.publishInterval = publishInterval;
 		}
 
 	}

@@ -20,6 +20,7 @@ import io.notifylisten.connection.UpgradedRequestCleanupFilter;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.history.RecoveryInterceptor;
+import io.notifylisten.presence.PresenceInterceptor;
 import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.InboundFrameGuard;
@@ -87,7 +88,8 @@ public final class NotifyListenWebSocketAutoConfiguration {
 
 	/** Where notify-listen's own channel interceptors live. */
 	private static final Set<String> INTERCEPTOR_PACKAGES = Set.of("io.notifylisten.connection",
-			"io.notifylisten.listen", "io.notifylisten.metrics", "io.notifylisten.security", "io.notifylisten.history");
+			"io.notifylisten.listen", "io.notifylisten.metrics", "io.notifylisten.security", "io.notifylisten.history",
+			"io.notifylisten.presence");
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -318,6 +320,7 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	@Bean
 	NotifyListenBrokerConfigurer notifyListenBrokerConfigurer(NotifyListenProperties properties,
 			StompAccessInterceptor accessInterceptor, ObjectProvider<RecoveryInterceptor> recoveryInterceptor,
+			ObjectProvider<PresenceInterceptor> presenceInterceptor,
 			ConnectedFrameInterceptor connectedFrameInterceptor,
 			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
 			ConnectionOutboxes outboxes, WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler,
@@ -327,6 +330,7 @@ public final class NotifyListenWebSocketAutoConfiguration {
 		List<ChannelInterceptor> inbound = new ArrayList<>();
 		inbound.add(accessInterceptor);
 		recoveryInterceptor.ifAvailable(inbound::add);
+		presenceInterceptor.ifAvailable(inbound::add);
 		return new NotifyListenBrokerConfigurer(properties, inbound, outboxes, connectedFrameInterceptor, outbound,
 				sessions, notifyListenTaskScheduler, notifyListenInboundExecutor, fanOut.getIfAvailable(), frameGuard,
 				refusals);

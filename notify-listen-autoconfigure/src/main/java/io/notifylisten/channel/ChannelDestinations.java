@@ -16,6 +16,10 @@ public final class ChannelDestinations {
 	/** Destination prefix handled by the broker. */
 	public static final String TOPIC_PREFIX = "/topic/";
 
+	private static final String PRESENCE = "presence";
+
+	private static final String MEMBERS = "members";
+
 	private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
 	private final String key;
@@ -97,6 +101,46 @@ public final class ChannelDestinations {
 	 */
 	public String userTopicPrefix() {
 		return this.prefix + "u.";
+	}
+
+	/**
+	 * Return the destination a client subscribes to for an object's presence. It has four words, so
+	 * it is never a channel's destination, whatever the names.
+	 * @param presence the presence
+	 * @return for example {@code /topic/shop.presence.Order.42.members}
+	 */
+	public String destinationOf(PresenceName presence) {
+		return this.prefix + PRESENCE + "." + presence.entity() + "." + presence.id() + "." + MEMBERS;
+	}
+
+	/**
+	 * Parse a presence destination, or return {@code null} where it is not one.
+	 * @param destination the destination
+	 * @return the presence, or {@code null}
+	 */
+	public @Nullable PresenceName presenceOrNull(@Nullable String destination) {
+		if (destination == null || !destination.startsWith(this.prefix)) {
+			return null;
+		}
+		String[] parts = destination.substring(this.prefix.length()).split("\\.", -1);
+		if (parts.length != 4 || !PRESENCE.equals(parts[0]) || !MEMBERS.equals(parts[3])) {
+			return null;
+		}
+		try {
+			return new PresenceName(parts[1], parts[2]);
+		}
+		catch (InvalidChannelException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Return the destination of the records by which nodes tell each other who is present. Only the
+	 * notification log carries it; no client can subscribe to it.
+	 * @return for example {@code /topic/shop.presence}
+	 */
+	public String presenceRecords() {
+		return this.prefix + PRESENCE;
 	}
 
 	/**

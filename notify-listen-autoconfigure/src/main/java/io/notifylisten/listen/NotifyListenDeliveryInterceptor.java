@@ -6,6 +6,7 @@ import java.util.Map;
 import io.notifylisten.broker.FanOutMemo;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.channel.PresenceName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.DeliveryCheck;
 import io.notifylisten.connection.ListenerConnection;
@@ -65,6 +66,8 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 	/** The channel a destination names, or none: parsed once per fan-out rather than per connection. */
 	private final FanOutMemo<String, ChannelName> channelOfDestination;
 
+	private final FanOutMemo<String, PresenceName> presenceOfDestination;
+
 	private @Nullable SseStreams sseStreams;
 
 	public NotifyListenDeliveryInterceptor(ChannelDestinations destinations, NotifyListenHandlers handlers,
@@ -76,6 +79,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		this.userTopicPrefix = destinations.userTopicPrefix();
 		this.noticeTopic = destinations.noticeTopic();
 		this.channelOfDestination = new FanOutMemo<>(destinations::channelOrNull);
+		this.presenceOfDestination = new FanOutMemo<>(destinations::presenceOrNull);
 	}
 
 	/**
@@ -122,7 +126,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		}
 		ChannelName channelName = (destination != null) ? this.channelOfDestination.get(destination) : null;
 		if (channelName == null) {
-			return message;
+			return checkPresence(message, destination);
 		}
 		ListenerConnection connection = allowedConnection(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()),
 				channelName);
@@ -216,6 +220,17 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		ObjectNode envelope = this.jsonMapper.valueToTree(notification);
 		envelope.set("result", this.jsonMapper.valueToTree(result));
 		return MessageBuilder.createMessage(this.jsonMapper.writeValueAsBytes(envelope), message.getHeaders());
+	}
+
+	// Who is present on an object may be seen only by who may read it now.
+	private @Nullable Message<?> checkPresence(Message<?> message, @Nullable String destination) {
+		PresenceName presence = (destination != null) ? this.presenceOfDestination.get(destination) : null;
+		if (presence == null) {
+			return message;
+		}
+		boolean allowed = allowedConnection(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()),
+				presence.readCheck()) != null;
+		return allowed ? message : OutboundMessages.drop(message);
 	}
 
 	// A message addressed to a user, a role, a connection or everyone was not checked at SUBSCRIBE:

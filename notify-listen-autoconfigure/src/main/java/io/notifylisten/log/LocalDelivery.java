@@ -11,6 +11,7 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.presence.ClusterPresence;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
@@ -28,6 +29,8 @@ public class LocalDelivery {
 
 	private final @Nullable ChannelHistory history;
 
+	private Supplier<@Nullable ClusterPresence> presence = () -> null;
+
 	/**
 	 * Create a delivery.
 	 * @param messagingTemplate sends to the embedded broker; asked for at the first delivery, so
@@ -44,12 +47,23 @@ public class LocalDelivery {
 	}
 
 	/**
+	 * Hand the records by which nodes share who is present to this node's presence.
+	 * @param presence the presence, asked for at the first record: it writes to the log itself
+	 */
+	public void setPresence(Supplier<@Nullable ClusterPresence> presence) {
+		this.presence = presence;
+	}
+
+	/**
 	 * Deliver a notification to this node's connections.
 	 * @param notification the notification
 	 * @param offset gives its offset in the log, asked for once and only for a channel's message
 	 * @param appendedAt when it was appended to the log
 	 */
 	public void deliver(LoggedNotification notification, LongSupplier offset, Instant appendedAt) {
+		if (toPresence(notification, null)) {
+			return;
+		}
 		ChannelName channel = channelOf(notification);
 		if (channel == null) {
 			send(notification, notification.message());
@@ -67,6 +81,9 @@ public class LocalDelivery {
 	 * @param appendedAt when it was appended to the log
 	 */
 	public void remember(LoggedNotification notification, long offset, Instant appendedAt) {
+		if (toPresence(notification, appendedAt)) {
+			return;
+		}
 		ChannelName channel = channelOf(notification);
 		if (channel != null) {
 			this.history.append(channel, notification.message(), () -> offset, appendedAt, (numbered) -> {
@@ -90,6 +107,17 @@ public class LocalDelivery {
 		if (this.history != null) {
 			this.history.caughtUp();
 		}
+	}
+
+	private boolean toPresence(LoggedNotification notification, @Nullable Instant appendedAt) {
+		if (!this.destinations.presenceRecords().equals(notification.destination())) {
+			return false;
+		}
+		ClusterPresence presence = this.presence.get();
+		if (presence != null) {
+			presence.accept(notification.message(), appendedAt);
+		}
+		return true;
 	}
 
 	private @Nullable ChannelName channelOf(LoggedNotification notification) {

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.channel.PresenceName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.ListenerConnection;
 import org.jspecify.annotations.Nullable;
@@ -23,8 +24,8 @@ import org.springframework.web.socket.server.support.HttpSessionHandshakeInterce
 
 /**
  * Guards the client inbound channel. CONNECT needs a logged-in user and, unless disabled, a valid
- * CSRF token; SUBSCRIBE needs a valid notification destination, the listen role, entity access and
- * (when required) a signature for this connection and channel; SEND and every other client frame
+ * CSRF token; SUBSCRIBE needs a valid notification or presence destination, the listen role, entity
+ * access and (when required) a signature for this connection and channel or presence; SEND and every other client frame
  * are refused; every frame must stay within the {@link StompLimits}. A refusal throws, which makes
  * Spring send an ERROR frame and close the connection.
  */
@@ -126,13 +127,16 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			// Notices go to every connection's notice topic; who each one is for is checked on delivery.
 			return redirected(connection, message, this.destinations.noticeTopic());
 		}
-		ChannelName channel = this.destinations.channelOf(accessor.getDestination());
+		PresenceName presence = this.destinations.presenceOrNull(accessor.getDestination());
+		ChannelName channel = (presence != null) ? presence.readCheck()
+				: this.destinations.channelOf(accessor.getDestination());
 		this.authorizer.check(connection.user(), channel);
 		String signature = accessor.getFirstNativeHeader(SIGNATURE_HEADER);
 		if (signature == null && !this.signatureRequired) {
 			return counted(connection, message);
 		}
-		if (!this.signer.verify(connection.connectionId(), channel.toString(), signature)) {
+		String signed = (presence != null) ? presence.toString() : channel.toString();
+		if (!this.signer.verify(connection.connectionId(), signed, signature)) {
 			throw new ListenDeniedException("Invalid subscription signature");
 		}
 		return counted(connection, message);

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
+import io.notifylisten.channel.PresenceName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.ListenDeniedException;
@@ -58,14 +59,15 @@ public class PusherController {
 		}
 		ClientSettings.Csrf token = new ClientSettings.Csrf(csrf.getHeaderName(), csrf.getToken());
 		return new ClientSettings(this.settings.key(), this.settings.endpoint(), this.settings.authEndpoint(),
-				this.settings.channelFormat(), this.settings.destinationFormat(), this.settings.signatureRequired(),
+				this.settings.channelFormat(), this.settings.destinationFormat(),
+				this.settings.presenceDestinationFormat(), this.settings.signatureRequired(),
 				this.settings.heartbeatOutgoing(), this.settings.heartbeatIncoming(), token);
 	}
 
 	/**
 	 * Sign a subscription. Parameter names are Pusher's, so its clients work unchanged.
 	 * @param connectionId the connection id from the CONNECTED frame
-	 * @param channel the channel, {@code entity/id/action}
+	 * @param channel the channel, {@code entity/id/action}, or a presence, {@code presence-entity/id}
 	 * @param principal the logged-in user
 	 * @return {@code {"auth": "key:signature"}}
 	 */
@@ -75,6 +77,11 @@ public class PusherController {
 		Authentication user = ListenAuthorizer.requireLogin(principal);
 		if (!ConnectionRegistry.isValidConnectionId(connectionId)) {
 			throw new InvalidChannelException("Invalid socket_id");
+		}
+		if (PresenceName.isPresence(channel)) {
+			PresenceName presence = PresenceName.parse(channel);
+			this.authorizer.check(user, presence.readCheck());
+			return Map.of("auth", this.signer.sign(connectionId, presence.toString()));
 		}
 		ChannelName channelName = ChannelName.parse(channel);
 		this.authorizer.check(user, channelName);

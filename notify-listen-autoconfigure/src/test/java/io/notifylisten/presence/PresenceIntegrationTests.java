@@ -1,0 +1,193 @@
+package io.notifylisten.presence;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.notifylisten.ListenerClient;
+import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.simp.stomp.StompSession;
+
+import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
+import static io.notifylisten.testapp.OrdersTestApplication.BOB;
+import static io.notifylisten.testapp.OrdersTestApplication.SECRET_ORDER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Presence on one node, through real WebSocket STOMP clients and real Spring Security: who is
+ * there, who joins and who leaves, each user once, and only for those who may read the entity.
+ */
+@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "notify-listen.key=presence", "notify-listen.secret=0123456789abcdef0123456789abcdef" })
+@Import(PresenceIntegrationTests.Members.class)
+class PresenceIntegrationTests {
+
+	private static final Duration SECONDS = Duration.ofSeconds(5);
+
+	private static final Duration QUIET = Duration.ofMillis(500);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Presence presence;
+
+	@Autowired
+	Members members;
+
+	@Autowired
+	RevokedOrders revokedOrders;
+
+	@Test
+	void aSubscriberIsToldWhoIsThereAndTheOthersThatItJoinedAndLeft() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.present("Order", "11");
+			JsonNode aliceHere = alice.nextPresence("here", SECONDS);
+			assertThat(ids(aliceHere.get("members"))).containsExactly("member-alice");
+			assertThat(aliceHere.get("me").get("id").asString()).isEqualTo("member-alice");
+			await().atMost(SECONDS).until(() -> this.presence.members("Order", 11).size() == 1);
+
+			StompSession.Subscription bobs = bob.present("Order", "11");
+			assertThat(ids(bob.nextPresence("here", SECONDS).get("members"))).containsExactly("member-alice",
+					"member-bob");
+			JsonNode joined = changeAbout(alice, "member-bob", SECONDS);
+			assertThat(ids(joined.get("joining"))).containsExactly("member-bob");
+			assertThat(joined.get("count").asInt()).isEqualTo(2);
+
+			bobs.unsubscribe();
+			JsonNode left = changeAbout(alice, "member-bob", SECONDS);
+			assertThat(ids(left.get("leaving"))).containsExactly("member-bob");
+			assertThat(left.get("version").asLong()).isGreaterThan(joined.get("version").asLong());
+			assertThat(this.presence.members("Order", 11)).extracting(PresenceMember::id)
+				.containsExactly("member-alice");
+		}
+	}
+
+	@Test
+	void aUserWithSeveralPagesIsOneMemberWhoLeavesWithTheLastPage() throws Exception {
+		try (ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			bob.present("Order", "12");
+			bob.nextPresence("here", SECONDS);
+			ListenerClient firstTab = ListenerClient.as(this.port, ALICE).connect();
+			ListenerClient secondTab = ListenerClient.as(this.port, ALICE).connect();
+			firstTab.present("Order", "12");
+			secondTab.present("Order", "12");
+			assertThat(ids(changeAbout(bob, "member-alice", SECONDS).get("joining"))).containsExactly("member-alice");
+			assertThat(ids(secondTab.nextPresence("here", SECONDS).get("members"))).containsOnlyOnce("member-alice");
+
+			firstTab.close();
+			assertThat(changeAbout(bob, "member-alice", QUIET)).as("alice still has a page open").isNull();
+			secondTab.close();
+			assertThat(ids(changeAbout(bob, "member-alice", SECONDS).get("leaving"))).containsExactly("member-alice");
+		}
+		await().atMost(SECONDS).until(() -> this.presence.members("Order", 12).isEmpty());
+	}
+
+	@Test
+	void joinsAndLeavesArePublishedAsApplicationEvents() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			alice.present("Order", "13");
+			await().atMost(SECONDS).until(() -> this.members.joined.contains("Order/13 alice member-alice"));
+		}
+		await().atMost(SECONDS).until(() -> this.members.left.contains("Order/13 alice member-alice"));
+	}
+
+	@Test
+	void aUserWhoMayNotReadTheEntityCanNeitherJoinNorSeeTheMembers() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.present("Order", String.valueOf(SECRET_ORDER));
+			alice.nextPresence("here", SECONDS);
+
+			assertThat(bob.authorize(bob.connectionId(), "presence-Order/" + SECRET_ORDER).statusCode())
+				.isEqualTo(403);
+			bob.subscribe(bob.presenceDestination("Order", String.valueOf(SECRET_ORDER)), null);
+			assertThat(bob.nextError(SECONDS)).isEqualTo("Not allowed to read Order 3");
+			assertThat(bob.awaitClosed(SECONDS)).isTrue();
+			assertThat(changeAbout(alice, "member-bob", QUIET)).as("bob never joined").isNull();
+		}
+	}
+
+	@Test
+	void aUserWhoLosesAccessStopsSeeingChanges() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			bob.present("Order", "14");
+			bob.nextPresence("here", SECONDS);
+			this.revokedOrders.revoke(BOB, 14);
+
+			alice.present("Order", "14");
+			alice.nextPresence("here", SECONDS);
+			assertThat(bob.nextPresence("change", QUIET)).isNull();
+		}
+	}
+
+	@Test
+	void aMemberShowsOnlyWhatTheResolverReturns() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			alice.present("Order", "15");
+			JsonNode member = alice.nextPresence("here", SECONDS).get("members").get(0);
+			assertThat(member.propertyNames()).containsExactlyInAnyOrder("id", "name", "avatarUrl");
+			assertThat(member.get("name").asString()).isEqualTo("Alice");
+			assertThat(member.get("avatarUrl").asString()).isEqualTo("/avatars/alice.png");
+		}
+	}
+
+	// The next change that names a member, past others (such as the subscriber's own join).
+	private static JsonNode changeAbout(ListenerClient client, String memberId, Duration timeout)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		JsonNode change;
+		while ((change = client.nextPresence("change", Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) != null) {
+			if (ids(change.path("joining")).contains(memberId) || ids(change.path("leaving")).contains(memberId)) {
+				return change;
+			}
+		}
+		return null;
+	}
+
+	private static List<String> ids(JsonNode members) {
+		return members.valueStream().map((member) -> member.get("id").asString()).toList();
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Members {
+
+		final List<String> joined = new CopyOnWriteArrayList<>();
+
+		final List<String> left = new CopyOnWriteArrayList<>();
+
+		@Bean
+		PresenceMemberResolver presenceMemberResolver() {
+			return (user) -> new PresenceMember("member-" + user.getName(),
+					Character.toUpperCase(user.getName().charAt(0)) + user.getName().substring(1),
+					"/avatars/" + user.getName() + ".png");
+		}
+
+		@EventListener
+		void joined(PresenceJoinedEvent event) {
+			this.joined.add(event.entity() + "/" + event.id() + " " + event.username() + " " + event.member().id());
+		}
+
+		@EventListener
+		void left(PresenceLeftEvent event) {
+			this.left.add(event.entity() + "/" + event.id() + " " + event.username() + " " + event.member().id());
+		}
+
+	}
+
+}

@@ -22,20 +22,20 @@ import org.testcontainers.rabbitmq.RabbitMQContainer;
  * 127.0.0.1:5552 from Debian's package. Under CI a missing broker fails the tests; on a developer
  * machine without either, they are skipped with a message that says how to run them.
  */
-abstract class RabbitStreamBroker {
+public abstract class RabbitStreamBroker {
 
 	private static RabbitStreamBroker instance;
 
-	static synchronized RabbitStreamBroker get() {
+	public static synchronized RabbitStreamBroker get() {
 		if (instance == null) {
 			instance = DockerClientFactory.instance().isDockerAvailable() ? new Container() : new Local();
 		}
 		return instance;
 	}
 
-	abstract String host();
+	public abstract String host();
 
-	abstract int port();
+	public abstract int port();
 
 	/** Stop the broker as an outage would: every connection drops and new ones are refused. */
 	abstract void stop() throws Exception;
@@ -78,12 +78,12 @@ abstract class RabbitStreamBroker {
 		}
 
 		@Override
-		String host() {
+		public String host() {
 			return "127.0.0.1";
 		}
 
 		@Override
-		int port() {
+		public int port() {
 			return this.port;
 		}
 
@@ -134,12 +134,12 @@ abstract class RabbitStreamBroker {
 		}
 
 		@Override
-		String host() {
+		public String host() {
 			return "127.0.0.1";
 		}
 
 		@Override
-		int port() {
+		public int port() {
 			return 5552;
 		}
 

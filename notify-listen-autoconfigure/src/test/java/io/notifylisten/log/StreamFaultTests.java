@@ -1,11 +1,5 @@
 package io.notifylisten.log;
 
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,34 +154,7 @@ class StreamFaultTests {
 	}
 
 	private Process startNodeProcess(int port) throws Exception {
-		List<String> command = new ArrayList<>(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:TieredStopAtLevel=1",
-				"-cp", System.getProperty("java.class.path"), OrdersTestApplication.class.getName()));
-		for (String property : nodeProperties("C", port)) {
-			command.add("--" + property);
-		}
-		File log = new File("target/fault-test-node-c.log");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-			.start();
-		HttpClient http = HttpClient.newHttpClient();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-		while (System.nanoTime() < deadline && process.isAlive()) {
-			try {
-				HttpResponse<String> answer = http.send(
-						HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rest/pusher/key")).build(),
-						HttpResponse.BodyHandlers.ofString());
-				if (answer.statusCode() == 200) {
-					return process;
-				}
-			}
-			catch (java.io.IOException ex) {
-				// not up yet
-			}
-			Thread.sleep(200);
-		}
-		process.destroyForcibly();
-		throw new IllegalStateException("Node C did not start on port " + port + "; see " + log.getAbsolutePath());
+		return NodeProcess.start("fault-test-node-c", port, nodeProperties("C", port));
 	}
 
 	private String[] nodeProperties(String name, int port) {

@@ -1,6 +1,7 @@
 /*
  * One order. It listens to Order/<id>/refresh and shows the order that the server's
- * @NotifyListen handler loaded for this user, so it never has to ask again.
+ * @NotifyListen handler loaded for this user, so it never has to ask again; and it shows who else
+ * has the order open (presence).
  */
 (function () {
 	'use strict';
@@ -47,7 +48,29 @@
 		}
 	}
 
+	// "bob is also viewing this order": everyone present but this user.
+	function showViewers(viewers) {
+		const others = viewers.members.filter((member) => !viewers.me || member.id !== viewers.me.id);
+		const line = document.getElementById('viewers');
+		if (viewers.members.length === 0 && viewers.count > 1) {
+			line.textContent = (viewers.count - 1) + ' others are also viewing this order';
+		}
+		else if (others.length > 0) {
+			const names = others.map((member) => member.name);
+			const who = (names.length === 1) ? names[0]
+				: names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
+			line.textContent = who + ((names.length === 1) ? ' is' : ' are') + ' also viewing this order';
+		}
+		line.hidden = !line.textContent || (others.length === 0 && viewers.count <= 1);
+	}
+
 	App.ready.then(() => {
+		const viewers = NotifyListen.presence('Order', id, {
+			here: () => showViewers(viewers),
+			joining: () => showViewers(viewers),
+			leaving: () => showViewers(viewers),
+			count: () => showViewers(viewers)
+		});
 		NotifyListen.listen('Order', id, {
 			refresh: (msg) => {
 				if (msg.result) {

@@ -19,6 +19,14 @@
  *   orders.ready.then(...);                      // every action subscribed (rejects when denied)
  *   orders.stop();
  *
+ *   const viewers = NotifyListen.presence('Order', 42, {
+ *     here: (members, info) => show(members),     // everyone on this order now, this user included
+ *     joining: (member) => add(member),           // {id, name, avatarUrl}: what the server chose to show
+ *     leaving: (member) => remove(member),
+ *     count: (n) => showCount(n)                  // beyond the server's max-members, only the count
+ *   });
+ *   viewers.members; viewers.me; viewers.stop();
+ *
  *   NotifyListen.on('state', (e) => badge(e.state)); // connecting | connected | reconnecting | failed | idle
  *   NotifyListen.on('denied', (e) => console.warn(e.channel, e.reason));
  *   NotifyListen.on('message', (msg) => toast(msg));
@@ -29,6 +37,10 @@
  * A message is the parsed JSON body: {entity, id, action, changedAt (ISO-8601 text), notifiedBy,
  * payload, result?}. 'result' is there when a server @NotifyListen handler returned a value for
  * this user.
+ *
+ * Presence: a user is one member however many tabs they have open; they leave when the last one
+ * closes. After a reconnect 'here' is called again with the list as it is then, rather than a
+ * string of joins and leaves. Presence needs WebSocket; over Server-Sent Events it stays silent.
  *
  * Transport: STOMP over WebSocket. Where WebSocket cannot connect (two attempts that never reached
  * CONNECTED), the client falls back by itself to Server-Sent Events, one EventSource per channel,
@@ -250,6 +262,11 @@
 	}
 
 	function destinationOf(channel) {
+		if (channel.presence) {
+			return settings.presenceDestinationFormat
+				.replace('{entity}', channel.entity)
+				.replace('{id}', channel.id);
+		}
 		if (channel.notice) {
 			return '/user/topic/' + settings.key + '.' + channel.notice;
 		}
@@ -520,6 +537,12 @@
 		const receipt = 'nl-' + (++receiptSeq);
 		receipts.set(receipt, channel.name);
 		const headers = { auth: body.auth, receipt: receipt };
+		if (channel.presence) {
+			// Changes wait for the list they follow: the two may cross on the way.
+			channel.held = [];
+			channel.subscription = stomp.subscribe(destinationOf(channel), (frame) => deliver(channel, frame), headers);
+			return;
+		}
 		// Back after a drop with something received before: ask for what was missed. Live messages
 		// are held until the server's recovery frame arrives, since the two may cross on the way.
 		const recovering = channel.lastSequence > 0;
@@ -536,7 +559,7 @@
 	// One EventSource per channel: the server checks login, role and access as for SUBSCRIBE, names
 	// events by action, and the browser resumes with Last-Event-ID by itself. Notices need WebSocket.
 	function subscribeEventSource(gen, channel, resync) {
-		if (channel.notice) {
+		if (channel.notice || channel.presence) {
 			return;
 		}
 		const url = config.baseUrl + '/notify-listen/sse/' + encodeURIComponent(channel.entity) + '/'
@@ -642,7 +665,10 @@
 			log('unreadable message on', channel.name);
 			return;
 		}
-		if (frame.headers['notify-listen-recovery'] !== undefined) {
+		if (channel.presence) {
+			presenceFrame(channel, frame.headers['notify-listen-presence'], message);
+		}
+		else if (frame.headers['notify-listen-recovery'] !== undefined) {
 			recovered(channel, message);
 		}
 		else if (channel.recovering) {
@@ -680,6 +706,143 @@
 		}
 		channel.handles.forEach((handle) => handle.deliver(channel, message));
 		emit('message', message);
+	}
+
+	// ---- presence ----
+
+	// 'here' is the list as the server saw it; a change carries a version that grows, so one that
+	// arrived before the list, or twice, is told apart and skipped.
+	function presenceFrame(channel, kind, frame) {
+		if (kind === 'here') {
+			const held = channel.held || [];
+			channel.held = null;
+			channel.version = frame.version;
+			channel.me = frame.me || null;
+			setMembers(channel, frame.members || [], frame.count, !!frame.truncated);
+			channel.handles.forEach((handle) => handle.channelReady(channel, false));
+			held.forEach((change) => applyChange(channel, change));
+		}
+		else if (channel.held) {
+			channel.held.push(frame);
+		}
+		else {
+			applyChange(channel, frame);
+		}
+	}
+
+	function setMembers(channel, members, count, truncated) {
+		channel.members = new Map(members.map((member) => [member.id, member]));
+		channel.truncated = truncated;
+		channel.count = count;
+		const list = Array.from(channel.members.values());
+		channel.handles.forEach((handle) => handle.presenceHere(list, { count: count, truncated: truncated, me: channel.me }));
+	}
+
+	function applyChange(channel, change) {
+		if (change.version <= channel.version) {
+			return;
+		}
+		channel.version = change.version;
+		if (change.truncated) {
+			if (!channel.truncated) {
+				setMembers(channel, [], change.count, true);
+			}
+		}
+		else if (change.members) {
+			setMembers(channel, change.members, change.count, false);
+		}
+		else {
+			(change.joining || []).forEach((member) => {
+				if (!channel.members.has(member.id)) {
+					channel.members.set(member.id, member);
+					channel.handles.forEach((handle) => handle.presenceCall('joining', member));
+				}
+			});
+			(change.leaving || []).forEach((member) => {
+				if (channel.members.delete(member.id)) {
+					channel.handles.forEach((handle) => handle.presenceCall('leaving', member));
+				}
+			});
+		}
+		if (change.count !== channel.count) {
+			channel.count = change.count;
+			channel.handles.forEach((handle) => handle.presenceCall('count', change.count));
+		}
+	}
+
+	/** What presence() returns. */
+	class PresenceHandle {
+
+		constructor(channel, handlers, options) {
+			this.channel = channel;
+			this.handlers = handlers;
+			this.options = options || {};
+			this.stopped = false;
+			this.ready = new Promise((resolve, reject) => {
+				this.resolveReady = resolve;
+				this.rejectReady = reject;
+			});
+			this.ready.catch(() => {});
+			channel.handles.add(this);
+			if (channel.denied) {
+				this.channelDenied(channel, { channel: channel.name, reason: channel.denied });
+			}
+			else if (channel.members && channel.held === null) {
+				this.channelReady(channel, false);
+				this.presenceHere(Array.from(channel.members.values()),
+					{ count: channel.count, truncated: channel.truncated, me: channel.me });
+			}
+		}
+
+		/** The members present now, this user among them; empty beyond the server's max-members. */
+		get members() {
+			return this.channel.members ? Array.from(this.channel.members.values()) : [];
+		}
+
+		/** How many members are present now. */
+		get count() {
+			return this.channel.count || 0;
+		}
+
+		/** What the others see of this user, once the list has arrived. */
+		get me() {
+			return this.channel.me || null;
+		}
+
+		channelReady() {
+			this.resolveReady(this);
+		}
+
+		channelDenied(channel, detail) {
+			this.rejectReady(new Error(detail.reason));
+			if (this.options.denied) {
+				safely((d) => this.options.denied(d.reason, d), detail);
+			}
+		}
+
+		presenceHere(members, info) {
+			if (!this.stopped && this.handlers.here) {
+				safely(() => this.handlers.here(members, info));
+			}
+		}
+
+		presenceCall(name, argument) {
+			if (!this.stopped && this.handlers[name]) {
+				safely(this.handlers[name], argument);
+			}
+		}
+
+		deliver() {
+		}
+
+		/** Leave: the last handle of this page on the object unsubscribes, and the user leaves with their last page. */
+		stop() {
+			if (!this.stopped) {
+				this.stopped = true;
+				release(this.channel, this);
+			}
+		}
+
 	}
 
 	function channelFor(entity, id, action) {
@@ -839,6 +1002,37 @@
 		return connectionId ? { 'X-Notify-Listen-Connection': connectionId } : {};
 	}
 
+	/**
+	 * Be present on an object and see who else is: members are users, each with what the server's
+	 * PresenceMemberResolver shows of them ({id, name, avatarUrl}).
+	 * @param {string} entity entity name, for example 'Order'
+	 * @param {string|number} id entity id
+	 * @param {{here?: function(Array, Object), joining?: function(Object), leaving?: function(Object),
+	 *   count?: function(number)}} handlers
+	 * @param {{denied?: function(string, Object)}} [options]
+	 * @return {PresenceHandle} with members, count, me, ready and stop()
+	 */
+	function presence(entity, id, handlers, options) {
+		const idText = String(id);
+		if (!ENTITY.test(String(entity))) {
+			throw new Error('Invalid entity name: ' + entity);
+		}
+		if (!ID.test(idText)) {
+			throw new Error('Invalid id: ' + id);
+		}
+		const name = 'presence-' + entity + '/' + idText;
+		let channel = channels.get(name);
+		if (!channel) {
+			channel = { name: name, presence: true, entity: String(entity), id: idText, handles: new Set(),
+				subscription: null, signing: false, denied: null, lastEpoch: null, lastSequence: 0,
+				recovering: false, held: [], members: null, version: 0, count: 0, truncated: false, me: null };
+			channels.set(name, channel);
+		}
+		const handle = new PresenceHandle(channel, handlers || {}, options);
+		ensureConnected();
+		return handle;
+	}
+
 	function listen(entity, id, handlers, options) {
 		const idText = String(id);
 		if (!ENTITY.test(String(entity))) {
@@ -902,6 +1096,7 @@
 
 	window.NotifyListen = Object.freeze({
 		listen: listen,
+		presence: presence,
 		onNotice: onNotice,
 		originHeaders: originHeaders,
 		on: on,

@@ -34,6 +34,8 @@ class OrderPageBrowserTests {
 
 	private static final Path SCREENSHOT = Path.of("target", "screenshots", "order-page.png");
 
+	private static final Path PRESENCE_SCREENSHOT = Path.of("target", "screenshots", "order-page-presence.png");
+
 	@LocalServerPort
 	private int port;
 
@@ -62,6 +64,22 @@ class OrderPageBrowserTests {
 			alice.screenshot(SCREENSHOT);
 		}
 		assertThat(SCREENSHOT).exists();
+	}
+
+	@Test
+	void showsWhoElseIsViewingTheOrderUntilTheirTabCloses() {
+		try (Browser alice = Browser.start(baseUrl())) {
+			alice.loginAs(DemoUsers.ALICE).open("/orders/2");
+			alice.waitForBadge("connected", Browser.DEFAULT_WAIT);
+			try (Browser bob = Browser.start(baseUrl())) {
+				bob.loginAs(DemoUsers.BOB).open("/orders/2");
+				alice.waitForText(By.id("viewers"), "bob is also viewing this order", Browser.DEFAULT_WAIT);
+				bob.waitForText(By.id("viewers"), "alice is also viewing this order", Browser.DEFAULT_WAIT);
+				alice.screenshot(PRESENCE_SCREENSHOT);
+			}
+			alice.waitUntil(Browser.DEFAULT_WAIT, () -> !alice.find(By.id("viewers")).isDisplayed());
+		}
+		assertThat(PRESENCE_SCREENSHOT).exists();
 	}
 
 	@Test

@@ -25,9 +25,10 @@ import org.jspecify.annotations.Nullable;
  * notify-listen / baseline ratios. Arguments, as {@code --name=value} (one string is split on spaces):
  * <ul>
  * <li>{@code max-listeners} (10000): largest number of listeners in any scenario</li>
- * <li>{@code scenarios} (floor,idle,fanout,many,handler,endpoint,multinode)</li>
+ * <li>{@code scenarios} (floor,idle,fanout,many,handler,endpoint,multinode,presence)</li>
  * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
- * <li>{@code handler-listeners} (1000), {@code multinode-listeners} (10000): capped by max-listeners</li>
+ * <li>{@code handler-listeners} (1000), {@code multinode-listeners} (10000), {@code presence-members}
+ * (1000): capped by max-listeners</li>
  * <li>{@code notify-listen-properties} (none): {@code a=1,b=2} become {@code --notify-listen.a=1 ...}</li>
  * <li>{@code server-jvm}, {@code server-properties} (none): comma-separated JVM options and Spring
  * properties for every server, for experiments such as JFR or {@code bench.preserve-order=true}</li>
@@ -106,7 +107,7 @@ public final class BenchmarkMain {
 	}
 
 	private void run() throws Exception {
-		String scenarios = this.options.getOrDefault("scenarios", "floor,idle,fanout,many,handler,endpoint,multinode");
+		String scenarios = this.options.getOrDefault("scenarios", "floor,idle,fanout,many,handler,endpoint,multinode,presence");
 		line("# notify-listen benchmark, " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
 		line("");
 		line("Options: " + this.options + "; " + Runtime.getRuntime().availableProcessors() + " cores, Java "
@@ -121,6 +122,41 @@ public final class BenchmarkMain {
 		if (scenarios.contains("floor")) {
 			floor();
 		}
+		boolean sideBySide = List.of("idle", "fanout", "many", "handler").stream().anyMatch(scenarios::contains);
+		if (sideBySide) {
+			sideBySide(scenarios, heap);
+		}
+		if (scenarios.contains("endpoint")) {
+			bareEndpoint(heap);
+		}
+		if (scenarios.contains("multinode")) {
+			multiNode(heap);
+		}
+		if (scenarios.contains("presence")) {
+			new PresenceScenario(this.client,
+					(name, properties) -> ServerProcess.start(NOTIFY_LISTEN + "-" + name,
+							NotifyListenBenchmarkServer.class, true, container(), heap, this.logs, jvmOptions(),
+							withTuning(new ArrayList<>(properties))),
+					this::line)
+				.run(Math.min(this.maxListeners, intOption("presence-members", 1_000)));
+		}
+		line("## Targets");
+		line("");
+		this.targets.forEach((target) -> line("- " + target.get()));
+		line("- zero lost messages on notify-listen: " + met(this.totalLostNotifyListen == 0) + " ("
+				+ this.totalLostNotifyListen + " lost in all notify-listen rows; client saw "
+				+ this.client.errorFrames() + " ERROR frames, " + this.client.unexpectedCloses()
+				+ " unexpected closes" + ((this.client.lastError() != null) ? ", last: " + this.client.lastError() : "")
+				+ ")");
+		Path out = Path.of(this.options.getOrDefault("out", "target/benchmark-results.md"));
+		Files.createDirectories(out.toAbsolutePath().getParent());
+		Files.writeString(out, this.report);
+		System.out.println();
+		System.out.println("Written to " + out.toAbsolutePath());
+	}
+
+	// The scenarios that run notify-listen and the baseline side by side, on one pair of servers.
+	private void sideBySide(String scenarios, String heap) throws Exception {
 		try (ServerProcess notifyListen = ServerProcess.start(NOTIFY_LISTEN, NotifyListenBenchmarkServer.class, true,
 				container(), heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(false)));
 				ServerProcess baseline = ServerProcess.start(BASELINE, BaselineBenchmarkServer.class, false,
@@ -142,25 +178,6 @@ public final class BenchmarkMain {
 			line("notify-listen's own meters at the end: " + counters(notifyListen.stats(false)) + ".");
 			line("");
 		}
-		if (scenarios.contains("endpoint")) {
-			bareEndpoint(heap);
-		}
-		if (scenarios.contains("multinode")) {
-			multiNode(heap);
-		}
-		line("## Targets");
-		line("");
-		this.targets.forEach((target) -> line("- " + target.get()));
-		line("- zero lost messages on notify-listen: " + met(this.totalLostNotifyListen == 0) + " ("
-				+ this.totalLostNotifyListen + " lost in all notify-listen rows; client saw "
-				+ this.client.errorFrames() + " ERROR frames, " + this.client.unexpectedCloses()
-				+ " unexpected closes" + ((this.client.lastError() != null) ? ", last: " + this.client.lastError() : "")
-				+ ")");
-		Path out = Path.of(this.options.getOrDefault("out", "target/benchmark-results.md"));
-		Files.createDirectories(out.toAbsolutePath().getParent());
-		Files.writeString(out, this.report);
-		System.out.println();
-		System.out.println("Written to " + out.toAbsolutePath());
 	}
 
 	// A few rounds through every code path first, so that neither server is measured while the JIT

@@ -72,6 +72,8 @@ public final class LoadClient implements AutoCloseable {
 
 	private static final int SELECTORS = 2;
 
+	private static final String PRESENCE = "presence-";
+
 	private final ExecutorService executor = Executors.newFixedThreadPool(4, (task) -> {
 		Thread thread = new Thread(task, "load-client");
 		thread.setDaemon(true);
@@ -123,7 +125,8 @@ public final class LoadClient implements AutoCloseable {
 
 	/**
 	 * Open {@code count} listeners, listener {@code i} on channel {@code channelOf.apply(i)}
-	 * ({@code entity/id/action}), and wait until each has sent SUBSCRIBE or failed.
+	 * ({@code entity/id/action}, or {@code presence-entity/id} for an object's presence), and wait
+	 * until each has sent SUBSCRIBE or failed.
 	 * @param target the server
 	 * @param count how many
 	 * @param channelOf the channel of each
@@ -209,7 +212,9 @@ public final class LoadClient implements AutoCloseable {
 			JsonNode settings = json.readTree(keyResponse.body());
 			String csrfHeader = settings.path("csrf").path("headerName").asString();
 			String csrfToken = settings.path("csrf").path("token").asString();
-			String destination = destination(settings.get("destinationFormat").asString(), channel);
+			String destination = channel.startsWith(PRESENCE)
+					? presenceDestination(settings.get("presenceDestinationFormat").asString(), channel)
+					: destination(settings.get("destinationFormat").asString(), channel);
 			HttpHeaders headers = new DefaultHttpHeaders().add("Authorization", basic);
 			if (!cookie.isEmpty()) {
 				headers.add("Cookie", cookie);
@@ -278,6 +283,12 @@ public final class LoadClient implements AutoCloseable {
 		if (response.statusCode() != 200) {
 			throw new IllegalStateException(what + " answered " + response.statusCode());
 		}
+	}
+
+	// presence-{entity}/{id}, as the browser client names an object's presence.
+	private static String presenceDestination(String format, String presence) {
+		String[] parts = presence.substring(PRESENCE.length()).split("/");
+		return format.replace("{entity}", parts[0]).replace("{id}", parts[1]);
 	}
 
 	private static String destination(String format, String channel) {
@@ -356,6 +367,8 @@ public final class LoadClient implements AutoCloseable {
 
 		private volatile boolean reported;
 
+		private volatile int presenceCount;
+
 		@Override
 		public void handlerAdded(ChannelHandlerContext context) {
 			this.channel = context.channel();
@@ -417,6 +430,10 @@ public final class LoadClient implements AutoCloseable {
 		private void onFrame(String frame) {
 			if (frame.startsWith("MESSAGE")) {
 				LoadClient.this.recorder.record(latencyMicros(frame));
+				int count = presenceCount(frame);
+				if (count >= 0) {
+					this.presenceCount = count;
+				}
 			}
 			else if (frame.startsWith("CONNECTED")) {
 				this.connected.complete(header(frame, "connection-id"));
@@ -452,6 +469,25 @@ public final class LoadClient implements AutoCloseable {
 				LoadClient.this.unexpectedCloses.incrementAndGet();
 				LoadClient.this.lastError = "connection " + why;
 			}
+		}
+
+		/** How many members the last presence frame said were present, or 0 before one arrived. */
+		public int presenceCount() {
+			return this.presenceCount;
+		}
+
+		// Every presence frame carries "count" at its top level, and a notification never does.
+		private static int presenceCount(String frame) {
+			int field = frame.indexOf("\"count\":");
+			if (field < 0 || frame.indexOf("notify-listen-presence:") < 0) {
+				return -1;
+			}
+			int start = field + 8;
+			int end = start;
+			while (end < frame.length() && Character.isDigit(frame.charAt(end))) {
+				end++;
+			}
+			return Integer.parseInt(frame.substring(start, end));
 		}
 
 		CompletableFuture<?> send(String frame) {

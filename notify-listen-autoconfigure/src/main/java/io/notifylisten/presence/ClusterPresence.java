@@ -268,6 +268,11 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 			logger.warn("Skipped a presence record: " + ex.getMessage());
 			return;
 		}
+		if (record.kind() == Kind.GONE && record.node().equals(this.node)) {
+			// This node stops: its own pages are about to be disconnected, and see the list again
+			// on the node they reconnect to, not everyone leaving first.
+			return;
+		}
 		Instant now = this.clock.instant();
 		if (heardAt != null && heardAt.isBefore(now.minus(this.nodeTimeout))) {
 			// From before this node started, and older than a live node's latest snapshot.

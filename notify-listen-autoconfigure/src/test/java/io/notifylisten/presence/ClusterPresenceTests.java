@@ -161,8 +161,11 @@ class ClusterPresenceTests {
 		this.clock.advance(Duration.ofMillis(10));
 		org.awaitility.Awaitility.await().until(() -> this.b.presence.members("Order", 42).size() == 1);
 
+		int framesOnA = this.a.framesTo(ORDER).size();
 		this.a.presence.stop();
 		assertThat(this.b.presence.members("Order", 42)).isEmpty();
+		assertThat(this.a.framesTo(ORDER)).as("A's own pages, about to be disconnected, see nobody leave")
+			.hasSize(framesOnA);
 	}
 
 	@Test

@@ -40,10 +40,17 @@ class ReconnectBrowserTests {
 	void pageReconnectsAfterARestartOnTheSamePortAndReceivesTheNextNotification() throws Exception {
 		int port = freePort();
 		this.server = start(port);
-		try (Browser alice = Browser.start("http://127.0.0.1:" + port)) {
+		try (Browser alice = Browser.start("http://127.0.0.1:" + port);
+				Browser bob = Browser.start("http://127.0.0.1:" + port)) {
 			alice.loginAs(DemoUsers.ALICE).open("/orders/2");
 			alice.waitForBadge("connected", Browser.DEFAULT_WAIT);
 			alice.waitFor(By.id("order-details"), Browser.DEFAULT_WAIT);
+			bob.loginAs(DemoUsers.BOB).open("/orders/2");
+			alice.waitForText(By.id("viewers"), "bob is also viewing this order", Browser.DEFAULT_WAIT);
+			// A second presence handle on the page that counts what the client reports.
+			alice.script("window.seen = {here: 0, leaving: 0}; window.left = []; NotifyListen.presence('Order', 2, {"
+					+ "here: () => window.seen.here++, leaving: (m) => { window.seen.leaving++; window.left.push(m.id); }});");
+			alice.waitUntil(Browser.DEFAULT_WAIT, () -> ((Number) alice.script("return window.seen.here;")).intValue() == 1);
 
 			this.server.close();
 			alice.waitForBadge("reconnecting", Browser.DEFAULT_WAIT);
@@ -52,6 +59,11 @@ class ReconnectBrowserTests {
 
 			alice.waitForBadge("connected", Duration.ofSeconds(45));
 			assertThat(alice.find(By.id("current-user")).getText()).isEqualTo(DemoUsers.ALICE);
+			// Presence is sent again as a list, not replayed as bob leaving and joining.
+			alice.waitForText(By.id("viewers"), "bob is also viewing this order", Duration.ofSeconds(45));
+			assertThat(((Number) alice.script("return window.seen.here;")).intValue()).isGreaterThanOrEqualTo(2);
+			assertThat(((Number) alice.script("return window.seen.leaving;")).intValue())
+				.as("left: %s", alice.script("return JSON.stringify(window.left);")).isZero();
 			this.server.getBean(OrderService.class)
 				.save(OrderPageBrowserTests.user(DemoUsers.BOB), 2, OrderStatus.CANCELLED, new BigDecimal("89.90"));
 			alice.waitForText(By.id("order-status"), "CANCELLED", Duration.ofSeconds(5));

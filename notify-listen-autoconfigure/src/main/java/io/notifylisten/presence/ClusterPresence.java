@@ -44,6 +44,8 @@ import org.springframework.messaging.simp.SimpMessageSendingOperations;
  * message per subscriber per batch instead of one per join. Every third of {@code node-timeout} it
  * writes all its members (a snapshot), which mends any record that failed and is its heart-beat: a
  * node not heard from for {@code node-timeout} is taken for dead and its members leave everywhere.
+ * A node without members writes one empty snapshot and then nothing: there is nothing of it to
+ * expire.
  *
  * <p>What a subscriber receives: one {@value #FRAME_HEADER}{@code : here} frame when it subscribes
  * (the members, or only their count beyond {@code max-members}), then {@code change} frames. Both
@@ -88,6 +90,9 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	private long sequence;
 
 	private Instant nextSnapshot = Instant.MIN;
+
+	/** Whether the last snapshot written had no members; a node starts with nothing to say. */
+	private boolean saidEmpty = true;
 
 	private final Object viewLock = new Object();
 
@@ -205,7 +210,9 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		long snapshotSequence = 0;
 		Instant now = this.clock.instant();
 		synchronized (this.localLock) {
-			boolean snapshotDue = !now.isBefore(this.nextSnapshot);
+			// A node without members has nothing for the others to expire: it says so once, then
+			// stays quiet, and takes no room in the log's outbox while the broker is away.
+			boolean snapshotDue = !now.isBefore(this.nextSnapshot) && !(this.local.isEmpty() && this.saidEmpty);
 			if (this.pending.isEmpty() && !snapshotDue) {
 				return;
 			}
@@ -221,6 +228,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 				}
 				snapshotSequence = ++this.sequence;
 				this.nextSnapshot = now.plus(this.nodeTimeout.dividedBy(3));
+				this.saidEmpty = snapshot.isEmpty();
 			}
 		}
 		try {
@@ -236,6 +244,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 			// The next snapshot, due at once, carries what this record would have.
 			synchronized (this.localLock) {
 				this.nextSnapshot = Instant.MIN;
+				this.saidEmpty = false;
 			}
 			if (!this.warnedOnce) {
 				this.warnedOnce = true;

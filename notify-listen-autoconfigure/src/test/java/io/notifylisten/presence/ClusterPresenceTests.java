@@ -104,6 +104,23 @@ class ClusterPresenceTests {
 	}
 
 	@Test
+	void aNodeWithoutMembersWritesNothing() {
+		this.a.presence.publish();
+		this.a.presence.join("s1", "sub-1", ORDER, "alice", member("alice"));
+		this.a.presence.publish();
+		this.a.presence.leaveAll("s1");
+		this.clock.advance(NODE_TIMEOUT);
+		this.a.presence.publish();
+		int written = this.log.written.size();
+		for (int i = 0; i < 5; i++) {
+			this.clock.advance(NODE_TIMEOUT);
+			this.a.presence.publish();
+		}
+		assertThat(written).as("a join with its snapshot, then the leave with an empty snapshot").isEqualTo(4);
+		assertThat(this.log.written).hasSize(written);
+	}
+
+	@Test
 	void theNextSnapshotCarriesWhatARecordThatFailedWouldHave() {
 		this.a.presence.publish();
 		this.clock.advance(Duration.ofMillis(50));

@@ -206,6 +206,24 @@ class HostileInputTests {
 	}
 
 	@Test
+	void presenceRecordsTopicAndMalformedOrUnsignedPresence() throws Exception {
+		for (String destination : new String[] { "/topic/hostile.presence", "/topic/hostile.presence.Order.1",
+				"/topic/hostile.presence.Order.*.members", "/topic/hostile.presence.Order.1.members.x",
+				"/topic/hostile.presence.Order.1.members" }) {
+			try (RawStompSocket raw = connectedAs(ALICE)) {
+				raw.sendFrame("SUBSCRIBE", Map.of("id", "0", "destination", destination), "");
+				assertRefused(raw, null);
+			}
+		}
+		// A channel's signature is worth nothing for the presence of its object.
+		try (RawStompSocket raw = connectedAs(ALICE)) {
+			raw.sendFrame("SUBSCRIBE", Map.of("id", "0", "destination", "/topic/hostile.presence.Order.5.members",
+					"auth", this.signer.sign(connectionId(raw), "Order/5/shipped")), "");
+			assertRefused(raw, "Invalid subscription signature");
+		}
+	}
+
+	@Test
 	void anotherUsersTopic() throws Exception {
 		for (String destination : new String[] { "/user/bob/topic/hostile.notify",
 				"/topic/hostile.u." + this.signer.userToken(BOB) }) {

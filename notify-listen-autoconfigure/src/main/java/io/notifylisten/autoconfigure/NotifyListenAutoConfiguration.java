@@ -157,7 +157,8 @@ public final class NotifyListenAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.progress.max-updates-per-second",
 					updatesPerSecond, "At least one update per second must be allowed");
 		}
-		BrokerNotifier notifier = new BrokerNotifier(notificationLog, destinations, signer, Clock.systemUTC());
+		BrokerNotifier notifier = new BrokerNotifier(notificationLog, destinations,
+				(username) -> destinations.userTopic(signer.userToken(username)), Clock.systemUTC());
 		notifier.setMaxPayloadSize(Math.toIntExact(properties.getPayload().getMaxSize().toBytes()),
 				jsonMapper.getIfAvailable(JsonMapper::shared));
 		scheduler.ifAvailable((taskScheduler) -> notifier.setProgressCoalescing(taskScheduler,

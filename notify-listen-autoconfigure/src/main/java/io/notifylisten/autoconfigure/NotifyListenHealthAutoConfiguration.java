@@ -1,6 +1,6 @@
 package io.notifylisten.autoconfigure;
 
-import io.notifylisten.broker.BrokerHealthIndicator;
+import io.notifylisten.log.BrokerHealthIndicator;
 import io.notifylisten.log.BrokerConnection;
 
 import org.springframework.beans.factory.ObjectProvider;

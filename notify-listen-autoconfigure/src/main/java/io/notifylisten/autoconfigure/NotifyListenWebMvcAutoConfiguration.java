@@ -11,7 +11,7 @@ import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.SubscriptionSigner;
-import io.notifylisten.sse.SseController;
+import io.notifylisten.web.SseController;
 import io.notifylisten.sse.SseStreams;
 import io.notifylisten.web.ClientSettings;
 import io.notifylisten.web.PublishController;

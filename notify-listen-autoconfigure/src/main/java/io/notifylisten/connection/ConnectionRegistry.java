@@ -2,12 +2,11 @@ package io.notifylisten.connection;
 
 import java.security.SecureRandom;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
+import io.notifylisten.channel.ConnectionId;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationListener;
@@ -20,24 +19,11 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
  */
 public class ConnectionRegistry implements ApplicationListener<SessionDisconnectEvent> {
 
-	private static final int CONNECTION_ID_BYTES = 16;
-
-	private static final Pattern CONNECTION_ID = Pattern.compile("[0-9a-f]{" + (CONNECTION_ID_BYTES * 2) + "}");
-
 	private final SecureRandom random = new SecureRandom();
 
 	private final Map<String, ListenerConnection> connections = new ConcurrentHashMap<>();
 
 	private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
-
-	/**
-	 * Check whether a string has the form of a connection id.
-	 * @param connectionId the candidate
-	 * @return whether it is {@value #CONNECTION_ID_BYTES} bytes in lower-case hex
-	 */
-	public static boolean isValidConnectionId(@Nullable String connectionId) {
-		return connectionId != null && CONNECTION_ID.matcher(connectionId).matches();
-	}
 
 	/**
 	 * Register a connection that passed CONNECT and give it a fresh connection id.
@@ -60,9 +46,7 @@ public class ConnectionRegistry implements ApplicationListener<SessionDisconnect
 		}
 		// A random id rather than the session id: the client learns it, and it should say nothing
 		// about the server's sessions.
-		byte[] bytes = new byte[CONNECTION_ID_BYTES];
-		this.random.nextBytes(bytes);
-		ListenerConnection connection = new ListenerConnection(sessionId, HexFormat.of().formatHex(bytes), user,
+		ListenerConnection connection = new ListenerConnection(sessionId, ConnectionId.next(this.random), user,
 				httpSessionId);
 		this.connections.put(sessionId, connection);
 		return connection;

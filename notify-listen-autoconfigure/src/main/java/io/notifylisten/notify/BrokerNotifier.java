@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.channel.ConnectionId;
+import io.notifylisten.channel.UserTopics;
 import io.notifylisten.channel.ChannelName;
-import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.security.SubscriptionSigner;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,7 +36,7 @@ public class BrokerNotifier implements Notifier {
 
 	private final ChannelDestinations destinations;
 
-	private final SubscriptionSigner signer;
+	private final UserTopics userTopics;
 
 	private final Clock clock;
 
@@ -54,14 +54,14 @@ public class BrokerNotifier implements Notifier {
 	 * Create a notifier.
 	 * @param log takes every notification
 	 * @param destinations maps channels to destinations
-	 * @param signer computes users' topics
+	 * @param userTopics names each user's topic
 	 * @param clock stamps {@code changedAt}
 	 */
-	public BrokerNotifier(NotificationLog log, ChannelDestinations destinations, SubscriptionSigner signer,
+	public BrokerNotifier(NotificationLog log, ChannelDestinations destinations, UserTopics userTopics,
 			Clock clock) {
 		this.log = log;
 		this.destinations = destinations;
-		this.signer = signer;
+		this.userTopics = userTopics;
 		this.clock = clock;
 		this.excludedConnection = null;
 	}
@@ -69,7 +69,7 @@ public class BrokerNotifier implements Notifier {
 	private BrokerNotifier(BrokerNotifier notifier, @Nullable String excludedConnection) {
 		this.log = notifier.log;
 		this.destinations = notifier.destinations;
-		this.signer = notifier.signer;
+		this.userTopics = notifier.userTopics;
 		this.clock = notifier.clock;
 		this.maxPayloadBytes = notifier.maxPayloadBytes;
 		this.jsonMapper = notifier.jsonMapper;
@@ -98,7 +98,7 @@ public class BrokerNotifier implements Notifier {
 	@Override
 	public void notifyConnection(String connectionId, String entity, Object id, String action,
 			Map<String, ?> payload) {
-		Assert.isTrue(ConnectionRegistry.isValidConnectionId(connectionId), "Invalid connection id");
+		Assert.isTrue(ConnectionId.isValid(connectionId), "Invalid connection id");
 		notice(Map.of(Targeting.CONNECTION_HEADER, connectionId), entity, id, action, payload);
 	}
 
@@ -130,7 +130,7 @@ public class BrokerNotifier implements Notifier {
 	private static @Nullable String originConnection() {
 		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
 			String origin = attributes.getRequest().getHeader(ORIGIN_CONNECTION_HEADER);
-			return ConnectionRegistry.isValidConnectionId(origin) ? origin : null;
+			return ConnectionId.isValid(origin) ? origin : null;
 		}
 		return null;
 	}
@@ -176,7 +176,7 @@ public class BrokerNotifier implements Notifier {
 	public void notifyUser(String username, String entity, Object id, String action, Map<String, ?> payload) {
 		Assert.hasText(username, "Username must not be empty");
 		NotifyMessage message = message(entity, id, action, payload);
-		String destination = this.destinations.userTopic(this.signer.userToken(username));
+		String destination = this.userTopics.topicOf(username);
 		afterCommit(message, () -> append(destination, Map.of(), message));
 	}
 

@@ -4,9 +4,9 @@ import java.security.Principal;
 import java.util.Map;
 
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.channel.ConnectionId;
 import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.channel.PresenceName;
-import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.ListenDeniedException;
 import io.notifylisten.security.SubscriptionSigner;
@@ -75,7 +75,7 @@ public class PusherController {
 	Map<String, String> auth(@RequestParam("socket_id") String connectionId,
 			@RequestParam("channel_name") String channel, @Nullable Principal principal) {
 		Authentication user = ListenAuthorizer.requireLogin(principal);
-		if (!ConnectionRegistry.isValidConnectionId(connectionId)) {
+		if (!ConnectionId.isValid(connectionId)) {
 			throw new InvalidChannelException("Invalid socket_id");
 		}
 		if (PresenceName.isPresence(channel)) {

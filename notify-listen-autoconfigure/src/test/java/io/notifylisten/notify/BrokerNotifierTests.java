@@ -42,8 +42,12 @@ class BrokerNotifierTests {
 	BrokerNotifierTests() {
 		ExecutorSubscribableChannel brokerChannel = new ExecutorSubscribableChannel();
 		brokerChannel.subscribe(this.sent::add);
-		this.notifier = new BrokerNotifier(inMemoryLog(brokerChannel), new ChannelDestinations("shop"), this.signer,
+		this.notifier = new BrokerNotifier(inMemoryLog(brokerChannel), new ChannelDestinations("shop"), this::userTopic,
 				Clock.fixed(NOW, ZoneOffset.UTC));
+	}
+
+	private String userTopic(String username) {
+		return new ChannelDestinations("shop").userTopic(this.signer.userToken(username));
 	}
 
 	@AfterEach
@@ -118,7 +122,7 @@ class BrokerNotifierTests {
 		down.subscribe((message) -> {
 			throw new MessageDeliveryException(message, "Message broker not active");
 		});
-		BrokerNotifier notifier = new BrokerNotifier(inMemoryLog(down), new ChannelDestinations("shop"), this.signer,
+		BrokerNotifier notifier = new BrokerNotifier(inMemoryLog(down), new ChannelDestinations("shop"), this::userTopic,
 				Clock.systemUTC());
 		assertThatExceptionOfType(NotificationFailedException.class)
 			.isThrownBy(() -> notifier.notify("Order", 42, "refresh"))

@@ -21,7 +21,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 		"io.notifylisten.autoconfigure.NotifyListenWebSocketAutoConfiguration",
 		"io.notifylisten.autoconfigure.NotifyListenWebMvcAutoConfiguration",
 		"io.notifylisten.autoconfigure.NotifyListenHealthAutoConfiguration",
-		"io.notifylisten.metrics.NotifyListenMetricsAutoConfiguration",
+		"io.notifylisten.autoconfigure.NotifyListenMetricsAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",

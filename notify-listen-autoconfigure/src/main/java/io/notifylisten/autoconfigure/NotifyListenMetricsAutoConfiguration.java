@@ -1,14 +1,12 @@
-package io.notifylisten.metrics;
+package io.notifylisten.autoconfigure;
 
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.notifylisten.autoconfigure.NotifyListenAutoConfiguration;
-import io.notifylisten.autoconfigure.NotifyListenHandlerAutoConfiguration;
-import io.notifylisten.autoconfigure.NotifyListenWebSocketAutoConfiguration;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.metrics.NotifyListenMetrics;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;

@@ -1,4 +1,4 @@
-package io.notifylisten.sse;
+package io.notifylisten.web;
 
 import java.security.Principal;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.ListenDeniedException;
-import io.notifylisten.web.JsonError;
+import io.notifylisten.sse.SseStreams;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;

@@ -1,16 +1,13 @@
-package io.notifylisten.metrics;
+package io.notifylisten.autoconfigure;
 
 import java.time.Clock;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.notifylisten.autoconfigure.NotifyListenAutoConfiguration;
-import io.notifylisten.autoconfigure.NotifyListenHandlerAutoConfiguration;
-import io.notifylisten.autoconfigure.NotifyListenWebMvcAutoConfiguration;
-import io.notifylisten.autoconfigure.NotifyListenWebSocketAutoConfiguration;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.metrics.NotifyListenMetrics;
 import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
 import io.notifylisten.notify.Notifier;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
-package io.notifylisten.broker;
+package io.notifylisten.log;
 
-import io.notifylisten.log.BrokerConnection;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

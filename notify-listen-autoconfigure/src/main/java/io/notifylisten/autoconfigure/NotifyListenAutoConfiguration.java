@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
@@ -33,8 +32,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -63,36 +60,13 @@ public final class NotifyListenAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(NotifyListenAutoConfiguration.class);
 
-	/** HMAC-SHA256 is only as strong as its key; 32 characters is its block-size worth of entropy at best. */
-	static final int MIN_SECRET_LENGTH = 32;
-
 	NotifyListenAutoConfiguration(Environment environment) {
-		refuseRelayProperties(environment);
-	}
-
-	// The STOMP broker relay was replaced by the stream: its properties would otherwise be ignored
-	// in silence, and each node would keep its notifications to itself.
-	private static void refuseRelayProperties(Environment environment) {
-		Map<String, Object> relay = Binder.get(environment)
-			.bind("notify-listen.broker.relay", Bindable.mapOf(String.class, Object.class))
-			.orElse(Map.of());
-		if (!relay.isEmpty()) {
-			throw new InvalidConfigurationPropertyValueException(
-					"notify-listen.broker.relay." + relay.keySet().iterator().next(), "<not shown>",
-					"notify-listen.broker.relay.* is no longer supported: several nodes share notifications through "
-							+ "a RabbitMQ stream. Set notify-listen.stream.host, port (5552), username, password and "
-							+ "virtual-host instead, and enable the rabbitmq_stream plugin");
-		}
+		NotifyListenPropertiesValidator.refuseRelayProperties(environment);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ChannelDestinations notifyListenChannelDestinations(NotifyListenProperties properties) {
-		if (!ChannelDestinations.isValidKey(properties.getKey())) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.key", properties.getKey(),
-					"The key must be 1 to 64 letters, digits, '_' or '-', because it becomes part of every "
-							+ "broker destination");
-		}
 		return new ChannelDestinations(properties.getKey());
 	}
 
@@ -103,14 +77,9 @@ public final class NotifyListenAutoConfiguration {
 		if (!StringUtils.hasLength(secret)) {
 			logger.warn("notify-listen.secret is not set: using a random secret for this run. Subscription "
 					+ "signatures will not verify on other nodes or after a restart; set notify-listen.secret "
-					+ "(at least " + MIN_SECRET_LENGTH + " characters) before running more than one node.");
+					+ "(at least " + NotifyListenPropertiesValidator.MIN_SECRET_LENGTH
+					+ " characters) before running more than one node.");
 			return new SubscriptionSigner(properties.getKey(), randomSecret());
-		}
-		if (secret.length() < MIN_SECRET_LENGTH) {
-			// The value itself is never echoed: it would end up in a log.
-			throw new InvalidConfigurationPropertyValueException("notify-listen.secret", "<hidden>",
-					"The secret must be at least " + MIN_SECRET_LENGTH + " characters; generate one with "
-							+ "'openssl rand -base64 48'");
 		}
 		return new SubscriptionSigner(properties.getKey(), secret);
 	}
@@ -134,10 +103,6 @@ public final class NotifyListenAutoConfiguration {
 	ListenAuthorizer notifyListenAuthorizer(NotifyListenProperties properties, EntityAccessPolicy entityAccessPolicy,
 			ObjectProvider<RoleHierarchy> roleHierarchy, ObjectProvider<UserDetailsService> users,
 			@Qualifier("notifyListenAuthoritiesExecutor") ObjectProvider<Executor> reloads) {
-		if (!StringUtils.hasText(properties.getListenRole())) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.listen-role",
-					properties.getListenRole(), "The listen role must name an authority, such as NOTIFY_LISTEN_USER");
-		}
 		UserDetailsService userDetails = users.getIfUnique();
 		CurrentAuthorities currentAuthorities = (userDetails != null) ? new CurrentAuthorities(userDetails,
 				properties.getRoleRecheckInterval(), Clock.systemUTC(), reloads.getIfAvailable()) : null;
@@ -153,10 +118,6 @@ public final class NotifyListenAutoConfiguration {
 			ChannelDestinations destinations, SubscriptionSigner signer, ObjectProvider<JsonMapper> jsonMapper,
 			@Qualifier("notifyListenTaskScheduler") ObjectProvider<TaskScheduler> scheduler) {
 		int updatesPerSecond = properties.getProgress().getMaxUpdatesPerSecond();
-		if (updatesPerSecond < 1) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.progress.max-updates-per-second",
-					updatesPerSecond, "At least one update per second must be allowed");
-		}
 		BrokerNotifier notifier = new BrokerNotifier(notificationLog, destinations,
 				(username) -> destinations.userTopic(signer.userToken(username)), Clock.systemUTC());
 		notifier.setMaxPayloadSize(Math.toIntExact(properties.getPayload().getMaxSize().toBytes()),
@@ -171,12 +132,6 @@ public final class NotifyListenAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "notify-listen.history.enabled", matchIfMissing = true)
 	ChannelHistory notifyListenChannelHistory(NotifyListenProperties properties) {
 		NotifyListenProperties.History history = properties.getHistory();
-		if (history.getSize() < 1 || history.getMaxChannels() < 1) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.history.size",
-					history.getSize() + "/" + history.getMaxChannels(),
-					"History size and max-channels must be at least 1; set notify-listen.history.enabled=false to "
-							+ "keep no history");
-		}
 		// Several nodes number by the stream's offsets, the same on each node and across restarts.
 		String epoch = (properties.getStream().getHost() != null) ? streamName(properties)
 				: ChannelHistory.randomEpoch();

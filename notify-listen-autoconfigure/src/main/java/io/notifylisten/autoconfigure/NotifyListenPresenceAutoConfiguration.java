@@ -1,7 +1,6 @@
 package io.notifylisten.autoconfigure;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
@@ -18,7 +17,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.MessageChannel;
@@ -41,24 +39,9 @@ public final class NotifyListenPresenceAutoConfiguration {
 			LocalDelivery localDelivery, ObjectProvider<NotificationLog> notificationLog,
 			ObjectProvider<SimpMessageSendingOperations> brokerMessagingTemplate, ApplicationEventPublisher events) {
 		NotifyListenProperties.Presence presence = properties.getPresence();
-		Duration publishInterval = presence.getPublishInterval();
-		if (publishInterval.isNegative() || publishInterval.isZero()) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.presence.publish-interval",
-					publishInterval, "The publish interval must be positive (default 50ms)");
-		}
-		if (presence.getNodeTimeout().compareTo(publishInterval.multipliedBy(6)) < 0
-				|| presence.getNodeTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.presence.node-timeout",
-					presence.getNodeTimeout(), "The node timeout must be at least 1s and six publish intervals, so "
-							+ "that a live node's snapshots (every third of it) arrive in time");
-		}
-		if (presence.getMaxMembers() < 1) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.presence.max-members",
-					presence.getMaxMembers(), "At least one member must be shown (default 100)");
-		}
 		ClusterPresence clusterPresence = new ClusterPresence(destinations,
 				SingletonSupplier.of(notificationLog::getObject),
-				SingletonSupplier.of(brokerMessagingTemplate::getObject), events, Clock.systemUTC(), publishInterval,
+				SingletonSupplier.of(brokerMessagingTemplate::getObject), events, Clock.systemUTC(), presence.getPublishInterval(),
 				presence.getNodeTimeout(), presence.getMaxMembers());
 		// The log delivers to the presence, which writes to the log: the one is handed the other.
 		localDelivery.setPresence(() -> clusterPresence);

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -13,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  * Configuration properties for notify-listen.
  */
 @ConfigurationProperties("notify-listen")
-public class NotifyListenProperties {
+public class NotifyListenProperties implements InitializingBean {
 
 	/**
 	 * Whether to enable notify-listen: its endpoint, broker, notifier and REST endpoints.
@@ -139,6 +140,15 @@ public class NotifyListenProperties {
 
 	public void setRequireSignature(boolean requireSignature) {
 		this.requireSignature = requireSignature;
+	}
+
+	/**
+	 * Check the bound values: a bad one stops startup with a message that names the property and
+	 * the fix.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		NotifyListenPropertiesValidator.validate(this);
 	}
 
 	public Heartbeat getHeartbeat() {

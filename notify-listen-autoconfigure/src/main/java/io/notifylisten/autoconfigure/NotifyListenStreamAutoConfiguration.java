@@ -1,7 +1,6 @@
 package io.notifylisten.autoconfigure;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import com.rabbitmq.stream.Environment;
 import io.notifylisten.log.LocalDelivery;
@@ -18,7 +17,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -44,32 +42,11 @@ public final class NotifyListenStreamAutoConfiguration {
 
 	static StreamSettings settings(NotifyListenProperties properties) {
 		NotifyListenProperties.Stream stream = properties.getStream();
-		if (stream.getPort() < 1 || stream.getPort() > 65535) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.stream.port", stream.getPort(),
-					"The port must be between 1 and 65535; RabbitMQ's stream plugin listens on 5552");
-		}
-		Duration ttl = properties.getHistory().getTtl();
-		if (stream.getMaxAge().compareTo(ttl) < 0) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.stream.max-age", stream.getMaxAge(),
-					"The stream must keep notifications at least as long as notify-listen.history.ttl (" + ttl
-							+ "): a node that starts rebuilds its history from it");
-		}
-		if (stream.getConfirmTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.stream.confirm-timeout",
-					stream.getConfirmTimeout(), "The confirm timeout must be at least 1s, as the stream client's");
-		}
-		if (stream.getRecoveryInterval().isNegative() || stream.getRecoveryInterval().isZero()) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.stream.recovery-interval",
-					stream.getRecoveryInterval(), "The recovery interval must be positive");
-		}
 		NotifyListenProperties.Outbox outbox = stream.getOutbox();
-		if (outbox.getMaxSize() < 1) {
-			throw new InvalidConfigurationPropertyValueException("notify-listen.stream.outbox.max-size",
-					outbox.getMaxSize(), "The outbox must hold at least one notification");
-		}
 		return new StreamSettings(stream.getHost(), stream.getPort(), stream.getUsername(), stream.getPassword(),
 				stream.getVirtualHost(), NotifyListenAutoConfiguration.streamName(properties), stream.getMaxAge(), stream.getMaxSize().toBytes(),
-				stream.getConfirmTimeout(), stream.getRecoveryInterval(), outbox.getMaxSize(), outbox.getMaxAge(), ttl);
+				stream.getConfirmTimeout(), stream.getRecoveryInterval(), outbox.getMaxSize(), outbox.getMaxAge(),
+				properties.getHistory().getTtl());
 	}
 
 }

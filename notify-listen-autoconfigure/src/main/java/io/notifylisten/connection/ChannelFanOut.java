@@ -21,7 +21,11 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.AbstractMessageChannel;
+import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
+import org.springframework.messaging.support.ExecutorSubscribableChannel;
+import org.springframework.messaging.support.ImmutableMessageChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderInitializer;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
@@ -55,7 +59,7 @@ import org.springframework.web.socket.CloseStatus;
  * (access checked as ever): a client that subscribes before its CONNECTED frame arrives may see a
  * message first. Browser clients and Spring's wait for CONNECTED.
  */
-public class ChannelFanOut implements ExecutorChannelInterceptor {
+public class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAware {
 
 	private static final Log logger = LogFactory.getLog(ChannelFanOut.class);
 
@@ -126,6 +130,54 @@ public class ChannelFanOut implements ExecutorChannelInterceptor {
 	public void start(SimpleBrokerMessageHandler broker, ChannelSubscriptionRegistry registry,
 			MessageChannel clientOutboundChannel) {
 		this.broker = new Broker(broker, registry, clientOutboundChannel);
+	}
+
+	/**
+	 * Start taking channel messages from the broker, where that delivers exactly what Spring's path
+	 * would: otherwise log why not, once, and leave the broker to deliver every message.
+	 * @param broker the embedded broker
+	 * @param clientOutboundChannel the client outbound channel
+	 * @param brokerChannel the broker channel
+	 * @return whether it started
+	 */
+	public boolean startWhereSafe(SimpleBrokerMessageHandler broker, ExecutorSubscribableChannel clientOutboundChannel,
+			AbstractMessageChannel brokerChannel) {
+		String offBecause = obstacle(broker, clientOutboundChannel, brokerChannel);
+		if (offBecause != null) {
+			logger.info("notify-listen's direct fan-out is off: " + offBecause);
+			return false;
+		}
+		start(broker, (ChannelSubscriptionRegistry) broker.getSubscriptionRegistry(), clientOutboundChannel);
+		return true;
+	}
+
+	private @Nullable String obstacle(SimpleBrokerMessageHandler broker, ExecutorSubscribableChannel outbound,
+			AbstractMessageChannel brokerChannel) {
+		if (!(broker.getSubscriptionRegistry() instanceof ChannelSubscriptionRegistry)) {
+			return "the broker has a subscription registry of the application's own";
+		}
+		if (broker.getHeaderInitializer() != null) {
+			return "the broker has a header initializer, which Spring's path runs for every subscriber";
+		}
+		if (outbound.getExecutor() != this.outboxes.channelExecutor()) {
+			return "the client outbound channel has an executor of the application's own, so the two paths "
+					+ "would not share the connections' order";
+		}
+		if (!accountedFor(outbound.getInterceptors()) || !accountedFor(brokerChannel.getInterceptors()
+			.stream()
+			.filter(ExecutorChannelInterceptor.class::isInstance)
+			.toList())) {
+			return "an interceptor of the application's own is on the client outbound channel or handles "
+					+ "messages on the broker channel, and sees every message only on Spring's path";
+		}
+		return null;
+	}
+
+	// notify-listen's own, and the one Spring puts on every channel, which only seals a message's headers.
+	private static boolean accountedFor(List<ChannelInterceptor> interceptors) {
+		return interceptors.stream()
+			.allMatch((interceptor) -> interceptor instanceof FanOutAware
+					|| interceptor instanceof ImmutableMessageChannelInterceptor);
 	}
 
 	/**

@@ -22,7 +22,7 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
  * {@code StompSubProtocolHandler} would (version and heart-beat), which the handler then passes on
  * unchanged; a CONNECTED frame that already exists only gains the header.
  */
-public class ConnectedFrameInterceptor implements ChannelInterceptor {
+public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAware {
 
 	/** CONNECTED header carrying the connection id. */
 	public static final String CONNECTION_ID_HEADER = "connection-id";

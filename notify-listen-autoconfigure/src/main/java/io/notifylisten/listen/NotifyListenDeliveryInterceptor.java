@@ -9,6 +9,7 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.PresenceName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.DeliveryCheck;
+import io.notifylisten.connection.FanOutAware;
 import io.notifylisten.connection.ListenerConnection;
 import io.notifylisten.connection.OutboundMessages;
 import io.notifylisten.history.RecoveryInterceptor;
@@ -44,7 +45,7 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
  * the entity access policy has allowed the user again; its result replaces the message for that
  * connection alone.
  */
-public class NotifyListenDeliveryInterceptor implements ExecutorChannelInterceptor, DeliveryCheck {
+public class NotifyListenDeliveryInterceptor implements ExecutorChannelInterceptor, DeliveryCheck, FanOutAware {
 
 	private static final Log logger = LogFactory.getLog(NotifyListenDeliveryInterceptor.class);
 

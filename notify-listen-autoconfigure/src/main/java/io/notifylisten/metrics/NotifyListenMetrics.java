@@ -19,6 +19,7 @@ import io.notifylisten.broker.FanOutMemo;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.connection.FanOutAware;
 import io.notifylisten.connection.DeliveryOutcomes;
 import org.jspecify.annotations.Nullable;
 
@@ -119,7 +120,7 @@ public class NotifyListenMetrics {
 	 * @return the interceptor
 	 */
 	public ChannelInterceptor brokerChannelInterceptor() {
-		return new ChannelInterceptor() {
+		return new Counted() {
 			@Override
 			public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent,
 					@Nullable Exception ex) {
@@ -136,7 +137,7 @@ public class NotifyListenMetrics {
 	 * @return the interceptor
 	 */
 	public ExecutorChannelInterceptor outboundHeadInterceptor() {
-		return new ExecutorChannelInterceptor() {
+		return new Counted() {
 			@Override
 			public Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
 				NotifyListenMetrics.this.reachedSocket.set(Boolean.FALSE);
@@ -162,13 +163,18 @@ public class NotifyListenMetrics {
 	 * @return the interceptor
 	 */
 	public ExecutorChannelInterceptor outboundTailInterceptor() {
-		return new ExecutorChannelInterceptor() {
+		return new Counted() {
 			@Override
 			public Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
 				NotifyListenMetrics.this.reachedSocket.set(Boolean.TRUE);
 				return message;
 			}
 		};
+	}
+
+	/** The meters' interceptors, which the direct fan-out's outcomes stand in for. */
+	private abstract static class Counted implements ExecutorChannelInterceptor, FanOutAware {
+
 	}
 
 	@EventListener

@@ -4,18 +4,23 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * What notify-listen refused from clients, for operators: each refusal at DEBUG, and one WARN per
  * interval that counts them by reason. Anyone can send garbage, so nothing a client sends may
  * reach an operator's log at ERROR or once per frame; a sudden count still shows.
  */
-public class RefusalLog {
+public class RefusalLog implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RefusalLog.class);
 
@@ -23,12 +28,39 @@ public class RefusalLog {
 
 	private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
+	private final @Nullable TaskScheduler scheduler;
+
+	private @Nullable ScheduledFuture<?> reports;
+
 	/**
-	 * Create a log whose summary covers {@code interval}; call {@link #report()} that often.
+	 * Create a log whose summary covers {@code interval}.
 	 * @param interval the time between two summaries
+	 * @param scheduler runs {@link #report()} every {@code interval} while the log runs, or
+	 * {@code null} to leave calling it to the caller
 	 */
-	public RefusalLog(Duration interval) {
+	public RefusalLog(Duration interval, @Nullable TaskScheduler scheduler) {
 		this.interval = interval;
+		this.scheduler = scheduler;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.scheduler != null && this.reports == null) {
+			this.reports = this.scheduler.scheduleAtFixedRate(this::report, this.interval);
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (this.reports != null) {
+			this.reports.cancel(false);
+			this.reports = null;
+		}
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.reports != null;
 	}
 
 	/**

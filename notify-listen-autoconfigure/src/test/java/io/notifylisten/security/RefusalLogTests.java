@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class RefusalLogTests {
 
-	private final RefusalLog refusals = new RefusalLog(Duration.ofMinutes(5));
+	private final RefusalLog refusals = new RefusalLog(Duration.ofMinutes(5), null);
 
 	@Test
 	void sumsUpTheRefusalsSinceTheLastReportInOneWarnByReason(CapturedOutput output) {

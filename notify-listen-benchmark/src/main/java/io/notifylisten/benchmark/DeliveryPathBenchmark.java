@@ -1,4 +1,4 @@
-package io.notifylisten.connection;
+package io.notifylisten.benchmark;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
+import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.notify.NotifyMessage;
-import io.notifylisten.testapp.OrdersTestApplication;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -29,8 +30,9 @@ import org.springframework.security.core.authority.AuthorityUtils;
  * Spring's simple broker makes them for one notification fanned out to many connections go through
  * the real client outbound channel's interceptors (as configured by the auto-configuration of a real
  * application context), one thread, after a warm-up. The baseline in the same run is the same loop
- * with no interceptor, which is what a bare Spring STOMP application pays here. Not a test: run it by
- * hand (BENCHMARKS.md); it prints a table and stops by itself.
+ * with no interceptor, which is what a bare Spring STOMP application pays here. The application is
+ * the benchmark's notify-listen server, in this JVM. Run it by hand (BENCHMARKS.md); it prints a
+ * table and stops by itself.
  *
  * <p>Arguments: {@code [connections=1000] [rounds=200]}.
  */
@@ -43,9 +45,14 @@ public final class DeliveryPathBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
+		// One string from -Dbenchmark.args, or separate arguments.
+		args = String.join(" ", args).trim().split("\\s+");
+		if (args.length == 1 && args[0].isEmpty()) {
+			args = new String[0];
+		}
 		int connections = (args.length > 0) ? Integer.parseInt(args[0]) : 1000;
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 200;
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(OrdersTestApplication.class)
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(NotifyListenBenchmarkServer.class)
 			.properties("server.port=0", "server.address=127.0.0.1", "notify-listen.key=bench",
 					"notify-listen.secret=0123456789abcdef0123456789abcdef",
 					"notify-listen.limits.max-connections-per-user=100000", "logging.level.root=WARN",
@@ -55,17 +62,18 @@ public final class DeliveryPathBenchmark {
 			ExecutorSubscribableChannel outbound = context.getBean("clientOutboundChannel",
 					ExecutorSubscribableChannel.class);
 			List<ChannelInterceptor> interceptors = outbound.getInterceptors();
-			UsernamePasswordAuthenticationToken alice = UsernamePasswordAuthenticationToken.authenticated(
-					OrdersTestApplication.ALICE, null, AuthorityUtils.createAuthorityList("NOTIFY_LISTEN_USER"));
+			UsernamePasswordAuthenticationToken user = UsernamePasswordAuthenticationToken.authenticated(
+					NotifyListenBenchmarkServer.USER_PREFIX + "0", null,
+					AuthorityUtils.createAuthorityList("NOTIFY_LISTEN_USER"));
 			List<String> sessions = new ArrayList<>();
 			for (int i = 0; i < connections; i++) {
 				String sessionId = "bench-" + i;
-				registry.register(sessionId, alice, null, Integer.MAX_VALUE);
+				registry.register(sessionId, user, null, Integer.MAX_VALUE);
 				sessions.add(sessionId);
 			}
 			byte[] payload = JsonMapper.shared()
-				.writeValueAsBytes(new NotifyMessage("Order", "1", "shipped", Instant.now(), "system", Map.of()));
-			String destination = "/topic/bench.Order.1.shipped";
+				.writeValueAsBytes(new NotifyMessage("Item", "1", "changed", Instant.now(), "system", Map.of()));
+			String destination = "/topic/bench.Item.1.changed";
 			System.out.printf(Locale.ROOT, "%d connections, %d notifications per measurement, interceptors: %s%n",
 					connections, rounds, interceptors.stream().map(DeliveryPathBenchmark::name).toList());
 			System.out.printf("%-48s %12s %14s%n", "path", "ns/delivery", "deliveries/s");

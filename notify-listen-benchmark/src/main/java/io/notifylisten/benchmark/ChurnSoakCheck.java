@@ -1,15 +1,16 @@
-package io.notifylisten.soak;
+package io.notifylisten.benchmark;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.notifylisten.ListenerClient;
+import io.notifylisten.benchmark.client.DeliveryRecorder;
+import io.notifylisten.benchmark.client.LoadClient;
+import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.testapp.OrdersTestApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -17,9 +18,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 
 /**
- * Connect/disconnect churn against a real server for a bounded time, printing open sessions,
- * connections, subscriptions and heap after GC once per interval: a leak shows as numbers that
- * keep climbing. Not a test: run it by hand (see README), it stops by itself.
+ * Connect/disconnect churn against the benchmark's notify-listen server, in this JVM, for a bounded
+ * time, printing open sessions, connections, subscriptions and heap after GC once per interval: a
+ * leak shows as numbers that keep climbing. Each client does what a browser does (login, key,
+ * CONNECT, signature, SUBSCRIBE) through the benchmark's {@link LoadClient}. Run it by hand (README);
+ * it stops by itself, with exit code 0 when nothing was left open and nothing was lost.
  *
  * <p>Arguments: {@code [minutes=3] [clientsPerRound=20]}.
  */
@@ -29,16 +32,24 @@ public final class ChurnSoakCheck {
 	}
 
 	public static void main(String[] args) throws Exception {
+		// One string from -Dbenchmark.args, or separate arguments.
+		args = String.join(" ", args).trim().split("\\s+");
+		if (args.length == 1 && args[0].isEmpty()) {
+			args = new String[0];
+		}
 		Duration runFor = Duration.ofMinutes((args.length > 0) ? Long.parseLong(args[0]) : 3);
 		int clientsPerRound = (args.length > 1) ? Integer.parseInt(args[1]) : 20;
 		Duration sampleEvery = Duration.ofSeconds(Math.max(10, runFor.toSeconds() / 6));
-		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(OrdersTestApplication.class)
-			.properties("server.port=0", "server.address=127.0.0.1", "notify-listen.key=soak",
-					"notify-listen.secret=0123456789abcdef0123456789abcdef",
-					"notify-listen.limits.max-connections-per-user=1000", "logging.level.root=WARN",
+		boolean leakFree;
+		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(NotifyListenBenchmarkServer.class)
+			.properties("server.port=0", "server.address=127.0.0.1", "notify-listen.key=bench",
+					"notify-listen.secret=0123456789abcdef0123456789abcdef", "logging.level.root=WARN",
 					"spring.main.banner-mode=off")
-			.run()) {
+			.run();
+				LoadClient client = new LoadClient()) {
 			int port = server.getBean(Environment.class).getProperty("local.server.port", Integer.class);
+			LoadClient.Target target = new LoadClient.Target("http://127.0.0.1:" + port, true, "/ws",
+					"/topic/bench.{entity}.{id}.{action}", NotifyListenBenchmarkServer.USER_PREFIX);
 			Notifier notifier = server.getBean(Notifier.class);
 			System.out.printf("%8s %7s %9s %9s %9s %11s %13s %12s%n", "elapsed", "rounds", "connects", "received",
 					"sessions", "connections", "subscriptions", "heap-MB(gc)");
@@ -47,25 +58,19 @@ public final class ChurnSoakCheck {
 			long rounds = 0;
 			long connects = 0;
 			long received = 0;
+			long expected = 0;
 			List<Double> heap = new ArrayList<>();
 			while (System.nanoTime() - start < runFor.toNanos()) {
-				List<ListenerClient> clients = new ArrayList<>();
-				for (int i = 0; i < clientsPerRound; i++) {
-					ListenerClient client = ListenerClient.as(port, (i % 2 == 0) ? OrdersTestApplication.ALICE
-							: OrdersTestApplication.BOB).connect();
-					client.listen("Order/" + (1000 + i % 5) + "/shipped");
-					client.listen("Order/2000/shipped");
-					clients.add(client);
-					connects++;
-				}
-				Thread.sleep(100);
-				notifier.notify("Order", 2000, "shipped");
-				for (ListenerClient client : clients) {
-					if (client.nextMessage(Duration.ofSeconds(2)) != null) {
-						received++;
-					}
-					client.close();
-				}
+				DeliveryRecorder recorder = new DeliveryRecorder(clientsPerRound);
+				client.recordInto(recorder);
+				List<LoadClient.Listener> listeners = client.open(target, clientsPerRound, (i) -> "Item/2000/changed");
+				connects += listeners.size();
+				expected += listeners.size();
+				Thread.sleep(200);
+				notifier.notify("Item", 2000, "changed");
+				recorder.awaitCount(listeners.size(), Duration.ofSeconds(5));
+				received += recorder.count();
+				client.close(listeners);
 				rounds++;
 				long elapsed = System.nanoTime() - start;
 				if (elapsed >= nextSample) {
@@ -80,14 +85,14 @@ public final class ChurnSoakCheck {
 			int openConnections = server.getBean(ConnectionRegistry.class).connections().size();
 			int subscriptions = server.getBean(SimpUserRegistry.class).findSubscriptions((s) -> true).size();
 			double growth = heap.get(heap.size() - 1) - heap.get(Math.min(1, heap.size() - 1));
-			boolean leakFree = openSessions == 0 && openConnections == 0 && subscriptions == 0
-					&& received == connects && growth < 16;
+			leakFree = openSessions == 0 && openConnections == 0 && subscriptions == 0 && received == expected
+					&& growth < 16;
 			System.out.printf("%nafter %d connects: %d sessions, %d connections, %d subscriptions left open; "
 					+ "%d of %d notifications received; heap after GC changed by %.1f MB since the first "
-					+ "warm sample: %s%n", connects, openSessions, openConnections, subscriptions, received, connects,
+					+ "warm sample: %s%n", connects, openSessions, openConnections, subscriptions, received, expected,
 					growth, leakFree ? "NO LEAK" : "CHECK");
-			System.exit(leakFree ? 0 : 1);
 		}
+		System.exit(leakFree ? 0 : 1);
 	}
 
 	private static double sample(ConfigurableApplicationContext server, long elapsedNanos, long rounds, long connects,

@@ -8,17 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.notifylisten.ListenerClient;
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
@@ -39,8 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Channel notifications leave by the direct fan-out, over a real WebSocket to the real application,
  * exactly as Spring's broker path would have written them, and in order with what leaves by that path.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=fan-out", "notify-listen.secret=0123456789abcdef0123456789abcdef" })
+@OrdersServerTest("notify-listen.key=fan-out")
 class ChannelFanOutIntegrationTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.notifylisten.MutableClock;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.history.ChannelHistory.Recovery;
 import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.testapp.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.notifylisten.ListenerClient;
+import io.notifylisten.testapp.ListenerClient;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 

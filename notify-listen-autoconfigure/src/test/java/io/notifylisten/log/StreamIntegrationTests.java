@@ -21,9 +21,9 @@ import java.util.stream.Stream;
 
 import com.rabbitmq.stream.Address;
 import com.rabbitmq.stream.Producer;
-import io.notifylisten.ListenerClient;
-import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.notify.Notifier;
+import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrderService;
 import io.notifylisten.testapp.OrdersTestApplication;
 import org.junit.jupiter.api.AfterAll;

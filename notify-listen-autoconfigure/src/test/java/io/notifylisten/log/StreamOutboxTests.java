@@ -5,11 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.notifylisten.MutableClock;
 import io.notifylisten.log.StreamOutbox.Pending;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.testapp.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

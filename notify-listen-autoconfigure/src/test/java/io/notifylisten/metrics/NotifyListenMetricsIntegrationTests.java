@@ -6,16 +6,15 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.notifylisten.ListenerClient;
 import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
+import io.notifylisten.testapp.OrdersServerTest;
+import io.notifylisten.testapp.OrdersTestApplication;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -26,8 +25,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The meters move when a real listener connects, subscribes and receives over a real WebSocket.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=metrics-test", "notify-listen.secret=0123456789abcdef0123456789abcdef" })
+@OrdersServerTest("notify-listen.key=metrics-test")
 class NotifyListenMetricsIntegrationTests {
 
 	private static final Duration FIVE_SECONDS = Duration.ofSeconds(5);

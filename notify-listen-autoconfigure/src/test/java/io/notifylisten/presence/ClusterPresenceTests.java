@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.notifylisten.MutableClock;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.PresenceName;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.NotificationLog;
+import io.notifylisten.testapp.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.simp.SimpMessageSendingOperations;

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.notifylisten.ListenerClient;
 import io.notifylisten.log.NodeProcess;
 import io.notifylisten.log.RabbitStreamBroker;
+import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersTestApplication;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

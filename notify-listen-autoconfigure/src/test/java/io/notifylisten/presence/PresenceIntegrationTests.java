@@ -4,15 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.notifylisten.ListenerClient;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
@@ -30,8 +28,7 @@ import static org.awaitility.Awaitility.await;
  * Presence on one node, through real WebSocket STOMP clients and real Spring Security: who is
  * there, who joins and who leaves, each user once, and only for those who may read the entity.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=presence", "notify-listen.secret=0123456789abcdef0123456789abcdef" })
+@OrdersServerTest("notify-listen.key=presence")
 @Import(PresenceIntegrationTests.Members.class)
 class PresenceIntegrationTests {
 

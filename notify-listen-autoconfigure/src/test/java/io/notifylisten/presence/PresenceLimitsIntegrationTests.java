@@ -2,13 +2,11 @@ package io.notifylisten.presence;
 
 import java.time.Duration;
 
-import io.notifylisten.ListenerClient;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.messaging.simp.stomp.StompSession;
 
@@ -20,9 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Presence within limits: beyond {@code max-members} pages see a count only, and presence
  * subscriptions count toward a connection's subscription limit.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=presence-limits", "notify-listen.secret=0123456789abcdef0123456789abcdef",
-				"notify-listen.presence.max-members=1", "notify-listen.limits.max-subscriptions-per-connection=2" })
+@OrdersServerTest({ "notify-listen.key=presence-limits", "notify-listen.presence.max-members=1",
+		"notify-listen.limits.max-subscriptions-per-connection=2" })
 class PresenceLimitsIntegrationTests {
 
 	private static final Duration SECONDS = Duration.ofSeconds(5);

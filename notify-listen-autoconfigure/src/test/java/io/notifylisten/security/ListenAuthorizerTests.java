@@ -7,10 +7,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.notifylisten.MutableClock;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.ListenerConnection;
+import io.notifylisten.testapp.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.authentication.TestingAuthenticationToken;

@@ -2,7 +2,6 @@ package io.notifylisten.security;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 

@@ -1,4 +1,4 @@
-package io.notifylisten;
+package io.notifylisten.notify;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -8,15 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import io.notifylisten.notify.Notifier;
+import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrderService;
+import io.notifylisten.testapp.OrdersServerTest;
 import io.notifylisten.testapp.OrdersTestApplication;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -29,8 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Notify on the server reaches authorized listeners, and nobody else, over a real WebSocket with
  * Spring's STOMP client against the real application with real Spring Security.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=orders-test", "notify-listen.secret=0123456789abcdef0123456789abcdef" })
+@OrdersServerTest("notify-listen.key=orders-test")
 class NotifyListenIntegrationTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);

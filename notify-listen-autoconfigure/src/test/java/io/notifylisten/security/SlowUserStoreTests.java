@@ -1,17 +1,16 @@
-package io.notifylisten;
+package io.notifylisten.security;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
@@ -27,9 +26,8 @@ import static org.mockito.BDDMockito.willAnswer;
  * only, not the threads that write to everyone else. One outbound thread, so that a load on it
  * would show as other listeners' silence.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=slow-store", "notify-listen.secret=0123456789abcdef0123456789abcdef",
-				"notify-listen.role-recheck-interval=1s", "notify-listen.broker.outbound-threads=1" })
+@OrdersServerTest({ "notify-listen.key=slow-store", "notify-listen.role-recheck-interval=1s",
+		"notify-listen.broker.outbound-threads=1" })
 class SlowUserStoreTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);

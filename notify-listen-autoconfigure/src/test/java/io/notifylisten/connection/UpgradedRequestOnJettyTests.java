@@ -1,4 +1,4 @@
-package io.notifylisten;
+package io.notifylisten.connection;
 
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -8,12 +8,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
@@ -29,8 +28,7 @@ import static org.awaitility.Awaitility.await;
  * application put in its attributes must not. Runs in the {@code on-jetty} execution only (the
  * default one has Tomcat, which recycles its requests).
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=jetty-upgrade", "notify-listen.secret=0123456789abcdef0123456789abcdef" })
+@OrdersServerTest("notify-listen.key=jetty-upgrade")
 @Import(UpgradedRequestOnJettyTests.HandshakeObservationsConfiguration.class)
 class UpgradedRequestOnJettyTests {
 

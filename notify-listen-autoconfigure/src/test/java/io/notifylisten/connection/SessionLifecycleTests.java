@@ -1,16 +1,15 @@
-package io.notifylisten;
+package io.notifylisten.connection;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -23,9 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Access lost while a connection is open takes effect with the next message, not the next login.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=lifecycle", "notify-listen.secret=0123456789abcdef0123456789abcdef",
-				"notify-listen.role-recheck-interval=0s" })
+@OrdersServerTest({ "notify-listen.key=lifecycle", "notify-listen.role-recheck-interval=0s" })
 class SessionLifecycleTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);

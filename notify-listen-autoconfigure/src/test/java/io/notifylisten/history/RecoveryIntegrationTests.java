@@ -1,16 +1,15 @@
-package io.notifylisten;
+package io.notifylisten.history;
 
 import java.time.Duration;
 import java.util.Map;
 
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -19,9 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A client that comes back after a drop gets what it missed, in order, or is told to reload.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=recovery", "notify-listen.secret=0123456789abcdef0123456789abcdef",
-				"notify-listen.history.size=5" })
+@OrdersServerTest({ "notify-listen.key=recovery", "notify-listen.history.size=5" })
 class RecoveryIntegrationTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);

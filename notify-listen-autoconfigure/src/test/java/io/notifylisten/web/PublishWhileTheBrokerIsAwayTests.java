@@ -1,15 +1,13 @@
-package io.notifylisten;
+package io.notifylisten.web;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,10 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * accepts into the outbox while there is room, then answers 503 with Retry-After, so that the other
  * service sends the notification again instead of believing it sent.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=publish-away", "notify-listen.secret=" + PublishIntegrationTests.SECRET,
-				"notify-listen.publish.enabled=true", "notify-listen.stream.host=127.0.0.1",
-				"notify-listen.stream.port=1", "notify-listen.stream.outbox.max-size=1" })
+@OrdersServerTest({ "notify-listen.key=publish-away", "notify-listen.publish.enabled=true",
+		"notify-listen.stream.host=127.0.0.1", "notify-listen.stream.port=1", "notify-listen.stream.outbox.max-size=1" })
 class PublishWhileTheBrokerIsAwayTests {
 
 	@LocalServerPort

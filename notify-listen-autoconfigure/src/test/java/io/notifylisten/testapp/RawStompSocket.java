@@ -1,4 +1,4 @@
-package io.notifylisten;
+package io.notifylisten.testapp;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * garbage, frames before CONNECT, a thousand headers, an unmasked frame. The framing is written by
  * hand on purpose (RFC 6455, text frames and close only): the point is to send what libraries won't.
  */
-final class RawStompSocket implements AutoCloseable {
+public final class RawStompSocket implements AutoCloseable {
 
 	private static final SecureRandom random = new SecureRandom();
 
@@ -32,7 +32,7 @@ final class RawStompSocket implements AutoCloseable {
 	private final OutputStream out;
 
 	/** The HTTP status line and headers of the handshake response. */
-	final String handshakeResponse;
+	public final String handshakeResponse;
 
 	private RawStompSocket(Socket socket, String handshakeResponse) throws IOException {
 		this.socket = socket;
@@ -44,7 +44,7 @@ final class RawStompSocket implements AutoCloseable {
 	/**
 	 * Open a WebSocket to the endpoint, with the HTTP session and login of a {@link ListenerClient}.
 	 */
-	static RawStompSocket open(int port, String path, @Nullable ListenerClient http, Map<String, String> extraHeaders)
+	public static RawStompSocket open(int port, String path, @Nullable ListenerClient http, Map<String, String> extraHeaders)
 			throws IOException {
 		return open(new Socket("127.0.0.1", port), port, path, http, extraHeaders);
 	}
@@ -53,7 +53,7 @@ final class RawStompSocket implements AutoCloseable {
 	 * Open a WebSocket whose receive window is tiny, so that a client that stops reading makes the
 	 * server's writes back up at once instead of filling megabytes of kernel buffers first.
 	 */
-	static RawStompSocket openWithSmallReceiveBuffer(int port, String path, ListenerClient http) throws IOException {
+	public static RawStompSocket openWithSmallReceiveBuffer(int port, String path, ListenerClient http) throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(4096);
 		socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
@@ -94,12 +94,12 @@ final class RawStompSocket implements AutoCloseable {
 		return new RawStompSocket(socket, response.toString(StandardCharsets.ISO_8859_1));
 	}
 
-	boolean upgraded() {
+	public boolean upgraded() {
 		return this.handshakeResponse.startsWith("HTTP/1.1 101");
 	}
 
 	/** Send a STOMP frame built from a command, headers and body. */
-	void sendFrame(String command, Map<String, String> headers, String body) throws IOException {
+	public void sendFrame(String command, Map<String, String> headers, String body) throws IOException {
 		StringBuilder frame = new StringBuilder(command).append('\n');
 		headers.forEach((name, value) -> frame.append(name).append(':').append(value).append('\n'));
 		frame.append('\n').append(body).append('\0');
@@ -107,7 +107,7 @@ final class RawStompSocket implements AutoCloseable {
 	}
 
 	/** Send raw bytes as one WebSocket text frame, masked as a client must, or not. */
-	void sendText(byte[] payload, boolean masked) throws IOException {
+	public void sendText(byte[] payload, boolean masked) throws IOException {
 		ByteArrayOutputStream frame = new ByteArrayOutputStream();
 		frame.write(0x81);
 		int maskBit = masked ? 0x80 : 0;
@@ -141,12 +141,12 @@ final class RawStompSocket implements AutoCloseable {
 	 * Read server frames until the connection closes or the time is up.
 	 * @return the text of every STOMP frame received, and whether the server closed the connection
 	 */
-	Received readUntilClosed(Duration timeout) throws IOException {
+	public Received readUntilClosed(Duration timeout) throws IOException {
 		return read(Integer.MAX_VALUE, timeout);
 	}
 
 	/** Read until {@code count} STOMP frames arrived, the connection closed, or the time is up. */
-	Received read(int count, Duration timeout) throws IOException {
+	public Received read(int count, Duration timeout) throws IOException {
 		List<String> frames = new ArrayList<>();
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
@@ -199,10 +199,10 @@ final class RawStompSocket implements AutoCloseable {
 	 * @param frames the STOMP frames, as text
 	 * @param closed whether the server closed the connection
 	 */
-	record Received(List<String> frames, boolean closed) {
+	public record Received(List<String> frames, boolean closed) {
 
 		/** The {@code message} header of the first ERROR frame, or {@code null}. */
-		@Nullable String error() {
+		public @Nullable String error() {
 			for (String frame : this.frames) {
 				if (frame.startsWith("ERROR\n")) {
 					for (String line : frame.split("\n")) {
@@ -217,7 +217,7 @@ final class RawStompSocket implements AutoCloseable {
 		}
 
 		/** A header of the first frame, or {@code null}. */
-		@Nullable String header(String name) {
+		public @Nullable String header(String name) {
 			if (this.frames.isEmpty()) {
 				return null;
 			}
@@ -232,7 +232,7 @@ final class RawStompSocket implements AutoCloseable {
 			return null;
 		}
 
-		long messages() {
+		public long messages() {
 			return this.frames.stream().filter((frame) -> frame.startsWith("MESSAGE\n")).count();
 		}
 

@@ -1,14 +1,13 @@
-package io.notifylisten;
+package io.notifylisten.security;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -28,8 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The CSRF token a client sends with CONNECT is checked and then removed: the broker behind Spring's
  * STOMP handler would otherwise be sent it with the other CONNECT headers.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=csrf-test", "notify-listen.secret=0123456789abcdef0123456789abcdef" })
+@OrdersServerTest("notify-listen.key=csrf-test")
 @Import(CsrfTokenStaysOnTheNodeTests.ConnectFramesAfterNotifyListen.class)
 class CsrfTokenStaysOnTheNodeTests {
 

@@ -1,4 +1,4 @@
-package io.notifylisten;
+package io.notifylisten.web;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,16 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -27,9 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A service in another language notifies through {@code POST /rest/pusher/notify}, signed with the
  * secret; anything unsigned, altered, stale or replayed gets a 401 and notifies nobody.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=publish", "notify-listen.secret=" + PublishIntegrationTests.SECRET,
-				"notify-listen.publish.enabled=true" })
+@OrdersServerTest({ "notify-listen.key=publish", "notify-listen.publish.enabled=true" })
 class PublishIntegrationTests {
 
 	static final String SECRET = "0123456789abcdef0123456789abcdef";

@@ -1,4 +1,4 @@
-package io.notifylisten;
+package io.notifylisten.security;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -9,10 +9,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.notifylisten.RawStompSocket.Received;
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.security.SubscriptionSigner;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
+import io.notifylisten.testapp.RawStompSocket.Received;
+import io.notifylisten.testapp.RawStompSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -35,12 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * handshake), zero deliveries, and a bystander who keeps receiving. Frames a STOMP client would
  * refuse to send go over a {@link RawStompSocket}.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=hostile", "notify-listen.secret=0123456789abcdef0123456789abcdef",
-				"notify-listen.limits.max-frame-size=8KB", "notify-listen.limits.max-inbound-frames-per-second=20",
-				"notify-listen.limits.max-subscriptions-per-connection=3",
-				"notify-listen.limits.max-connections-per-user=4", "notify-listen.limits.time-to-first-connect=1s",
-				"notify-listen.limits.send-time-limit=2s", "notify-listen.limits.send-buffer-size-limit=256KB" })
+@OrdersServerTest({ "notify-listen.key=hostile", "notify-listen.limits.max-frame-size=8KB",
+		"notify-listen.limits.max-inbound-frames-per-second=20",
+		"notify-listen.limits.max-subscriptions-per-connection=3", "notify-listen.limits.max-connections-per-user=4",
+		"notify-listen.limits.time-to-first-connect=1s", "notify-listen.limits.send-time-limit=2s",
+		"notify-listen.limits.send-buffer-size-limit=256KB" })
 @ExtendWith(OutputCaptureExtension.class)
 class HostileInputTests {
 

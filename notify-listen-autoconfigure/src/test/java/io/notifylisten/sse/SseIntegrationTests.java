@@ -1,4 +1,4 @@
-package io.notifylisten;
+package io.notifylisten.sse;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,15 +17,14 @@ import java.util.stream.Stream;
 
 import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -37,9 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Server-Sent Events over real HTTP: the same channels and checks as STOMP, events named by action
  * with an id to resume from, a retry hint, and CORS for the allowed origins.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=sse", "notify-listen.secret=0123456789abcdef0123456789abcdef",
-				"notify-listen.sse.retry=2500ms", "notify-listen.allowed-origins=https://app.example" })
+@OrdersServerTest({ "notify-listen.key=sse", "notify-listen.sse.retry=2500ms",
+		"notify-listen.allowed-origins=https://app.example" })
 class SseIntegrationTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);

@@ -1,6 +1,5 @@
-package io.notifylisten;
+package io.notifylisten.connection;
 
-import io.notifylisten.connection.UpgradedRequestCleanupFilter;
 import io.notifylisten.testapp.OrdersTestApplication;
 import org.junit.jupiter.api.Test;
 

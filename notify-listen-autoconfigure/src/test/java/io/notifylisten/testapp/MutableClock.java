@@ -1,4 +1,4 @@
-package io.notifylisten;
+package io.notifylisten.testapp;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,16 +1,14 @@
-package io.notifylisten;
+package io.notifylisten.notify;
 
 import java.time.Duration;
 import java.util.Map;
 
-import io.notifylisten.notify.Notifier;
-import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -22,8 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Broadcast, role and connection targeting, and skipping the page that caused a change: nobody
  * receives a message not addressed to them or about an entity they may not read.
  */
-@SpringBootTest(classes = OrdersTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "notify-listen.key=targeting", "notify-listen.secret=0123456789abcdef0123456789abcdef" })
+@OrdersServerTest("notify-listen.key=targeting")
 class TargetingIntegrationTests {
 
 	private static final String NOTICES = "/user/topic/targeting.notices";

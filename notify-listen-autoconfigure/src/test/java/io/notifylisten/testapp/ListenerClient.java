@@ -1,4 +1,4 @@
-package io.notifylisten;
+package io.notifylisten.testapp;
 
 import java.lang.reflect.Type;
 import java.net.CookieManager;
@@ -297,7 +297,8 @@ public final class ListenerClient implements AutoCloseable {
 			.of("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
 	}
 
-	String cookieHeader() {
+	/** The session cookie, as a Cookie header value. */
+	public String cookieHeader() {
 		List<String> cookies = ((CookieManager) this.http.cookieHandler().orElseThrow()).getCookieStore()
 			.getCookies()
 			.stream()

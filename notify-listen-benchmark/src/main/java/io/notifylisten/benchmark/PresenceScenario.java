@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 import io.notifylisten.benchmark.client.DeliveryRecorder;
 import io.notifylisten.benchmark.client.LoadClient;
+import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
 
 /**
  * Scenario (h): a crowd joins one object's presence, each member a user of its own on a connection
@@ -19,47 +19,33 @@ import io.notifylisten.benchmark.client.LoadClient;
  */
 final class PresenceScenario {
 
-	/** Starts a notify-listen server with extra properties; the name tells its log apart. */
-	@FunctionalInterface
-	interface ServerStarter {
-
-		ServerProcess start(String name, List<String> properties) throws Exception;
-
-	}
-
 	private static final Duration FULL_LIST_TIMEOUT = Duration.ofSeconds(180);
 
-	private final LoadClient client;
+	private final BenchmarkMain benchmark;
 
-	private final ServerStarter servers;
-
-	private final Consumer<String> line;
-
-	PresenceScenario(LoadClient client, ServerStarter servers, Consumer<String> line) {
-		this.client = client;
-		this.servers = servers;
-		this.line = line;
+	PresenceScenario(BenchmarkMain benchmark) {
+		this.benchmark = benchmark;
 	}
 
-	void run(int members) throws Exception {
-		this.line.accept("## (h) Presence: " + members + " members join one object's presence");
-		this.line.accept("");
-		this.line.accept("Each member is a user of its own on a connection of its own, all subscribing as fast as the "
+	void run(int members, String heap) throws Exception {
+		line("## (h) Presence: " + members + " members join one object's presence");
+		line("");
+		line("Each member is a user of its own on a connection of its own, all subscribing as fast as the "
 				+ "load generator sets them up; max-members is " + members + ", so every page keeps the whole list. "
 				+ "'Messages per join' is presence frames received by all pages over members; one message to every "
 				+ "member present per join would be (N + 1) / 2 = " + f1((members + 1) / 2.0) + ".");
-		this.line.accept("");
-		this.line.accept("| publish-interval | members | all subscribed after s | all pages have the full list after s "
+		line("");
+		line("| publish-interval | members | all subscribed after s | all pages have the full list after s "
 				+ "| of which after the last SUBSCRIBE s | messages received | messages per join |");
-		this.line.accept("| --- | --- | --- | --- | --- | --- | --- |");
-		Result eager = measure("1ms", members);
-		Result batched = measure("50ms", members);
-		Result slow = measure("250ms", members);
-		this.line.accept(eager.row("1ms (baseline)", members));
-		this.line.accept(batched.row("50ms (default)", members));
-		this.line.accept(slow.row("250ms", members));
-		this.line.accept("");
-		this.line.accept(String.format(Locale.ROOT,
+		line("| --- | --- | --- | --- | --- | --- | --- |");
+		Result eager = measure("1ms", members, heap);
+		Result batched = measure("50ms", members, heap);
+		Result slow = measure("250ms", members, heap);
+		line(eager.row("1ms (baseline)", members));
+		line(batched.row("50ms (default)", members));
+		line(slow.row("250ms", members));
+		line("");
+		line(String.format(Locale.ROOT,
 				"Against the baseline: %.1f%% of its messages at 50ms, %.1f%% at 250ms. The time to the full list "
 						+ "is the load generator's pace of setting up members (login, key, CONNECT, signature); "
 						+ "the last page had it %.2f / %.2f / %.2f s after the last SUBSCRIBE.",
@@ -68,19 +54,20 @@ final class PresenceScenario {
 				eager.fullListSeconds() - eager.subscribedSeconds(),
 				batched.fullListSeconds() - batched.subscribedSeconds(),
 				slow.fullListSeconds() - slow.subscribedSeconds()));
-		this.line.accept("");
+		line("");
 	}
 
-	private Result measure(String publishInterval, int members) throws Exception {
+	private Result measure(String publishInterval, int members, String heap) throws Exception {
 		List<String> properties = new ArrayList<>(List.of("--notify-listen.key=bench",
 				"--notify-listen.secret=benchmark-secret-0123456789abcdef0123456789",
 				"--notify-listen.presence.max-members=" + members,
 				"--notify-listen.presence.publish-interval=" + publishInterval));
-		try (ServerProcess server = this.servers.start("presence-" + publishInterval, properties)) {
+		try (ServerProcess server = this.benchmark.start(BenchmarkMain.NOTIFY_LISTEN + "-presence-" + publishInterval,
+				NotifyListenBenchmarkServer.class, true, heap, properties)) {
 			DeliveryRecorder recorder = new DeliveryRecorder(1);
-			this.client.recordInto(recorder);
+			this.benchmark.client.recordInto(recorder);
 			long start = System.nanoTime();
-			List<LoadClient.Listener> listeners = this.client.open(server.target(), members, (i) -> "presence-Item/7");
+			List<LoadClient.Listener> listeners = this.benchmark.client.open(server.target(), members, (i) -> "presence-Item/7");
 			double subscribed = (System.nanoTime() - start) / 1e9;
 			long deadline = start + FULL_LIST_TIMEOUT.toNanos();
 			while (System.nanoTime() < deadline
@@ -93,9 +80,13 @@ final class PresenceScenario {
 			// Late frames (none are expected once every count is full) would be counted here.
 			Thread.sleep(500);
 			int messages = recorder.count();
-			this.client.close(listeners);
+			this.benchmark.client.close(listeners);
 			return new Result(complete, subscribed, seconds, messages);
 		}
+	}
+
+	private void line(String text) {
+		this.benchmark.line(text);
 	}
 
 	private static String f1(double value) {

@@ -34,8 +34,11 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	 */
 	private @Nullable StringBuilder heldBack;
 
-	BatchingWebSocketSession(WebSocketSession delegate) {
+	private final ConnectionOutboxes outboxes;
+
+	BatchingWebSocketSession(WebSocketSession delegate, ConnectionOutboxes outboxes) {
 		super(delegate);
+		this.outboxes = outboxes;
 	}
 
 	@Override
@@ -63,7 +66,7 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 			writeHeldBack();
 			batch = null;
 		}
-		if (frame.length() < MAX_BATCH_CHARS && ConnectionOutboxes.moreToCome(getId(), this)) {
+		if (frame.length() < MAX_BATCH_CHARS && this.outboxes.moreToCome(getId(), this)) {
 			if (batch == null) {
 				batch = new StringBuilder(MAX_BATCH_CHARS);
 				this.heldBack = batch;

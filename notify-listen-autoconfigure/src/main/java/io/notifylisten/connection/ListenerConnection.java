@@ -1,6 +1,9 @@
 package io.notifylisten.connection;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,11 +24,7 @@ public final class ListenerConnection {
 
 	private final AtomicInteger subscriptions = new AtomicInteger();
 
-	/** Until when the user's current authorities need no load, in milliseconds; see ListenAuthorizer. */
-	private volatile long authoritiesAnswerUntil;
-
-	/** The user as authenticated now, kept by ListenAuthorizer while the authorities behind it are fresh. */
-	private volatile @Nullable CheckedUser checkedUser;
+	private final Map<Attachment<?>, Object> attachments = new ConcurrentHashMap<>(4);
 
 	private long frameWindowStart;
 
@@ -72,45 +71,34 @@ public final class ListenerConnection {
 	}
 
 	/**
-	 * Return until when the user's current authorities are known to need no load.
-	 * @return the time in milliseconds since the epoch, 0 if not known
+	 * Return what a part of notify-listen keeps with this connection under its own key, made on
+	 * first use; it goes with the connection.
+	 * @param <T> the kind of value
+	 * @param key the key, which its owner holds
+	 * @return the value
 	 */
-	public long authoritiesAnswerUntil() {
-		return this.authoritiesAnswerUntil;
+	@SuppressWarnings("unchecked")
+	public <T> T attachment(Attachment<T> key) {
+		return (T) this.attachments.computeIfAbsent(key, (attachment) -> attachment.initial.get());
 	}
 
 	/**
-	 * Remember until when the user's current authorities need no load.
-	 * @param millis the time in milliseconds since the epoch
+	 * A key under which one part of notify-listen keeps something with each connection, so that the
+	 * connection need not know what it is.
+	 * @param <T> the kind of value
 	 */
-	public void authoritiesAnswerUntil(long millis) {
-		this.authoritiesAnswerUntil = millis;
-	}
+	public static final class Attachment<T> {
 
-	/**
-	 * Return the user as last checked on delivery, or {@code null}.
-	 * @return the checked user
-	 */
-	public @Nullable CheckedUser checkedUser() {
-		return this.checkedUser;
-	}
+		private final Supplier<T> initial;
 
-	/**
-	 * Remember the user as checked on delivery.
-	 * @param checkedUser the checked user
-	 */
-	public void checkedUser(CheckedUser checkedUser) {
-		this.checkedUser = checkedUser;
-	}
+		/**
+		 * Create a key.
+		 * @param initial makes the value the first time a connection is asked for it
+		 */
+		public Attachment(Supplier<T> initial) {
+			this.initial = initial;
+		}
 
-	/**
-	 * The user of a connection as authenticated now, whether they hold the listen role, and until
-	 * when that answer stands.
-	 * @param current the user with the authorities they hold now
-	 * @param listens whether they hold the listen role
-	 * @param until until when, in the authorities' clock's milliseconds
-	 */
-	public record CheckedUser(Authentication current, boolean listens, long until) {
 	}
 
 	/**

@@ -21,6 +21,10 @@ public class ListenAuthorizer {
 
 	private static final AuthenticationTrustResolver trustResolver = new AuthenticationTrustResolverImpl();
 
+	/** What this authorizer keeps with each connection. */
+	private static final ListenerConnection.Attachment<Answers> ANSWERS = new ListenerConnection.Attachment<>(
+			Answers::new);
+
 	private final AuthorityAuthorizationManager<Object> listenRole;
 
 	private final EntityAccessPolicy entityAccessPolicy;
@@ -119,12 +123,12 @@ public class ListenAuthorizer {
 		if (authorities == null) {
 			return canDeliver(connection.user(), channel);
 		}
-		ListenerConnection.CheckedUser checked = connection.checkedUser();
+		Answers answers = connection.attachment(ANSWERS);
+		CheckedUser checked = answers.checkedUser;
 		if (checked == null || authorities.millis() >= checked.until()) {
 			CurrentAuthorities.Answer answer = authorities.answer(connection.user());
-			checked = new ListenerConnection.CheckedUser(answer.current(), holdsListenRole(answer.current()),
-					answer.until());
-			connection.checkedUser(checked);
+			checked = new CheckedUser(answer.current(), holdsListenRole(answer.current()), answer.until());
+			answers.checkedUser = checked;
 		}
 		return checked.listens() && canRead(checked.current(), channel);
 	}
@@ -155,12 +159,13 @@ public class ListenAuthorizer {
 	 */
 	public @Nullable CompletableFuture<Void> whenCurrent(ListenerConnection connection) {
 		CurrentAuthorities authorities = this.currentAuthorities;
-		if (authorities == null || authorities.millis() < connection.authoritiesAnswerUntil()) {
+		Answers answers = connection.attachment(ANSWERS);
+		if (authorities == null || authorities.millis() < answers.authoritiesAnswerUntil) {
 			return null;
 		}
 		CompletableFuture<Void> load = authorities.whenCurrent(connection.user());
 		if (load == null) {
-			connection.authoritiesAnswerUntil(authorities.answersUntil(connection.user()));
+			answers.authoritiesAnswerUntil = authorities.answersUntil(connection.user());
 		}
 		return load;
 	}
@@ -188,6 +193,30 @@ public class ListenAuthorizer {
 	 */
 	public void setRoleHierarchy(RoleHierarchy roleHierarchy) {
 		this.listenRole.setRoleHierarchy(roleHierarchy);
+	}
+
+	/**
+	 * The answers kept with a connection while the authorities behind them are fresh: the user as
+	 * authenticated now, and until when their authorities need no load.
+	 */
+	private static final class Answers {
+
+		private volatile @Nullable CheckedUser checkedUser;
+
+		/** In the authorities' clock's milliseconds. */
+		private volatile long authoritiesAnswerUntil;
+
+	}
+
+	/**
+	 * The user of a connection as authenticated now, whether they hold the listen role, and until
+	 * when that answer stands.
+	 * @param current the user with the authorities they hold now
+	 * @param listens whether they hold the listen role
+	 * @param until until when, in the authorities' clock's milliseconds
+	 */
+	private record CheckedUser(Authentication current, boolean listens, long until) {
+
 	}
 
 }

@@ -2,8 +2,8 @@ package io.notifylisten.autoconfigure;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.delivery.NotifyListenDeliveryInterceptor;
 import io.notifylisten.listen.NotifyListenAnnotationBeanPostProcessor;
-import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
 import io.notifylisten.listen.NotifyListenHandlers;
 import io.notifylisten.security.ListenAuthorizer;
 import tools.jackson.databind.json.JsonMapper;

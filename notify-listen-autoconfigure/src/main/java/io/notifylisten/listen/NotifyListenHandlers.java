@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.notify.NotifyMessage;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -16,10 +17,17 @@ import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.data.repository.support.Repositories;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
 import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.annotation.support.PrincipalMethodArgumentResolver;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -27,6 +35,9 @@ import org.springframework.util.ClassUtils;
  * ready to invoke through Spring's {@link DefaultMessageHandlerMethodFactory}.
  */
 public class NotifyListenHandlers {
+
+	private final SecurityContextHolderStrategy securityContexts = SecurityContextHolder
+		.getContextHolderStrategy();
 
 	private static final boolean SPRING_DATA_PRESENT = ClassUtils
 		.isPresent("org.springframework.data.repository.support.Repositories", NotifyListenHandlers.class.getClassLoader());
@@ -98,6 +109,34 @@ public class NotifyListenHandlers {
 	 */
 	public @Nullable InvocableHandlerMethod find(String entity, String action) {
 		return this.handlers.get(key(entity, action));
+	}
+
+	/**
+	 * Run a handler as a listening user: with that user in the security context, and as the
+	 * {@link java.security.Principal} and session of the message it is given.
+	 * @param handler the handler, from {@link #find}
+	 * @param notification what was notified
+	 * @param user the listening user
+	 * @param sessionId the listening connection's session
+	 * @return what the handler returned, or {@code null}
+	 * @throws Exception what the handler threw, such as Spring Security's {@code AccessDeniedException}
+	 */
+	public @Nullable Object invokeAs(InvocableHandlerMethod handler, NotifyMessage notification, Authentication user,
+			String sessionId) throws Exception {
+		SecurityContext previous = this.securityContexts.getContext();
+		SecurityContext context = this.securityContexts.createEmptyContext();
+		context.setAuthentication(user);
+		this.securityContexts.setContext(context);
+		try {
+			Message<NotifyMessage> invocation = MessageBuilder.withPayload(notification)
+				.setHeader(SimpMessageHeaderAccessor.USER_HEADER, user)
+				.setHeader(SimpMessageHeaderAccessor.SESSION_ID_HEADER, sessionId)
+				.build();
+			return handler.invoke(invocation);
+		}
+		finally {
+			this.securityContexts.setContext(previous);
+		}
 	}
 
 	/**

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.listen.NotifyListenDeliveryInterceptor;
+import io.notifylisten.delivery.NotifyListenDeliveryInterceptor;
 import io.notifylisten.metrics.NotifyListenMetrics;
 import io.notifylisten.notify.Notifier;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.notifylisten.listen;
+package io.notifylisten.delivery;
 
 import java.util.List;
 import java.util.Map;
@@ -13,6 +13,8 @@ import io.notifylisten.connection.FanOutAware;
 import io.notifylisten.connection.ListenerConnection;
 import io.notifylisten.connection.OutboundMessages;
 import io.notifylisten.history.RecoveryInterceptor;
+import io.notifylisten.listen.NotifyListen;
+import io.notifylisten.listen.NotifyListenHandlers;
 import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.notify.Targeting;
 import io.notifylisten.security.ListenAuthorizer;
@@ -33,9 +35,6 @@ import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 import org.springframework.security.access.AccessDeniedException;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.core.context.SecurityContextHolderStrategy;
 
 /**
  * Checks entity access again for every delivery and runs {@link NotifyListen @NotifyListen} handlers,
@@ -48,9 +47,6 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
 public class NotifyListenDeliveryInterceptor implements ExecutorChannelInterceptor, DeliveryCheck, FanOutAware {
 
 	private static final Log logger = LogFactory.getLog(NotifyListenDeliveryInterceptor.class);
-
-	private final SecurityContextHolderStrategy securityContexts = SecurityContextHolder
-		.getContextHolderStrategy();
 
 	private final NotifyListenHandlers handlers;
 
@@ -204,7 +200,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
 		Object result;
 		try {
-			result = invokeAs(connection, method, notification);
+			result = this.handlers.invokeAs(method, notification, connection.user(), connection.sessionId());
 		}
 		catch (AccessDeniedException ex) {
 			logger.debug("@NotifyListen handler denied " + channelName + " to " + connection.user().getName());
@@ -244,24 +240,6 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		}
 		NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
 		return this.authorizer.canDeliver(connection, notification.channel()) ? message : OutboundMessages.drop(message);
-	}
-
-	private @Nullable Object invokeAs(ListenerConnection connection, InvocableHandlerMethod method,
-			NotifyMessage notification) throws Exception {
-		SecurityContext previous = this.securityContexts.getContext();
-		SecurityContext context = this.securityContexts.createEmptyContext();
-		context.setAuthentication(connection.user());
-		this.securityContexts.setContext(context);
-		try {
-			Message<NotifyMessage> invocation = MessageBuilder.withPayload(notification)
-				.setHeader(SimpMessageHeaderAccessor.USER_HEADER, connection.user())
-				.setHeader(SimpMessageHeaderAccessor.SESSION_ID_HEADER, connection.sessionId())
-				.build();
-			return method.invoke(invocation);
-		}
-		finally {
-			this.securityContexts.setContext(previous);
-		}
 	}
 
 }

@@ -8,7 +8,6 @@ import io.notifylisten.channel.ConnectionId;
 import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.channel.PresenceName;
 import io.notifylisten.security.ListenAuthorizer;
-import io.notifylisten.security.ListenDeniedException;
 import io.notifylisten.security.SubscriptionSigner;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * holds the listen role and may read the entity. Refusals are a 403 with a short JSON error.
  */
 @RestController
-public class PusherController {
+public class PusherController extends RefusingController {
 
 	/** Path of the settings endpoint. */
 	public static final String KEY_PATH = "/rest/pusher/key";
@@ -86,16 +85,6 @@ public class PusherController {
 		ChannelName channelName = ChannelName.parse(channel);
 		this.authorizer.check(user, channelName);
 		return Map.of("auth", this.signer.sign(connectionId, channelName.toString()));
-	}
-
-	@ExceptionHandler(ListenDeniedException.class)
-	ResponseEntity<Map<String, String>> denied(ListenDeniedException ex) {
-		return JsonError.of(HttpStatus.FORBIDDEN, ex.getMessage());
-	}
-
-	@ExceptionHandler(InvalidChannelException.class)
-	ResponseEntity<Map<String, String>> invalid(InvalidChannelException ex) {
-		return JsonError.of(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
 	@ExceptionHandler(MissingServletRequestParameterException.class)

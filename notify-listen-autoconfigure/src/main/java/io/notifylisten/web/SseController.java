@@ -3,7 +3,6 @@ package io.notifylisten.web;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
@@ -14,10 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -31,7 +27,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * a STOMP SUBSCRIBE (login, listen role, entity access) and a 403 or 400 with a short JSON error.
  */
 @RestController
-public class SseController {
+public class SseController extends RefusingController {
 
 	/** Path of the stream endpoint, below which the entity and id follow. */
 	public static final String PATH = "/notify-listen/sse";
@@ -74,16 +70,6 @@ public class SseController {
 			throw new ListenDeniedException("Too many connections");
 		}
 		return emitter;
-	}
-
-	@ExceptionHandler(ListenDeniedException.class)
-	ResponseEntity<Map<String, String>> denied(ListenDeniedException ex) {
-		return JsonError.of(HttpStatus.FORBIDDEN, ex.getMessage());
-	}
-
-	@ExceptionHandler(InvalidChannelException.class)
-	ResponseEntity<Map<String, String>> invalid(InvalidChannelException ex) {
-		return JsonError.of(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
 }

@@ -60,7 +60,8 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			ChannelDestinations destinations, ConnectionRegistry connections, ListenAuthorizer authorizer,
 			SubscriptionSigner signer) {
 		return new StompAccessInterceptor(destinations, connections, authorizer, signer,
-				properties.isRequireSignature(), properties.getCsrf().isEnabled(), stompLimits(properties));
+				properties.isRequireSignature(), properties.getCsrf().isEnabled(), properties.getPresence().isEnabled(),
+				stompLimits(properties));
 	}
 
 	@Bean

@@ -46,17 +46,20 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 
 	private final @Nullable ChannelInterceptor csrfCheck;
 
+	private final boolean presenceEnabled;
+
 	private final StompLimits limits;
 
 	public StompAccessInterceptor(ChannelDestinations destinations, ConnectionRegistry connections,
 			ListenAuthorizer authorizer, SubscriptionSigner signer, boolean signatureRequired, boolean csrfRequired,
-			StompLimits limits) {
+			boolean presenceEnabled, StompLimits limits) {
 		this.destinations = destinations;
 		this.connections = connections;
 		this.authorizer = authorizer;
 		this.signer = signer;
 		this.signatureRequired = signatureRequired;
 		this.csrfCheck = csrfRequired ? new XorCsrfChannelInterceptor() : null;
+		this.presenceEnabled = presenceEnabled;
 		this.limits = limits;
 	}
 
@@ -128,6 +131,9 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			return redirected(connection, message, this.destinations.noticeTopic());
 		}
 		PresenceName presence = this.destinations.presenceOrNull(accessor.getDestination());
+		if (presence != null && !this.presenceEnabled) {
+			throw new ListenDeniedException("Presence is off");
+		}
 		ChannelName channel = (presence != null) ? presence.readCheck()
 				: this.destinations.channelOf(accessor.getDestination());
 		this.authorizer.check(connection.user(), channel);

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.List;
 
 import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.channel.PresenceName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.delivery.NotifyListenDeliveryInterceptor;
 import io.notifylisten.history.ChannelHistory;
@@ -55,7 +54,7 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	ClientSettings notifyListenClientSettings(NotifyListenProperties properties, ChannelDestinations destinations) {
 		return new ClientSettings(destinations.key(), properties.getEndpoint(), PusherController.AUTH_PATH,
 				"{entity}/{id}/{action}", destinations.prefix() + "{entity}.{id}.{action}",
-				destinations.destinationOf(new PresenceName("Entity", "id")).replace("Entity.id", "{entity}.{id}"),
+				destinations.presenceDestinationFormat(),
 				properties.isRequireSignature(), properties.getHeartbeat().getIncoming().toMillis(),
 				properties.getHeartbeat().getOutgoing().toMillis(), null);
 	}

@@ -114,6 +114,14 @@ public final class ChannelDestinations {
 	}
 
 	/**
+	 * Return the destination of any object's presence, for clients to fill in.
+	 * @return for example {@code /topic/shop.presence.{entity}.{id}.members}
+	 */
+	public String presenceDestinationFormat() {
+		return this.prefix + PRESENCE + ".{entity}.{id}." + MEMBERS;
+	}
+
+	/**
 	 * Parse a presence destination, or return {@code null} where it is not one.
 	 * @param destination the destination
 	 * @return the presence, or {@code null}

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.connection.OutboundMessages;
 import io.notifylisten.history.ChannelHistory.Recovery;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,9 +17,7 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
-import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
-import org.springframework.util.MimeTypeUtils;
 
 /**
  * Answers a SUBSCRIBE that carries {@value #LAST_EPOCH_HEADER} and {@value #LAST_SEQUENCE_HEADER}
@@ -86,15 +85,9 @@ public class RecoveryInterceptor implements ExecutorChannelInterceptor {
 	}
 
 	private void send(SimpMessageHeaderAccessor subscribe, Recovery recovery) {
-		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
-		headers.setSessionId(subscribe.getSessionId());
-		headers.setSubscriptionId(subscribe.getSubscriptionId());
-		headers.setDestination(subscribe.getDestination());
-		headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
-		headers.setNativeHeader(RECOVERY_HEADER, String.valueOf(recovery.recovered()));
-		headers.setLeaveMutable(true);
-		byte[] body = this.jsonMapper.writeValueAsBytes(recovery);
-		this.clientOutboundChannel.getObject().send(MessageBuilder.createMessage(body, headers.getMessageHeaders()));
+		this.clientOutboundChannel.getObject()
+			.send(OutboundMessages.replyTo(subscribe, RECOVERY_HEADER, String.valueOf(recovery.recovered()),
+					this.jsonMapper.writeValueAsBytes(recovery)));
 	}
 
 	private static long parse(String sequence) {

@@ -6,6 +6,7 @@ import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.PresenceName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.ListenerConnection;
+import io.notifylisten.connection.OutboundMessages;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,8 +18,6 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
-import org.springframework.messaging.support.MessageBuilder;
-import org.springframework.util.MimeTypeUtils;
 
 /**
  * Turns presence subscriptions into joins and leaves: a SUBSCRIBE to an object's presence
@@ -93,15 +92,9 @@ public class PresenceInterceptor implements ExecutorChannelInterceptor {
 	}
 
 	private void send(SimpMessageHeaderAccessor subscribe, Map<String, Object> frame) {
-		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
-		headers.setSessionId(subscribe.getSessionId());
-		headers.setSubscriptionId(subscribe.getSubscriptionId());
-		headers.setDestination(subscribe.getDestination());
-		headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
-		headers.setNativeHeader(ClusterPresence.FRAME_HEADER, "here");
-		headers.setLeaveMutable(true);
-		byte[] body = this.jsonMapper.writeValueAsBytes(frame);
-		this.clientOutboundChannel.getObject().send(MessageBuilder.createMessage(body, headers.getMessageHeaders()));
+		this.clientOutboundChannel.getObject()
+			.send(OutboundMessages.replyTo(subscribe, ClusterPresence.FRAME_HEADER, "here",
+					this.jsonMapper.writeValueAsBytes(frame)));
 	}
 
 }

@@ -33,7 +33,7 @@ final class PresenceScenario {
 		line("Each member is a user of its own on a connection of its own, all subscribing as fast as the "
 				+ "load generator sets them up; max-members is " + members + ", so every page keeps the whole list. "
 				+ "'Messages per join' is presence frames received by all pages over members; one message to every "
-				+ "member present per join would be (N + 1) / 2 = " + f1((members + 1) / 2.0) + ".");
+				+ "member present per join would be (N + 1) / 2 = " + BenchmarkMain.f1((members + 1) / 2.0) + ".");
 		line("");
 		line("| publish-interval | members | all subscribed after s | all pages have the full list after s "
 				+ "| of which after the last SUBSCRIBE s | messages received | messages per join |");
@@ -89,10 +89,6 @@ final class PresenceScenario {
 		this.benchmark.line(text);
 	}
 
-	private static String f1(double value) {
-		return String.format(Locale.ROOT, "%.1f", value);
-	}
-
 	private record Result(boolean complete, double subscribedSeconds, double fullListSeconds, int messages) {
 
 		String row(String name, int members) {
@@ -100,7 +96,7 @@ final class PresenceScenario {
 					: "not all within " + FULL_LIST_TIMEOUT.toSeconds() + " s";
 			return BenchmarkMain.row(name, members, String.format(Locale.ROOT, "%.2f", this.subscribedSeconds),
 					fullList, String.format(Locale.ROOT, "%.2f", this.fullListSeconds - this.subscribedSeconds),
-					this.messages, f1((double) this.messages / members));
+					this.messages, BenchmarkMain.f1((double) this.messages / members));
 		}
 
 	}

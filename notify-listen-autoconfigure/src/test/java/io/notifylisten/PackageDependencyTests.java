@@ -39,6 +39,14 @@ class PackageDependencyTests {
 		.should()
 		.dependOnClassesThat(ofNotifyListenOutside("io.notifylisten.notify..", "io.notifylisten.channel.."));
 
+	// The transport moves bytes; who may receive what is decided above it, in delivery.
+	@ArchTest
+	static final ArchRule transportDependsOnlyOnChannelAndBroker = noClasses().that()
+		.resideInAPackage("io.notifylisten.transport..")
+		.should()
+		.dependOnClassesThat(ofNotifyListenOutside("io.notifylisten.transport..", "io.notifylisten.channel..",
+				"io.notifylisten.broker.."));
+
 	@ArchTest
 	static final ArchRule onlyAutoConfigurationDependsOnAutoConfiguration = noClasses().that()
 		.resideOutsideOfPackage("io.notifylisten.autoconfigure..")

@@ -1,17 +1,15 @@
 package io.notifylisten.autoconfigure;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
-import io.notifylisten.connection.ConnectionOutboxes;
-import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.security.InboundFrameGuard;
 import io.notifylisten.security.RefusalLog;
 import io.notifylisten.security.SafeStompErrorHandler;
+import io.notifylisten.transport.ChannelFanOut;
+import io.notifylisten.transport.OutboundTransport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
@@ -35,13 +33,9 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	private final List<ChannelInterceptor> inboundInterceptors;
 
-	private final ConnectionOutboxes outboxes;
-
 	private final ConnectedFrameInterceptor connectedFrameInterceptor;
 
-	private final List<ChannelInterceptor> outboundInterceptors;
-
-	private final WebSocketSessions sessions;
+	private final OutboundTransport transport;
 
 	private final TaskScheduler heartbeatScheduler;
 
@@ -54,16 +48,13 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 	private final RefusalLog refusals;
 
 	NotifyListenBrokerConfigurer(NotifyListenProperties properties, List<ChannelInterceptor> inboundInterceptors,
-			ConnectionOutboxes outboxes, ConnectedFrameInterceptor connectedFrameInterceptor,
-			List<ChannelInterceptor> outboundInterceptors, WebSocketSessions sessions, TaskScheduler heartbeatScheduler,
-			Executor inboundExecutor, @Nullable ChannelFanOut fanOut, InboundFrameGuard frameGuard,
-			RefusalLog refusals) {
+			OutboundTransport transport, ConnectedFrameInterceptor connectedFrameInterceptor,
+			TaskScheduler heartbeatScheduler, Executor inboundExecutor, @Nullable ChannelFanOut fanOut,
+			InboundFrameGuard frameGuard, RefusalLog refusals) {
 		this.properties = properties;
 		this.inboundInterceptors = inboundInterceptors;
-		this.outboxes = outboxes;
 		this.connectedFrameInterceptor = connectedFrameInterceptor;
-		this.outboundInterceptors = outboundInterceptors;
-		this.sessions = sessions;
+		this.transport = transport;
 		this.heartbeatScheduler = heartbeatScheduler;
 		this.inboundExecutor = inboundExecutor;
 		this.fanOut = fanOut;
@@ -85,7 +76,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		httpSession.setCopyAllAttributes(false);
 		httpSession.setCreateSession(false);
 		endpoint.addInterceptors(httpSession);
-		registry.setErrorHandler(new SafeStompErrorHandler(this.outboxes,
+		registry.setErrorHandler(new SafeStompErrorHandler(this.transport,
 				this.properties.getLimits().getSendTimeLimit(), this.refusals));
 	}
 
@@ -107,7 +98,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		registration.setMessageSizeLimit(Math.toIntExact(limits.getMaxFrameSize().toBytes()))
 			.setSendTimeLimit(Math.toIntExact(limits.getSendTimeLimit().toMillis()))
 			.setSendBufferSizeLimit(Math.toIntExact(limits.getSendBufferSizeLimit().toBytes()))
-			.addDecoratorFactory(this.sessions)
+			.addDecoratorFactory(this.transport)
 			// Last, so outermost: it sees each frame before Spring's STOMP handler does.
 			.addDecoratorFactory(this.frameGuard);
 	}
@@ -122,14 +113,11 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	@Override
 	public void configureClientOutboundChannel(ChannelRegistration registration) {
-		List<ChannelInterceptor> interceptors = new ArrayList<>();
-		interceptors.add(this.connectedFrameInterceptor);
-		interceptors.addAll(this.outboundInterceptors);
 		// Per connection, messages leave in the order they were notified: progress updates and
 		// "saved, then deleted" must not arrive the other way round (the pool behind it has several
 		// threads). The outboxes keep that order in place of Spring's preservePublishOrder.
-		registration.executor(this.outboxes.channelExecutor());
-		registration.interceptors(interceptors.toArray(ChannelInterceptor[]::new));
+		registration.executor(this.transport.channelExecutor());
+		registration.interceptors(this.connectedFrameInterceptor);
 	}
 
 	// After Spring Boot's own configurer (order 0), so ours is the last word on the broker.

@@ -1,18 +1,21 @@
 package io.notifylisten.autoconfigure;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 import io.notifylisten.broker.ChannelSubscriptionRegistry;
 import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ChannelFanOut;
-import io.notifylisten.connection.ConnectionOutboxes;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.connection.DeliveryCheck;
-import io.notifylisten.connection.FanOutStompEncoder;
 import io.notifylisten.connection.HttpSessionEndListener;
 import io.notifylisten.connection.ListenerConnection;
-import io.notifylisten.connection.WebSocketSessions;
+import io.notifylisten.delivery.Deliveries;
 import io.notifylisten.security.ListenAuthorizer;
+import io.notifylisten.transport.ChannelFanOut;
+import io.notifylisten.transport.DeliveryOutcomes;
+import io.notifylisten.transport.OutboundTransport;
+import io.notifylisten.transport.TransportLimits;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -45,38 +48,32 @@ class NotifyListenConnectionConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConnectionOutboxes notifyListenConnectionOutboxes(
-			@Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor,
-			ConnectionRegistry connections, ListenAuthorizer authorizer) {
-		ConnectionOutboxes outboxes = new ConnectionOutboxes(notifyListenOutboundExecutor);
+	OutboundTransport notifyListenOutboundTransport(NotifyListenProperties properties, ConnectionRegistry connections,
+			ListenAuthorizer authorizer, @Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor,
+			ThreadPoolTaskScheduler notifyListenTaskScheduler, ObjectProvider<Deliveries> deliveries) {
+		NotifyListenProperties.Limits limits = properties.getLimits();
+		TransportLimits transportLimits = new TransportLimits(limits.getTimeToFirstConnect(),
+				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit(),
+				limits.getSendBufferSizeLimit().toBytes());
 		// A connection whose user's authorities must be loaded before its next delivery waits for
 		// the load on the authorities' threads, not on an outbound thread. Only once it subscribed
 		// (and so may get deliveries): CONNECTED and receipts before that wait for nothing.
-		outboxes.setReadiness((sessionId) -> {
+		Function<String, @Nullable CompletableFuture<?>> readiness = (sessionId) -> {
 			ListenerConnection connection = connections.get(sessionId);
-			return (connection != null && connection.subscriptions() > 0) ? authorizer.whenCurrent(connection)
-					: null;
-		});
-		return outboxes;
+			return (connection != null && connection.subscriptions() > 0) ? authorizer.whenCurrent(connection) : null;
+		};
+		DeliveryOutcomes outcomes = deliveries.getIfAvailable();
+		return new OutboundTransport((sessionId) -> connections.get(sessionId) != null, notifyListenOutboundExecutor,
+				notifyListenTaskScheduler, transportLimits, readiness, (outcomes != null) ? outcomes : DeliveryOutcomes.NONE);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	WebSocketSessions notifyListenWebSocketSessions(NotifyListenProperties properties, ConnectionRegistry connections,
-			ConnectionOutboxes outboxes, ThreadPoolTaskScheduler notifyListenTaskScheduler) {
-		NotifyListenProperties.Limits limits = properties.getLimits();
-		return new WebSocketSessions(connections, outboxes, notifyListenTaskScheduler, limits.getTimeToFirstConnect(),
-				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit(),
-				limits.getSendBufferSizeLimit().toBytes());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnSingleCandidate(DeliveryCheck.class)
+	@ConditionalOnSingleCandidate(Deliveries.class)
 	@ConditionalOnBooleanProperty(name = "notify-listen.broker.direct-fan-out", matchIfMissing = true)
-	ChannelFanOut notifyListenChannelFanOut(ChannelDestinations destinations, WebSocketSessions sessions,
-			ConnectionOutboxes outboxes, DeliveryCheck deliveryCheck) {
-		return new ChannelFanOut(destinations, sessions, outboxes, deliveryCheck);
+	ChannelFanOut notifyListenChannelFanOut(ChannelDestinations destinations, OutboundTransport transport,
+			Deliveries deliveries) {
+		return transport.channelFanOut(destinations, deliveries, deliveries);
 	}
 
 	// Spring's broker registration has no setting for the registry: it is set once the broker exists,
@@ -102,13 +99,13 @@ class NotifyListenConnectionConfiguration {
 
 	// Spring's STOMP handler has no setting for its encoder; it is set once the handler exists.
 	@Bean
-	SmartInitializingSingleton notifyListenFanOutEncoding(
+	SmartInitializingSingleton notifyListenFanOutEncoding(OutboundTransport transport,
 			@Qualifier("subProtocolWebSocketHandler") ObjectProvider<WebSocketHandler> webSocketHandler) {
 		return () -> webSocketHandler.ifAvailable((handler) -> {
 			if (WebSocketHandlerDecorator.unwrap(handler) instanceof SubProtocolWebSocketHandler subProtocols) {
 				for (SubProtocolHandler protocol : subProtocols.getProtocolHandlers()) {
 					if (protocol instanceof StompSubProtocolHandler stomp) {
-						stomp.setEncoder(new FanOutStompEncoder());
+						stomp.setEncoder(transport.stompEncoder());
 					}
 				}
 			}
@@ -118,8 +115,8 @@ class NotifyListenConnectionConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HttpSessionEndListener notifyListenHttpSessionEndListener(ConnectionRegistry connections,
-			WebSocketSessions sessions) {
-		return new HttpSessionEndListener(connections, sessions);
+			OutboundTransport transport) {
+		return new HttpSessionEndListener(connections, transport);
 	}
 
 	// Spring Security only turns HTTP session ends into events when this listener is registered.

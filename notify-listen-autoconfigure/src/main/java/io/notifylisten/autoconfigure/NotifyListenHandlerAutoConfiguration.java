@@ -2,7 +2,8 @@ package io.notifylisten.autoconfigure;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.delivery.NotifyListenDeliveryInterceptor;
+import io.notifylisten.delivery.Deliveries;
+import io.notifylisten.delivery.DeliveryInterceptor;
 import io.notifylisten.listen.NotifyListenAnnotationBeanPostProcessor;
 import io.notifylisten.listen.NotifyListenHandlers;
 import io.notifylisten.security.ListenAuthorizer;
@@ -39,11 +40,16 @@ public final class NotifyListenHandlerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	NotifyListenDeliveryInterceptor notifyListenDeliveryInterceptor(ChannelDestinations destinations,
-			NotifyListenHandlers handlers, ConnectionRegistry connections, ListenAuthorizer authorizer,
-			ObjectProvider<JsonMapper> jsonMapper) {
-		return new NotifyListenDeliveryInterceptor(destinations, handlers, connections, authorizer,
+	Deliveries notifyListenDeliveries(ChannelDestinations destinations, NotifyListenHandlers handlers,
+			ConnectionRegistry connections, ListenAuthorizer authorizer, ObjectProvider<JsonMapper> jsonMapper) {
+		return new Deliveries(destinations, handlers, connections, authorizer,
 				jsonMapper.getIfAvailable(JsonMapper::shared));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeliveryInterceptor notifyListenDeliveryInterceptor(Deliveries deliveries) {
+		return new DeliveryInterceptor(deliveries);
 	}
 
 }

@@ -4,8 +4,8 @@ import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.delivery.Deliveries;
 import io.notifylisten.metrics.NotifyListenMetrics;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,8 +15,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.Ordered;
-import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
@@ -41,63 +39,26 @@ public final class NotifyListenMetricsAutoConfiguration {
 		return new NotifyListenMetrics(registry, connections, destinations, Clock.systemUTC());
 	}
 
-	// The direct fan-out writes past the client outbound channel's interceptors; it reports itself.
+	// Every route reports what became of its messages to the delivery rules, which tell the meters.
 	@Bean
-	SmartInitializingSingleton notifyListenFanOutMeters(NotifyListenMetrics metrics,
-			ObjectProvider<ChannelFanOut> fanOut) {
-		return () -> fanOut.ifAvailable((channelFanOut) -> channelFanOut.setOutcomes(metrics.fanOutOutcomes()));
+	SmartInitializingSingleton notifyListenDeliveryMeters(NotifyListenMetrics metrics,
+			ObjectProvider<Deliveries> deliveries) {
+		return () -> deliveries.ifAvailable((rules) -> rules.setOutcomes(metrics));
 	}
 
 	/**
-	 * Puts the counting interceptors first on the client outbound channel and on the broker channel.
+	 * Counts the notifications handed to the broker.
 	 * @param metrics the meters
 	 * @return the configurer
 	 */
 	@Bean
-	WebSocketMessageBrokerConfigurer notifyListenMetricsHeadConfigurer(NotifyListenMetrics metrics) {
-		return new OrderedConfigurer(Ordered.HIGHEST_PRECEDENCE) {
-			@Override
-			public void configureClientOutboundChannel(ChannelRegistration registration) {
-				registration.interceptors(metrics.outboundHeadInterceptor());
-			}
-
+	WebSocketMessageBrokerConfigurer notifyListenMetricsConfigurer(NotifyListenMetrics metrics) {
+		return new WebSocketMessageBrokerConfigurer() {
 			@Override
 			public void configureMessageBroker(MessageBrokerRegistry registry) {
 				registry.configureBrokerChannel().interceptors(metrics.brokerChannelInterceptor());
 			}
 		};
-	}
-
-	/**
-	 * Puts the marker that a message got past every other interceptor last on the client outbound
-	 * channel.
-	 * @param metrics the meters
-	 * @return the configurer
-	 */
-	@Bean
-	WebSocketMessageBrokerConfigurer notifyListenMetricsTailConfigurer(NotifyListenMetrics metrics) {
-		return new OrderedConfigurer(Ordered.LOWEST_PRECEDENCE) {
-			@Override
-			public void configureClientOutboundChannel(ChannelRegistration registration) {
-				registration.interceptors(metrics.outboundTailInterceptor());
-			}
-		};
-	}
-
-	// Configurers are applied in this order, which is also the order their interceptors run in.
-	private abstract static class OrderedConfigurer implements WebSocketMessageBrokerConfigurer, Ordered {
-
-		private final int order;
-
-		OrderedConfigurer(int order) {
-			this.order = order;
-		}
-
-		@Override
-		public int getOrder() {
-			return this.order;
-		}
-
 	}
 
 }

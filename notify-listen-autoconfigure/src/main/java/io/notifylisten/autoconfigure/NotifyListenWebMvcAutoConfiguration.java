@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.delivery.NotifyListenDeliveryInterceptor;
+import io.notifylisten.delivery.DeliveryInterceptor;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.ListenAuthorizer;
@@ -79,7 +79,7 @@ public final class NotifyListenWebMvcAutoConfiguration {
 				ConnectionRegistry connections, ObjectProvider<AbstractBrokerMessageHandler> brokers,
 				ObjectProvider<ChannelHistory> history, ObjectProvider<JsonMapper> jsonMapper,
 				@Qualifier("notifyListenTaskScheduler") TaskScheduler scheduler,
-				ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor) {
+				ObjectProvider<DeliveryInterceptor> deliveryInterceptor) {
 			NotifyListenProperties.Sse sse = properties.getSse();
 			SseStreams streams = new SseStreams(destinations, connections, brokers, history.getIfAvailable(),
 					jsonMapper.getIfAvailable(JsonMapper::shared), scheduler, sse.getRetry(), sse.getKeepAlive());

@@ -6,12 +6,9 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
-import io.notifylisten.connection.ConnectionOutboxes;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.connection.WebSocketSessions;
-import io.notifylisten.delivery.NotifyListenDeliveryInterceptor;
+import io.notifylisten.delivery.DeliveryInterceptor;
 import io.notifylisten.history.ChannelHistory;
 import io.notifylisten.history.RecoveryInterceptor;
 import io.notifylisten.presence.PresenceInterceptor;
@@ -21,6 +18,8 @@ import io.notifylisten.security.RefusalLog;
 import io.notifylisten.security.StompAccessInterceptor;
 import io.notifylisten.security.StompLimits;
 import io.notifylisten.security.SubscriptionSigner;
+import io.notifylisten.transport.ChannelFanOut;
+import io.notifylisten.transport.OutboundTransport;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,11 +30,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
@@ -67,8 +69,8 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InboundFrameGuard notifyListenInboundFrameGuard(NotifyListenProperties properties, ConnectionRegistry connections,
-			WebSocketSessions sessions, RefusalLog refusals) {
-		return new InboundFrameGuard(connections, sessions, stompLimits(properties),
+			OutboundTransport transport, RefusalLog refusals) {
+		return new InboundFrameGuard(connections, transport, stompLimits(properties),
 				Math.toIntExact(properties.getLimits().getMaxFrameSize().toBytes()), refusals);
 	}
 
@@ -106,18 +108,24 @@ public final class NotifyListenWebSocketAutoConfiguration {
 			StompAccessInterceptor accessInterceptor, ObjectProvider<RecoveryInterceptor> recoveryInterceptor,
 			ObjectProvider<PresenceInterceptor> presenceInterceptor,
 			ConnectedFrameInterceptor connectedFrameInterceptor,
-			ObjectProvider<NotifyListenDeliveryInterceptor> deliveryInterceptor,
-			ConnectionOutboxes outboxes, WebSocketSessions sessions, ThreadPoolTaskScheduler notifyListenTaskScheduler,
+			OutboundTransport transport, ThreadPoolTaskScheduler notifyListenTaskScheduler,
 			@Qualifier("notifyListenInboundExecutor") Executor notifyListenInboundExecutor,
 			ObjectProvider<ChannelFanOut> fanOut, InboundFrameGuard frameGuard, RefusalLog refusals) {
-		List<ChannelInterceptor> outbound = new ArrayList<>(deliveryInterceptor.orderedStream().toList());
 		List<ChannelInterceptor> inbound = new ArrayList<>();
 		inbound.add(accessInterceptor);
 		recoveryInterceptor.ifAvailable(inbound::add);
 		presenceInterceptor.ifAvailable(inbound::add);
-		return new NotifyListenBrokerConfigurer(properties, inbound, outboxes, connectedFrameInterceptor, outbound,
-				sessions, notifyListenTaskScheduler, notifyListenInboundExecutor, fanOut.getIfAvailable(), frameGuard,
+		return new NotifyListenBrokerConfigurer(properties, inbound, transport, connectedFrameInterceptor,
+				notifyListenTaskScheduler, notifyListenInboundExecutor, fanOut.getIfAvailable(), frameGuard,
 				refusals);
+	}
+
+	// Last on the client outbound channel, after the application's own interceptors: what the
+	// delivery rules let through goes to the connection as it is.
+	@Bean
+	@ConditionalOnBean(DeliveryInterceptor.class)
+	WebSocketMessageBrokerConfigurer notifyListenDeliveryConfigurer(DeliveryInterceptor deliveryInterceptor) {
+		return new LastOutboundInterceptorConfigurer(deliveryInterceptor);
 	}
 
 	/**
@@ -128,6 +136,29 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	@ConditionalOnMissingBean(DelegatingWebSocketMessageBrokerConfiguration.class)
 	@EnableWebSocketMessageBroker
 	static class MessageBrokerConfiguration {
+
+	}
+
+	/**
+	 * Adds an interceptor to the client outbound channel after every other configurer's.
+	 */
+	private static final class LastOutboundInterceptorConfigurer implements WebSocketMessageBrokerConfigurer, Ordered {
+
+		private final ChannelInterceptor interceptor;
+
+		LastOutboundInterceptorConfigurer(ChannelInterceptor interceptor) {
+			this.interceptor = interceptor;
+		}
+
+		@Override
+		public void configureClientOutboundChannel(ChannelRegistration registration) {
+			registration.interceptors(this.interceptor);
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.LOWEST_PRECEDENCE;
+		}
 
 	}
 

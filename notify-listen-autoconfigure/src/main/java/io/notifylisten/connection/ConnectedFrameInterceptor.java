@@ -2,6 +2,8 @@ package io.notifylisten.connection;
 
 import java.util.Set;
 
+import io.notifylisten.transport.FanOutAware;
+
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;

@@ -1,5 +1,7 @@
 package io.notifylisten.connection;
 
+import io.notifylisten.transport.OutboundTransport;
+
 import org.springframework.context.ApplicationListener;
 import org.springframework.security.web.session.HttpSessionDestroyedEvent;
 
@@ -11,9 +13,9 @@ public class HttpSessionEndListener implements ApplicationListener<HttpSessionDe
 
 	private final ConnectionRegistry connections;
 
-	private final WebSocketSessions sessions;
+	private final OutboundTransport sessions;
 
-	public HttpSessionEndListener(ConnectionRegistry connections, WebSocketSessions sessions) {
+	public HttpSessionEndListener(ConnectionRegistry connections, OutboundTransport sessions) {
 		this.connections = connections;
 		this.sessions = sessions;
 	}

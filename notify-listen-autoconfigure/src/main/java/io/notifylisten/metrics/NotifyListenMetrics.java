@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,29 +18,27 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.notifylisten.broker.FanOutMemo;
 import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.connection.FanOutAware;
-import io.notifylisten.connection.DeliveryOutcomes;
+import io.notifylisten.transport.DeliveryOutcomes;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.support.ChannelInterceptor;
-import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 import org.springframework.web.socket.messaging.SessionSubscribeEvent;
 import org.springframework.web.socket.messaging.SessionUnsubscribeEvent;
 
 /**
  * Keeps notify-listen's meters: {@value #CONNECTIONS}, {@value #SUBSCRIPTIONS}, {@value #NOTIFIED},
- * {@value #DELIVERED}, {@value #DROPPED} and {@value #DELIVERY_LATENCY}.
+ * {@value #DELIVERED}, {@value #DROPPED} (tagged with the {@code reason}: {@code denied},
+ * {@code slow}, {@code closed} or {@code error}) and {@value #DELIVERY_LATENCY}. It hears what
+ * became of each message from the delivery rules, whichever route the message took.
  */
-public class NotifyListenMetrics {
+public class NotifyListenMetrics implements DeliveryOutcomes {
 
 	/** Gauge of the STOMP connections that passed CONNECT on this node. */
 	public static final String CONNECTIONS = "notify.listen.connections";
@@ -69,7 +68,7 @@ public class NotifyListenMetrics {
 
 	private final Counter delivered;
 
-	private final Counter dropped;
+	private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
 
 	private final Timer latency;
 
@@ -87,9 +86,6 @@ public class NotifyListenMetrics {
 	 */
 	private final FanOutMemo<String, Instant> changedAtOfText = new FanOutMemo<>(NotifyListenMetrics::parseInstant);
 
-	/** Set on the outbound thread once a message got past every other interceptor. */
-	private final ThreadLocal<Boolean> reachedSocket = ThreadLocal.withInitial(() -> Boolean.FALSE);
-
 	public NotifyListenMetrics(MeterRegistry registry, ConnectionRegistry connections,
 			ChannelDestinations destinations, Clock clock) {
 		this.destinations = destinations;
@@ -104,9 +100,12 @@ public class NotifyListenMetrics {
 		this.delivered = Counter.builder(DELIVERED)
 			.description("Notification messages handed to a WebSocket session")
 			.register(registry);
-		this.dropped = Counter.builder(DROPPED)
-			.description("Notification messages refused on delivery or that failed to reach the socket")
-			.register(registry);
+		for (DropReason reason : DropReason.values()) {
+			this.dropped.put(reason, Counter.builder(DROPPED)
+				.description("Notification messages refused on delivery or that did not reach the socket, by reason")
+				.tag("reason", reason.tag())
+				.register(registry));
+		}
 		this.latency = Timer.builder(DELIVERY_LATENCY)
 			.description("Time from the notification's changedAt to hand-off to the WebSocket session")
 			.publishPercentileHistogram()
@@ -120,7 +119,7 @@ public class NotifyListenMetrics {
 	 * @return the interceptor
 	 */
 	public ChannelInterceptor brokerChannelInterceptor() {
-		return new Counted() {
+		return new ChannelInterceptor() {
 			@Override
 			public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent,
 					@Nullable Exception ex) {
@@ -129,52 +128,6 @@ public class NotifyListenMetrics {
 				}
 			}
 		};
-	}
-
-	/**
-	 * Return the interceptor that must come first on the client outbound channel: it sees every
-	 * message, and after handling tells delivered from dropped.
-	 * @return the interceptor
-	 */
-	public ExecutorChannelInterceptor outboundHeadInterceptor() {
-		return new Counted() {
-			@Override
-			public Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
-				NotifyListenMetrics.this.reachedSocket.set(Boolean.FALSE);
-				return message;
-			}
-
-			@Override
-			public void afterMessageHandled(Message<?> message, MessageChannel channel, MessageHandler handler,
-					@Nullable Exception ex) {
-				boolean reached = NotifyListenMetrics.this.reachedSocket.get();
-				NotifyListenMetrics.this.reachedSocket.set(Boolean.FALSE);
-				if (isNotification(message)) {
-					recordOutcome(message, reached && ex == null);
-				}
-			}
-		};
-	}
-
-	/**
-	 * Return the interceptor that must come last on the client outbound channel: reaching it means
-	 * no interceptor before it dropped the message. A channel calls back only the interceptors
-	 * before one that drops, so the head alone could not tell a drop from a delivery.
-	 * @return the interceptor
-	 */
-	public ExecutorChannelInterceptor outboundTailInterceptor() {
-		return new Counted() {
-			@Override
-			public Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
-				NotifyListenMetrics.this.reachedSocket.set(Boolean.TRUE);
-				return message;
-			}
-		};
-	}
-
-	/** The meters' interceptors, which the direct fan-out's outcomes stand in for. */
-	private abstract static class Counted implements ExecutorChannelInterceptor, FanOutAware {
-
 	}
 
 	@EventListener
@@ -207,36 +160,10 @@ public class NotifyListenMetrics {
 		}
 	}
 
-	/**
-	 * Return what counts the messages that {@link ChannelFanOut} writes past the client outbound
-	 * channel.
-	 * @return the outcomes
-	 */
-	public DeliveryOutcomes fanOutOutcomes() {
-		return new DeliveryOutcomes() {
-			@Override
-			public void delivered(byte[] payload) {
-				recordDelivered(payload);
-			}
-
-			@Override
-			public void dropped() {
-				NotifyListenMetrics.this.dropped.increment();
-			}
-		};
-	}
-
-	private void recordOutcome(Message<?> message, boolean handedOff) {
-		if (!handedOff) {
-			this.dropped.increment();
-			return;
-		}
-		recordDelivered(message.getPayload());
-	}
-
-	private void recordDelivered(Object payload) {
+	@Override
+	public void delivered(byte[] payload) {
 		this.delivered.increment();
-		Instant changedAt = changedAt(payload);
+		Instant changedAt = this.changedAtOfPayload.get(payload);
 		if (changedAt != null) {
 			Duration elapsed = Duration.between(changedAt, this.clock.instant());
 			if (!elapsed.isNegative()) {
@@ -245,16 +172,17 @@ public class NotifyListenMetrics {
 		}
 	}
 
+	@Override
+	public void dropped(DropReason reason) {
+		this.dropped.get(reason).increment();
+	}
+
 	private boolean isNotification(Message<?> message) {
 		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
 			return false;
 		}
 		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
 		return destination != null && destination.startsWith(this.destinations.prefix());
-	}
-
-	private @Nullable Instant changedAt(Object payload) {
-		return (payload instanceof byte[] bytes) ? this.changedAtOfPayload.get(bytes) : null;
 	}
 
 	private @Nullable Instant parseChangedAt(byte[] json) {

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.ListenerConnection;
-import io.notifylisten.connection.WebSocketSessions;
+import io.notifylisten.transport.OutboundTransport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
@@ -43,7 +43,7 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 
 	private final ConnectionRegistry connections;
 
-	private final WebSocketSessions sessions;
+	private final OutboundTransport sessions;
 
 	private final StompLimits limits;
 
@@ -62,7 +62,7 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 	 * @param maxFrameSize the largest frame, as Spring's STOMP handler is configured
 	 * @param refusals counts what was refused
 	 */
-	public InboundFrameGuard(ConnectionRegistry connections, WebSocketSessions sessions, StompLimits limits,
+	public InboundFrameGuard(ConnectionRegistry connections, OutboundTransport sessions, StompLimits limits,
 			int maxFrameSize, RefusalLog refusals) {
 		this.connections = connections;
 		this.sessions = sessions;

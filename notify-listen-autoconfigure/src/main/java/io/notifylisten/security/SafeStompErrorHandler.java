@@ -3,7 +3,7 @@ package io.notifylisten.security;
 import java.time.Duration;
 
 import io.notifylisten.channel.InvalidChannelException;
-import io.notifylisten.connection.ConnectionOutboxes;
+import io.notifylisten.transport.OutboundTransport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +25,7 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 
 	private static final Log logger = LogFactory.getLog(SafeStompErrorHandler.class);
 
-	private final @Nullable ConnectionOutboxes outboxes;
+	private final @Nullable OutboundTransport transport;
 
 	private final Duration quiesceTimeout;
 
@@ -40,14 +40,14 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 
 	/**
 	 * Create a handler that first lets the messages being written to the connection finish, so
-	 * that the ERROR frame is not dropped behind them (see {@link ConnectionOutboxes#quiesce}).
-	 * @param outboxes the outbound channel's outboxes, one per connection
+	 * that the ERROR frame is not dropped behind them (see {@link OutboundTransport#quiesce}).
+	 * @param transport the connections' transport, whose outboxes hold the messages waiting
 	 * @param quiesceTimeout how long to wait for them at most
 	 * @param refusals counts what was refused, or {@code null} to log each refusal at DEBUG only
 	 */
-	public SafeStompErrorHandler(@Nullable ConnectionOutboxes outboxes, Duration quiesceTimeout,
+	public SafeStompErrorHandler(@Nullable OutboundTransport transport, Duration quiesceTimeout,
 			@Nullable RefusalLog refusals) {
-		this.outboxes = outboxes;
+		this.transport = transport;
 		this.quiesceTimeout = quiesceTimeout;
 		this.refusals = refusals;
 	}
@@ -60,9 +60,9 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 		// writes their ERROR straight away, as before.
 		String sessionId = (clientMessage != null) ? SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders())
 				: null;
-		if (error != null && sessionId != null && this.outboxes != null) {
+		if (error != null && sessionId != null && this.transport != null) {
 			try {
-				if (!this.outboxes.quiesce(sessionId, this.quiesceTimeout)) {
+				if (!this.transport.quiesce(sessionId, this.quiesceTimeout)) {
 					logger.debug("A write to session " + sessionId + " still runs; its ERROR frame may be lost");
 				}
 			}

@@ -7,11 +7,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.notifylisten.broker.ChannelSubscriptionRegistry;
-import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.connection.ConnectedFrameInterceptor;
-import io.notifylisten.connection.ConnectionOutboxes;
-import io.notifylisten.connection.FanOutStompEncoder;
-import io.notifylisten.delivery.NotifyListenDeliveryInterceptor;
+import io.notifylisten.delivery.DeliveryInterceptor;
 import io.notifylisten.listen.NotifyListen;
 import io.notifylisten.listen.NotifyListenHandlers;
 import io.notifylisten.notify.Notifier;
@@ -20,6 +17,8 @@ import io.notifylisten.security.EntityAccessRules;
 import io.notifylisten.security.ListenAuthorizer;
 import io.notifylisten.security.StompAccessInterceptor;
 import io.notifylisten.security.SubscriptionSigner;
+import io.notifylisten.transport.ChannelFanOut;
+import io.notifylisten.transport.OutboundTransport;
 import io.notifylisten.web.PublishController;
 import io.notifylisten.web.PusherController;
 import org.junit.jupiter.api.Test;
@@ -51,6 +50,7 @@ import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.ExecutorSubscribableChannel;
+import org.springframework.messaging.support.ImmutableMessageChannelInterceptor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.authentication.TestingAuthenticationToken;
@@ -91,15 +91,19 @@ class NotifyListenAutoConfigurationTests {
 			List<ChannelInterceptor> outbound = context
 				.getBean("clientOutboundChannel", AbstractSubscribableChannel.class)
 				.getInterceptors();
-			assertThat(outbound).hasAtLeastOneElementOfType(ConnectedFrameInterceptor.class)
-				.hasAtLeastOneElementOfType(NotifyListenDeliveryInterceptor.class);
+			assertThat(outbound).hasAtLeastOneElementOfType(ConnectedFrameInterceptor.class);
+			// The delivery rules have the last word on what a connection gets (Spring's own last one
+			// only seals the headers).
+			assertThat(outbound).filteredOn((interceptor) -> !(interceptor instanceof ImmutableMessageChannelInterceptor))
+				.last()
+				.isInstanceOf(DeliveryInterceptor.class);
 			// The outboxes keep each connection's order; Spring's own way stays off, so there is one.
 			assertThat(context.getBean(SimpleBrokerMessageHandler.class).isPreservePublishOrder()).isFalse();
 			SubProtocolWebSocketHandler webSocketHandler = (SubProtocolWebSocketHandler) WebSocketHandlerDecorator
 				.unwrap(context.getBean("subProtocolWebSocketHandler", WebSocketHandler.class));
 			assertThat(webSocketHandler.getProtocolHandlers()).singleElement()
 				.extracting("stompEncoder")
-				.isInstanceOf(FanOutStompEncoder.class);
+				.isExactlyInstanceOf(context.getBean(OutboundTransport.class).stompEncoder().getClass());
 			SimpleBrokerMessageHandler broker = context.getBean(SimpleBrokerMessageHandler.class);
 			assertThat(broker.getHeartbeatValue()).containsExactly(10_000, 10_000);
 			assertThat(broker.getDestinationPrefixes()).containsExactly("/topic/");
@@ -128,7 +132,7 @@ class NotifyListenAutoConfigurationTests {
 				ThreadPoolTaskExecutor outbound = context.getBean("notifyListenOutboundExecutor",
 						ThreadPoolTaskExecutor.class);
 				assertThat(outbound.getMaxPoolSize()).isEqualTo(3);
-				assertThat(context.getBean(ConnectionOutboxes.class)).extracting("pool").isSameAs(outbound);
+				assertThat(context.getBean(OutboundTransport.class)).extracting("outboxes.pool").isSameAs(outbound);
 				CompletableFuture<String> thread = new CompletableFuture<>();
 				context.getBean("clientOutboundChannel", ExecutorSubscribableChannel.class)
 					.getExecutor()

@@ -1,15 +1,15 @@
 package io.notifylisten.autoconfigure;
 
 import java.time.Clock;
-import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.delivery.NotifyListenDeliveryInterceptor;
+import io.notifylisten.delivery.Deliveries;
 import io.notifylisten.metrics.NotifyListenMetrics;
 import io.notifylisten.notify.Notifier;
+import io.notifylisten.transport.DeliveryOutcomes.DropReason;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -17,8 +17,6 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
-import org.springframework.messaging.support.AbstractSubscribableChannel;
-import org.springframework.messaging.support.ChannelInterceptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +38,7 @@ class NotifyListenMetricsAutoConfigurationTests {
 			assertThat(registry.get(NotifyListenMetrics.SUBSCRIPTIONS).gauge().value()).isZero();
 			assertThat(registry.get(NotifyListenMetrics.NOTIFIED).counter().count()).isZero();
 			assertThat(registry.get(NotifyListenMetrics.DELIVERED).counter().count()).isZero();
-			assertThat(registry.get(NotifyListenMetrics.DROPPED).counter().count()).isZero();
+			assertThat(registry.get(NotifyListenMetrics.DROPPED).counters()).hasSize(4).allMatch((counter) -> counter.count() == 0);
 			assertThat(registry.get(NotifyListenMetrics.DELIVERY_LATENCY).timer().count()).isZero();
 		});
 	}
@@ -55,23 +53,12 @@ class NotifyListenMetricsAutoConfigurationTests {
 	}
 
 	@Test
-	void surroundsNotifyListenOutboundInterceptorsSoThatDropsAreSeen() {
+	void hearsWhatBecameOfEachMessageFromTheDeliveryRules() {
 		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
-			List<ChannelInterceptor> interceptors = context
-				.getBean("clientOutboundChannel", AbstractSubscribableChannel.class)
-				.getInterceptors();
-			int delivery = indexOf(interceptors, NotifyListenDeliveryInterceptor.class);
-			assertThat(delivery).isPositive();
-			int head = interceptors.indexOf(interceptors.stream()
-				.filter((interceptor) -> interceptor.getClass().getName().contains("NotifyListenMetrics"))
-				.findFirst()
-				.orElseThrow());
-			int tail = interceptors.lastIndexOf(interceptors.stream()
-				.filter((interceptor) -> interceptor.getClass().getName().contains("NotifyListenMetrics"))
-				.reduce((first, second) -> second)
-				.orElseThrow());
-			assertThat(head).isLessThan(delivery);
-			assertThat(tail).isGreaterThan(delivery);
+			context.getBean(Deliveries.class).dropped(DropReason.SLOW);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get(NotifyListenMetrics.DROPPED).tag("reason", "slow").counter().count()).isEqualTo(1);
+			assertThat(registry.get(NotifyListenMetrics.DROPPED).tag("reason", "denied").counter().count()).isZero();
 		});
 	}
 
@@ -94,15 +81,6 @@ class NotifyListenMetricsAutoConfigurationTests {
 							new ChannelDestinations("user"), Clock.systemUTC()))
 			.run((context) -> assertThat(context).hasSingleBean(NotifyListenMetrics.class)
 				.hasBean("userMetrics"));
-	}
-
-	private static int indexOf(List<ChannelInterceptor> interceptors, Class<?> type) {
-		for (int i = 0; i < interceptors.size(); i++) {
-			if (type.isInstance(interceptors.get(i))) {
-				return i;
-			}
-		}
-		return -1;
 	}
 
 }

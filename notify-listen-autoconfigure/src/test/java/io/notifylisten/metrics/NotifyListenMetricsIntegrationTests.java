@@ -6,13 +6,14 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.ListenerClient;
-import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
 import io.notifylisten.testapp.OrdersServerTest;
 import io.notifylisten.testapp.OrdersTestApplication;
+import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
+import io.notifylisten.transport.ChannelFanOut;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -57,7 +58,7 @@ class NotifyListenMetricsIntegrationTests {
 			Thread.sleep(200);
 			double notified = counter(NotifyListenMetrics.NOTIFIED);
 			double delivered = counter(NotifyListenMetrics.DELIVERED);
-			double dropped = counter(NotifyListenMetrics.DROPPED);
+			double dropped = dropped();
 			long timed = latency().count();
 			this.notifier.notify("Order", 21, "shipped", Map.of("carrier", "DHL"));
 
@@ -67,7 +68,7 @@ class NotifyListenMetricsIntegrationTests {
 				assertThat(counter(NotifyListenMetrics.DELIVERED)).isEqualTo(delivered + 1);
 				assertThat(latency().count()).isEqualTo(timed + 1);
 			});
-			assertThat(counter(NotifyListenMetrics.DROPPED)).isEqualTo(dropped);
+			assertThat(dropped()).isEqualTo(dropped);
 			assertThat(latency().max(TimeUnit.MILLISECONDS)).isBetween(0.0, 5000.0);
 		}
 		await().atMost(FIVE_SECONDS).untilAsserted(() -> {
@@ -77,18 +78,39 @@ class NotifyListenMetricsIntegrationTests {
 	}
 
 	@Test
+	void countsAMessageThatAHandlerRewroteAsDeliveredWithItsLatency() throws Exception {
+		awaitNoConnections();
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			alice.listen("Order/22/refresh");
+			Thread.sleep(200);
+			double delivered = counter(NotifyListenMetrics.DELIVERED);
+			long timed = latency().count();
+			// A @NotifyListen channel goes through Spring's broker, one message per connection.
+			this.notifier.notify("Order", 22, "refresh", Map.of("status", "PAID"));
+
+			JsonNode message = alice.nextMessage(FIVE_SECONDS);
+			assertThat(message).isNotNull();
+			assertThat(message.has("result")).as("the handler's result").isTrue();
+			await().atMost(FIVE_SECONDS).untilAsserted(() -> {
+				assertThat(counter(NotifyListenMetrics.DELIVERED)).isEqualTo(delivered + 1);
+				assertThat(latency().count()).isEqualTo(timed + 1);
+			});
+		}
+	}
+
+	@Test
 	void countsAUserMessageRefusedOnDeliveryAsDropped() throws Exception {
 		awaitNoConnections();
 		try (ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
 			bob.subscribe("/user/topic/metrics-test.notify", null);
 			Thread.sleep(200);
-			double dropped = counter(NotifyListenMetrics.DROPPED);
+			double dropped = dropped();
 			double delivered = counter(NotifyListenMetrics.DELIVERED);
 			// A user message is checked on delivery, and bob may not read the secret order.
 			this.notifier.notifyUser(BOB, "Order", OrdersTestApplication.SECRET_ORDER, "refresh", Map.of());
 
 			await().atMost(FIVE_SECONDS)
-				.untilAsserted(() -> assertThat(counter(NotifyListenMetrics.DROPPED)).isEqualTo(dropped + 1));
+				.untilAsserted(() -> assertThat(dropped()).isEqualTo(dropped + 1));
 			assertThat(counter(NotifyListenMetrics.DELIVERED)).isEqualTo(delivered);
 			assertThat(bob.nextMessage(Duration.ofMillis(300))).isNull();
 		}
@@ -101,14 +123,14 @@ class NotifyListenMetricsIntegrationTests {
 		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
 			alice.listen("Order/23/shipped");
 			Thread.sleep(200);
-			double dropped = counter(NotifyListenMetrics.DROPPED);
+			double dropped = dropped();
 			double delivered = counter(NotifyListenMetrics.DELIVERED);
 			// Checked again on delivery: alice lost access after she subscribed.
 			this.revokedOrders.revoke(ALICE, 23);
 			this.notifier.notify("Order", 23, "shipped");
 
 			await().atMost(FIVE_SECONDS)
-				.untilAsserted(() -> assertThat(counter(NotifyListenMetrics.DROPPED)).isEqualTo(dropped + 1));
+				.untilAsserted(() -> assertThat(dropped()).isEqualTo(dropped + 1));
 			assertThat(counter(NotifyListenMetrics.DELIVERED)).isEqualTo(delivered);
 			assertThat(alice.nextMessage(Duration.ofMillis(300))).isNull();
 		}
@@ -125,6 +147,10 @@ class NotifyListenMetricsIntegrationTests {
 
 	private double gauge(String name) {
 		return this.registry.get(name).gauge().value();
+	}
+
+	private double dropped() {
+		return this.registry.get(NotifyListenMetrics.DROPPED).tag("reason", "denied").counter().count();
 	}
 
 	private double counter(String name) {

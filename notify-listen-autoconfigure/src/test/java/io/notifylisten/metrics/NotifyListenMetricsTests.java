@@ -10,7 +10,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.connection.DeliveryOutcomes;
+import io.notifylisten.transport.DeliveryOutcomes;
+import io.notifylisten.transport.DeliveryOutcomes.DropReason;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,8 +23,7 @@ class NotifyListenMetricsTests {
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
 	private final DeliveryOutcomes outcomes = new NotifyListenMetrics(this.registry, new ConnectionRegistry(),
-			new ChannelDestinations("shop"), Clock.fixed(NOW, ZoneOffset.UTC))
-		.fanOutOutcomes();
+			new ChannelDestinations("shop"), Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@Test
 	void timesEveryDeliveryFromItsOwnChangedAtWhenEachConnectionHasAPayloadOfItsOwn() {
@@ -46,6 +46,22 @@ class NotifyListenMetricsTests {
 
 		assertThat(this.registry.get(NotifyListenMetrics.DELIVERED).counter().count()).isEqualTo(2);
 		assertThat(this.registry.get(NotifyListenMetrics.DELIVERY_LATENCY).timer().count()).isZero();
+	}
+
+	@Test
+	void countsDropsByReason() {
+		this.outcomes.dropped(DropReason.DENIED);
+		this.outcomes.dropped(DropReason.DENIED);
+		this.outcomes.dropped(DropReason.CLOSED);
+
+		assertThat(dropped("denied")).isEqualTo(2);
+		assertThat(dropped("closed")).isEqualTo(1);
+		assertThat(dropped("slow")).isZero();
+		assertThat(dropped("error")).isZero();
+	}
+
+	private double dropped(String reason) {
+		return this.registry.get(NotifyListenMetrics.DROPPED).tag("reason", reason).counter().count();
 	}
 
 	private static byte[] payload(String changedAt) {

@@ -142,7 +142,7 @@ class HostileInputTests {
 	}
 
 	// The control for the two tests around it: the container takes messages in 1 KiB pieces
-	// (WebSocketSessions), and a frame made of several of them is still one frame.
+	// (OutboundTransport), and a frame made of several of them is still one frame.
 	@Test
 	void longFrameWithinTheLimitIsAccepted() throws Exception {
 		try (RawStompSocket raw = connectedAs(ALICE)) {
@@ -411,7 +411,7 @@ class HostileInputTests {
 		Received connected = raw.read(1, CLOSE);
 		assertThat(connected.frames()).as("CONNECTED").hasSize(1);
 		assertThat(connected.frames().get(0)).startsWith("CONNECTED\n");
-		// No pause for CONNECTED to be flushed: an ERROR right behind it must still arrive (ConnectionOutboxes.quiesce).
+		// No pause for CONNECTED to be flushed: an ERROR right behind it must still arrive (OutboundTransport.quiesce).
 		this.connectionIds.put(raw, connected.header("connection-id"));
 		return raw;
 	}

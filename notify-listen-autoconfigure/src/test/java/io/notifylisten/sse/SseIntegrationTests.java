@@ -15,10 +15,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.notifylisten.connection.ChannelFanOut;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersServerTest;
+import io.notifylisten.transport.ChannelFanOut;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -9,8 +9,8 @@ import io.notifylisten.benchmark.client.DeliveryRecorder;
 import io.notifylisten.benchmark.client.LoadClient;
 import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.notify.Notifier;
+import io.notifylisten.transport.OutboundTransport;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -81,7 +81,7 @@ public final class ChurnSoakCheck {
 			}
 			Thread.sleep(2000);
 			heap.add(sample(server, System.nanoTime() - start, rounds, connects, received));
-			long openSessions = server.getBean(WebSocketSessions.class).size();
+			long openSessions = server.getBean(OutboundTransport.class).openSessions();
 			int openConnections = server.getBean(ConnectionRegistry.class).connections().size();
 			int subscriptions = server.getBean(SimpUserRegistry.class).findSubscriptions((s) -> true).size();
 			double growth = heap.get(heap.size() - 1) - heap.get(Math.min(1, heap.size() - 1));
@@ -100,7 +100,7 @@ public final class ChurnSoakCheck {
 		System.gc();
 		double heapMb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
 		System.out.printf("%7ds %7d %9d %9d %9d %11d %13d %12.1f%n", Duration.ofNanos(elapsedNanos).toSeconds(),
-				rounds, connects, received, server.getBean(WebSocketSessions.class).size(),
+				rounds, connects, received, server.getBean(OutboundTransport.class).openSessions(),
 				server.getBean(ConnectionRegistry.class).connections().size(),
 				server.getBean(SimpUserRegistry.class).findSubscriptions((s) -> true).size(), heapMb);
 		return heapMb;

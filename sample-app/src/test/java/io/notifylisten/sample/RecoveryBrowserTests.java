@@ -8,9 +8,9 @@ import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.connection.ConnectionRegistry;
 import io.notifylisten.connection.ListenerConnection;
-import io.notifylisten.connection.WebSocketSessions;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.sample.security.DemoUsers;
+import io.notifylisten.transport.OutboundTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
@@ -45,7 +45,7 @@ class RecoveryBrowserTests {
 	private ConnectionRegistry connections;
 
 	@Autowired
-	private WebSocketSessions sessions;
+	private OutboundTransport sessions;
 
 	@Autowired
 	private SimpleBrokerMessageHandler broker;

@@ -1,4 +1,4 @@
-package io.notifylisten.connection;
+package io.notifylisten.transport;
 
 import java.io.IOException;
 

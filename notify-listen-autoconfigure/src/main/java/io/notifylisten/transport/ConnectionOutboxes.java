@@ -1,4 +1,4 @@
-package io.notifylisten.connection;
+package io.notifylisten.transport;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -7,9 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.support.MessageHandlingRunnable;
 import org.springframework.web.socket.WebSocketSession;
 
@@ -36,13 +34,12 @@ import org.springframework.web.socket.WebSocketSession;
  *
  * <p>An outbox exists only while it holds messages, so an idle connection costs nothing here.
  */
-public class ConnectionOutboxes implements Executor {
+final class ConnectionOutboxes implements Executor {
 
 	private static final Log logger = LogFactory.getLog(ConnectionOutboxes.class);
 
 	/** Messages one turn of a pool thread takes from one outbox before the other outboxes get theirs. */
 	static final int MESSAGES_PER_TURN = 64;
-
 
 	private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
 
@@ -56,25 +53,16 @@ public class ConnectionOutboxes implements Executor {
 	 */
 	private final TaskExecutor channelExecutor = this::execute;
 
-	/** Whether a connection is still open; until told, every one is. */
-	private volatile Predicate<String> open = (sessionId) -> true;
-
-	/** The most bytes that may wait for one connection; until told, no limit. */
-	private volatile long sendBufferLimit = Long.MAX_VALUE;
-
-	/** Whether a connection's messages may be written now, or after what; until told, now. */
-	private volatile Function<String, @Nullable CompletableFuture<?>> readiness = (sessionId) -> null;
-
-	/** Told the session id of a connection whose waiting messages went over the limit. */
-	private volatile Consumer<String> overflow = (sessionId) -> {
-	};
+	private final Policy policy;
 
 	/**
 	 * Create the outboxes.
 	 * @param pool the threads that write to the connections
+	 * @param policy what the outboxes need to know of the connections
 	 */
-	public ConnectionOutboxes(Executor pool) {
+	ConnectionOutboxes(Executor pool, Policy policy) {
 		this.pool = pool;
+		this.policy = policy;
 	}
 
 	/**
@@ -82,7 +70,7 @@ public class ConnectionOutboxes implements Executor {
 	 * that whether the channel still uses them can be told.
 	 * @return the executor
 	 */
-	public TaskExecutor channelExecutor() {
+	TaskExecutor channelExecutor() {
 		return this.channelExecutor;
 	}
 
@@ -102,13 +90,13 @@ public class ConnectionOutboxes implements Executor {
 	 * @param sessionId the WebSocket session id
 	 * @param task writes to the connection
 	 */
-	public void execute(String sessionId, Runnable task) {
+	void execute(String sessionId, Runnable task) {
 		while (true) {
 			Outbox outbox = this.outboxes.computeIfAbsent(sessionId, Outbox::new);
 			Offer offer = outbox.offer(task);
 			switch (offer) {
 				case SCHEDULE -> schedule(outbox);
-				case OVERFLOW -> overflowed(sessionId);
+				case OVERFLOW -> overflowed(sessionId, outbox.discardedOnOverflow);
 				case REMOVED -> {
 					// Emptied and removed a moment ago: a new one takes the message.
 					continue;
@@ -118,21 +106,6 @@ public class ConnectionOutboxes implements Executor {
 			}
 			return;
 		}
-	}
-
-	/**
-	 * Limit what may wait for one connection, as Spring's {@code send-buffer-size-limit} does for the
-	 * messages its session decorator holds: with one writer per connection here, messages for a
-	 * client that reads too slowly wait in its outbox instead, and nothing else would bound them.
-	 * Over the limit, what waits is discarded, nothing more is taken, and the caller is told on a
-	 * pool thread, as a write to the client would block one (not on the sending thread, which fans
-	 * a notification out to other connections too).
-	 * @param bytes the most payload bytes that may wait for one connection
-	 * @param overflow told the session id of a connection that went over the limit
-	 */
-	public void setSendBufferLimit(long bytes, Consumer<String> overflow) {
-		this.sendBufferLimit = bytes;
-		this.overflow = overflow;
 	}
 
 	/**
@@ -151,12 +124,12 @@ public class ConnectionOutboxes implements Executor {
 	 * @return whether nothing is being written to the connection any more
 	 * @throws InterruptedException if interrupted while waiting
 	 */
-	public boolean quiesce(String sessionId, Duration timeout) throws InterruptedException {
+	boolean quiesce(String sessionId, Duration timeout) throws InterruptedException {
 		while (true) {
 			Outbox outbox = this.outboxes.computeIfAbsent(sessionId, Outbox::new);
 			Boolean quiet = outbox.quiesce(timeout);
 			if (quiet != null) {
-				if (!this.open.test(sessionId)) {
+				if (!this.policy.isOpen(sessionId)) {
 					// Closed before its close could remove this outbox: nobody else will.
 					outbox.closed();
 				}
@@ -166,31 +139,10 @@ public class ConnectionOutboxes implements Executor {
 	}
 
 	/**
-	 * Tell the outboxes what a connection's messages must wait for before a pool thread writes
-	 * them, so that it does not wait there itself: asked at the start of each turn, a connection
-	 * that must wait gives its thread back and gets another turn once what it waits for is done.
-	 * Messages keep their order; other connections' turns go on meanwhile.
-	 * @param readiness given a session id, {@code null} if its messages may be written now, else
-	 * what they must wait for
-	 */
-	public void setReadiness(Function<String, @Nullable CompletableFuture<?>> readiness) {
-		this.readiness = readiness;
-	}
-
-	/**
-	 * Tell the outboxes how to know whether a connection is still open, so that one quiesced after
-	 * its connection closed does not stay behind.
-	 * @param open whether the connection with a session id is open
-	 */
-	public void setOpenConnections(Predicate<String> open) {
-		this.open = open;
-	}
-
-	/**
 	 * Forget a connection that has closed.
 	 * @param sessionId the WebSocket session id
 	 */
-	public void closed(String sessionId) {
+	void closed(String sessionId) {
 		Outbox outbox = this.outboxes.get(sessionId);
 		if (outbox != null) {
 			outbox.closed();
@@ -203,7 +155,7 @@ public class ConnectionOutboxes implements Executor {
 	 * @param session the container's session
 	 * @return the session to hand to Spring's STOMP handler
 	 */
-	public WebSocketSession batching(WebSocketSession session) {
+	WebSocketSession batching(WebSocketSession session) {
 		return new BatchingWebSocketSession(session, this);
 	}
 
@@ -228,10 +180,10 @@ public class ConnectionOutboxes implements Executor {
 		return outbox != null && outbox.moreToCome(writer);
 	}
 
-	private void overflowed(String sessionId) {
+	private void overflowed(String sessionId, int discarded) {
 		logger.debug("Send buffer limit exceeded for session " + sessionId);
 		try {
-			this.pool.execute(() -> this.overflow.accept(sessionId));
+			this.pool.execute(() -> this.policy.overflowed(sessionId, discarded));
 		}
 		catch (RejectedExecutionException ex) {
 			// Shutting down: every connection is about to close anyway.
@@ -257,6 +209,56 @@ public class ConnectionOutboxes implements Executor {
 			// Shutting down: as Spring's channel does with a refused task, run it here.
 			outbox.run();
 		}
+	}
+
+	// A notification, as opposed to a CONNECTED frame, a receipt or a heart-beat.
+	private static boolean isMessage(Runnable task) {
+		return (task instanceof SizedTask) || (task instanceof MessageHandlingRunnable handling
+				&& SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(handling.getMessage().getHeaders())));
+	}
+
+	/**
+	 * What the outboxes need to know of the connections they write to.
+	 */
+	interface Policy {
+
+		/**
+		 * Return the most payload bytes that may wait for one connection. Over it, what waits is
+		 * discarded, nothing more is taken, and {@link #overflowed} is told: with one writer per
+		 * connection, messages for a client that reads too slowly wait in its outbox, and nothing
+		 * else would bound them (as Spring's {@code send-buffer-size-limit} does for its session
+		 * decorator).
+		 * @return the limit
+		 */
+		long sendBufferLimit();
+
+		/**
+		 * Told, on a pool thread as a write to the client would block one (not on the sending
+		 * thread, which fans a notification out to other connections too), that a connection went
+		 * over the send buffer limit.
+		 * @param sessionId the WebSocket session id
+		 * @param discardedMessages how many messages to the client were discarded
+		 */
+		void overflowed(String sessionId, int discardedMessages);
+
+		/**
+		 * Return what a connection's messages must wait for before a pool thread writes them, so
+		 * that it does not wait there itself: asked at the start of each turn, a connection that
+		 * must wait gives its thread back and gets another turn once what it waits for is done.
+		 * Messages keep their order; other connections' turns go on meanwhile.
+		 * @param sessionId the WebSocket session id
+		 * @return {@code null} if its messages may be written now, else what they must wait for
+		 */
+		@Nullable CompletableFuture<?> readiness(String sessionId);
+
+		/**
+		 * Return whether a connection is still open, so that an outbox quiesced after its
+		 * connection closed does not stay behind.
+		 * @param sessionId the WebSocket session id
+		 * @return whether it is open
+		 */
+		boolean isOpen(String sessionId);
+
 	}
 
 	/**
@@ -306,6 +308,9 @@ public class ConnectionOutboxes implements Executor {
 
 		private boolean removed;
 
+		/** Messages discarded when the send buffer limit was exceeded, told once. */
+		private int discardedOnOverflow;
+
 		/** Payload bytes of the messages waiting. */
 		private long waitingBytes;
 
@@ -328,9 +333,10 @@ public class ConnectionOutboxes implements Executor {
 			}
 			this.waiting.add(task);
 			this.waitingBytes += sizeOf(task);
-			if (this.waitingBytes > ConnectionOutboxes.this.sendBufferLimit) {
+			if (this.waitingBytes > ConnectionOutboxes.this.policy.sendBufferLimit()) {
 				// The connection is being cut off: keep nothing more for it.
 				this.closing = true;
+				this.discardedOnOverflow = (int) this.waiting.stream().filter(ConnectionOutboxes::isMessage).count();
 				this.waiting.clear();
 				this.waitingBytes = 0;
 				return Offer.OVERFLOW;
@@ -410,7 +416,7 @@ public class ConnectionOutboxes implements Executor {
 			}
 			CompletableFuture<?> ready;
 			try {
-				ready = ConnectionOutboxes.this.readiness.apply(this.sessionId);
+				ready = ConnectionOutboxes.this.policy.readiness(this.sessionId);
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Readiness of session " + this.sessionId + " unknown; writing now", ex);

@@ -1,40 +1,50 @@
-package io.notifylisten.connection;
+package io.notifylisten.transport;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
+import io.notifylisten.channel.ChannelDestinations;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompEncoder;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
 
 /**
- * Keeps hold of the open WebSocket sessions so that the server can end one on its own initiative,
- * with a STOMP ERROR frame that says why: when no CONNECT arrived in time (Spring's own
- * time-to-first-message check only runs when some other message arrives), or when the user's HTTP
- * session ended.
+ * The connections' outbound transport: the WebSocket sessions with their limits, one outbox per
+ * connection behind Spring's client outbound channel, and the direct fan-out of channel
+ * notifications, which writes to the same outboxes.
+ *
+ * <p>It keeps hold of the open sessions so that the server can end one on its own initiative, with
+ * a STOMP ERROR frame that says why: when no CONNECT arrived in time (Spring's own
+ * time-to-first-message check only runs when some other message arrives), when the user's HTTP
+ * session ended, or when the client reads too slowly.
  */
-public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
+public final class OutboundTransport implements WebSocketHandlerDecoratorFactory {
 
-	private static final Log logger = LogFactory.getLog(WebSocketSessions.class);
+	private static final Log logger = LogFactory.getLog(OutboundTransport.class);
 
 	private static final boolean STANDARD_WEBSOCKET_PRESENT = ClassUtils.isPresent("jakarta.websocket.Session",
-			WebSocketSessions.class.getClassLoader());
+			OutboundTransport.class.getClassLoader());
 
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
@@ -58,9 +68,11 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 
 	private final StompEncoder encoder = new StompEncoder();
 
-	private final ConnectionRegistry connections;
+	private final Predicate<String> connected;
 
 	private final ConnectionOutboxes outboxes;
+
+	private final DeliveryOutcomes outcomes;
 
 	private final TaskScheduler scheduler;
 
@@ -71,28 +83,71 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 	private final Duration sendTimeLimit;
 
 	/**
-	 * Create the session tracker.
-	 * @param connections the connections that passed CONNECT
-	 * @param outboxes the outbound channel's outboxes, one per connection
+	 * Create the transport.
+	 * @param connected whether the connection with a session id passed CONNECT
+	 * @param pool the threads that write to the connections
 	 * @param scheduler runs the time-to-first-CONNECT checks
-	 * @param timeToFirstConnect how long a new WebSocket may take to send CONNECT
-	 * @param maxFrameSize the largest STOMP frame a client may send
-	 * @param sendTimeLimit the longest one write to a client may block
-	 * @param sendBufferSizeLimit the most bytes that may wait for a client before it is cut off
+	 * @param limits the limits of each connection
+	 * @param readiness given a session id, what its messages must wait for before they are
+	 * written, or {@code null} for nothing (see {@link ConnectionOutboxes.Policy#readiness})
+	 * @param outcomes told of messages discarded for a client that reads too slowly
 	 */
-	public WebSocketSessions(ConnectionRegistry connections, ConnectionOutboxes outboxes, TaskScheduler scheduler,
-			Duration timeToFirstConnect, int maxFrameSize, Duration sendTimeLimit, long sendBufferSizeLimit) {
-		this.connections = connections;
-		this.outboxes = outboxes;
-		outboxes.setOpenConnections(this.sessions::containsKey);
-		outboxes.setSendBufferLimit(sendBufferSizeLimit, (sessionId) -> close(sessionId, SEND_BUFFER_EXCEEDED));
+	public OutboundTransport(Predicate<String> connected, Executor pool, TaskScheduler scheduler,
+			TransportLimits limits, Function<String, @Nullable CompletableFuture<?>> readiness,
+			DeliveryOutcomes outcomes) {
+		this.connected = connected;
+		this.outcomes = outcomes;
 		this.scheduler = scheduler;
-		this.timeToFirstConnect = timeToFirstConnect;
+		this.timeToFirstConnect = limits.timeToFirstConnect();
 		// Elsewhere than on Tomcat, the container's limit bounds the whole message even when it is
 		// handed over in pieces (Jetty closes with 1009 above it). It sits above the STOMP limit, so
 		// that an oversized frame reaches the STOMP decoder and is answered with an ERROR frame.
-		this.containerMessageLimit = maxFrameSize * 2;
-		this.sendTimeLimit = sendTimeLimit;
+		this.containerMessageLimit = limits.maxFrameSize() * 2;
+		this.sendTimeLimit = limits.sendTimeLimit();
+		this.outboxes = new ConnectionOutboxes(pool, new OutboxPolicy(limits.sendBufferSizeLimit(), readiness));
+	}
+
+	/**
+	 * Return the executor of the client outbound channel: the outboxes, which keep each
+	 * connection's messages in order and join those waiting into one write.
+	 * @return the executor
+	 */
+	public TaskExecutor channelExecutor() {
+		return this.outboxes.channelExecutor();
+	}
+
+	/**
+	 * Return the encoder for Spring's STOMP handler, which writes frames the way the direct
+	 * fan-out does.
+	 * @return a new encoder
+	 */
+	public StompEncoder stompEncoder() {
+		return new FanOutStompEncoder();
+	}
+
+	/**
+	 * Create the direct fan-out of channel notifications into these connections' outboxes.
+	 * @param destinations maps destinations to channels
+	 * @param check the delivery rules every route follows
+	 * @param outcomes told what became of each message
+	 * @return the fan-out, for the broker channel; it passes every message on until started
+	 */
+	public ChannelFanOut channelFanOut(ChannelDestinations destinations, DeliveryCheck check,
+			DeliveryOutcomes outcomes) {
+		return new ChannelFanOut(destinations, this, this.outboxes, check, outcomes);
+	}
+
+	/**
+	 * Let no further message through to a connection and wait until the one being written to it is
+	 * written, so that the caller can write its ERROR frame and close it (why: see
+	 * {@link ConnectionOutboxes#quiesce}).
+	 * @param sessionId the WebSocket session id
+	 * @param timeout how long to wait at most
+	 * @return whether nothing is being written to the connection any more
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public boolean quiesce(String sessionId, Duration timeout) throws InterruptedException {
+		return this.outboxes.quiesce(sessionId, timeout);
 	}
 
 	@Override
@@ -102,15 +157,15 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 			@Override
 			public void afterConnectionEstablished(WebSocketSession containerSession) throws Exception {
 				limitBlockingSends(containerSession);
-				WebSocketSession session = WebSocketSessions.this.outboxes.batching(containerSession);
-				WebSocketSessions.this.sessions.put(session.getId(), session);
-				WebSocketSessions.this.scheduler.schedule(() -> closeIfNotConnected(session),
-						Instant.now().plus(WebSocketSessions.this.timeToFirstConnect));
+				WebSocketSession session = OutboundTransport.this.outboxes.batching(containerSession);
+				OutboundTransport.this.sessions.put(session.getId(), session);
+				OutboundTransport.this.scheduler.schedule(() -> closeIfNotConnected(session),
+						Instant.now().plus(OutboundTransport.this.timeToFirstConnect));
 				super.afterConnectionEstablished(session);
 				// After Spring's STOMP handler, which raises the limits to 16 KiB + 256 (a whole frame
 				// of the STOMP spec's minimum size).
 				int limit = isTomcat(containerSession) ? TOMCAT_BUFFER_SIZE
-						: WebSocketSessions.this.containerMessageLimit;
+						: OutboundTransport.this.containerMessageLimit;
 				session.setTextMessageSizeLimit(limit);
 				session.setBinaryMessageSizeLimit(limit);
 			}
@@ -129,8 +184,8 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 
 			@Override
 			public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) throws Exception {
-				WebSocketSessions.this.sessions.remove(session.getId());
-				WebSocketSessions.this.outboxes.closed(session.getId());
+				OutboundTransport.this.sessions.remove(session.getId());
+				OutboundTransport.this.outboxes.closed(session.getId());
 				super.afterConnectionClosed(session, closeStatus);
 			}
 
@@ -180,12 +235,12 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 	 * Return how many WebSocket sessions are open, connected or not.
 	 * @return the count
 	 */
-	public int size() {
+	public int openSessions() {
 		return this.sessions.size();
 	}
 
 	private void closeIfNotConnected(WebSocketSession session) {
-		if (session.isOpen() && this.connections.get(session.getId()) == null) {
+		if (session.isOpen() && !this.connected.test(session.getId())) {
 			closeWithError(session, "No CONNECT within " + this.timeToFirstConnect.toSeconds() + " s");
 		}
 	}
@@ -233,6 +288,43 @@ public class WebSocketSessions implements WebSocketHandlerDecoratorFactory {
 				logger.debug("Could not close session " + session.getId(), ex);
 			}
 		}
+	}
+
+	/** What the outboxes need to know of the connections, answered here. */
+	private final class OutboxPolicy implements ConnectionOutboxes.Policy {
+
+		private final long sendBufferLimit;
+
+		private final Function<String, @Nullable CompletableFuture<?>> readiness;
+
+		OutboxPolicy(long sendBufferLimit, Function<String, @Nullable CompletableFuture<?>> readiness) {
+			this.sendBufferLimit = sendBufferLimit;
+			this.readiness = readiness;
+		}
+
+		@Override
+		public long sendBufferLimit() {
+			return this.sendBufferLimit;
+		}
+
+		@Override
+		public void overflowed(String sessionId, int discardedMessages) {
+			for (int i = 0; i < discardedMessages; i++) {
+				OutboundTransport.this.outcomes.dropped(DeliveryOutcomes.DropReason.SLOW);
+			}
+			close(sessionId, SEND_BUFFER_EXCEEDED);
+		}
+
+		@Override
+		public @Nullable CompletableFuture<?> readiness(String sessionId) {
+			return this.readiness.apply(sessionId);
+		}
+
+		@Override
+		public boolean isOpen(String sessionId) {
+			return OutboundTransport.this.sessions.containsKey(sessionId);
+		}
+
 	}
 
 }

@@ -8,17 +8,15 @@ import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.PresenceName;
 import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.connection.DeliveryCheck;
-import io.notifylisten.connection.FanOutAware;
 import io.notifylisten.connection.ListenerConnection;
-import io.notifylisten.connection.OutboundMessages;
 import io.notifylisten.history.RecoveryInterceptor;
 import io.notifylisten.listen.NotifyListen;
 import io.notifylisten.listen.NotifyListenHandlers;
 import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.notify.Targeting;
 import io.notifylisten.security.ListenAuthorizer;
-import io.notifylisten.sse.SseStreams;
+import io.notifylisten.transport.DeliveryCheck;
+import io.notifylisten.transport.DeliveryOutcomes;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -26,27 +24,27 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.messaging.Message;
-import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
-import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 import org.springframework.security.access.AccessDeniedException;
 
 /**
- * Checks entity access again for every delivery and runs {@link NotifyListen @NotifyListen} handlers,
- * on the client outbound channel, where the broker has already turned one notification into one
- * message per subscribed connection. Each handler runs
- * on the outbound executor (never on the broker's fan-out thread), as that connection's user, after
- * the entity access policy has allowed the user again; its result replaces the message for that
- * connection alone.
+ * The one place that decides whether a connection gets a message and in what form, for every route
+ * a message takes to a page: a channel's notification (fanned out directly or by Spring's broker),
+ * a notice, a user's, role's or connection's message, a presence frame, a recovery frame, and a
+ * Server-Sent Event stream. It also hears what became of each message and tells the meters.
+ *
+ * <p>Role and entity access are checked again on every delivery, so a user who lost either stops
+ * receiving with the next message. A {@link NotifyListen @NotifyListen} handler runs as the
+ * connection's user, after that check, and its result replaces the message for that connection
+ * alone.
  */
-public class NotifyListenDeliveryInterceptor implements ExecutorChannelInterceptor, DeliveryCheck, FanOutAware {
+public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 
-	private static final Log logger = LogFactory.getLog(NotifyListenDeliveryInterceptor.class);
+	private static final Log logger = LogFactory.getLog(Deliveries.class);
 
 	private final NotifyListenHandlers handlers;
 
@@ -55,6 +53,8 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 	private final ListenAuthorizer authorizer;
 
 	private final JsonMapper jsonMapper;
+
+	private final String prefix;
 
 	private final String userTopicPrefix;
 
@@ -65,14 +65,15 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 
 	private final FanOutMemo<String, PresenceName> presenceOfDestination;
 
-	private @Nullable SseStreams sseStreams;
+	private volatile DeliveryOutcomes outcomes = DeliveryOutcomes.NONE;
 
-	public NotifyListenDeliveryInterceptor(ChannelDestinations destinations, NotifyListenHandlers handlers,
-			ConnectionRegistry connections, ListenAuthorizer authorizer, JsonMapper jsonMapper) {
+	public Deliveries(ChannelDestinations destinations, NotifyListenHandlers handlers, ConnectionRegistry connections,
+			ListenAuthorizer authorizer, JsonMapper jsonMapper) {
 		this.handlers = handlers;
 		this.connections = connections;
 		this.authorizer = authorizer;
 		this.jsonMapper = jsonMapper;
+		this.prefix = destinations.prefix();
 		this.userTopicPrefix = destinations.userTopicPrefix();
 		this.noticeTopic = destinations.noticeTopic();
 		this.channelOfDestination = new FanOutMemo<>(destinations::channelOrNull);
@@ -80,57 +81,84 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 	}
 
 	/**
-	 * Hand the messages of Server-Sent Event streams, once checked, to their streams.
-	 * @param sseStreams the streams
+	 * Tell the meters what became of each message, on every route.
+	 * @param outcomes the meters
 	 */
-	public void setSseStreams(SseStreams sseStreams) {
-		this.sseStreams = sseStreams;
+	public void setOutcomes(DeliveryOutcomes outcomes) {
+		this.outcomes = outcomes;
 	}
 
-	@Override
-	public @Nullable Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
-		SseStreams streams = this.sseStreams;
-		if (streams != null && SseStreams.isStream(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()))) {
-			// A stream is no WebSocket: after the same checks, its messages go to the stream instead.
-			boolean notification = SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()));
-			Message<?> checked = notification ? deliverable(message) : message;
-			if (checked != null) {
-				streams.handle(checked);
-			}
-			return OutboundMessages.drop(message);
+	/**
+	 * Return whether a message is a notify-listen message to a connection, whose outcome counts.
+	 * @param message an outbound message
+	 * @return whether it is a MESSAGE to one of notify-listen's destinations
+	 */
+	public boolean isNotification(Message<?> message) {
+		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
+			return false;
 		}
-		return deliverable(message);
+		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
+		return destination != null && destination.startsWith(this.prefix);
 	}
 
-	private @Nullable Message<?> deliverable(Message<?> message) {
-		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))
-				|| RecoveryInterceptor.isRecoveryFrame(message)) {
-			// A recovery frame answers a SUBSCRIBE that was checked a moment ago; its replayed
-			// messages carry no handler result.
+	/**
+	 * Decide what a connection gets of a message addressed to it: the message, another in its place
+	 * (a handler's result), or nothing. A message refused to the connection is counted as dropped;
+	 * one that was never meant for it (it is excluded or not targeted) is not.
+	 * @param message a message the broker addressed to one connection
+	 * @return what to write to the connection, or {@code null} for nothing
+	 */
+	public @Nullable Message<?> deliverable(Message<?> message) {
+		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
 			return message;
+		}
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+		ListenerConnection connection = this.connections.get(sessionId);
+		if (connection == null) {
+			if (isNotification(message)) {
+				dropped(DropReason.CLOSED);
+			}
+			return null;
 		}
 		Map<?, ?> targeting = targeting(message);
 		if (targeting != null) {
-			if (!isTarget(message, targeting)) {
-				return OutboundMessages.drop(message);
+			if (!isTarget(connection, targeting)) {
+				return null;
 			}
 			message = withoutTargeting(message);
 		}
+		Message<?> deliverable = decide(message, connection);
+		if (deliverable == null && isNotification(message)) {
+			dropped(DropReason.DENIED);
+		}
+		return deliverable;
+	}
+
+	private @Nullable Message<?> decide(Message<?> message, ListenerConnection connection) {
 		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
-		if (this.noticeTopic.equals(destination)
-				|| (destination != null && destination.startsWith(this.userTopicPrefix))) {
-			return checkAddressed(message);
+		if (destination == null) {
+			return message;
 		}
-		ChannelName channelName = (destination != null) ? this.channelOfDestination.get(destination) : null;
-		if (channelName == null) {
-			return checkPresence(message, destination);
+		if (this.noticeTopic.equals(destination) || destination.startsWith(this.userTopicPrefix)) {
+			// Addressed to a user, a role, a connection or everyone: not checked at SUBSCRIBE, and the
+			// user may not be allowed to read its entity.
+			NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
+			return allowed(connection, notification.channel()) ? message : null;
 		}
-		ListenerConnection connection = allowedConnection(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()),
-				channelName);
-		if (connection == null) {
-			return OutboundMessages.drop(message);
+		ChannelName channel = this.channelOfDestination.get(destination);
+		if (channel != null) {
+			if (!allowed(connection, channel)) {
+				return null;
+			}
+			// A recovery frame's replayed messages carry no handler result.
+			return RecoveryInterceptor.isRecoveryFrame(message) ? message : runHandler(message, connection, channel);
 		}
-		return runHandler(message, connection, channelName);
+		PresenceName presence = this.presenceOfDestination.get(destination);
+		if (presence != null) {
+			// Who is present on an object may be seen only by who may read it now.
+			return allowed(connection, presence.readCheck()) ? message : null;
+		}
+		return message;
 	}
 
 	@Override
@@ -140,22 +168,44 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 
 	@Override
 	public boolean mayDeliver(String sessionId, ChannelName channel) {
-		return allowedConnection(sessionId, channel) != null;
+		ListenerConnection connection = this.connections.get(sessionId);
+		if (connection == null) {
+			dropped(DropReason.CLOSED);
+			return false;
+		}
+		if (!allowed(connection, channel)) {
+			dropped(DropReason.DENIED);
+			return false;
+		}
+		return true;
 	}
 
-	// Role and access are checked again on every delivery, so a user who lost either stops
-	// receiving with the next message.
-	private @Nullable ListenerConnection allowedConnection(@Nullable String sessionId, ChannelName channel) {
-		ListenerConnection connection = this.connections.get(sessionId);
-		return (connection != null && this.authorizer.canDeliver(connection, channel)) ? connection : null;
+	@Override
+	public void delivered(byte[] payload) {
+		this.outcomes.delivered(payload);
+	}
+
+	@Override
+	public void dropped(DropReason reason) {
+		this.outcomes.dropped(reason);
+	}
+
+	private boolean allowed(ListenerConnection connection, ChannelName channel) {
+		try {
+			return this.authorizer.canDeliver(connection, channel);
+		}
+		catch (RuntimeException ex) {
+			// An entity access policy that fails (its database, say) allows nothing.
+			logger.warn("Delivery check for " + channel + " failed; not delivered to session "
+					+ connection.sessionId(), ex);
+			return false;
+		}
 	}
 
 	// Notices, and messages that skip a connection, carry targeting headers: whether this connection
 	// is one the message is for.
-	private boolean isTarget(Message<?> message, Map<?, ?> targeting) {
-		ListenerConnection connection = this.connections
-			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
-		return connection != null && !connection.connectionId().equals(first(targeting, Targeting.EXCLUDE_HEADER))
+	private boolean isTarget(ListenerConnection connection, Map<?, ?> targeting) {
+		return !connection.connectionId().equals(first(targeting, Targeting.EXCLUDE_HEADER))
 				&& matches(first(targeting, Targeting.CONNECTION_HEADER), connection.connectionId())
 				&& hasRole(connection, first(targeting, Targeting.ROLE_HEADER));
 	}
@@ -204,7 +254,7 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		}
 		catch (AccessDeniedException ex) {
 			logger.debug("@NotifyListen handler denied " + channelName + " to " + connection.user().getName());
-			return OutboundMessages.drop(message);
+			return null;
 		}
 		catch (Exception ex) {
 			// The page still learns that the object changed; it just misses the handler's result.
@@ -217,29 +267,6 @@ public class NotifyListenDeliveryInterceptor implements ExecutorChannelIntercept
 		ObjectNode envelope = this.jsonMapper.valueToTree(notification);
 		envelope.set("result", this.jsonMapper.valueToTree(result));
 		return MessageBuilder.createMessage(this.jsonMapper.writeValueAsBytes(envelope), message.getHeaders());
-	}
-
-	// Who is present on an object may be seen only by who may read it now.
-	private @Nullable Message<?> checkPresence(Message<?> message, @Nullable String destination) {
-		PresenceName presence = (destination != null) ? this.presenceOfDestination.get(destination) : null;
-		if (presence == null) {
-			return message;
-		}
-		boolean allowed = allowedConnection(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()),
-				presence.readCheck()) != null;
-		return allowed ? message : OutboundMessages.drop(message);
-	}
-
-	// A message addressed to a user, a role, a connection or everyone was not checked at SUBSCRIBE:
-	// the user may not be allowed to read its entity.
-	private @Nullable Message<?> checkAddressed(Message<?> message) {
-		ListenerConnection connection = this.connections
-			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
-		if (connection == null) {
-			return OutboundMessages.drop(message);
-		}
-		NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
-		return this.authorizer.canDeliver(connection, notification.channel()) ? message : OutboundMessages.drop(message);
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.notifylisten.connection;
+package io.notifylisten.transport;
 
 import java.util.List;
 import java.util.Map;
@@ -9,6 +9,7 @@ import io.notifylisten.broker.ChannelSubscriptionRegistry;
 import io.notifylisten.broker.FanOutMemo;
 import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.transport.DeliveryOutcomes.DropReason;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -59,21 +60,11 @@ import org.springframework.web.socket.CloseStatus;
  * (access checked as ever): a client that subscribes before its CONNECTED frame arrives may see a
  * message first. Browser clients and Spring's wait for CONNECTED.
  */
-public class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAware {
+public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAware {
 
 	private static final Log logger = LogFactory.getLog(ChannelFanOut.class);
 
 	private static final MimeType BINARY = MimeTypeUtils.APPLICATION_OCTET_STREAM;
-
-	private static final DeliveryOutcomes NO_OUTCOMES = new DeliveryOutcomes() {
-		@Override
-		public void delivered(byte[] payload) {
-		}
-
-		@Override
-		public void dropped() {
-		}
-	};
 
 	/**
 	 * Message ids as Spring's STOMP handler makes them (session id, dash, a number unique on the
@@ -88,13 +79,13 @@ public class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAware {
 
 	private final FanOutMemo<String, ChannelName> channelOfDestination;
 
-	private final WebSocketSessions sessions;
+	private final OutboundTransport sessions;
 
 	private final ConnectionOutboxes outboxes;
 
 	private final DeliveryCheck check;
 
-	private volatile DeliveryOutcomes outcomes = NO_OUTCOMES;
+	private final DeliveryOutcomes outcomes;
 
 	private volatile @Nullable Broker broker;
 
@@ -103,21 +94,15 @@ public class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAware {
 	 * @param destinations maps destinations to channels
 	 * @param sessions the open WebSocket sessions
 	 * @param outboxes the connections' outboxes
-	 * @param check the delivery check of the client outbound channel
+	 * @param check the delivery rules every route follows
+	 * @param outcomes told what became of each message
 	 */
-	public ChannelFanOut(ChannelDestinations destinations, WebSocketSessions sessions, ConnectionOutboxes outboxes,
-			DeliveryCheck check) {
+	ChannelFanOut(ChannelDestinations destinations, OutboundTransport sessions, ConnectionOutboxes outboxes,
+			DeliveryCheck check, DeliveryOutcomes outcomes) {
 		this.channelOfDestination = new FanOutMemo<>(destinations::channelOrNull);
 		this.sessions = sessions;
 		this.outboxes = outboxes;
 		this.check = check;
-	}
-
-	/**
-	 * Tell the meters what became of each message.
-	 * @param outcomes the meters
-	 */
-	public void setOutcomes(DeliveryOutcomes outcomes) {
 		this.outcomes = outcomes;
 	}
 
@@ -301,17 +286,7 @@ public class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAware {
 
 		void deliver(BatchingWebSocketSession session, String subscriptionId) {
 			String sessionId = session.getId();
-			boolean allowed;
-			try {
-				allowed = ChannelFanOut.this.check.mayDeliver(sessionId, this.channel);
-			}
-			catch (RuntimeException ex) {
-				// An entity access policy that fails (its database, say) allows nothing.
-				logger.warn("Delivery check for " + this.channel + " failed; not delivered to session " + sessionId, ex);
-				allowed = false;
-			}
-			if (!allowed) {
-				ChannelFanOut.this.outcomes.dropped();
+			if (!ChannelFanOut.this.check.mayDeliver(sessionId, this.channel)) {
 				return;
 			}
 			String frame = FanOutStompEncoder.frame(tail(sessionId, subscriptionId), subscriptionId,
@@ -322,7 +297,7 @@ public class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAware {
 			catch (Throwable ex) {
 				// As Spring's STOMP handler does with a failed write: the client is gone or broken.
 				logger.debug("Failed to send a message to session " + sessionId, ex);
-				ChannelFanOut.this.outcomes.dropped();
+				ChannelFanOut.this.outcomes.dropped(session.isOpen() ? DropReason.ERROR : DropReason.CLOSED);
 				closeQuietly(session);
 				return;
 			}

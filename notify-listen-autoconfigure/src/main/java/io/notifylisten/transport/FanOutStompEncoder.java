@@ -1,4 +1,4 @@
-package io.notifylisten.connection;
+package io.notifylisten.transport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -23,7 +23,7 @@ import org.springframework.messaging.support.NativeMessageHeaderAccessor;
  * subscriber. A frame is only taken from the cache when its payload is the very same array and its
  * other headers are equal to those it was encoded with; anything else is encoded as Spring does.
  */
-public class FanOutStompEncoder extends StompEncoder {
+class FanOutStompEncoder extends StompEncoder {
 
 	private static final String SUBSCRIPTION = "subscription";
 

@@ -1,4 +1,4 @@
-package io.notifylisten.connection;
+package io.notifylisten.transport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +16,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +48,9 @@ class ConnectionOutboxesTests {
 
 	private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
-	private final ConnectionOutboxes outboxes = new ConnectionOutboxes(this.pool);
+	private final TestPolicy policy = new TestPolicy();
+
+	private final ConnectionOutboxes outboxes = new ConnectionOutboxes(this.pool, this.policy);
 
 	private final ExecutorSubscribableChannel channel = new ExecutorSubscribableChannel(this.outboxes);
 
@@ -170,8 +175,8 @@ class ConnectionOutboxesTests {
 	// send-buffer-size-limit would never see it.
 	@Test
 	void aConnectionOverItsSendBufferLimitIsCutOffAndTheOthersAreNot() throws Exception {
-		List<String> overflowed = new CopyOnWriteArrayList<>();
-		this.outboxes.setSendBufferLimit(3000, overflowed::add);
+		List<String> overflowed = this.policy.overflowed;
+		this.policy.sendBufferLimit = 3000;
 		List<String> handled = Collections.synchronizedList(new ArrayList<>());
 		this.channel.subscribe((message) -> handled.add(sessionId(message) + ":" + ((byte[]) message.getPayload()).length));
 		CountDownLatch release = blockTheConnection("s1");
@@ -181,7 +186,8 @@ class ConnectionOutboxesTests {
 		}
 		assertThat(overflowed).as("3000 bytes may wait").isEmpty();
 		this.channel.send(message("s1", kilobyte));
-		await().atMost(Duration.ofSeconds(5)).until(() -> overflowed.equals(List.of("s1")));
+		// The three that waited and the one that went over: the one being written is not discarded.
+		await().atMost(Duration.ofSeconds(5)).until(() -> overflowed.equals(List.of("s1 lost 4")));
 		this.channel.send(message("s1", "after the limit"));
 		this.channel.send(message("s2", kilobyte + kilobyte + kilobyte));
 		release.countDown();
@@ -198,7 +204,7 @@ class ConnectionOutboxesTests {
 	void quiescingAConnectionThatHasClosedLeavesNothingBehind() {
 		Set<String> open = ConcurrentHashMap.newKeySet();
 		open.add("s2");
-		this.outboxes.setOpenConnections(open::contains);
+		this.policy.open = open::contains;
 		this.outboxes.closed("s1");
 		assertThat(quiesce("s1", Duration.ofSeconds(1))).isTrue();
 		assertThat(this.outboxes.size()).isZero();
@@ -226,12 +232,13 @@ class ConnectionOutboxesTests {
 	void aConnectionThatMustWaitGivesItsThreadBackAndGetsItsMessagesInOrderOnceReady() {
 		CompletableFuture<Void> s1Ready = new CompletableFuture<>();
 		ExecutorService onePool = Executors.newSingleThreadExecutor();
-		ConnectionOutboxes oneThread = new ConnectionOutboxes(onePool);
+		TestPolicy policy = new TestPolicy();
+		ConnectionOutboxes oneThread = new ConnectionOutboxes(onePool, policy);
 		Set<String> asked = ConcurrentHashMap.newKeySet();
-		oneThread.setReadiness((sessionId) -> {
+		policy.readiness = (sessionId) -> {
 			asked.add(sessionId);
 			return sessionId.equals("s1") ? s1Ready : null;
-		});
+		};
 		List<String> received = new CopyOnWriteArrayList<>();
 		ExecutorSubscribableChannel channel = new ExecutorSubscribableChannel(oneThread);
 		channel.subscribe((message) -> received
@@ -328,6 +335,39 @@ class ConnectionOutboxesTests {
 		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
 		headers.setSessionId(sessionId);
 		return MessageBuilder.createMessage(payload.getBytes(StandardCharsets.UTF_8), headers.getMessageHeaders());
+	}
+
+	/** Every connection open and ready, no limit, unless a test says otherwise. */
+	private static final class TestPolicy implements ConnectionOutboxes.Policy {
+
+		volatile long sendBufferLimit = Long.MAX_VALUE;
+
+		final List<String> overflowed = new CopyOnWriteArrayList<>();
+
+		volatile Function<String, @Nullable CompletableFuture<?>> readiness = (sessionId) -> null;
+
+		volatile Predicate<String> open = (sessionId) -> true;
+
+		@Override
+		public long sendBufferLimit() {
+			return this.sendBufferLimit;
+		}
+
+		@Override
+		public void overflowed(String sessionId, int discardedMessages) {
+			this.overflowed.add(sessionId + " lost " + discardedMessages);
+		}
+
+		@Override
+		public @Nullable CompletableFuture<?> readiness(String sessionId) {
+			return this.readiness.apply(sessionId);
+		}
+
+		@Override
+		public boolean isOpen(String sessionId) {
+			return this.open.test(sessionId);
+		}
+
 	}
 
 	/** The container's session: records each WebSocket message written to it. */

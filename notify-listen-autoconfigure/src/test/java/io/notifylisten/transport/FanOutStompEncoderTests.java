@@ -1,4 +1,4 @@
-package io.notifylisten.connection;
+package io.notifylisten.transport;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

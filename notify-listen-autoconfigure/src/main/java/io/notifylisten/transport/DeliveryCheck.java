@@ -1,12 +1,12 @@
-package io.notifylisten.connection;
+package io.notifylisten.transport;
 
 import io.notifylisten.channel.ChannelName;
 
 import org.springframework.messaging.Message;
 
 /**
- * What {@link ChannelFanOut} asks before it writes a channel's message to a connection: the same
- * questions the client outbound channel's delivery check answers for Spring's path.
+ * What {@link ChannelFanOut} asks before it writes a channel's message to a connection, so that the
+ * direct fan-out follows the same delivery rules as every other route.
  */
 public interface DeliveryCheck {
 

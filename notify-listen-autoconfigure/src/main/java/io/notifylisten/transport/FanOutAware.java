@@ -1,4 +1,4 @@
-package io.notifylisten.connection;
+package io.notifylisten.transport;
 
 /**
  * Marks a notify-listen interceptor on the client outbound channel or the broker channel whose work

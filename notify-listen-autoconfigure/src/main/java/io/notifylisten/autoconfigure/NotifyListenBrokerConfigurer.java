@@ -3,13 +3,13 @@ package io.notifylisten.autoconfigure;
 import java.util.List;
 import java.util.concurrent.Executor;
 
-import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ConnectedFrameInterceptor;
-import io.notifylisten.security.InboundFrameGuard;
-import io.notifylisten.security.RefusalLog;
-import io.notifylisten.security.SafeStompErrorHandler;
-import io.notifylisten.transport.ChannelFanOut;
-import io.notifylisten.transport.OutboundTransport;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.connection.ConnectedFrameInterceptor;
+import io.notifylisten.internal.security.InboundFrameGuard;
+import io.notifylisten.internal.security.RefusalLog;
+import io.notifylisten.internal.security.SafeStompErrorHandler;
+import io.notifylisten.internal.transport.ChannelFanOut;
+import io.notifylisten.internal.transport.OutboundTransport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;

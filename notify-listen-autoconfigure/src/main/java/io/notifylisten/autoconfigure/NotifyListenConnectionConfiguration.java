@@ -4,17 +4,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
-import io.notifylisten.broker.ChannelSubscriptionRegistry;
-import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.connection.HttpSessionEndListener;
-import io.notifylisten.connection.ListenerConnection;
-import io.notifylisten.delivery.Deliveries;
-import io.notifylisten.security.ListenAuthorizer;
-import io.notifylisten.transport.ChannelFanOut;
-import io.notifylisten.transport.DeliveryOutcomes;
-import io.notifylisten.transport.OutboundTransport;
-import io.notifylisten.transport.TransportLimits;
+import io.notifylisten.internal.broker.ChannelSubscriptionRegistry;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.connection.ConnectionRegistry;
+import io.notifylisten.internal.connection.HttpSessionEndListener;
+import io.notifylisten.internal.connection.ListenerConnection;
+import io.notifylisten.internal.delivery.Deliveries;
+import io.notifylisten.internal.security.ListenAuthorizer;
+import io.notifylisten.internal.transport.ChannelFanOut;
+import io.notifylisten.internal.transport.DeliveryOutcomes;
+import io.notifylisten.internal.transport.OutboundTransport;
+import io.notifylisten.internal.transport.TransportLimits;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;

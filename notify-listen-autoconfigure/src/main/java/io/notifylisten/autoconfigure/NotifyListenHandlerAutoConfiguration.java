@@ -1,12 +1,12 @@
 package io.notifylisten.autoconfigure;
 
-import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.delivery.Deliveries;
-import io.notifylisten.delivery.DeliveryInterceptor;
-import io.notifylisten.listen.NotifyListenAnnotationBeanPostProcessor;
-import io.notifylisten.listen.NotifyListenHandlers;
-import io.notifylisten.security.ListenAuthorizer;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.connection.ConnectionRegistry;
+import io.notifylisten.internal.delivery.Deliveries;
+import io.notifylisten.internal.delivery.DeliveryInterceptor;
+import io.notifylisten.internal.listen.NotifyListenAnnotationBeanPostProcessor;
+import io.notifylisten.internal.listen.NotifyListenHandlers;
+import io.notifylisten.internal.security.ListenAuthorizer;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ListableBeanFactory;

@@ -1,6 +1,6 @@
 package io.notifylisten.autoconfigure;
 
-import io.notifylisten.connection.UpgradedRequestCleanupFilter;
+import io.notifylisten.internal.connection.UpgradedRequestCleanupFilter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -3,10 +3,10 @@ package io.notifylisten.autoconfigure;
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.delivery.Deliveries;
-import io.notifylisten.metrics.NotifyListenMetrics;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.connection.ConnectionRegistry;
+import io.notifylisten.internal.delivery.Deliveries;
+import io.notifylisten.internal.metrics.NotifyListenMetrics;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;

@@ -2,12 +2,12 @@ package io.notifylisten.autoconfigure;
 
 import java.time.Clock;
 
-import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.log.LocalDelivery;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.connection.ConnectionRegistry;
+import io.notifylisten.internal.log.LocalDelivery;
+import io.notifylisten.internal.presence.ClusterPresence;
+import io.notifylisten.internal.presence.PresenceInterceptor;
 import io.notifylisten.notify.NotificationLog;
-import io.notifylisten.presence.ClusterPresence;
-import io.notifylisten.presence.PresenceInterceptor;
 import io.notifylisten.presence.PresenceMemberResolver;
 import tools.jackson.databind.json.JsonMapper;
 

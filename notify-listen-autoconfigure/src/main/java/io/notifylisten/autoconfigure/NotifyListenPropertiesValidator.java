@@ -3,7 +3,7 @@ package io.notifylisten.autoconfigure;
 import java.time.Duration;
 import java.util.Map;
 
-import io.notifylisten.channel.ChannelDestinations;
+import io.notifylisten.internal.channel.ChannelDestinations;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;

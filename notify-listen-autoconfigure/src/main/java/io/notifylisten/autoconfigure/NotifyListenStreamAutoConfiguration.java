@@ -3,9 +3,9 @@ package io.notifylisten.autoconfigure;
 import java.time.Clock;
 
 import com.rabbitmq.stream.Environment;
-import io.notifylisten.log.LocalDelivery;
-import io.notifylisten.log.RabbitStreamNotificationLog;
-import io.notifylisten.log.StreamSettings;
+import io.notifylisten.internal.log.LocalDelivery;
+import io.notifylisten.internal.log.RabbitStreamNotificationLog;
+import io.notifylisten.internal.log.StreamSettings;
 import io.notifylisten.notify.NotificationLog;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -3,7 +3,7 @@ package io.notifylisten.autoconfigure;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.notifylisten.listen.NotifyListenHandlers;
+import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.security.EntityAccessPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

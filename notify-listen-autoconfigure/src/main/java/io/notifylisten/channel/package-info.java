@@ -1,5 +1,5 @@
 /**
- * Channel names ({@code entity/id/action}) and the STOMP destinations they map to.
+ * Channel names ({@code entity/id/action}) as an application and its access rules see them.
  * Validation lives here so that no other package ever sees a wildcard or a path trick.
  */
 @NullMarked

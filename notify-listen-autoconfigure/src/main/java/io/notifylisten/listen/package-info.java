@@ -1,6 +1,6 @@
 /**
- * {@code @NotifyListen} handler methods: found on beans at startup, invoked per listening
- * connection as that connection's user, with arguments resolved from the notification.
+ * {@code @NotifyListen} and its parameter annotations: methods that run when a notification for
+ * their entity and action arrives, per listening connection, as that connection's user.
  */
 @NullMarked
 package io.notifylisten.listen;

@@ -21,7 +21,7 @@ import org.springframework.util.StringUtils;
  * @param name entity name, for example {@code Order}
  * @param id the id value
  */
-public record EntityReference(String name, Object id) {
+record EntityReference(String name, Object id) {
 
 	private static final List<Class<? extends Annotation>> ID_ANNOTATIONS = idAnnotations();
 
@@ -32,7 +32,7 @@ public record EntityReference(String name, Object id) {
 	 * @throws IllegalArgumentException if the object has no {@code @Id} or its id is {@code null}
 	 * (not yet persisted)
 	 */
-	public static EntityReference of(Object entity) {
+	static EntityReference of(Object entity) {
 		Class<?> type = ClassUtils.getUserClass(entity);
 		Field idField = findIdField(type);
 		if (idField == null) {

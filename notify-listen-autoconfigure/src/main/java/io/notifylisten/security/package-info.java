@@ -1,6 +1,6 @@
 /**
- * Who may listen to what: entity access rules, subscription signatures and the STOMP checks that
- * enforce them. Everything here fails closed: no rule, no listening.
+ * Who may read which entity: the rules or policy an application declares, which every
+ * subscription and every delivery is checked against. No rule, no listening.
  */
 @NullMarked
 package io.notifylisten.security;

@@ -4,12 +4,12 @@ import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.notifylisten.channel.ChannelDestinations;
-import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.delivery.Deliveries;
-import io.notifylisten.metrics.NotifyListenMetrics;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.connection.ConnectionRegistry;
+import io.notifylisten.internal.delivery.Deliveries;
+import io.notifylisten.internal.metrics.NotifyListenMetrics;
+import io.notifylisten.internal.transport.DeliveryOutcomes.DropReason;
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.transport.DeliveryOutcomes.DropReason;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -1,8 +1,8 @@
 package io.notifylisten.autoconfigure;
 
-import io.notifylisten.presence.ClusterPresence;
+import io.notifylisten.internal.presence.ClusterPresence;
+import io.notifylisten.internal.presence.PresenceInterceptor;
 import io.notifylisten.presence.Presence;
-import io.notifylisten.presence.PresenceInterceptor;
 import io.notifylisten.presence.PresenceMember;
 import io.notifylisten.presence.PresenceMemberResolver;
 import org.junit.jupiter.api.Test;

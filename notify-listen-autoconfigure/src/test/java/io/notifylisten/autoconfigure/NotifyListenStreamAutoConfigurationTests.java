@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 
 import com.rabbitmq.stream.Environment;
-import io.notifylisten.log.BrokerConnection;
-import io.notifylisten.log.InMemoryNotificationLog;
-import io.notifylisten.log.RabbitStreamNotificationLog;
+import io.notifylisten.internal.log.BrokerConnection;
+import io.notifylisten.internal.log.InMemoryNotificationLog;
+import io.notifylisten.internal.log.RabbitStreamNotificationLog;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationLog;
 import io.notifylisten.notify.NotifyMessage;

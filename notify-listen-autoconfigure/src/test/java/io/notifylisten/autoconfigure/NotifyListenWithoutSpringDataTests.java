@@ -1,6 +1,6 @@
 package io.notifylisten.autoconfigure;
 
-import io.notifylisten.listen.NotifyListenHandlers;
+import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.notify.Notifier;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.notifylisten.log.NodeProcess;
-import io.notifylisten.log.RabbitStreamBroker;
+import io.notifylisten.internal.log.NodeProcess;
+import io.notifylisten.internal.log.RabbitStreamBroker;
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersTestApplication;
 import org.junit.jupiter.api.Test;

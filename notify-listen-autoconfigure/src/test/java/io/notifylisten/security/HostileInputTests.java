@@ -9,11 +9,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersServerTest;
-import io.notifylisten.testapp.RawStompSocket.Received;
 import io.notifylisten.testapp.RawStompSocket;
+import io.notifylisten.testapp.RawStompSocket.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -8,9 +8,9 @@ import java.util.List;
 import io.notifylisten.benchmark.client.DeliveryRecorder;
 import io.notifylisten.benchmark.client.LoadClient;
 import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
-import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.internal.connection.ConnectionRegistry;
+import io.notifylisten.internal.transport.OutboundTransport;
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.transport.OutboundTransport;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;

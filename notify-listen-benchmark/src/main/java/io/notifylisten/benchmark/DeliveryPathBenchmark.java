@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
-import io.notifylisten.connection.ConnectionRegistry;
+import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.notify.NotifyMessage;
 import tools.jackson.databind.json.JsonMapper;
 

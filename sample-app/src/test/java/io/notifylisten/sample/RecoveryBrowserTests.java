@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import io.notifylisten.channel.ChannelDestinations;
 import io.notifylisten.channel.ChannelName;
-import io.notifylisten.connection.ConnectionRegistry;
-import io.notifylisten.connection.ListenerConnection;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.connection.ConnectionRegistry;
+import io.notifylisten.internal.connection.ListenerConnection;
+import io.notifylisten.internal.transport.OutboundTransport;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.sample.security.DemoUsers;
-import io.notifylisten.transport.OutboundTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;

@@ -1,8 +1,0 @@
-/**
- * Who is listening: one entry per STOMP connection, with the user it was opened by and the
- * connection id that subscription signatures are bound to.
- */
-@NullMarked
-package io.notifylisten.connection;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,155 @@
+package io.notifylisten.internal.connection;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.core.Authentication;
+
+/**
+ * One open STOMP connection that passed CONNECT, with the little state its limits need.
+ */
+public final class ListenerConnection {
+
+	private final String sessionId;
+
+	private final String connectionId;
+
+	private final Authentication user;
+
+	private final @Nullable String httpSessionId;
+
+	private final AtomicInteger subscriptions = new AtomicInteger();
+
+	private final Map<Attachment<?>, Object> attachments = new ConcurrentHashMap<>(4);
+
+	private long frameWindowStart;
+
+	private int framesInWindow;
+
+	ListenerConnection(String sessionId, String connectionId, Authentication user, @Nullable String httpSessionId) {
+		this.sessionId = sessionId;
+		this.connectionId = connectionId;
+		this.user = user;
+		this.httpSessionId = httpSessionId;
+	}
+
+	/**
+	 * Return the WebSocket session id, known only to the server.
+	 * @return the session id
+	 */
+	public String sessionId() {
+		return this.sessionId;
+	}
+
+	/**
+	 * Return the id sent to the client in CONNECTED, which subscription signatures bind to.
+	 * @return the connection id
+	 */
+	public String connectionId() {
+		return this.connectionId;
+	}
+
+	/**
+	 * Return the authenticated user who opened the connection.
+	 * @return the user
+	 */
+	public Authentication user() {
+		return this.user;
+	}
+
+	/**
+	 * Return the id of the HTTP session the WebSocket was opened from, if there was one; the
+	 * connection ends with it.
+	 * @return the HTTP session id, or {@code null}
+	 */
+	public @Nullable String httpSessionId() {
+		return this.httpSessionId;
+	}
+
+	/**
+	 * Return what a part of notify-listen keeps with this connection under its own key, made on
+	 * first use; it goes with the connection.
+	 * @param <T> the kind of value
+	 * @param key the key, which its owner holds
+	 * @return the value
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> T attachment(Attachment<T> key) {
+		return (T) this.attachments.computeIfAbsent(key, (attachment) -> attachment.initial.get());
+	}
+
+	/**
+	 * A key under which one part of notify-listen keeps something with each connection, so that the
+	 * connection need not know what it is.
+	 * @param <T> the kind of value
+	 */
+	public static final class Attachment<T> {
+
+		private final Supplier<T> initial;
+
+		/**
+		 * Create a key.
+		 * @param initial makes the value the first time a connection is asked for it
+		 */
+		public Attachment(Supplier<T> initial) {
+			this.initial = initial;
+		}
+
+	}
+
+	/**
+	 * Count a new subscription, unless the connection already holds the maximum.
+	 * @param max the most subscriptions allowed
+	 * @return whether the subscription may be added
+	 */
+	public boolean tryAddSubscription(int max) {
+		while (true) {
+			int current = this.subscriptions.get();
+			if (current >= max) {
+				return false;
+			}
+			if (this.subscriptions.compareAndSet(current, current + 1)) {
+				return true;
+			}
+		}
+	}
+
+	/**
+	 * Count a subscription as ended.
+	 */
+	public void removeSubscription() {
+		this.subscriptions.updateAndGet((current) -> Math.max(0, current - 1));
+	}
+
+	/**
+	 * Return how many subscriptions the connection holds.
+	 * @return the count
+	 */
+	public int subscriptions() {
+		return this.subscriptions.get();
+	}
+
+	/**
+	 * Count an inbound frame against a per-second budget.
+	 * @param maxPerSecond the budget
+	 * @param nowMillis the current time
+	 * @return whether the frame is within the budget
+	 */
+	public synchronized boolean tryCountFrame(int maxPerSecond, long nowMillis) {
+		if (nowMillis - this.frameWindowStart >= 1000) {
+			this.frameWindowStart = nowMillis;
+			this.framesInWindow = 0;
+		}
+		return ++this.framesInWindow <= maxPerSecond;
+	}
+
+	@Override
+	public String toString() {
+		return "ListenerConnection[session=" + this.sessionId + ", user=" + this.user.getName() + "]";
+	}
+
+}

@@ -1,0 +1,133 @@
+package io.notifylisten.internal.log;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import io.notifylisten.channel.ChannelName;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.history.ChannelHistory;
+import io.notifylisten.internal.presence.ClusterPresence;
+import io.notifylisten.notify.LoggedNotification;
+import io.notifylisten.notify.NotifyMessage;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.simp.SimpMessageSendingOperations;
+
+/**
+ * Hands what the notification log delivers to this node's own connections: a channel's message is
+ * numbered with its log offset and kept in the history, then every message goes to the embedded
+ * broker, which fans it out to the subscribed connections.
+ */
+public class LocalDelivery {
+
+	private final Supplier<SimpMessageSendingOperations> messagingTemplate;
+
+	private final ChannelDestinations destinations;
+
+	private final @Nullable ChannelHistory history;
+
+	private Supplier<@Nullable ClusterPresence> presence = () -> null;
+
+	/**
+	 * Create a delivery.
+	 * @param messagingTemplate sends to the embedded broker; asked for at the first delivery, so
+	 * that making the notifier does not make the broker, its configuration and the access rules,
+	 * which an application class that injects the notifier may declare itself
+	 * @param destinations tells a channel's destination from the others
+	 * @param history numbers and keeps channel messages for recovery, or {@code null} for none
+	 */
+	public LocalDelivery(Supplier<SimpMessageSendingOperations> messagingTemplate, ChannelDestinations destinations,
+			@Nullable ChannelHistory history) {
+		this.messagingTemplate = messagingTemplate;
+		this.destinations = destinations;
+		this.history = history;
+	}
+
+	/**
+	 * Hand the records by which nodes share who is present to this node's presence.
+	 * @param presence the presence, asked for at the first record: it writes to the log itself
+	 */
+	public void setPresence(Supplier<@Nullable ClusterPresence> presence) {
+		this.presence = presence;
+	}
+
+	/**
+	 * Deliver a notification to this node's connections.
+	 * @param notification the notification
+	 * @param offset gives its offset in the log, asked for once and only for a channel's message
+	 * @param appendedAt when it was appended to the log
+	 */
+	public void deliver(LoggedNotification notification, LongSupplier offset, Instant appendedAt) {
+		if (toPresence(notification, null)) {
+			return;
+		}
+		ChannelName channel = channelOf(notification);
+		if (channel == null) {
+			send(notification, notification.message());
+			return;
+		}
+		this.history.append(channel, notification.message(), offset, appendedAt,
+				(numbered) -> send(notification, numbered));
+	}
+
+	/**
+	 * Keep a channel's notification in the history without sending it: one appended to the log
+	 * before this node started reading it, which its connections did not wait for live.
+	 * @param notification the notification
+	 * @param offset its offset in the log
+	 * @param appendedAt when it was appended to the log
+	 */
+	public void remember(LoggedNotification notification, long offset, Instant appendedAt) {
+		if (toPresence(notification, appendedAt)) {
+			return;
+		}
+		ChannelName channel = channelOf(notification);
+		if (channel != null) {
+			this.history.append(channel, notification.message(), () -> offset, appendedAt, (numbered) -> {
+			});
+		}
+	}
+
+	/**
+	 * Hold recoveries until {@link #caughtUp()}: this node reads the log from the past first.
+	 */
+	public void startCatchingUp() {
+		if (this.history != null) {
+			this.history.startCatchingUp();
+		}
+	}
+
+	/**
+	 * Let recoveries go ahead: what the log held when this node started has been read.
+	 */
+	public void caughtUp() {
+		if (this.history != null) {
+			this.history.caughtUp();
+		}
+	}
+
+	private boolean toPresence(LoggedNotification notification, @Nullable Instant appendedAt) {
+		if (!this.destinations.presenceRecords().equals(notification.destination())) {
+			return false;
+		}
+		ClusterPresence presence = this.presence.get();
+		if (presence != null) {
+			presence.accept(notification.message(), appendedAt);
+		}
+		return true;
+	}
+
+	private @Nullable ChannelName channelOf(LoggedNotification notification) {
+		return (this.history != null) ? this.destinations.channelOrNull(notification.destination()) : null;
+	}
+
+	private void send(LoggedNotification notification, NotifyMessage message) {
+		Map<String, Object> headers = notification.headers().isEmpty() ? null
+				: new LinkedHashMap<>(notification.headers());
+		this.messagingTemplate.get().convertAndSend(notification.destination(), message, headers);
+	}
+
+}

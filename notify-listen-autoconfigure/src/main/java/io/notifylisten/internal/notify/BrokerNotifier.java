@@ -1,0 +1,243 @@
+package io.notifylisten.internal.notify;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.notifylisten.channel.ChannelName;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.channel.ConnectionId;
+import io.notifylisten.internal.channel.UserTopics;
+import io.notifylisten.notify.LoggedNotification;
+import io.notifylisten.notify.NotificationFailedException;
+import io.notifylisten.notify.NotificationLog;
+import io.notifylisten.notify.Notifier;
+import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.notify.PayloadTooLargeException;
+import io.notifylisten.notify.Progress;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.messaging.MessagingException;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.Assert;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * {@link Notifier} that appends messages to the {@link NotificationLog}, from which every node
+ * delivers them to its own connections.
+ */
+public class BrokerNotifier implements Notifier {
+
+	private static final AuthenticationTrustResolver trustResolver = new AuthenticationTrustResolverImpl();
+
+	private final NotificationLog log;
+
+	private final ChannelDestinations destinations;
+
+	private final UserTopics userTopics;
+
+	private final Clock clock;
+
+	private int maxPayloadBytes = Integer.MAX_VALUE;
+
+	private @Nullable JsonMapper jsonMapper;
+
+	private @Nullable TaskScheduler progressScheduler;
+
+	private Duration progressInterval = Duration.ZERO;
+
+	private final @Nullable String excludedConnection;
+
+	/**
+	 * Create a notifier.
+	 * @param log takes every notification
+	 * @param destinations maps channels to destinations
+	 * @param userTopics names each user's topic
+	 * @param clock stamps {@code changedAt}
+	 */
+	public BrokerNotifier(NotificationLog log, ChannelDestinations destinations, UserTopics userTopics,
+			Clock clock) {
+		this.log = log;
+		this.destinations = destinations;
+		this.userTopics = userTopics;
+		this.clock = clock;
+		this.excludedConnection = null;
+	}
+
+	private BrokerNotifier(BrokerNotifier notifier, @Nullable String excludedConnection) {
+		this.log = notifier.log;
+		this.destinations = notifier.destinations;
+		this.userTopics = notifier.userTopics;
+		this.clock = notifier.clock;
+		this.maxPayloadBytes = notifier.maxPayloadBytes;
+		this.jsonMapper = notifier.jsonMapper;
+		this.progressScheduler = notifier.progressScheduler;
+		this.progressInterval = notifier.progressInterval;
+		this.excludedConnection = excludedConnection;
+	}
+
+	@Override
+	public void notify(String entity, Object id, String action, Map<String, ?> payload) {
+		NotifyMessage message = message(entity, id, action, payload);
+		afterCommit(message, () -> sendToChannel(message));
+	}
+
+	@Override
+	public void broadcast(String entity, Object id, String action, Map<String, ?> payload) {
+		notice(Map.of(), entity, id, action, payload);
+	}
+
+	@Override
+	public void notifyRole(String authority, String entity, Object id, String action, Map<String, ?> payload) {
+		Assert.hasText(authority, "Authority must not be empty");
+		notice(Map.of(Targeting.ROLE_HEADER, authority), entity, id, action, payload);
+	}
+
+	@Override
+	public void notifyConnection(String connectionId, String entity, Object id, String action,
+			Map<String, ?> payload) {
+		Assert.isTrue(ConnectionId.isValid(connectionId), "Invalid connection id");
+		notice(Map.of(Targeting.CONNECTION_HEADER, connectionId), entity, id, action, payload);
+	}
+
+	@Override
+	public Notifier toOthers() {
+		String origin = originConnection();
+		return (origin != null) ? new BrokerNotifier(this, origin) : this;
+	}
+
+	private void notice(Map<String, String> target, String entity, Object id, String action, Map<String, ?> payload) {
+		NotifyMessage message = message(entity, id, action, payload);
+		String destination = this.destinations.noticeTopic();
+		afterCommit(message, () -> append(destination, target, message));
+	}
+
+	private void sendToChannel(NotifyMessage message) {
+		append(this.destinations.destinationOf(message.channel()), Map.of(), message);
+	}
+
+	private void append(String destination, Map<String, String> target, NotifyMessage message) {
+		Map<String, String> headers = target;
+		if (this.excludedConnection != null) {
+			headers = new LinkedHashMap<>(target);
+			headers.put(Targeting.EXCLUDE_HEADER, this.excludedConnection);
+		}
+		this.log.append(new LoggedNotification(destination, headers, message));
+	}
+
+	private static @Nullable String originConnection() {
+		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+			String origin = attributes.getRequest().getHeader(ORIGIN_CONNECTION_HEADER);
+			return ConnectionId.isValid(origin) ? origin : null;
+		}
+		return null;
+	}
+
+	@Override
+	public Progress progress(String entity, Object id) {
+		if (this.progressScheduler == null) {
+			return Notifier.super.progress(entity, id);
+		}
+		// Validated now, so that a bad name fails where the work starts, not at its first update.
+		new ChannelName(entity, String.valueOf(id), "progress");
+		return new CoalescingProgress((action, payload) -> sendNow(entity, id, action, payload),
+				this.progressInterval, this.progressScheduler, this.clock);
+	}
+
+	/**
+	 * Limit the size of payloads, measured as JSON.
+	 * @param maxPayloadBytes the most bytes a payload may take
+	 * @param jsonMapper measures payloads as the broker will send them
+	 */
+	public void setMaxPayloadSize(int maxPayloadBytes, JsonMapper jsonMapper) {
+		this.maxPayloadBytes = maxPayloadBytes;
+		this.jsonMapper = jsonMapper;
+	}
+
+	/**
+	 * Coalesce {@link #progress(String, Object) progress} updates to at most one per interval.
+	 * @param scheduler sends an update held back by the interval once it has passed
+	 * @param interval the shortest time between two updates of one piece of work
+	 */
+	public void setProgressCoalescing(TaskScheduler scheduler, Duration interval) {
+		this.progressScheduler = scheduler;
+		this.progressInterval = interval;
+	}
+
+	// Progress is about work still under way: it leaves at once, not after a commit.
+	private void sendNow(String entity, Object id, String action, Map<String, ?> payload) {
+		NotifyMessage message = message(entity, id, action, payload);
+		send(message, () -> sendToChannel(message));
+	}
+
+	@Override
+	public void notifyUser(String username, String entity, Object id, String action, Map<String, ?> payload) {
+		Assert.hasText(username, "Username must not be empty");
+		NotifyMessage message = message(entity, id, action, payload);
+		String destination = this.userTopics.topicOf(username);
+		afterCommit(message, () -> append(destination, Map.of(), message));
+	}
+
+	// Validate and stamp now, in the caller's thread: a bad name fails where it was written, and
+	// notifiedBy is the user who made the change even though sending may happen after commit.
+	private NotifyMessage message(String entity, Object id, String action, Map<String, ?> payload) {
+		ChannelName channel = new ChannelName(entity, String.valueOf(id), action);
+		checkSize(channel, payload);
+		return new NotifyMessage(channel.entity(), channel.id(), channel.action(), this.clock.instant(),
+				currentUsername(), new LinkedHashMap<>(payload));
+	}
+
+	private void afterCommit(NotifyMessage message, Runnable send) {
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					send(message, send);
+				}
+			});
+		}
+		else {
+			send(message, send);
+		}
+	}
+
+	private void send(NotifyMessage message, Runnable send) {
+		try {
+			send.run();
+		}
+		catch (MessagingException ex) {
+			throw new NotificationFailedException(
+					"Notification " + message.channel() + " was not sent: " + ex.getMessage(), ex);
+		}
+	}
+
+	private void checkSize(ChannelName channel, Map<String, ?> payload) {
+		if (this.jsonMapper == null || payload.isEmpty()) {
+			return;
+		}
+		int size = this.jsonMapper.writeValueAsBytes(payload).length;
+		if (size > this.maxPayloadBytes) {
+			throw new PayloadTooLargeException("Payload of " + channel + " is " + size + " bytes; the limit is "
+					+ this.maxPayloadBytes + " (notify-listen.payload.max-size). Send an id and let the "
+					+ "listener load the rest.");
+		}
+	}
+
+	private static String currentUsername() {
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		if (authentication == null || !trustResolver.isAuthenticated(authentication)) {
+			return NotifyMessage.SYSTEM;
+		}
+		return authentication.getName();
+	}
+
+}

@@ -1,0 +1,173 @@
+package io.notifylisten.internal.security;
+
+import java.util.Map;
+
+import io.notifylisten.channel.ChannelName;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.channel.PresenceName;
+import io.notifylisten.internal.connection.ConnectionRegistry;
+import io.notifylisten.internal.connection.ListenerConnection;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.messaging.web.csrf.XorCsrfChannelInterceptor;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.socket.server.support.HttpSessionHandshakeInterceptor;
+
+/**
+ * Guards the client inbound channel. CONNECT needs a logged-in user and, unless disabled, a valid
+ * CSRF token; SUBSCRIBE needs a valid notification or presence destination, the listen role, entity
+ * access and (when required) a signature for this connection and channel or presence; SEND and every other client frame
+ * are refused; every frame must stay within the {@link StompLimits}. A refusal throws, which makes
+ * Spring send an ERROR frame and close the connection.
+ */
+public class StompAccessInterceptor implements ChannelInterceptor {
+
+	/** The SUBSCRIBE header that carries the signature from {@code /rest/pusher/auth}. */
+	public static final String SIGNATURE_HEADER = "auth";
+
+	private final ChannelDestinations destinations;
+
+	private final ConnectionRegistry connections;
+
+	private final ListenAuthorizer authorizer;
+
+	private final SubscriptionSigner signer;
+
+	private final boolean signatureRequired;
+
+	private final @Nullable ChannelInterceptor csrfCheck;
+
+	private final boolean presenceEnabled;
+
+	private final StompLimits limits;
+
+	public StompAccessInterceptor(ChannelDestinations destinations, ConnectionRegistry connections,
+			ListenAuthorizer authorizer, SubscriptionSigner signer, boolean signatureRequired, boolean csrfRequired,
+			boolean presenceEnabled, StompLimits limits) {
+		this.destinations = destinations;
+		this.connections = connections;
+		this.authorizer = authorizer;
+		this.signer = signer;
+		this.signatureRequired = signatureRequired;
+		this.csrfCheck = csrfRequired ? new XorCsrfChannelInterceptor() : null;
+		this.presenceEnabled = presenceEnabled;
+		this.limits = limits;
+	}
+
+	@Override
+	public Message<?> preSend(Message<?> message, MessageChannel channel) {
+		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(message.getHeaders());
+		if (type == null) {
+			throw new ListenDeniedException("Unknown frame");
+		}
+		switch (type) {
+			case CONNECT -> connect(message, channel);
+			case SUBSCRIBE -> {
+				return subscribe(message);
+			}
+			case UNSUBSCRIBE -> requireConnection(message).removeSubscription();
+			// Spring sends DISCONNECT itself when a session ends, also for sessions refused at CONNECT.
+			case DISCONNECT, HEARTBEAT -> {
+			}
+			// SEND and every frame without a use here: clients listen, only the server notifies.
+			default -> throw new ListenDeniedException("Clients may not send messages");
+		}
+		return message;
+	}
+
+	private void connect(Message<?> message, MessageChannel channel) {
+		Authentication user = ListenAuthorizer.requireLogin(SimpMessageHeaderAccessor.getUser(message.getHeaders()));
+		if (this.csrfCheck != null) {
+			this.csrfCheck.preSend(message, channel);
+		}
+		withoutCsrfToken(message);
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+		if (sessionId == null) {
+			throw new ListenDeniedException("Unknown session");
+		}
+		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
+		String httpSessionId = (attributes != null)
+				? (String) attributes.get(HttpSessionHandshakeInterceptor.HTTP_SESSION_ID_ATTR_NAME) : null;
+		if (this.connections.register(sessionId, user, httpSessionId, this.limits.maxConnectionsPerUser()) == null) {
+			throw new ListenDeniedException("Too many connections");
+		}
+	}
+
+	// Checked, the token has no business further on: a broker behind Spring's handler would be sent
+	// the CONNECT headers. Spring's STOMP handler leaves the headers mutable for interceptors.
+	private static void withoutCsrfToken(Message<?> message) {
+		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
+		StompHeaderAccessor headers = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
+		if (attributes != null && attributes.get(CsrfToken.class.getName()) instanceof CsrfToken token
+				&& headers != null && headers.isMutable()) {
+			headers.removeNativeHeader(token.getHeaderName());
+		}
+	}
+
+	private Message<?> subscribe(Message<?> message) {
+		ListenerConnection connection = requireConnection(message);
+		SimpMessageHeaderAccessor accessor = SimpMessageHeaderAccessor.wrap(message);
+		if (accessor.getFirstNativeHeader("selector") != null) {
+			throw new ListenDeniedException("Selector header not supported");
+		}
+		if (this.destinations.userDestination().equals(accessor.getDestination())) {
+			// The subscription is pointed at this user's own topic, which the broker fans out to all
+			// of the user's connections on every node; what arrives is checked on delivery.
+			return redirected(connection, message,
+					this.destinations.userTopic(this.signer.userToken(connection.user().getName())));
+		}
+		if (this.destinations.noticeDestination().equals(accessor.getDestination())) {
+			// Notices go to every connection's notice topic; who each one is for is checked on delivery.
+			return redirected(connection, message, this.destinations.noticeTopic());
+		}
+		PresenceName presence = this.destinations.presenceOrNull(accessor.getDestination());
+		if (presence != null && !this.presenceEnabled) {
+			throw new ListenDeniedException("Presence is off");
+		}
+		ChannelName channel = (presence != null) ? presence.readCheck()
+				: this.destinations.channelOf(accessor.getDestination());
+		this.authorizer.check(connection.user(), channel);
+		String signature = accessor.getFirstNativeHeader(SIGNATURE_HEADER);
+		if (signature == null && !this.signatureRequired) {
+			return counted(connection, message);
+		}
+		String signed = (presence != null) ? presence.toString() : channel.toString();
+		if (!this.signer.verify(connection.connectionId(), signed, signature)) {
+			throw new ListenDeniedException("Invalid subscription signature");
+		}
+		return counted(connection, message);
+	}
+
+	private Message<?> redirected(ListenerConnection connection, Message<?> message, String destination) {
+		this.authorizer.checkRole(connection.user());
+		StompHeaderAccessor rewritten = StompHeaderAccessor.wrap(message);
+		rewritten.setDestination(destination);
+		return counted(connection, MessageBuilder.createMessage(message.getPayload(), rewritten.getMessageHeaders()));
+	}
+
+	private Message<?> counted(ListenerConnection connection, Message<?> message) {
+		if (!connection.tryAddSubscription(this.limits.maxSubscriptionsPerConnection())) {
+			throw new ListenDeniedException("Too many subscriptions");
+		}
+		return message;
+	}
+
+	private ListenerConnection requireConnection(Message<?> message) {
+		ListenerConnection connection = this.connections
+			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
+		if (connection == null) {
+			throw new ListenDeniedException("CONNECT first");
+		}
+		return connection;
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.notifylisten.internal.transport;
+
+import java.io.IOException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+
+/**
+ * A connection's session that holds a STOMP frame back while more messages for the connection
+ * wait in its outbox, and writes the frames held back together as one WebSocket text message.
+ * STOMP frames end with a NUL octet, so a client reads several from one message (stomp.js' parser
+ * and Spring's {@code BufferingStompDecoder} both do); a text message with one frame is what it was.
+ */
+class BatchingWebSocketSession extends WebSocketSessionDecorator {
+
+	private static final Log logger = LogFactory.getLog(BatchingWebSocketSession.class);
+
+	/**
+	 * The longest message frames are joined into, in characters. Below 8 K characters, the text
+	 * message size Tomcat's WebSocket client (under Spring's STOMP client) accepts by default, which
+	 * it counts in characters; a frame alone may still be longer.
+	 */
+	static final int MAX_BATCH_CHARS = 4096;
+
+	/**
+	 * Frames held back. Characters rather than bytes: the container takes text messages as strings,
+	 * and Spring's text messages carry their string already.
+	 */
+	private @Nullable StringBuilder heldBack;
+
+	private final ConnectionOutboxes outboxes;
+
+	BatchingWebSocketSession(WebSocketSession delegate, ConnectionOutboxes outboxes) {
+		super(delegate);
+		this.outboxes = outboxes;
+	}
+
+	@Override
+	public synchronized void sendMessage(WebSocketMessage<?> message) throws IOException {
+		if (!(message instanceof TextMessage text)) {
+			writeHeldBack();
+			super.sendMessage(message);
+			return;
+		}
+		send(text.getPayload(), text);
+	}
+
+	/**
+	 * Write one STOMP frame, or hold it back while more wait for the connection.
+	 * @param frame the whole frame, NUL octet included
+	 * @throws IOException if the write failed
+	 */
+	synchronized void sendText(String frame) throws IOException {
+		send(frame, null);
+	}
+
+	private void send(String frame, @Nullable TextMessage message) throws IOException {
+		StringBuilder batch = this.heldBack;
+		if (batch != null && batch.length() + frame.length() > MAX_BATCH_CHARS) {
+			writeHeldBack();
+			batch = null;
+		}
+		if (frame.length() < MAX_BATCH_CHARS && this.outboxes.moreToCome(getId(), this)) {
+			if (batch == null) {
+				batch = new StringBuilder(MAX_BATCH_CHARS);
+				this.heldBack = batch;
+			}
+			batch.append(frame);
+			return;
+		}
+		if (batch == null) {
+			super.sendMessage((message != null) ? message : new TextMessage(frame));
+			return;
+		}
+		batch.append(frame);
+		writeHeldBack();
+	}
+
+	/**
+	 * Write the frames held back, at the end of the outbox's turn.
+	 */
+	synchronized void flush() {
+		try {
+			writeHeldBack();
+		}
+		catch (IOException | RuntimeException ex) {
+			// As Spring's channel handles a failed write: the client is gone, or about to be.
+			logger.debug("Failed to write held-back frames to session " + getId(), ex);
+		}
+	}
+
+	private void writeHeldBack() throws IOException {
+		StringBuilder batch = this.heldBack;
+		if (batch == null) {
+			return;
+		}
+		// Released first: a failed write must not leave the frames to be written again.
+		this.heldBack = null;
+		super.sendMessage(new TextMessage(batch));
+	}
+
+}

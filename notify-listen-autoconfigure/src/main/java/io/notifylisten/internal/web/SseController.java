@@ -1,0 +1,75 @@
+package io.notifylisten.internal.web;
+
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.notifylisten.channel.ChannelName;
+import io.notifylisten.channel.InvalidChannelException;
+import io.notifylisten.internal.security.ListenAuthorizer;
+import io.notifylisten.internal.security.ListenDeniedException;
+import io.notifylisten.internal.sse.SseStreams;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * {@code GET /notify-listen/sse/{entity}/{id}?events=refresh,deleted}: the channels
+ * {@code entity/id/event} as a stream of Server-Sent Events named by action, with the same checks as
+ * a STOMP SUBSCRIBE (login, listen role, entity access) and a 403 or 400 with a short JSON error.
+ */
+@RestController
+public class SseController extends RefusingController {
+
+	/** Path of the stream endpoint, below which the entity and id follow. */
+	public static final String PATH = "/notify-listen/sse";
+
+	private final SseStreams streams;
+
+	private final ListenAuthorizer authorizer;
+
+	private final int maxEvents;
+
+	private final int maxConnectionsPerUser;
+
+	public SseController(SseStreams streams, ListenAuthorizer authorizer, int maxEvents, int maxConnectionsPerUser) {
+		this.streams = streams;
+		this.authorizer = authorizer;
+		this.maxEvents = maxEvents;
+		this.maxConnectionsPerUser = maxConnectionsPerUser;
+	}
+
+	@GetMapping(PATH + "/{entity}/{id}")
+	SseEmitter stream(@PathVariable String entity, @PathVariable String id, @RequestParam String events,
+			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId,
+			@Nullable Principal principal, HttpServletRequest request) {
+		Authentication user = ListenAuthorizer.requireLogin(principal);
+		List<ChannelName> channels = new ArrayList<>();
+		for (String action : events.split(",")) {
+			ChannelName channel = new ChannelName(entity, id, action.strip());
+			if (!channels.contains(channel)) {
+				channels.add(channel);
+			}
+		}
+		if (channels.size() > this.maxEvents) {
+			throw new InvalidChannelException("At most " + this.maxEvents + " events per stream");
+		}
+		channels.forEach((channel) -> this.authorizer.check(user, channel));
+		HttpSession session = request.getSession(false);
+		SseEmitter emitter = this.streams.open(user, (session != null) ? session.getId() : null, channels,
+				lastEventId, this.maxConnectionsPerUser);
+		if (emitter == null) {
+			throw new ListenDeniedException("Too many connections");
+		}
+		return emitter;
+	}
+
+}

@@ -1,8 +1,0 @@
-/**
- * Micrometer meters for notify-listen: open connections and subscriptions, notifications sent,
- * messages delivered to or dropped before a socket, and how long delivery took.
- */
-@NullMarked
-package io.notifylisten.metrics;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,171 @@
+package io.notifylisten.internal.history;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.notifylisten.channel.ChannelName;
+import io.notifylisten.internal.history.ChannelHistory.Recovery;
+import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.testapp.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+class ChannelHistoryTests {
+
+	private static final ChannelName ORDER_1 = ChannelName.parse("Order/1/refresh");
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+
+	private static final String EPOCH = "e1";
+
+	private final List<NotifyMessage> sent = new ArrayList<>();
+
+	private final AtomicLong offsets = new AtomicLong();
+
+	@Test
+	void numbersMessagesWithTheirLogOffsetInTheHistorysEpoch() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 3);
+		append(history, ChannelName.parse("Order/2/refresh"), 1);
+
+		assertThat(this.sent).extracting(NotifyMessage::sequence).containsExactly(1L, 2L, 3L, 4L);
+		assertThat(this.sent).extracting(NotifyMessage::epoch).containsOnly(EPOCH);
+	}
+
+	@Test
+	void recoversAChannelWhoseOffsetsHaveGaps() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 1);
+		append(history, ChannelName.parse("Order/2/refresh"), 2);
+		append(history, ORDER_1, 1);
+
+		Recovery recovery = recover(history, ORDER_1, EPOCH, 1);
+		assertThat(recovery.recovered()).isTrue();
+		assertThat(recovery.messages()).extracting(NotifyMessage::sequence).containsExactly(4L);
+		assertThat(recover(history, ORDER_1, EPOCH, 3).messages()).extracting(NotifyMessage::sequence)
+			.as("the client saw offset 3 elsewhere; offset 4 is still news").containsExactly(4L);
+	}
+
+	@Test
+	void tellsAChannelWithoutMessagesSinceTheClientsOffsetThatNothingWasMissed() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 3);
+
+		Recovery recovery = recover(history, ChannelName.parse("Order/9/refresh"), EPOCH, 2);
+		assertThat(recovery.recovered()).isTrue();
+		assertThat(recovery.messages()).isEmpty();
+	}
+
+	@Test
+	void cannotRecoverFromBeforeTheFirstOffsetItRead() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		this.offsets.set(100);
+		append(history, ORDER_1, 2);
+
+		assertThat(recover(history, ORDER_1, EPOCH, 100).recovered()).as("101 and 102 were read").isTrue();
+		assertThat(recover(history, ORDER_1, EPOCH, 50).recovered()).as("51 to 100 were never read").isFalse();
+		assertThat(recover(history, ChannelName.parse("Order/9/refresh"), EPOCH, 50).recovered()).isFalse();
+	}
+
+	@Test
+	void recoversWhatWasMissedSinceTheLastReceivedSequence() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 5);
+
+		Recovery recovery = recover(history, ORDER_1, history.epoch(), 2);
+		assertThat(recovery.recovered()).isTrue();
+		assertThat(recovery.messages()).extracting(NotifyMessage::sequence).containsExactly(3L, 4L, 5L);
+		assertThat(recover(history, ORDER_1, history.epoch(), 5).messages()).isEmpty();
+		assertThat(recover(history, ORDER_1, history.epoch(), 5).recovered()).isTrue();
+	}
+
+	@Test
+	void cannotRecoverAcrossAnotherEpochOrPastWhatWasKept() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 3, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 6);
+
+		assertThat(recover(history, ORDER_1, "an-old-epoch", 5).recovered()).isFalse();
+		assertThat(recover(history, ORDER_1, history.epoch(), 2).recovered()).as("4, 5, 6 kept; 3 is gone")
+			.isFalse();
+		assertThat(recover(history, ORDER_1, history.epoch(), 3).recovered()).isTrue();
+		assertThat(recover(history, ORDER_1, history.epoch(), 7).recovered()).as("from the future").isFalse();
+	}
+
+	@Test
+	void aRecoveryWaitsUntilTheHistoryHasCaughtUpWithTheLog() throws Exception {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		history.startCatchingUp();
+		append(history, ORDER_1, 1);
+		CompletableFuture<Recovery> recovery = CompletableFuture.supplyAsync(() -> recover(history, ORDER_1, EPOCH, 1));
+		Thread.sleep(200);
+		assertThat(recovery).as("still reading the log").isNotDone();
+
+		append(history, ORDER_1, 1);
+		history.caughtUp();
+		assertThat(recovery.get(5, TimeUnit.SECONDS).messages()).extracting(NotifyMessage::sequence)
+			.containsExactly(2L);
+	}
+
+	@Test
+	void forgetsMessagesOlderThanTheTtl() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofSeconds(30), 100, this.clock);
+		append(history, ORDER_1, 2);
+		this.clock.advance(Duration.ofSeconds(31));
+		append(history, ORDER_1, 1);
+
+		assertThat(recover(history, ORDER_1, history.epoch(), 0).recovered()).isFalse();
+		assertThat(recover(history, ORDER_1, history.epoch(), 2).messages()).extracting(NotifyMessage::sequence)
+			.containsExactly(3L);
+	}
+
+	@Test
+	void forgetsTheLeastRecentlyNotifiedChannelsBeyondTheLimit() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 2, this.clock);
+		append(history, ORDER_1, 1);
+		append(history, ChannelName.parse("Order/2/refresh"), 1);
+		append(history, ChannelName.parse("Order/3/refresh"), 1);
+
+		assertThat(recover(history, ORDER_1, history.epoch(), 0).recovered()).isFalse();
+		assertThat(recover(history, ChannelName.parse("Order/3/refresh"), history.epoch(), 0).recovered()).isTrue();
+	}
+
+	@Test
+	void forgetsAMessageWhoseSendFailed() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		append(history, ORDER_1, 1);
+		assertThatIllegalStateException().isThrownBy(() -> history.append(ORDER_1, message(),
+				this.offsets::incrementAndGet, this.clock.instant(), (numbered) -> {
+					throw new IllegalStateException("broker down");
+				}));
+		append(history, ORDER_1, 1);
+
+		assertThat(this.sent).extracting(NotifyMessage::sequence).containsExactly(1L, 3L);
+		assertThat(recover(history, ORDER_1, history.epoch(), 0).messages()).hasSize(2);
+	}
+
+	private void append(ChannelHistory history, ChannelName channel, int count) {
+		for (int i = 0; i < count; i++) {
+			history.append(channel, message(), this.offsets::incrementAndGet, this.clock.instant(), this.sent::add);
+		}
+	}
+
+	private static Recovery recover(ChannelHistory history, ChannelName channel, String epoch, long last) {
+		AtomicReference<Recovery> recovery = new AtomicReference<>();
+		history.recover(channel, epoch, last, recovery::set);
+		return recovery.get();
+	}
+
+	private NotifyMessage message() {
+		return new NotifyMessage("Order", "1", "refresh", this.clock.instant(), "system", Map.of());
+	}
+
+}

@@ -1,0 +1,227 @@
+package io.notifylisten.internal.log;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.notifylisten.notify.NotificationFailedException;
+import io.notifylisten.notify.Notifier;
+import io.notifylisten.testapp.OrdersTestApplication;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.test.util.TestSocketUtils;
+
+import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
+import static io.notifylisten.testapp.OrdersTestApplication.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Nothing that {@code notify} accepted is lost when RabbitMQ or a node fails: two nodes in this JVM
+ * (A, which notifies 20 times a second, and B) and, for a node's crash, a third in a process of its
+ * own; listeners on each; every notification that returned normally must reach every listener
+ * exactly once and in order, counted per listener, as the browser client hands them to the page.
+ * Each scenario is bounded in time and stops by itself.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StreamFaultTests {
+
+	private static final String KEY = "fault-test";
+
+	private static final Duration DELIVERY = Duration.ofSeconds(60);
+
+	private RabbitStreamBroker broker;
+
+	private ConfigurableApplicationContext nodeA;
+
+	private ConfigurableApplicationContext nodeB;
+
+	@BeforeAll
+	void startNodes() {
+		this.broker = RabbitStreamBroker.get();
+		this.nodeA = new SpringApplicationBuilder(OrdersTestApplication.class).properties(nodeProperties("A", 0))
+			.run();
+		this.nodeB = new SpringApplicationBuilder(OrdersTestApplication.class).properties(nodeProperties("B", 0))
+			.run();
+	}
+
+	@AfterAll
+	void stopNodes() throws Exception {
+		this.broker.start();
+		if (this.nodeA != null) {
+			this.nodeA.close();
+		}
+		if (this.nodeB != null) {
+			this.nodeB.close();
+		}
+	}
+
+	@Test
+	void brokerStoppedAndStarted() throws Exception {
+		brokerOutage("Order/60/shipped", this.broker::stop);
+	}
+
+	@Test
+	void brokerKilledAndRestarted() throws Exception {
+		brokerOutage("Order/61/shipped", this.broker::kill);
+	}
+
+	private void brokerOutage(String channel, Outage outage) throws Exception {
+		List<RecoveringPage> pages = List.of(new RecoveringPage(ALICE, channel), new RecoveringPage(BOB, channel),
+				new RecoveringPage(ALICE, channel), new RecoveringPage(BOB, channel));
+		try {
+			pages.get(0).connect(port(this.nodeA));
+			pages.get(1).connect(port(this.nodeA));
+			pages.get(2).connect(port(this.nodeB));
+			pages.get(3).connect(port(this.nodeB));
+			Thread.sleep(300);
+			try (Publisher publisher = new Publisher(this.nodeA.getBean(Notifier.class), channel)) {
+				Thread.sleep(1500);
+				outage.begin();
+				try {
+					Thread.sleep(4000);
+				}
+				finally {
+					this.broker.start();
+				}
+				Thread.sleep(2000);
+				publisher.stop();
+				assertThat(publisher.refused).as("refused with the outbox far from full").isEmpty();
+				assertThat(publisher.accepted).as("accepted during the whole run").hasSizeGreaterThan(100);
+				for (RecoveringPage page : pages) {
+					assertThat(page.awaitReceived(publisher.accepted.size(), DELIVERY)).as(page.toString())
+						.containsExactlyElementsOf(publisher.accepted);
+					assertThat(page.isConnected()).as("%s stayed connected", page).isTrue();
+				}
+			}
+			Thread.sleep(300);
+			for (RecoveringPage page : pages) {
+				page.drain(Duration.ofMillis(100));
+				assertThat(page.received()).as("%s got nothing twice", page).doesNotHaveDuplicates();
+			}
+		}
+		finally {
+			pages.forEach(RecoveringPage::close);
+		}
+	}
+
+	@Test
+	void nodeKilledAndRestartedItsPagesRecoverWhatTheyMissed() throws Exception {
+		String channel = "Order/62/shipped";
+		int portC = TestSocketUtils.findAvailableTcpPort();
+		Process nodeC = startNodeProcess(portC);
+		RecoveringPage aliceOnC = new RecoveringPage(ALICE, channel);
+		RecoveringPage bobOnC = new RecoveringPage(BOB, channel);
+		RecoveringPage aliceOnA = new RecoveringPage(ALICE, channel);
+		try {
+			aliceOnC.connect(portC);
+			bobOnC.connect(portC);
+			aliceOnA.connect(port(this.nodeA));
+			Thread.sleep(300);
+			try (Publisher publisher = new Publisher(this.nodeA.getBean(Notifier.class), channel)) {
+				Thread.sleep(1500);
+				nodeC.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+				aliceOnC.drain(Duration.ofMillis(100));
+				bobOnC.drain(Duration.ofMillis(100));
+				nodeC = startNodeProcess(portC);
+				aliceOnC.connect(portC);
+				bobOnC.connect(portC);
+				Thread.sleep(2000);
+				publisher.stop();
+				assertThat(publisher.refused).isEmpty();
+				for (RecoveringPage page : List.of(aliceOnC, bobOnC, aliceOnA)) {
+					assertThat(page.awaitReceived(publisher.accepted.size(), DELIVERY)).as(page.toString())
+						.containsExactlyElementsOf(publisher.accepted);
+				}
+				assertThat(aliceOnC.recoveries()).containsExactly(true);
+				assertThat(bobOnC.recoveries()).containsExactly(true);
+			}
+		}
+		finally {
+			aliceOnC.close();
+			bobOnC.close();
+			aliceOnA.close();
+			nodeC.destroyForcibly();
+		}
+	}
+
+	private Process startNodeProcess(int port) throws Exception {
+		return NodeProcess.start("fault-test-node-c", port, nodeProperties("C", port));
+	}
+
+	private String[] nodeProperties(String name, int port) {
+		return new String[] { "server.port=" + port, "server.address=127.0.0.1", "test.node-name=" + name,
+				"notify-listen.key=" + KEY, "notify-listen.secret=0123456789abcdef0123456789abcdef",
+				"notify-listen.stream.host=" + this.broker.host(), "notify-listen.stream.port=" + this.broker.port(),
+				"notify-listen.stream.recovery-interval=1s", "notify-listen.stream.confirm-timeout=2s",
+				// Room for everything a page misses while its node restarts, at 20 notifications a second.
+				"notify-listen.history.size=1000",
+				"spring.datasource.url=jdbc:h2:mem:fault-test-" + name + ";DB_CLOSE_DELAY=-1",
+				"spring.jmx.enabled=false" };
+	}
+
+	private static int port(ConfigurableApplicationContext node) {
+		return node.getBean(Environment.class).getProperty("local.server.port", Integer.class);
+	}
+
+	@FunctionalInterface
+	interface Outage {
+
+		void begin() throws Exception;
+
+	}
+
+	/** Notifies one channel 20 times a second, with a number in the payload, and records the outcome. */
+	private static final class Publisher implements AutoCloseable {
+
+		private final List<Integer> accepted = new CopyOnWriteArrayList<>();
+
+		private final List<Integer> refused = new CopyOnWriteArrayList<>();
+
+		private final Thread thread;
+
+		private volatile boolean running = true;
+
+		Publisher(Notifier notifier, String channel) {
+			String[] parts = channel.split("/");
+			this.thread = new Thread(() -> {
+				long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+				for (int n = 1; this.running && System.nanoTime() < end; n++) {
+					try {
+						notifier.notify(parts[0], parts[1], parts[2], Map.of("n", n));
+						this.accepted.add(n);
+					}
+					catch (NotificationFailedException ex) {
+						this.refused.add(n);
+					}
+					try {
+						Thread.sleep(50);
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+				}
+			}, "fault-test-publisher");
+			this.thread.start();
+		}
+
+		void stop() throws InterruptedException {
+			this.running = false;
+			this.thread.join(30_000);
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			stop();
+		}
+
+	}
+
+}

@@ -1,0 +1,193 @@
+package io.notifylisten.internal.notify;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.notifylisten.channel.InvalidChannelException;
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.log.InMemoryNotificationLog;
+import io.notifylisten.internal.log.LocalDelivery;
+import io.notifylisten.internal.security.SubscriptionSigner;
+import io.notifylisten.notify.NotificationFailedException;
+import io.notifylisten.notify.NotificationLog;
+import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.notify.PayloadTooLargeException;
+import io.notifylisten.notify.Progress;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.support.ExecutorSubscribableChannel;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionSynchronizationUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class BrokerNotifierTests {
+
+	private static final Instant NOW = Instant.parse("2026-11-23T10:15:30Z");
+
+	private final List<Message<?>> sent = new CopyOnWriteArrayList<>();
+
+	private final SubscriptionSigner signer = new SubscriptionSigner("shop", "0123456789abcdef0123456789abcdef");
+
+	private final BrokerNotifier notifier;
+
+	BrokerNotifierTests() {
+		ExecutorSubscribableChannel brokerChannel = new ExecutorSubscribableChannel();
+		brokerChannel.subscribe(this.sent::add);
+		this.notifier = new BrokerNotifier(inMemoryLog(brokerChannel), new ChannelDestinations("shop"), this::userTopic,
+				Clock.fixed(NOW, ZoneOffset.UTC));
+	}
+
+	private String userTopic(String username) {
+		return new ChannelDestinations("shop").userTopic(this.signer.userToken(username));
+	}
+
+	@AfterEach
+	void clear() {
+		SecurityContextHolder.clearContext();
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.clearSynchronization();
+		}
+	}
+
+	@Test
+	void sendsAtOnceOutsideATransaction() {
+		this.notifier.notify("Order", 42, "refresh", Map.of("status", "paid"));
+
+		assertThat(this.sent).hasSize(1);
+		Message<?> message = this.sent.get(0);
+		assertThat(SimpMessageHeaderAccessor.getDestination(message.getHeaders()))
+			.isEqualTo("/topic/shop.Order.42.refresh");
+		assertThat(message.getPayload())
+			.isEqualTo(new NotifyMessage("Order", "42", "refresh", NOW, "system", Map.of("status", "paid")));
+	}
+
+	@Test
+	void stampsTheLoggedInUser() {
+		SecurityContextHolder.getContext()
+			.setAuthentication(new TestingAuthenticationToken("alice", "n/a", "NOTIFY_LISTEN_USER"));
+		this.notifier.notify("Order", 42, "refresh");
+
+		assertThat(((NotifyMessage) this.sent.get(0).getPayload()).notifiedBy()).isEqualTo("alice");
+	}
+
+	@Test
+	void waitsForCommitAndDropsOnRollback() {
+		TransactionSynchronizationManager.initSynchronization();
+		this.notifier.notify("Order", 1, "refresh");
+		assertThat(this.sent).as("nothing before commit").isEmpty();
+		List<TransactionSynchronization> synchronizations = TransactionSynchronizationManager.getSynchronizations();
+		TransactionSynchronizationUtils.invokeAfterCompletion(synchronizations,
+				TransactionSynchronization.STATUS_ROLLED_BACK);
+		assertThat(this.sent).as("nothing after rollback").isEmpty();
+
+		this.notifier.notify("Order", 2, "refresh");
+		TransactionSynchronizationUtils
+			.invokeAfterCommit(TransactionSynchronizationManager.getSynchronizations().subList(1, 2));
+		assertThat(this.sent).hasSize(1);
+		assertThat(((NotifyMessage) this.sent.get(0).getPayload()).id()).isEqualTo("2");
+	}
+
+	@Test
+	void refusesInvalidNamesBeforeSendingAnything() {
+		assertThatExceptionOfType(InvalidChannelException.class)
+			.isThrownBy(() -> this.notifier.notify("Order", "*", "refresh"));
+		assertThatExceptionOfType(InvalidChannelException.class)
+			.isThrownBy(() -> this.notifier.notify("Order", "1.2", "refresh"));
+		assertThat(this.sent).isEmpty();
+	}
+
+	@Test
+	void sendsUserMessagesToThatUsersOwnTopic() {
+		this.notifier.notifyUser("alice", "Order", 42, "assigned", Map.of());
+		this.notifier.notifyUser("bob", "Order", 42, "assigned", Map.of());
+
+		String toAlice = SimpMessageHeaderAccessor.getDestination(this.sent.get(0).getHeaders());
+		String toBob = SimpMessageHeaderAccessor.getDestination(this.sent.get(1).getHeaders());
+		assertThat(toAlice).isEqualTo("/topic/shop.u." + this.signer.userToken("alice")).matches("/topic/shop\\.u\\.[0-9a-f]{32}");
+		assertThat(toBob).isNotEqualTo(toAlice);
+	}
+
+	@Test
+	void reportsABrokerThatCannotTakeTheMessage() {
+		ExecutorSubscribableChannel down = new ExecutorSubscribableChannel();
+		down.subscribe((message) -> {
+			throw new MessageDeliveryException(message, "Message broker not active");
+		});
+		BrokerNotifier notifier = new BrokerNotifier(inMemoryLog(down), new ChannelDestinations("shop"), this::userTopic,
+				Clock.systemUTC());
+		assertThatExceptionOfType(NotificationFailedException.class)
+			.isThrownBy(() -> notifier.notify("Order", 42, "refresh"))
+			.withMessageStartingWith("Notification Order/42/refresh was not sent: ");
+	}
+
+	@Test
+	void refusesPayloadsLargerThanTheLimitBeforeSendingAnything() {
+		this.notifier.setMaxPayloadSize(64, tools.jackson.databind.json.JsonMapper.shared());
+		this.notifier.notify("Order", 1, "refresh", Map.of("status", "paid"));
+		assertThatExceptionOfType(PayloadTooLargeException.class)
+			.isThrownBy(() -> this.notifier.notify("Order", 1, "refresh", Map.of("notes", "x".repeat(100))))
+			.withMessageContaining("Payload of Order/1/refresh is 112 bytes; the limit is 64")
+			.withMessageContaining("notify-listen.payload.max-size");
+		assertThat(this.sent).hasSize(1);
+	}
+
+	@Test
+	void progressLeavesAtOnceEvenInsideATransaction() {
+		org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler scheduler = new org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler();
+		scheduler.initialize();
+		try {
+			this.notifier.setProgressCoalescing(scheduler, java.time.Duration.ofMillis(100));
+			TransactionSynchronizationManager.initSynchronization();
+			Progress progress = this.notifier.progress("Job", 7);
+			progress.update(50, "half way");
+			progress.done("finished");
+			assertThat(this.sent).extracting((message) -> SimpMessageHeaderAccessor.getDestination(message.getHeaders()))
+				.containsExactly("/topic/shop.Job.7.progress", "/topic/shop.Job.7.done");
+		}
+		finally {
+			scheduler.shutdown();
+		}
+	}
+
+	private static NotificationLog inMemoryLog(ExecutorSubscribableChannel brokerChannel) {
+		SimpMessagingTemplate template = new SimpMessagingTemplate(brokerChannel);
+		return new InMemoryNotificationLog(new LocalDelivery(() -> template,
+				new ChannelDestinations("shop"), null), Clock.systemUTC());
+	}
+
+	@Test
+	void notifiesByEntityObject() {
+		this.notifier.notify(new Invoice(7L), "paid");
+		assertThat(SimpMessageHeaderAccessor.getDestination(this.sent.get(0).getHeaders()))
+			.isEqualTo("/topic/shop.Bill.7.paid");
+	}
+
+	@Entity(name = "Bill")
+	static class Invoice {
+
+		@Id
+		private Long id;
+
+		Invoice(Long id) {
+			this.id = id;
+		}
+
+	}
+
+}

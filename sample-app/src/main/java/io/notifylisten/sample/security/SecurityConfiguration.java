@@ -28,7 +28,7 @@ class SecurityConfiguration {
 	SecurityFilterChain securityFilterChain(HttpSecurity http, UserDetailsService users,
 			@Value("${sample.remember-me.key}") String rememberMeKey) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers("/css/**", "/js/**", "/favicon.ico", "/error", "/webjars/**",
+			.requestMatchers("/css/**", "/js/**", "/favicon.ico", "/error",
 					"/notify-listen/notify-listen.js")
 			.permitAll()
 			// notify-listen checks these itself and answers with a reason a page can show ("Login

@@ -1,51 +1,5 @@
 /*
- * notify-listen browser client: window.NotifyListen.
- *
- * Served by the starter at /notify-listen/notify-listen.js. Plain ES2017, no build step. It runs
- * on @stomp/stompjs (StompJs.Client); include the WebJar bundle first
- *
- *   <script src="/webjars/stomp__stompjs/7.2.1/bundles/stomp.umd.min.js"></script>
- *   <script src="/notify-listen/notify-listen.js"></script>
- *
- * or leave it out and this script loads it from the same place on first use.
- *
- *   const orders = NotifyListen.listen('Order', 42, {
- *     refresh: (msg) => render(msg.result),      // one channel per action: Order/42/refresh
- *     deleted: (msg) => showGone(msg.notifiedBy)
- *   }, {
- *     denied: (reason) => showNotAllowed(reason), // this object may not be listened to
- *     resubscribed: () => reload()               // back after a drop: messages may have been missed
- *   });
- *   orders.ready.then(...);                      // every action subscribed (rejects when denied)
- *   orders.stop();
- *
- *   const viewers = NotifyListen.presence('Order', 42, {
- *     here: (members, info) => show(members),     // everyone on this order now, this user included
- *     joining: (member) => add(member),           // {id, name, avatarUrl}: what the server chose to show
- *     leaving: (member) => remove(member),
- *     count: (n) => showCount(n)                  // beyond the server's max-members, only the count
- *   });
- *   viewers.members; viewers.me; viewers.stop();
- *
- *   NotifyListen.on('state', (e) => badge(e.state)); // connecting | connected | reconnecting | failed | idle
- *   NotifyListen.on('denied', (e) => console.warn(e.channel, e.reason));
- *   NotifyListen.on('message', (msg) => toast(msg));
- *
- * Every event is also dispatched on document as a CustomEvent named 'notify-listen:<event>'
- * (for example 'notify-listen:connected') with the same object as its detail.
- *
- * A message is the parsed JSON body: {entity, id, action, changedAt (ISO-8601 text), notifiedBy,
- * payload, result?}. 'result' is there when a server @NotifyListen handler returned a value for
- * this user.
- *
- * Presence: a user is one member however many tabs they have open; they leave when the last one
- * closes. After a reconnect 'here' is called again with the list as it is then, rather than a
- * string of joins and leaves. Presence needs WebSocket; over Server-Sent Events it stays silent.
- *
- * Transport: STOMP over WebSocket. Where WebSocket cannot connect (two attempts that never reached
- * CONNECTED), the client falls back by itself to Server-Sent Events, one EventSource per channel,
- * with the same checks on the server; notices (onNotice) need WebSocket. configure({transport:
- * 'websocket' | 'sse' | 'auto'}) fixes the choice; NotifyListen.transport tells the one in use.
+ * The notify-listen client: one per page, shared by every listen(), presence() and onNotice().
  *
  * How it talks to the server, and why:
  * - One WebSocket per page, shared by every listen() call; a channel that several calls listen to
@@ -61,9 +15,9 @@
  *   the ERROR frame echoes; the client marks that channel denied, reconnects at once and leaves it
  *   out, instead of looping. "Login required" is the exception: it is about the session, not the
  *   channel, so the channel is tried again on the next connection.
- * - After a drop it reconnects with exponential backoff and full jitter (about 1 s, 2 s, 4 s ...
- *   capped at 30 s) so that a restarted server is not hit by every page at the same instant.
- *   The backoff resets once a connection has stayed up for 10 s.
+ * - After a drop it reconnects with exponential backoff and full jitter (backoff.js) so that a
+ *   restarted server is not hit by every page at the same instant. The backoff resets once a
+ *   connection has stayed up for 10 s.
  * - A CONNECT the server refuses (typically "Login required" once the HTTP session is gone, or a
  *   stale CSRF token) sets the state to 'failed' with the reason; the client keeps retrying at the
  *   same backoff, because logging in again in another tab, or a remember-me cookie, mends it.
@@ -71,6 +25,10 @@
  *   re-authenticates a request by itself (Spring Security remember-me), the next /rest/pusher/key
  *   call opens a new session with a new CSRF token and the client carries on. If it does not, the
  *   state stays 'failed' ("Login required") until the user logs in again.
+ *
+ * Transport: STOMP over WebSocket. Where WebSocket cannot connect (two attempts that never reached
+ * CONNECTED), the client falls back by itself to Server-Sent Events, one EventSource per channel,
+ * with the same checks on the server; notices and presence need WebSocket.
  *
  * Hidden tabs: browsers throttle timers in background tabs (Chrome runs them at most once a
  * minute after a few minutes hidden) and may freeze the page. So:
@@ -81,48 +39,54 @@
  * - A pending backoff timer may fire late in a hidden tab. When the tab becomes visible again, or
  *   the browser reports it is back online, the client reconnects at once instead of waiting, and a
  *   connected socket that has been silent for longer than two server heart-beats is replaced.
- * - Recovery: every message carries its channel's epoch and sequence. When the client resubscribes
- *   a channel on which it had received something, it sends last-epoch and last-sequence; the server
- *   answers with one recovery frame holding the messages missed meanwhile, which are delivered in
- *   order before any live message (live ones are held until then, and duplicates are dropped by
- *   sequence). If the server no longer has them (too many, too old, or a single node's restart),
- *   the recovery frame says so and 'resubscribed' tells the page to reload what it shows; so it
- *   does for a channel on which nothing had been received yet.
+ *
+ * Recovery: every message carries its channel's epoch and sequence. When the client resubscribes
+ * a channel on which it had received something, it sends last-epoch and last-sequence; the server
+ * answers with one recovery frame holding the messages missed meanwhile, which are delivered in
+ * order before any live message (live ones are held until then, and duplicates are dropped by
+ * sequence). If the server no longer has them (too many, too old, or a single node's restart), the
+ * recovery frame says so and 'resubscribed' tells the page to reload what it shows; so it does for
+ * a channel on which nothing had been received yet.
+ *
+ * Presence: a user is one member however many tabs they have open. After a reconnect 'here' is
+ * called again with the list as it is then, rather than a string of joins and leaves.
  *
  * The client stops (DISCONNECT, socket closed) on 'pagehide', which also keeps the page eligible
  * for the back/forward cache; if the page comes back from that cache it reconnects.
+ *
+ * Everything the client needs from the browser comes in through `environment`, so that the
+ * unit tests can run it under Node with a fake server, fake timers and a fake STOMP client.
  */
-(function (window, document) {
-	'use strict';
+import { FIRST_RECONNECT_DELAY, reconnectDelay } from './backoff.js';
+import { checkObject, destinationOf, isAction } from './names.js';
 
-	const STOMP_BUNDLE = '/webjars/stomp__stompjs/7.2.1/bundles/stomp.umd.min.js';
+// A connection that lasts this long is healthy: the next drop starts the backoff from the start.
+const STABLE_AFTER = 10000;
 
-	const MAX_RECONNECT_DELAY = 30000;
+// A page swapping one listen() for another should not close and reopen the socket.
+const IDLE_CLOSE_DELAY = 1000;
 
-	const FIRST_RECONNECT_DELAY = 1000;
+const CONNECT_TIMEOUT = 10000;
 
-	// A connection that lasts this long is healthy: the next drop starts the backoff from the start.
-	const STABLE_AFTER = 10000;
+// WebSocket attempts that never reached CONNECTED before the client tries Server-Sent Events.
+const WEBSOCKET_ATTEMPTS_BEFORE_SSE = 2;
 
-	// A page swapping one listen() for another should not close and reopen the socket.
-	const IDLE_CLOSE_DELAY = 1000;
+const LOGIN_REQUIRED = 'Login required';
 
-	const CONNECT_TIMEOUT = 10000;
-
-	// WebSocket attempts that never reached CONNECTED before the client tries Server-Sent Events.
-	const WEBSOCKET_ATTEMPTS_BEFORE_SSE = 2;
-
-	const SCRIPT_PATH = '/notify-listen/notify-listen.js';
-
-	// The same alphabet as the server's ChannelName, so a bad name fails here, not as a 400 later.
-	const ENTITY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-	const ID = /^[A-Za-z0-9_-]{1,64}$/;
-	const ACTION = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-
-	const LOGIN_REQUIRED = 'Login required';
+/**
+ * Makes a client.
+ * @param {Object} environment window, document, fetch, StompClient (stompjs' Client),
+ *   EventSource, CustomEvent, setTimeout, clearTimeout, random, now, console and the baseUrl
+ * @returns {Object} the API that window.NotifyListen and the ES module expose
+ */
+export function createClient(environment) {
+	const { window, document, StompClient, console } = environment;
+	const fetch = environment.fetch;
+	const setTimeout = environment.setTimeout;
+	const clearTimeout = environment.clearTimeout;
 
 	const config = {
-		baseUrl: defaultBaseUrl(),
+		baseUrl: environment.baseUrl || window.location.origin,
 		debug: false,
 		// 'auto' falls back to Server-Sent Events when WebSocket cannot connect; 'websocket' or 'sse'
 		// use only that one.
@@ -151,22 +115,10 @@
 	let idleTimer = null;
 	let receiptSeq = 0;
 	let lastServerActivity = 0;
-	let stompLoading = null;
 
-	function defaultBaseUrl() {
-		const script = document.currentScript;
-		if (script && script.src) {
-			const url = new URL(script.src, window.location.href);
-			if (url.pathname.endsWith(SCRIPT_PATH)) {
-				return url.origin + url.pathname.slice(0, -SCRIPT_PATH.length);
-			}
-		}
-		return window.location.origin;
-	}
-
-	function log() {
-		if (config.debug && window.console) {
-			window.console.debug.apply(window.console, ['[notify-listen]'].concat(Array.from(arguments)));
+	function log(...parts) {
+		if (config.debug && console) {
+			console.debug('[notify-listen]', ...parts);
 		}
 	}
 
@@ -175,7 +127,7 @@
 		if (fns) {
 			fns.slice().forEach((fn) => safely(fn, detail));
 		}
-		document.dispatchEvent(new CustomEvent('notify-listen:' + event, { detail: detail }));
+		document.dispatchEvent(new environment.CustomEvent('notify-listen:' + event, { detail: detail }));
 	}
 
 	function safely(fn, argument) {
@@ -184,8 +136,8 @@
 		}
 		catch (ex) {
 			// One broken page handler must not keep the others, or the client, from running.
-			if (window.console) {
-				window.console.error('[notify-listen] handler failed', ex);
+			if (console) {
+				console.error('[notify-listen] handler failed', ex);
 			}
 		}
 	}
@@ -202,25 +154,6 @@
 			emit('state', detail);
 			emit(next, detail);
 		}
-	}
-
-	function loadStomp() {
-		if (window.StompJs && window.StompJs.Client) {
-			return Promise.resolve(window.StompJs);
-		}
-		if (!stompLoading) {
-			stompLoading = new Promise((resolve, reject) => {
-				const script = document.createElement('script');
-				script.src = config.baseUrl + STOMP_BUNDLE;
-				script.onload = () => resolve(window.StompJs);
-				script.onerror = () => {
-					stompLoading = null;
-					reject(new Error('Could not load ' + STOMP_BUNDLE));
-				};
-				document.head.appendChild(script);
-			});
-		}
-		return stompLoading;
 	}
 
 	async function readJson(response) {
@@ -261,21 +194,6 @@
 		return url.toString();
 	}
 
-	function destinationOf(channel) {
-		if (channel.presence) {
-			return settings.presenceDestinationFormat
-				.replace('{entity}', channel.entity)
-				.replace('{id}', channel.id);
-		}
-		if (channel.notice) {
-			return '/user/topic/' + settings.key + '.' + channel.notice;
-		}
-		return settings.destinationFormat
-			.replace('{entity}', channel.entity)
-			.replace('{id}', channel.id)
-			.replace('{action}', channel.action);
-	}
-
 	// ---- connection lifecycle ----
 
 	async function connect() {
@@ -285,7 +203,6 @@
 			setState(everConnected ? 'reconnecting' : 'connecting', { attempt: attempt });
 		}
 		try {
-			const StompJs = await loadStomp();
 			const fresh = await fetchSettings();
 			if (gen !== generation) {
 				return;
@@ -296,7 +213,7 @@
 				channels.forEach((channel) => subscribe(gen, null, channel, everConnected));
 				return;
 			}
-			openSocket(gen, StompJs);
+			openSocket(gen);
 		}
 		catch (ex) {
 			if (gen !== generation) {
@@ -310,13 +227,13 @@
 		}
 	}
 
-	function openSocket(gen, StompJs) {
+	function openSocket(gen) {
 		const connectHeaders = {};
 		if (settings.csrf) {
 			connectHeaders[settings.csrf.headerName] = settings.csrf.token;
 		}
 		let connected = false;
-		const stomp = new StompJs.Client({
+		const stomp = new StompClient({
 			brokerURL: webSocketUrl(settings.endpoint),
 			connectHeaders: connectHeaders,
 			heartbeatIncoming: settings.heartbeatIncoming,
@@ -337,7 +254,7 @@
 			onConnected(gen, stomp, frame);
 		};
 		stomp.onHeartbeatReceived = () => {
-			lastServerActivity = Date.now();
+			lastServerActivity = environment.now();
 		};
 		stomp.onStompError = (frame) => {
 			if (gen !== generation) {
@@ -357,7 +274,7 @@
 
 	function onConnected(gen, stomp, frame) {
 		connectionId = frame.headers['connection-id'] || null;
-		lastServerActivity = Date.now();
+		lastServerActivity = environment.now();
 		receipts.clear();
 		const resync = everConnected;
 		everConnected = true;
@@ -411,9 +328,7 @@
 
 	function scheduleReconnect() {
 		clearTimeout(retryTimer);
-		const ceiling = Math.min(MAX_RECONNECT_DELAY, FIRST_RECONNECT_DELAY * Math.pow(2, attempt));
-		// Full jitter, but never sooner than a quarter second: pages must not stampede a restarted server.
-		const delay = Math.max(250, Math.round(Math.random() * ceiling));
+		const delay = reconnectDelay(attempt, environment.random);
 		attempt++;
 		if (state !== 'failed') {
 			setState('reconnecting', { attempt: attempt, retryInMs: delay });
@@ -473,7 +388,7 @@
 			connect();
 		}
 		else if (state === 'connected' && settings && settings.heartbeatIncoming > 0
-				&& Date.now() - lastServerActivity > 2 * settings.heartbeatIncoming + 1000) {
+				&& environment.now() - lastServerActivity > 2 * settings.heartbeatIncoming + 1000) {
 			// Silent for more than two heart-beats, probably after sleep: replace the socket.
 			log('socket silent, replacing it');
 			disconnect('reconnecting');
@@ -497,8 +412,8 @@
 			// A receipt, so that a refusal (no listen role) is pinned on it and not retried forever.
 			const noticeReceipt = 'nl-' + (++receiptSeq);
 			receipts.set(noticeReceipt, channel.name);
-			channel.subscription = stomp.subscribe(destinationOf(channel), (frame) => deliver(channel, frame),
-				{ receipt: noticeReceipt });
+			channel.subscription = stomp.subscribe(destinationOf(settings, channel),
+				(frame) => deliver(channel, frame), { receipt: noticeReceipt });
 			return;
 		}
 		channel.signing = true;
@@ -540,7 +455,8 @@
 		if (channel.presence) {
 			// Changes wait for the list they follow: the two may cross on the way.
 			channel.held = [];
-			channel.subscription = stomp.subscribe(destinationOf(channel), (frame) => deliver(channel, frame), headers);
+			channel.subscription = stomp.subscribe(destinationOf(settings, channel),
+				(frame) => deliver(channel, frame), headers);
 			return;
 		}
 		// Back after a drop with something received before: ask for what was missed. Live messages
@@ -552,7 +468,8 @@
 			channel.held = [];
 		}
 		channel.recovering = recovering;
-		channel.subscription = stomp.subscribe(destinationOf(channel), (frame) => deliver(channel, frame), headers);
+		channel.subscription = stomp.subscribe(destinationOf(settings, channel),
+			(frame) => deliver(channel, frame), headers);
 		channel.handles.forEach((handle) => handle.channelReady(channel, resync && !recovering));
 	}
 
@@ -562,12 +479,13 @@
 		if (channel.notice || channel.presence) {
 			return;
 		}
+		const EventSource = environment.EventSource;
 		const url = config.baseUrl + '/notify-listen/sse/' + encodeURIComponent(channel.entity) + '/'
 			+ encodeURIComponent(channel.id) + '?events=' + encodeURIComponent(channel.action);
 		const source = new EventSource(url, { withCredentials: true });
 		channel.subscription = { eventSource: source, unsubscribe: () => source.close() };
 		source.addEventListener(channel.action, (event) => {
-			lastServerActivity = Date.now();
+			lastServerActivity = environment.now();
 			try {
 				accept(channel, JSON.parse(event.data));
 			}
@@ -577,7 +495,7 @@
 		});
 		source.addEventListener('reload', () => channel.handles.forEach((handle) => handle.channelReady(channel, true)));
 		source.onopen = () => {
-			lastServerActivity = Date.now();
+			lastServerActivity = environment.now();
 			everConnected = true;
 			if (state !== 'connected') {
 				setState('connected');
@@ -656,7 +574,7 @@
 	}
 
 	function deliver(channel, frame) {
-		lastServerActivity = Date.now();
+		lastServerActivity = environment.now();
 		let message;
 		try {
 			message = JSON.parse(frame.body);
@@ -953,23 +871,8 @@
 
 	}
 
-	// ---- public API ----
+	// ---- public API (documented in index.d.ts) ----
 
-	/**
-	 * Listen to an object: one channel per action in handlers.
-	 * @param {string} entity entity name, for example 'Order'
-	 * @param {string|number} id entity id
-	 * @param {Object<string, function(Object)>} handlers action name -> function(message)
-	 * @param {{denied?: function(string, Object), resubscribed?: function(Handle)}} [options]
-	 * @return {Handle} with stop() and a ready promise
-	 */
-	/**
-	 * Receive notices: messages addressed to this user (notifyUser), to a role the user holds
-	 * (notifyRole), to this connection (notifyConnection) or to everyone (broadcast), each only if
-	 * the user may read its entity.
-	 * @param {function(Object)} handler called with each message
-	 * @returns {{stop: function()}} stops this handler
-	 */
 	function onNotice(handler) {
 		if (typeof handler !== 'function') {
 			throw new Error('Give a function');
@@ -994,32 +897,12 @@
 		return { stop: () => pseudo.forEach((channel) => release(channel, handle)) };
 	}
 
-	/**
-	 * Headers for the page's own HTTP requests, so that the server's toOthers() skips this page.
-	 * @returns {Object} the header, or nothing while not connected
-	 */
 	function originHeaders() {
 		return connectionId ? { 'X-Notify-Listen-Connection': connectionId } : {};
 	}
 
-	/**
-	 * Be present on an object and see who else is: members are users, each with what the server's
-	 * PresenceMemberResolver shows of them ({id, name, avatarUrl}).
-	 * @param {string} entity entity name, for example 'Order'
-	 * @param {string|number} id entity id
-	 * @param {{here?: function(Array, Object), joining?: function(Object), leaving?: function(Object),
-	 *   count?: function(number)}} handlers
-	 * @param {{denied?: function(string, Object)}} [options]
-	 * @return {PresenceHandle} with members, count, me, ready and stop()
-	 */
 	function presence(entity, id, handlers, options) {
-		const idText = String(id);
-		if (!ENTITY.test(String(entity))) {
-			throw new Error('Invalid entity name: ' + entity);
-		}
-		if (!ID.test(idText)) {
-			throw new Error('Invalid id: ' + id);
-		}
+		const idText = checkObject(entity, id);
 		const name = 'presence-' + entity + '/' + idText;
 		let channel = channels.get(name);
 		if (!channel) {
@@ -1034,19 +917,13 @@
 	}
 
 	function listen(entity, id, handlers, options) {
-		const idText = String(id);
-		if (!ENTITY.test(String(entity))) {
-			throw new Error('Invalid entity name: ' + entity);
-		}
-		if (!ID.test(idText)) {
-			throw new Error('Invalid id: ' + id);
-		}
+		const idText = checkObject(entity, id);
 		const actions = Object.keys(handlers || {});
 		if (actions.length === 0) {
 			throw new Error('Give at least one action handler, such as {refresh: (msg) => ...}');
 		}
 		actions.forEach((action) => {
-			if (!ACTION.test(action) || typeof handlers[action] !== 'function') {
+			if (!isAction(action) || typeof handlers[action] !== 'function') {
 				throw new Error('Invalid action handler: ' + action);
 			}
 		});
@@ -1055,10 +932,6 @@
 		return handle;
 	}
 
-	/**
-	 * Add an event listener: state, connecting, connected, reconnecting, failed, idle, denied, message.
-	 * @return {function()} that removes it
-	 */
 	function on(event, fn) {
 		(listeners[event] = listeners[event] || []).push(fn);
 		return () => off(event, fn);
@@ -1071,7 +944,6 @@
 		}
 	}
 
-	/** Change baseUrl (the application's context root) or turn on debug logging. */
 	function configure(options) {
 		Object.assign(config, options || {});
 	}
@@ -1094,7 +966,7 @@
 	});
 	window.addEventListener('online', reconnectNowIfWaiting);
 
-	window.NotifyListen = Object.freeze({
+	return Object.freeze({
 		listen: listen,
 		presence: presence,
 		onNotice: onNotice,
@@ -1112,5 +984,4 @@
 			return transport;
 		}
 	});
-
-})(window, document);
+}

@@ -1,0 +1,194 @@
+/**
+ * @notify-listen/client: "this object changed" notifications from a notify-listen server, over
+ * STOMP-over-WebSocket (or Server-Sent Events where WebSocket cannot connect).
+ *
+ * The functions at the top level use the page's one client, made on first use; the script the
+ * starter serves at /notify-listen/notify-listen.js exposes the same client as window.NotifyListen.
+ */
+
+/** A notification, as the server sends it (README, "Message format"). */
+export interface NotifyMessage<P = Record<string, unknown>, R = unknown> {
+	/** Entity name, for example "Order". */
+	entity: string;
+	/** Entity id, always text. */
+	id: string;
+	/** Action, for example "refresh". */
+	action: string;
+	/** When Notifier was called: ISO-8601, UTC. */
+	changedAt: string;
+	/** The user who notified, or "system". */
+	notifiedBy: string;
+	/** What the notifier sent; `{}` when nothing. */
+	payload: P;
+	/** What a server @NotifyListen method returned for this user; absent when there is none. */
+	result?: R;
+	/** The history the message belongs to; absent on messages that are not numbered (notices). */
+	epoch?: string | null;
+	/** Position in the notification log; 0 or absent on messages that are not numbered. */
+	sequence?: number;
+}
+
+/** What the server shows of a member present on an object (its PresenceMemberResolver). */
+export interface PresenceMember {
+	id: string;
+	name: string;
+	avatarUrl?: string | null;
+}
+
+/** idle (nothing to listen to), connecting, connected, reconnecting, or failed (see `reason`). */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+/** The transport in use: WebSocket, or Server-Sent Events after WebSocket did not connect. */
+export type Transport = 'websocket' | 'sse';
+
+/** The detail of a 'state' event and of the event named after the state. */
+export interface StateEvent {
+	state: ConnectionState;
+	/** Why the state is 'failed', for example "Login required". */
+	reason?: string;
+	/** Reconnect attempts since the last stable connection. */
+	attempt?: number;
+	/** When 'reconnecting': the wait before the next attempt. */
+	retryInMs?: number;
+}
+
+/** A channel or presence the server, or /rest/pusher/auth, refused. */
+export interface DeniedEvent {
+	/** "Order/42/refresh", or "presence-Order/42". */
+	channel: string;
+	entity?: string;
+	id?: string;
+	action?: string;
+	/** "Listen role required", "Not allowed to read Order 42", ... */
+	reason: string;
+}
+
+export interface ClientEvents {
+	state: StateEvent;
+	idle: StateEvent;
+	connecting: StateEvent;
+	connected: StateEvent;
+	reconnecting: StateEvent;
+	failed: StateEvent;
+	denied: DeniedEvent;
+	message: NotifyMessage;
+	transport: { transport: Transport };
+}
+
+/** One handler per action: each action is a channel, `entity/id/action`. */
+export type ActionHandlers = Record<string, (message: NotifyMessage<any, any>) => void>;
+
+export interface ListenOptions {
+	/** The object may not be listened to: called once, with the server's reason. */
+	denied?: (reason: string, detail: DeniedEvent) => void;
+	/**
+	 * Back after a drop, and what was missed could not be recovered: reload what the page shows.
+	 * Called once per listen() per reconnect.
+	 */
+	resubscribed?: (handle: ListenHandle) => void;
+}
+
+/** What listen() returns. */
+export interface ListenHandle {
+	readonly entity: string;
+	readonly id: string;
+	/** Resolves once every action is subscribed; rejects with the reason when one is denied. */
+	readonly ready: Promise<ListenHandle>;
+	/** Stop listening; the last listener of a channel unsubscribes it. */
+	stop(): void;
+}
+
+/** The second argument of `here`. */
+export interface PresenceInfo {
+	count: number;
+	/** Beyond the server's presence.max-members: no members, only the count. */
+	truncated: boolean;
+	/** What the others see of this user. */
+	me: PresenceMember | null;
+}
+
+export interface PresenceHandlers {
+	/** Everyone present, this user included; again after a reconnect. */
+	here?: (members: PresenceMember[], info: PresenceInfo) => void;
+	joining?: (member: PresenceMember) => void;
+	leaving?: (member: PresenceMember) => void;
+	/** How many are present, when it changes. */
+	count?: (count: number) => void;
+}
+
+export interface PresenceOptions {
+	denied?: (reason: string, detail: DeniedEvent) => void;
+}
+
+/** What presence() returns. */
+export interface PresenceHandle {
+	/** The members present now, this user among them; empty beyond the server's max-members. */
+	readonly members: PresenceMember[];
+	/** How many members are present now. */
+	readonly count: number;
+	/** What the others see of this user, once the list has arrived. */
+	readonly me: PresenceMember | null;
+	/** Resolves once the list has arrived; rejects with the reason when denied. */
+	readonly ready: Promise<PresenceHandle>;
+	/** Leave: the user leaves the object with their last page on it. */
+	stop(): void;
+}
+
+export interface ClientOptions {
+	/** The application's root, such as "https://shop.example.com/app"; the page's origin by default. */
+	baseUrl?: string;
+	/** Log frames and state changes with console.debug. */
+	debug?: boolean;
+	/** 'auto' (default) falls back to Server-Sent Events when WebSocket cannot connect. */
+	transport?: 'auto' | 'websocket' | 'sse';
+}
+
+/** A notify-listen client: what window.NotifyListen is. */
+export interface NotifyListenClient {
+	/**
+	 * Listen to an object: one channel per action in `handlers`.
+	 * @param entity entity name, for example "Order"
+	 * @param id entity id
+	 */
+	listen(entity: string, id: string | number, handlers: ActionHandlers, options?: ListenOptions): ListenHandle;
+	/**
+	 * Be present on an object and see who else is. Needs WebSocket: over Server-Sent Events it
+	 * stays silent.
+	 */
+	presence(entity: string, id: string | number, handlers?: PresenceHandlers, options?: PresenceOptions): PresenceHandle;
+	/**
+	 * Messages addressed to this user (notifyUser), a role the user holds (notifyRole), this
+	 * connection (notifyConnection) or everyone (broadcast), each only if the user may read its
+	 * entity. Needs WebSocket.
+	 */
+	onNotice(handler: (message: NotifyMessage<any, any>) => void): { stop(): void };
+	/** A header for the page's own requests, so that the server's toOthers() skips this page; `{}` while not connected. */
+	originHeaders(): Record<string, string>;
+	/**
+	 * Add an event listener. Every event is also dispatched on document as a CustomEvent named
+	 * 'notify-listen:<event>'.
+	 * @returns a function that removes it
+	 */
+	on<E extends keyof ClientEvents>(event: E, listener: (detail: ClientEvents[E]) => void): () => void;
+	off<E extends keyof ClientEvents>(event: E, listener: (detail: ClientEvents[E]) => void): void;
+	configure(options: ClientOptions): void;
+	readonly state: ConnectionState;
+	/** The CONNECTED frame's connection-id (Pusher's socket_id), while connected over WebSocket. */
+	readonly connectionId: string | null;
+	readonly transport: Transport;
+}
+
+/** A client of its own; a page normally uses the shared one below. */
+export function createNotifyListen(options?: ClientOptions): NotifyListenClient;
+
+/** The page's one client, made on first use. */
+export function notifyListen(): NotifyListenClient;
+
+// The page's one client, function by function: what window.NotifyListen offers, as imports.
+export declare const listen: NotifyListenClient['listen'];
+export declare const presence: NotifyListenClient['presence'];
+export declare const onNotice: NotifyListenClient['onNotice'];
+export declare const originHeaders: NotifyListenClient['originHeaders'];
+export declare const on: NotifyListenClient['on'];
+export declare const off: NotifyListenClient['off'];
+export declare const configure: NotifyListenClient['configure'];

@@ -90,7 +90,11 @@ export function createClient(environment) {
 		debug: false,
 		// 'auto' falls back to Server-Sent Events when WebSocket cannot connect; 'websocket' or 'sse'
 		// use only that one.
-		transport: 'auto'
+		transport: 'auto',
+		// The session cookie goes with requests to the page's own origin only; a page served from
+		// another origin than the application (an SPA) sets 'include', and the application lists
+		// the page's origin in notify-listen.allowed-origins.
+		credentials: 'same-origin'
 	};
 
 	const listeners = {};
@@ -168,7 +172,7 @@ export function createClient(environment) {
 	async function fetchSettings() {
 		// 'manual': a login redirect must read as "not logged in", not as a 200 HTML page.
 		const response = await fetch(config.baseUrl + '/rest/pusher/key', {
-			credentials: 'same-origin',
+			credentials: config.credentials,
 			cache: 'no-store',
 			redirect: 'manual',
 			headers: { Accept: 'application/json' }
@@ -511,7 +515,7 @@ export function createClient(environment) {
 			// Closed for good: the server refused the stream. Ask once more to learn why.
 			source.close();
 			channel.subscription = null;
-			fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+			fetch(url, { credentials: config.credentials, headers: { Accept: 'application/json' } })
 				.then(async (response) => {
 					if (gen !== generation || channels.get(channel.name) !== channel) {
 						return;
@@ -541,7 +545,7 @@ export function createClient(environment) {
 		form.set('channel_name', name);
 		return fetch(config.baseUrl + settings.authEndpoint, {
 			method: 'POST',
-			credentials: 'same-origin',
+			credentials: config.credentials,
 			redirect: 'manual',
 			headers: headers,
 			body: form.toString()

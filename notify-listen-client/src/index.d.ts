@@ -141,6 +141,12 @@ export interface ClientOptions {
 	debug?: boolean;
 	/** 'auto' (default) falls back to Server-Sent Events when WebSocket cannot connect. */
 	transport?: 'auto' | 'websocket' | 'sse';
+	/**
+	 * Whether the session cookie goes with the client's requests: 'same-origin' (default), or
+	 * 'include' for a page served from another origin than `baseUrl`, which the application must
+	 * list in notify-listen.allowed-origins.
+	 */
+	credentials?: 'same-origin' | 'include';
 }
 
 /** A notify-listen client: what window.NotifyListen is. */

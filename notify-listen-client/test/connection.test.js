@@ -234,3 +234,25 @@ test('events reach document as notify-listen:<event> CustomEvents', async () => 
 	await settle();
 	assert.deepEqual(seen, ['connected']);
 });
+
+test('the session cookie goes along to the page\'s own origin only, unless credentials says include', async () => {
+	const own = fakeClient();
+	own.client.listen('Order', 42, { refresh: () => {} });
+	await settle();
+	own.server.socket.connect('a'.repeat(32));
+	await settle();
+	assert.deepEqual(own.server.requests.map((r) => r.credentials), ['same-origin', 'same-origin']);
+
+	// A single-page app served from another origin than the application.
+	const spa = fakeClient();
+	spa.client.configure({ baseUrl: 'https://api.shop.test', credentials: 'include' });
+	spa.client.listen('Order', 42, { refresh: () => {} });
+	await settle();
+	spa.server.socket.connect('b'.repeat(32));
+	await settle();
+	assert.deepEqual(spa.server.requests.map((r) => [r.path, r.credentials]), [
+		['/rest/pusher/key', 'include'],
+		['/rest/pusher/auth', 'include']
+	]);
+	assert.equal(spa.server.socket.config.brokerURL, 'wss://api.shop.test/notify-listen/ws');
+});

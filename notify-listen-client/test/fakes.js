@@ -150,7 +150,9 @@ export class FakeServer {
 		this.authAnswer = (channel, socketId) => json(200, { auth: 'shop:sig-of-' + socketId + ':' + channel });
 		this.fetch = async (url, init = {}) => {
 			const path = new URL(url).pathname;
-			const request = { path, method: init.method || 'GET', headers: init.headers || {}, body: init.body };
+			const request = {
+				path, method: init.method || 'GET', headers: init.headers || {}, body: init.body, credentials: init.credentials
+			};
 			this.requests.push(request);
 			if (path === '/rest/pusher/key') {
 				return this.keyAnswer();

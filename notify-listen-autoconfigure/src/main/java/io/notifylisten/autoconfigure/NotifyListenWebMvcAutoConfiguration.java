@@ -66,6 +66,37 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		return new PusherController(settings, authorizer, signer);
 	}
 
+	// A page on an origin allowed to open the WebSocket (a single-page app served elsewhere) may
+	// also fetch its settings and signatures, and read event streams, with its cookies. Nothing is
+	// added where no origin is allowed: the browser's same-origin rule then stands.
+	@Bean
+	WebMvcConfigurer notifyListenCors(NotifyListenProperties properties) {
+		return new WebMvcConfigurer() {
+			@Override
+			public void addCorsMappings(CorsRegistry registry) {
+				if (properties.getAllowedOrigins().isEmpty()) {
+					return;
+				}
+				String[] origins = properties.getAllowedOrigins().toArray(String[]::new);
+				registry.addMapping(PusherController.KEY_PATH)
+					.allowedOriginPatterns(origins)
+					.allowedMethods("GET")
+					.allowCredentials(true);
+				registry.addMapping(PusherController.AUTH_PATH)
+					.allowedOriginPatterns(origins)
+					.allowedMethods("POST")
+					.allowedHeaders("*")
+					.allowCredentials(true);
+				if (properties.getSse().isEnabled()) {
+					registry.addMapping(SseController.PATH + "/**")
+						.allowedOriginPatterns(origins)
+						.allowedMethods("GET")
+						.allowCredentials(true);
+				}
+			}
+		};
+	}
+
 	/**
 	 * Server-Sent Event streams, on the same broker, checks and history as STOMP.
 	 */
@@ -93,22 +124,6 @@ public final class NotifyListenWebMvcAutoConfiguration {
 				NotifyListenProperties properties) {
 			return new SseController(streams, authorizer, properties.getSse().getMaxEvents(),
 					properties.getLimits().getMaxConnectionsPerUser());
-		}
-
-		// Streams may be read from the origins allowed to open the WebSocket, with their cookies.
-		@Bean
-		WebMvcConfigurer notifyListenSseCors(NotifyListenProperties properties) {
-			return new WebMvcConfigurer() {
-				@Override
-				public void addCorsMappings(CorsRegistry registry) {
-					if (!properties.getAllowedOrigins().isEmpty()) {
-						registry.addMapping(SseController.PATH + "/**")
-							.allowedOriginPatterns(properties.getAllowedOrigins().toArray(String[]::new))
-							.allowedMethods("GET")
-							.allowCredentials(true);
-					}
-				}
-			};
 		}
 
 	}

@@ -45,7 +45,7 @@ public class OrdersTestApplication {
 		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/rest/pusher/key", "/notify-listen/ws/**")
 			.permitAll()
 			.anyRequest()
-			.authenticated()).httpBasic(Customizer.withDefaults());
+			.authenticated()).httpBasic(Customizer.withDefaults()).cors(Customizer.withDefaults());
 		return http.build();
 	}
 

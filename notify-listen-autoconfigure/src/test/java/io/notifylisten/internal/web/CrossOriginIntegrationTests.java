@@ -1,0 +1,104 @@
+package io.notifylisten.internal.web;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import io.notifylisten.testapp.ListenerClient;
+import io.notifylisten.testapp.OrdersServerTest;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A single-page app served from another origin that {@code allowed-origins} names fetches the
+ * settings and a signature with its cookies, as a browser does it: a preflight, then the request
+ * with an {@code Origin}. Any other origin is refused.
+ */
+@OrdersServerTest({ "notify-listen.key=cors", "notify-listen.allowed-origins=https://spa.example" })
+class CrossOriginIntegrationTests {
+
+	private static final String SPA = "https://spa.example";
+
+	@LocalServerPort
+	int port;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void aPageOnAnAllowedOriginReadsTheSettingsWithItsCookies() throws Exception {
+		HttpResponse<String> response = send(get(PusherController.KEY_PATH).header("Origin", SPA));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SPA);
+		assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
+	}
+
+	@Test
+	void aPageOnAnAllowedOriginGetsASignatureAfterThePreflight() throws Exception {
+		HttpResponse<String> preflight = send(request(PusherController.AUTH_PATH).header("Origin", SPA)
+			.header("Access-Control-Request-Method", "POST")
+			.header("Access-Control-Request-Headers", "content-type,x-csrf-token")
+			.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+		assertThat(preflight.statusCode()).isEqualTo(200);
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SPA);
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(
+				(methods) -> assertThat(methods).contains("POST"));
+
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			JsonNode csrf = alice.settings().get("csrf");
+			String form = "socket_id=" + alice.connectionId() + "&channel_name=Order/1/refresh";
+			HttpResponse<String> signed = send(request(PusherController.AUTH_PATH).header("Origin", SPA)
+				.header("Cookie", alice.cookieHeader())
+				.header("Authorization", basic(ALICE))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.header(csrf.get("headerName").asString(), csrf.get("token").asString())
+				.POST(HttpRequest.BodyPublishers.ofString(form)));
+
+			assertThat(signed.statusCode()).isEqualTo(200);
+			assertThat(signed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SPA);
+			assertThat(JsonMapper.shared().readTree(signed.body()).get("auth").asString()).startsWith("cors:");
+		}
+	}
+
+	@Test
+	void aPageOnAnotherOriginIsRefused() throws Exception {
+		HttpResponse<String> settings = send(get(PusherController.KEY_PATH).header("Origin", "https://evil.example"));
+		HttpResponse<String> preflight = send(request(PusherController.AUTH_PATH)
+			.header("Origin", "https://evil.example")
+			.header("Access-Control-Request-Method", "POST")
+			.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+
+		assertThat(settings.statusCode()).isEqualTo(403);
+		assertThat(settings.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+		assertThat(settings.body()).doesNotContain("\"key\"");
+		assertThat(preflight.statusCode()).isEqualTo(403);
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+	}
+
+	private HttpRequest.Builder get(String path) {
+		return request(path).GET();
+	}
+
+	private HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path));
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String basic(String user) {
+		return "Basic " + Base64.getEncoder().encodeToString((user + ":password").getBytes(StandardCharsets.UTF_8));
+	}
+
+}

@@ -34,9 +34,8 @@ public final class NotifyListenMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	NotifyListenMetrics notifyListenMetrics(MeterRegistry registry, ConnectionRegistry connections,
-			ChannelDestinations destinations) {
-		return new NotifyListenMetrics(registry, connections, destinations, Clock.systemUTC());
+	NotifyListenMetrics notifyListenMetrics(ConnectionRegistry connections, ChannelDestinations destinations) {
+		return new NotifyListenMetrics(connections, destinations, Clock.systemUTC());
 	}
 
 	// Every route reports what became of its messages to the delivery rules, which tell the meters.

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
@@ -26,7 +27,8 @@ class NotifyListenMetricsAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
 				NotifyListenHandlerAutoConfiguration.class, NotifyListenWebSocketAutoConfiguration.class,
 				NotifyListenWebMvcAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
-				JacksonAutoConfiguration.class, NotifyListenMetricsAutoConfiguration.class))
+				JacksonAutoConfiguration.class, MetricsAutoConfiguration.class,
+				NotifyListenMetricsAutoConfiguration.class))
 		.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef");
 
 	@Test
@@ -77,8 +79,8 @@ class NotifyListenMetricsAutoConfigurationTests {
 	void backsOffWhenUserDefinesNotifyListenMetrics() {
 		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withBean("userMetrics", NotifyListenMetrics.class,
-					() -> new NotifyListenMetrics(new SimpleMeterRegistry(), new ConnectionRegistry(),
-							new ChannelDestinations("user"), Clock.systemUTC()))
+					() -> new NotifyListenMetrics(new ConnectionRegistry(), new ChannelDestinations("user"),
+							Clock.systemUTC()))
 			.run((context) -> assertThat(context).hasSingleBean(NotifyListenMetrics.class)
 				.hasBean("userMetrics"));
 	}

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.notifylisten.internal.broker.FanOutMemo;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
@@ -36,9 +37,10 @@ import org.springframework.web.socket.messaging.SessionUnsubscribeEvent;
  * Keeps notify-listen's meters: {@value #CONNECTIONS}, {@value #SUBSCRIPTIONS}, {@value #NOTIFIED},
  * {@value #DELIVERED}, {@value #DROPPED} (tagged with the {@code reason}: {@code denied},
  * {@code slow}, {@code closed} or {@code error}) and {@value #DELIVERY_LATENCY}. It hears what
- * became of each message from the delivery rules, whichever route the message took.
+ * became of each message from the delivery rules, whichever route the message took. A
+ * {@link MeterBinder}: Spring Boot binds it to the application's registry.
  */
-public class NotifyListenMetrics implements DeliveryOutcomes {
+public class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
 
 	/** Gauge of the STOMP connections that passed CONNECT on this node. */
 	public static final String CONNECTIONS = "notify.listen.connections";
@@ -64,13 +66,10 @@ public class NotifyListenMetrics implements DeliveryOutcomes {
 
 	private final Clock clock;
 
-	private final Counter notified;
+	private final ConnectionRegistry connections;
 
-	private final Counter delivered;
-
-	private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
-
-	private final Timer latency;
+	/** The meters, once bound to a registry; until then nothing is counted. */
+	private volatile @Nullable Meters meters;
 
 	private final AtomicLong subscriptions = new AtomicLong();
 
@@ -86,32 +85,39 @@ public class NotifyListenMetrics implements DeliveryOutcomes {
 	 */
 	private final FanOutMemo<String, Instant> changedAtOfText = new FanOutMemo<>(NotifyListenMetrics::parseInstant);
 
-	public NotifyListenMetrics(MeterRegistry registry, ConnectionRegistry connections,
-			ChannelDestinations destinations, Clock clock) {
+	public NotifyListenMetrics(ConnectionRegistry connections, ChannelDestinations destinations, Clock clock) {
+		this.connections = connections;
 		this.destinations = destinations;
 		this.clock = clock;
-		Gauge.builder(CONNECTIONS, connections, (open) -> open.connections().size())
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Gauge.builder(CONNECTIONS, this.connections, (open) -> open.connections().size())
 			.description("STOMP connections that passed CONNECT")
 			.register(registry);
 		Gauge.builder(SUBSCRIPTIONS, this.subscriptions, AtomicLong::get)
 			.description("Subscriptions that passed SUBSCRIBE")
 			.register(registry);
-		this.notified = Counter.builder(NOTIFIED).description("Notifications handed to the broker").register(registry);
-		this.delivered = Counter.builder(DELIVERED)
-			.description("Notification messages handed to a WebSocket session")
-			.register(registry);
+		Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
 		for (DropReason reason : DropReason.values()) {
-			this.dropped.put(reason, Counter.builder(DROPPED)
+			dropped.put(reason, Counter.builder(DROPPED)
 				.description("Notification messages refused on delivery or that did not reach the socket, by reason")
 				.tag("reason", reason.tag())
 				.register(registry));
 		}
-		this.latency = Timer.builder(DELIVERY_LATENCY)
-			.description("Time from the notification's changedAt to hand-off to the WebSocket session")
-			.publishPercentileHistogram()
-			.minimumExpectedValue(Duration.ofMillis(1))
-			.maximumExpectedValue(Duration.ofSeconds(10))
-			.register(registry);
+		this.meters = new Meters(
+				Counter.builder(NOTIFIED).description("Notifications handed to the broker").register(registry),
+				Counter.builder(DELIVERED)
+					.description("Notification messages handed to a WebSocket session")
+					.register(registry),
+				dropped,
+				Timer.builder(DELIVERY_LATENCY)
+					.description("Time from the notification's changedAt to hand-off to the WebSocket session")
+					.publishPercentileHistogram()
+					.minimumExpectedValue(Duration.ofMillis(1))
+					.maximumExpectedValue(Duration.ofSeconds(10))
+					.register(registry));
 	}
 
 	/**
@@ -123,8 +129,9 @@ public class NotifyListenMetrics implements DeliveryOutcomes {
 			@Override
 			public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent,
 					@Nullable Exception ex) {
-				if (sent && ex == null && isNotification(message)) {
-					NotifyListenMetrics.this.notified.increment();
+				Meters meters = NotifyListenMetrics.this.meters;
+				if (meters != null && sent && ex == null && isNotification(message)) {
+					meters.notified().increment();
 				}
 			}
 		};
@@ -162,19 +169,26 @@ public class NotifyListenMetrics implements DeliveryOutcomes {
 
 	@Override
 	public void delivered(byte[] payload) {
-		this.delivered.increment();
+		Meters meters = this.meters;
+		if (meters == null) {
+			return;
+		}
+		meters.delivered().increment();
 		Instant changedAt = this.changedAtOfPayload.get(payload);
 		if (changedAt != null) {
 			Duration elapsed = Duration.between(changedAt, this.clock.instant());
 			if (!elapsed.isNegative()) {
-				this.latency.record(elapsed.toNanos(), TimeUnit.NANOSECONDS);
+				meters.latency().record(elapsed.toNanos(), TimeUnit.NANOSECONDS);
 			}
 		}
 	}
 
 	@Override
 	public void dropped(DropReason reason) {
-		this.dropped.get(reason).increment();
+		Meters meters = this.meters;
+		if (meters != null) {
+			meters.dropped().get(reason).increment();
+		}
 	}
 
 	private boolean isNotification(Message<?> message) {
@@ -224,6 +238,10 @@ public class NotifyListenMetrics implements DeliveryOutcomes {
 			return i;
 		}
 		return -1;
+	}
+
+	private record Meters(Counter notified, Counter delivered, Map<DropReason, Counter> dropped, Timer latency) {
+
 	}
 
 }

@@ -12,6 +12,7 @@ import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.transport.DeliveryOutcomes;
 import io.notifylisten.internal.transport.DeliveryOutcomes.DropReason;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,8 +23,15 @@ class NotifyListenMetricsTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private final DeliveryOutcomes outcomes = new NotifyListenMetrics(this.registry, new ConnectionRegistry(),
+	private final NotifyListenMetrics metrics = new NotifyListenMetrics(new ConnectionRegistry(),
 			new ChannelDestinations("shop"), Clock.fixed(NOW, ZoneOffset.UTC));
+
+	private final DeliveryOutcomes outcomes = this.metrics;
+
+	@BeforeEach
+	void bind() {
+		this.metrics.bindTo(this.registry);
+	}
 
 	@Test
 	void timesEveryDeliveryFromItsOwnChangedAtWhenEachConnectionHasAPayloadOfItsOwn() {

@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.history.ChannelHistory;
@@ -116,7 +118,8 @@ public final class NotifyListenAutoConfiguration {
 	@ConditionalOnMissingBean
 	Notifier notifyListenNotifier(NotifyListenProperties properties, NotificationLog notificationLog,
 			ChannelDestinations destinations, SubscriptionSigner signer, ObjectProvider<JsonMapper> jsonMapper,
-			@Qualifier("notifyListenTaskScheduler") ObjectProvider<TaskScheduler> scheduler) {
+			@Qualifier("notifyListenTaskScheduler") ObjectProvider<TaskScheduler> scheduler,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		int updatesPerSecond = properties.getProgress().getMaxUpdatesPerSecond();
 		BrokerNotifier notifier = new BrokerNotifier(notificationLog, destinations,
 				(username) -> destinations.userTopic(signer.userToken(username)), Clock.systemUTC());
@@ -124,6 +127,7 @@ public final class NotifyListenAutoConfiguration {
 				jsonMapper.getIfAvailable(JsonMapper::shared));
 		scheduler.ifAvailable((taskScheduler) -> notifier.setProgressCoalescing(taskScheduler,
 				Duration.ofMillis(1000 / updatesPerSecond)));
+		notifier.setObservationRegistry(observations(observationRegistry));
 		return notifier;
 	}
 
@@ -147,9 +151,18 @@ public final class NotifyListenAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LocalDelivery notifyListenLocalDelivery(ObjectProvider<SimpMessageSendingOperations> brokerMessagingTemplate,
-			ChannelDestinations destinations, ObjectProvider<ChannelHistory> history) {
-		return new LocalDelivery(SingletonSupplier.of(brokerMessagingTemplate::getObject), destinations,
-				history.getIfAvailable());
+			ChannelDestinations destinations, ObjectProvider<ChannelHistory> history,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		LocalDelivery delivery = new LocalDelivery(SingletonSupplier.of(brokerMessagingTemplate::getObject),
+				destinations, history.getIfAvailable());
+		delivery.setObservationRegistry(observations(observationRegistry));
+		return delivery;
+	}
+
+	// Asked for at the first notification, like the broker: a registry's handlers (a tracer and its
+	// exporter) need not exist for the notifier to be made.
+	private static Supplier<ObservationRegistry> observations(ObjectProvider<ObservationRegistry> registry) {
+		return SingletonSupplier.of(() -> registry.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

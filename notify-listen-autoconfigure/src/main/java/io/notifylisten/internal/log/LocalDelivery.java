@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.history.ChannelHistory;
+import io.notifylisten.internal.notify.NotificationObservations;
 import io.notifylisten.internal.presence.ClusterPresence;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotifyMessage;
@@ -30,6 +32,8 @@ public class LocalDelivery {
 	private final @Nullable ChannelHistory history;
 
 	private Supplier<@Nullable ClusterPresence> presence = () -> null;
+
+	private Supplier<ObservationRegistry> observationRegistry = () -> ObservationRegistry.NOOP;
 
 	/**
 	 * Create a delivery.
@@ -55,6 +59,15 @@ public class LocalDelivery {
 	}
 
 	/**
+	 * Observe each delivery ({@value NotificationObservations#DELIVERY}), as part of the trace that
+	 * notified it.
+	 * @param observationRegistry the registry, asked for at the first delivery
+	 */
+	public void setObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
 	 * Deliver a notification to this node's connections.
 	 * @param notification the notification
 	 * @param offset gives its offset in the log, asked for once and only for a channel's message
@@ -64,13 +77,15 @@ public class LocalDelivery {
 		if (toPresence(notification, null)) {
 			return;
 		}
-		ChannelName channel = channelOf(notification);
-		if (channel == null) {
-			send(notification, notification.message());
-			return;
-		}
-		this.history.append(channel, notification.message(), offset, appendedAt,
-				(numbered) -> send(notification, numbered));
+		NotificationObservations.delivering(this.observationRegistry.get(), notification).observe(() -> {
+			ChannelName channel = channelOf(notification);
+			if (channel == null) {
+				send(notification, notification.message());
+				return;
+			}
+			this.history.append(channel, notification.message(), offset, appendedAt,
+					(numbered) -> send(notification, numbered));
+		});
 	}
 
 	/**
@@ -125,8 +140,8 @@ public class LocalDelivery {
 	}
 
 	private void send(LoggedNotification notification, NotifyMessage message) {
-		Map<String, Object> headers = notification.headers().isEmpty() ? null
-				: new LinkedHashMap<>(notification.headers());
+		Map<String, String> targeting = NotificationObservations.withoutTraceContext(notification.headers());
+		Map<String, Object> headers = targeting.isEmpty() ? null : new LinkedHashMap<>(targeting);
 		this.messagingTemplate.get().convertAndSend(notification.destination(), message, headers);
 	}
 

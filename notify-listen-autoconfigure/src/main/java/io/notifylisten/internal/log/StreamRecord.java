@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param id the notification's id, or the marker's
  * @param destination the broker destination, {@code null} for a marker
- * @param headers the targeting headers
+ * @param headers the targeting headers and the trace context
  * @param message the message, {@code null} for a marker
  */
 record StreamRecord(String id, @Nullable String destination, Map<String, String> headers,

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.channel.ConnectionId;
@@ -55,6 +57,8 @@ public class BrokerNotifier implements Notifier {
 
 	private Duration progressInterval = Duration.ZERO;
 
+	private Supplier<ObservationRegistry> observationRegistry = () -> ObservationRegistry.NOOP;
+
 	private final @Nullable String excludedConnection;
 
 	/**
@@ -82,6 +86,7 @@ public class BrokerNotifier implements Notifier {
 		this.jsonMapper = notifier.jsonMapper;
 		this.progressScheduler = notifier.progressScheduler;
 		this.progressInterval = notifier.progressInterval;
+		this.observationRegistry = notifier.observationRegistry;
 		this.excludedConnection = excludedConnection;
 	}
 
@@ -126,12 +131,14 @@ public class BrokerNotifier implements Notifier {
 	}
 
 	private void append(String destination, Map<String, String> target, NotifyMessage message) {
-		Map<String, String> headers = target;
+		Map<String, String> headers = new LinkedHashMap<>(target);
 		if (this.excludedConnection != null) {
-			headers = new LinkedHashMap<>(target);
 			headers.put(Targeting.EXCLUDE_HEADER, this.excludedConnection);
 		}
-		this.log.append(new LoggedNotification(destination, headers, message));
+		// The notification is made once the observation started: a tracer has then written the
+		// trace context into its headers.
+		NotificationObservations.notifying(this.observationRegistry.get(), message, headers)
+			.observe(() -> this.log.append(new LoggedNotification(destination, headers, message)));
 	}
 
 	private static @Nullable String originConnection() {
@@ -151,6 +158,15 @@ public class BrokerNotifier implements Notifier {
 		new ChannelName(entity, String.valueOf(id), "progress");
 		return new CoalescingProgress((action, payload) -> sendNow(entity, id, action, payload),
 				this.progressInterval, this.progressScheduler, this.clock);
+	}
+
+	/**
+	 * Observe each notification ({@value NotificationObservations#NOTIFY}), so that a tracer
+	 * follows it from the notifying request to every node's delivery.
+	 * @param observationRegistry the registry, asked for at the first notification
+	 */
+	public void setObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -18,6 +20,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -59,6 +63,10 @@ final class Browser implements AutoCloseable {
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 				"--disable-dev-shm-usage", "--no-first-run", "--disable-component-update", "--disable-sync",
 				"--window-size=1100,800", "--user-data-dir=" + this.profile);
+		// The page's console, for a failure's message: what the client logged and what the browser refused.
+		LoggingPreferences logging = new LoggingPreferences();
+		logging.enable(LogType.BROWSER, Level.ALL);
+		options.setCapability("goog:loggingPrefs", logging);
 		this.service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
 			.usingAnyFreePort()
 			.build();
@@ -118,8 +126,19 @@ final class Browser implements AutoCloseable {
 	void waitForBadge(String state, Duration timeout) {
 		new WebDriverWait(this.driver, timeout)
 			.withMessage(() -> "badge still '" + badge() + "' (" + find(By.id("connection-badge")).getAttribute("title")
-					+ ")")
+					+ "); console: " + console())
 			.until(ExpectedConditions.attributeToBe(By.id("connection-badge"), "data-state", state));
+	}
+
+	/** What the page wrote to its console, and what the browser reported there, so far. */
+	String console() {
+		return this.driver.manage()
+			.logs()
+			.get(LogType.BROWSER)
+			.getAll()
+			.stream()
+			.map((entry) -> entry.getLevel() + " " + entry.getMessage())
+			.collect(Collectors.joining("\n", "\n", ""));
 	}
 
 	String badge() {

@@ -24,8 +24,10 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -40,9 +42,11 @@ import org.springframework.util.StringUtils;
  * JSON Schemas of the Java types a {@code @NotifyListen} method may return, as Jackson writes them
  * with its defaults: records by their components, other classes by their getters, maps, collections,
  * arrays, enums by name, numbers, text and {@code java.time} values as ISO-8601 text.
- * {@code @JsonProperty} names and {@code @JsonIgnore} are followed; other Jackson customisations
- * (serializers, mix-ins, naming strategies) are not, so a type this cannot describe honestly is
- * {@code {}}, "any JSON", rather than a guess.
+ * {@code @JsonProperty} names and {@code @JsonIgnore} are followed. A type it cannot tell
+ * ({@code Object}, an interface, a JDK type it does not know, a class where it recurs inside itself,
+ * a class written through {@code @JsonValue} or {@code @JsonSerialize}) is {@code {}}, "any JSON",
+ * rather than a guess. Mix-ins, naming strategies and serializers registered on the mapper are not
+ * seen.
  */
 final class JsonSchemas {
 
@@ -96,6 +100,9 @@ final class JsonSchemas {
 		}
 		if (Number.class.isAssignableFrom(raw)) {
 			return typed("number");
+		}
+		if (writtenOtherwise(raw)) {
+			return nodes.objectNode();
 		}
 		if (raw.isEnum()) {
 			ObjectNode schema = typed("string");
@@ -195,6 +202,19 @@ final class JsonSchemas {
 			names.addNull();
 		}
 		return schema;
+	}
+
+	// The class says how Jackson writes it, in a way its components and getters do not show.
+	private static boolean writtenOtherwise(Class<?> type) {
+		if (type.isAnnotationPresent(JsonSerialize.class)) {
+			return true;
+		}
+		for (Method method : ReflectionUtils.getAllDeclaredMethods(type)) {
+			if (method.isAnnotationPresent(JsonValue.class)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isInteger(Class<?> type) {

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -113,6 +114,8 @@ class JsonSchemasTests {
 		assertThat(JsonSchemas.of(File.class)).isEqualTo(parse("{}"));
 		assertThat(JsonSchemas.of(Runnable.class)).isEqualTo(parse("{}"));
 		assertThat(JsonSchemas.of(JsonNode.class)).isEqualTo(parse("{}"));
+		assertThat(JsonSchemas.of(Money.class)).isEqualTo(parse("{}"));
+		assertThat(JsonSchemas.of(Grade.class)).isEqualTo(parse("{}"));
 	}
 
 	@Test
@@ -142,6 +145,34 @@ class JsonSchemasTests {
 	}
 
 	record Comment(String text, List<Comment> replies) {
+	}
+
+	// Jackson writes it as "12.50 EUR", not as {amount, currency}.
+	record Money(BigDecimal amount, String currency) {
+
+		@JsonValue
+		String text() {
+			return this.amount + " " + this.currency;
+		}
+
+	}
+
+	// Jackson writes "A+", not "TOP".
+	enum Grade {
+
+		TOP("A+");
+
+		private final String label;
+
+		Grade(String label) {
+			this.label = label;
+		}
+
+		@JsonValue
+		public String label() {
+			return this.label;
+		}
+
 	}
 
 	record Page<T>(List<T> items, int total) {

@@ -18,19 +18,19 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class AsyncApiDocument {
 
-	static final String VERSION = "3.0.0";
+	private static final String VERSION = "3.0.0";
 
-	static final String SERVER = "notifyListen";
+	private static final String SERVER = "notifyListen";
 
-	static final String NOTIFY_MESSAGE = "NotifyMessage";
+	private static final String NOTIFY_MESSAGE = "NotifyMessage";
 
-	static final String PRESENCE_MESSAGE = "PresenceMessage";
+	private static final String PRESENCE_MESSAGE = "PresenceMessage";
 
 	// Channel ids are entity names, "entity.action" and "presence-entity"; no entity name holds a
 	// '-', so these two never collide with one.
-	static final String NOTICES = "notify-listen-notices";
+	private static final String NOTICES = "notify-listen-notices";
 
-	static final String USER = "notify-listen-user";
+	private static final String USER = "notify-listen-user";
 
 	private static final JsonNodeFactory nodes = JsonNodeFactory.instance;
 

@@ -96,8 +96,12 @@ public final class NotifyListenAutoConfiguration {
 	@ConditionalOnMissingBean
 	EntityAccessPolicy notifyListenEntityAccessPolicy(ObjectProvider<EntityAccessRules> rules,
 			ObjectProvider<PermissionEvaluator> permissionEvaluator) {
-		EntityAccessRules combined = rules.orderedStream().reduce(EntityAccessRules.none(), EntityAccessRules::and);
-		return new DefaultEntityAccessPolicy(combined, permissionEvaluator.getIfUnique());
+		return new DefaultEntityAccessPolicy(combinedRules(rules), permissionEvaluator.getIfUnique());
+	}
+
+	// Every EntityAccessRules bean, as one: what the policy applies and the contract describes.
+	static EntityAccessRules combinedRules(ObjectProvider<EntityAccessRules> rules) {
+		return rules.orderedStream().reduce(EntityAccessRules.none(), EntityAccessRules::and);
 	}
 
 	@Bean

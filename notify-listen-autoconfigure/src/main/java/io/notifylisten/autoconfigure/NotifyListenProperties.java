@@ -86,6 +86,8 @@ public class NotifyListenProperties implements InitializingBean {
 
 	private final Presence presence = new Presence();
 
+	private final Contract contract = new Contract();
+
 	public String getKey() {
 		return this.key;
 	}
@@ -201,6 +203,32 @@ public class NotifyListenProperties implements InitializingBean {
 
 	public Sse getSse() {
 		return this.sse;
+	}
+
+	public Contract getContract() {
+		return this.contract;
+	}
+
+	/**
+	 * What pages receive, written down for tools: /notify-listen/asyncapi.json and
+	 * /notify-listen/contract.d.ts.
+	 */
+	public static class Contract {
+
+		/**
+		 * Whether to serve the AsyncAPI document and the TypeScript declarations of every channel
+		 * and message. The application's security decides who may read them.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**

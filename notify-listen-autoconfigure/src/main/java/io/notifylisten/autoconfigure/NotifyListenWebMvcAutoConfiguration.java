@@ -5,8 +5,11 @@ import java.util.List;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
+import io.notifylisten.internal.contract.Contract;
+import io.notifylisten.internal.contract.ContractController;
 import io.notifylisten.internal.delivery.DeliveryInterceptor;
 import io.notifylisten.internal.history.ChannelHistory;
+import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.internal.sse.SseStreams;
@@ -15,6 +18,7 @@ import io.notifylisten.internal.web.PublishController;
 import io.notifylisten.internal.web.PusherController;
 import io.notifylisten.internal.web.SseController;
 import io.notifylisten.notify.Notifier;
+import io.notifylisten.security.EntityAccessRules;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -31,6 +35,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -124,6 +129,29 @@ public final class NotifyListenWebMvcAutoConfiguration {
 				NotifyListenProperties properties) {
 			return new SseController(streams, authorizer, properties.getSse().getMaxEvents(),
 					properties.getLimits().getMaxConnectionsPerUser());
+		}
+
+	}
+
+	/**
+	 * The contract documents, off unless asked for: they describe every channel, which an
+	 * application may not want to show.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("notify-listen.contract.enabled")
+	static class ContractConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ContractController notifyListenContractController(NotifyListenProperties properties,
+				ChannelDestinations destinations, ObjectProvider<EntityAccessRules> rules,
+				ObjectProvider<NotifyListenHandlers> handlers, Environment environment) {
+			String title = environment.getProperty("spring.application.name", properties.getKey());
+			String version = environment.getProperty("spring.application.version", "unversioned");
+			// Read on first request: @NotifyListen methods are registered once every singleton exists.
+			return new ContractController(() -> Contract.of(title, version, destinations, properties.getEndpoint(),
+					properties.getPresence().isEnabled(), NotifyListenAutoConfiguration.combinedRules(rules),
+					handlers.getObject()));
 		}
 
 	}

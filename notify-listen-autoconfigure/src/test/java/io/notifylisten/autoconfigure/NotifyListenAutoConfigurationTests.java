@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.notifylisten.internal.broker.ChannelSubscriptionRegistry;
 import io.notifylisten.internal.connection.ConnectedFrameInterceptor;
+import io.notifylisten.internal.contract.ContractController;
 import io.notifylisten.internal.delivery.DeliveryInterceptor;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.internal.security.ListenAuthorizer;
@@ -233,6 +234,25 @@ class NotifyListenAutoConfigurationTests {
 	}
 
 	@Test
+	void contractIsNotServedUnlessAskedFor() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(ContractController.class));
+	}
+
+	@Test
+	void contractIsServedWhenEnabled() {
+		this.contextRunner.withPropertyValues("notify-listen.contract.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(ContractController.class));
+	}
+
+	@Test
+	void contractBacksOffWhenUserDefinesItsController() {
+		this.contextRunner.withUserConfiguration(UserContractConfiguration.class)
+			.withPropertyValues("notify-listen.contract.enabled=true")
+			.run((context) -> assertThat(context).getBean(ContractController.class)
+				.isSameAs(context.getBean("userContractController")));
+	}
+
+	@Test
 	void heartbeatsAreConfigurable() {
 		this.contextRunner
 			.withPropertyValues("notify-listen.heartbeat.outgoing=25s", "notify-listen.heartbeat.incoming=0")
@@ -381,6 +401,18 @@ class NotifyListenAutoConfigurationTests {
 
 	private static Authentication user() {
 		return new TestingAuthenticationToken("alice", "n/a", "NOTIFY_LISTEN_USER");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserContractConfiguration {
+
+		@Bean
+		ContractController userContractController() {
+			return new ContractController(() -> {
+				throw new IllegalStateException("Not read in these tests");
+			});
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

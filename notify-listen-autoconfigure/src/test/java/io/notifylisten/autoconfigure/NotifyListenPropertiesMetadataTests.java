@@ -37,7 +37,7 @@ class NotifyListenPropertiesMetadataTests {
 				"notify-listen.stream.host", "notify-listen.stream.outbox.max-size", "notify-listen.limits.max-frame-size",
 				"notify-listen.history.size", "notify-listen.payload.max-size",
 				"notify-listen.progress.max-updates-per-second", "notify-listen.publish.enabled",
-				"notify-listen.role-recheck-interval");
+				"notify-listen.role-recheck-interval", "notify-listen.contract.enabled");
 		assertThat(names).contains("notify-listen.enabled", "management.health.notify-listen-broker.enabled");
 		assertThat(names).filteredOn((name) -> !name.startsWith("management.health."))
 			.allMatch((name) -> name.startsWith("notify-listen."));

@@ -2,6 +2,7 @@ package io.notifylisten.internal.listen;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -152,8 +153,32 @@ public class NotifyListenHandlers {
 		return entities;
 	}
 
+	/**
+	 * Return every handler, in the order of its entity and action, for tools that describe what a
+	 * page receives (the AsyncAPI contract).
+	 * @return the declared handlers
+	 */
+	public List<Declaration> declarations() {
+		return this.handlers.entrySet().stream().map((entry) -> {
+			int slash = entry.getKey().indexOf('/');
+			return new Declaration(entry.getKey().substring(0, slash), entry.getKey().substring(slash + 1),
+					entry.getValue().getMethod());
+		}).sorted(Comparator.comparing(Declaration::entity).thenComparing(Declaration::action)).toList();
+	}
+
 	private static String key(String entity, String action) {
 		return entity + "/" + action;
+	}
+
+	/**
+	 * One {@link NotifyListen @NotifyListen} method and the channels it answers.
+	 *
+	 * @param entity entity name
+	 * @param action action name
+	 * @param method the method; its return type is the {@code result} a page receives
+	 */
+	public record Declaration(String entity, String action, Method method) {
+
 	}
 
 	/** Kept apart so that Spring Data stays an optional dependency: loaded only where it is present. */

@@ -1,0 +1,88 @@
+package io.notifylisten.internal.contract;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import io.notifylisten.testapp.OrdersServerTest;
+import io.notifylisten.testapp.OrdersTestApplication;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The test application serves its contract when asked to: its one entity rule and its one
+ * {@code @NotifyListen} method, behind its own security.
+ */
+@OrdersServerTest({ "notify-listen.key=contract-test", "notify-listen.contract.enabled=true",
+		"spring.application.name=orders" })
+class ContractIntegrationTests {
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void servesTheAsyncApiDocumentOfTheApplicationsDeclarations() throws Exception {
+		HttpResponse<String> response = get(ContractController.ASYNCAPI_PATH, OrdersTestApplication.ALICE);
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/json"));
+		JsonNode document = JsonMapper.shared().readTree(response.body());
+		assertThat(document.get("asyncapi").asString()).isEqualTo("3.0.0");
+		assertThat(document.at("/info/title").asString()).isEqualTo("orders");
+		assertThat(document.at("/servers/notifyListen/pathname").asString()).isEqualTo("/notify-listen/ws");
+		assertThat(document.get("channels").propertyNames()).containsExactlyInAnyOrder("Order", "Order.refresh",
+				"presence-Order", "notify-listen-notices", "notify-listen-user");
+		assertThat(document.at("/channels/Order.refresh/address").asString())
+			.isEqualTo("/topic/contract-test.Order.{id}.refresh");
+		// OrderListener.refresh returns a Map<String, Object>.
+		JsonNode result = document.at("/components/schemas/OrderRefreshMessage/allOf/1/properties/result");
+		assertThat(result.get("type").asString()).isEqualTo("object");
+		assertThat(result.get("additionalProperties").isEmpty()).isTrue();
+	}
+
+	@Test
+	void servesTheTypeScriptDeclarations() throws Exception {
+		HttpResponse<String> response = get(ContractController.TYPESCRIPT_PATH, OrdersTestApplication.BOB);
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("export interface OrderRefreshMessage extends NotifyMessage {\n"
+				+ "\tentity: 'Order';\n\taction: 'refresh';\n")
+			.contains("\tresult?: Record<string, unknown>;\n")
+			.contains("\t'Order/refresh': OrderRefreshMessage;\n");
+	}
+
+	@Test
+	void theApplicationsSecurityDecidesWhoMayReadIt() throws Exception {
+		assertThat(get(ContractController.ASYNCAPI_PATH, null).statusCode()).isEqualTo(401);
+		assertThat(get(ContractController.TYPESCRIPT_PATH, null).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void holdsNoSecret() throws Exception {
+		String document = get(ContractController.ASYNCAPI_PATH, OrdersTestApplication.ALICE).body();
+
+		assertThat(document).doesNotContain(OrdersServerTest.SECRET).doesNotContain(OrdersTestApplication.ALICE);
+	}
+
+	private HttpResponse<String> get(String path, String username) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path));
+		if (username != null) {
+			String credentials = username + ":password";
+			request.header("Authorization",
+					"Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+		}
+		return this.http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}

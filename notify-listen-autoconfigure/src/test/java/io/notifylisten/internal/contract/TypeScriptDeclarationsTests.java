@@ -1,0 +1,122 @@
+package io.notifylisten.internal.contract;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.contract.Contract.HandlerChannel;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.ResolvableType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The TypeScript declarations refine the browser client's {@code NotifyMessage} per channel, with
+ * the same types as the AsyncAPI document's schemas.
+ */
+class TypeScriptDeclarationsTests {
+
+	private final Contract contract = new Contract("Shop", "1", new ChannelDestinations("shop"), "/ws", true,
+			Set.of("Order", "ChatRoom"),
+			List.of(new HandlerChannel("Order", "refresh", OrderView.class),
+					new HandlerChannel("Order", "ship-now", void.class),
+					new HandlerChannel("ChatRoom", "message",
+							ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class).getType())));
+
+	private final String declarations = TypeScriptDeclarations.of(this.contract);
+
+	@Test
+	void importsTheClientsNotifyMessage() {
+		assertThat(this.declarations).contains("import type { NotifyMessage } from '@notify-listen/client';\n");
+	}
+
+	@Test
+	void aHandlerChannelsMessageHasItsEntityActionAndResult() {
+		assertThat(this.declarations).contains("""
+				export interface OrderRefreshMessage extends NotifyMessage {
+					entity: 'Order';
+					action: 'refresh';
+					/** Absent when the method returned null. */
+					result?: {
+						id: number;
+						status: 'NEW' | 'PAID';
+						amount: number;
+						changedAt: string;
+						note: string | null;
+						lines: Array<{
+							sku: string;
+							quantity: number;
+						}>;
+					};
+				}
+				""");
+	}
+
+	@Test
+	void aHandlerThatReturnsNothingHasNoResult() {
+		assertThat(this.declarations).contains("""
+				export interface OrderShipNowMessage extends NotifyMessage {
+					entity: 'Order';
+					action: 'ship-now';
+					result?: never;
+				}
+				""");
+	}
+
+	@Test
+	void aMapResultIsARecordOfAnything() {
+		assertThat(this.declarations).contains("\tresult?: Record<string, unknown>;\n");
+	}
+
+	@Test
+	void everyEntityHasAMessageAndTheChannelsAreMapped() {
+		assertThat(this.declarations).contains("""
+				export interface ChatRoomMessage extends NotifyMessage {
+					entity: 'ChatRoom';
+				}
+				""");
+		assertThat(this.declarations).contains("""
+				export interface ChannelMessages {
+					'ChatRoom/message': ChatRoomMessageMessage;
+					'Order/refresh': OrderRefreshMessage;
+					'Order/ship-now': OrderShipNowMessage;
+				}
+				""");
+		assertThat(this.declarations).contains("export type EntityName = 'ChatRoom' | 'Order';\n");
+	}
+
+	@Test
+	void schemasBecomeTypes() {
+		JsonMapper json = JsonMapper.shared();
+		assertThat(TypeScriptDeclarations.type(json.readTree("{}"), 0)).isEqualTo("unknown");
+		assertThat(TypeScriptDeclarations.type(json.readTree("{\"type\":[\"integer\",\"null\"]}"), 0))
+			.isEqualTo("number | null");
+		assertThat(TypeScriptDeclarations.type(json.readTree("{\"type\":[\"string\",\"null\"],\"enum\":[\"A\",null]}"),
+				0))
+			.isEqualTo("'A' | null");
+		assertThat(TypeScriptDeclarations.type(json.readTree("{\"const\":\"it's\"}"), 0)).isEqualTo("'it\\'s'");
+		assertThat(TypeScriptDeclarations
+			.type(json.readTree("{\"type\":\"object\",\"properties\":{\"e-mail\":{\"type\":\"string\"}}}"), 0))
+			.isEqualTo("{\n\t'e-mail'?: string;\n}");
+	}
+
+	enum Status {
+
+		NEW, PAID
+
+	}
+
+	record Line(String sku, int quantity) {
+	}
+
+	record OrderView(long id, Status status, BigDecimal amount, Instant changedAt, @Nullable String note,
+			List<Line> lines) {
+	}
+
+}

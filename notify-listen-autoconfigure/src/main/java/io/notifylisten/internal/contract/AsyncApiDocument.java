@@ -44,6 +44,7 @@ final class AsyncApiDocument {
 	 */
 	static ObjectNode of(Contract contract) {
 		ChannelDestinations destinations = contract.destinations();
+		Contract.MessageNames names = contract.messageNames();
 		ObjectNode document = nodes.objectNode();
 		document.put("asyncapi", VERSION);
 		document.set("info", info(contract));
@@ -58,7 +59,7 @@ final class AsyncApiDocument {
 		message(messages, NOTIFY_MESSAGE, "A notification", schemaRef(NOTIFY_MESSAGE));
 
 		for (String entity : contract.entities()) {
-			String name = Contract.entityMessageName(entity);
+			String name = names.of(entity);
 			schemas.set(name, refined(entity, null, null));
 			message(messages, name, "Any action on one " + entity, schemaRef(name));
 			ObjectNode channel = channel(channels, entity, destinations.prefix() + entity + ".{id}.{action}",
@@ -72,7 +73,7 @@ final class AsyncApiDocument {
 		}
 
 		for (HandlerChannel handler : contract.handlers()) {
-			String name = handler.messageName();
+			String name = names.of(handler);
 			schemas.set(name, refined(handler.entity(), handler.action(), handler));
 			message(messages, name, handler.entity() + "/" + handler.action() + " with what the @NotifyListen method "
 					+ "returned for this connection's user", schemaRef(name));

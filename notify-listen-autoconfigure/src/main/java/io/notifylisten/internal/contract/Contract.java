@@ -3,7 +3,10 @@ package io.notifylisten.internal.contract;
 import java.lang.reflect.Type;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -27,11 +30,63 @@ import io.notifylisten.security.EntityAccessRules;
 public record Contract(String title, String version, ChannelDestinations destinations, String endpoint,
 		boolean presence, Set<String> entities, List<HandlerChannel> handlers) {
 
+	/** Names both documents declare themselves, which no entity or channel may take. */
+	private static final Set<String> BUILT_IN_NAMES = Set.of("NotifyMessage", "PresenceMessage", "ChannelMessages",
+			"EntityName");
+
 	public Contract {
 		entities = Collections.unmodifiableSortedSet(new TreeSet<>(entities));
 		handlers = handlers.stream()
 			.sorted(Comparator.comparing(HandlerChannel::entity).thenComparing(HandlerChannel::action))
 			.toList();
+	}
+
+	/**
+	 * Return the name both documents give each entity's and each handler channel's message: one
+	 * name each, none of them a built-in one. An entity {@code OrderRefresh} beside the channel
+	 * {@code Order/refresh}, or an entity {@code Notify}, would otherwise declare one name twice.
+	 * @return the names, by entity name and by {@link HandlerChannel#channelId()}
+	 */
+	MessageNames messageNames() {
+		Set<String> taken = new HashSet<>(BUILT_IN_NAMES);
+		Map<String, String> ofEntities = new LinkedHashMap<>();
+		for (String entity : this.entities) {
+			ofEntities.put(entity, unique(taken, typeName(entity) + "Message", typeName(entity) + "EntityMessage"));
+		}
+		Map<String, String> ofHandlers = new LinkedHashMap<>();
+		for (HandlerChannel handler : this.handlers) {
+			ofHandlers.put(handler.channelId(), unique(taken, typeName(handler.entity()) + typeName(handler.action())
+					+ "Message", typeName(handler.entity()) + "_" + typeName(handler.action()) + "Message"));
+		}
+		return new MessageNames(ofEntities, ofHandlers);
+	}
+
+	// The readable name where it is free, else the fallback, else the fallback numbered.
+	private static String unique(Set<String> taken, String name, String fallback) {
+		String candidate = taken.contains(name) ? fallback : name;
+		for (int n = 2; taken.contains(candidate); n++) {
+			candidate = fallback.replace("Message", n + "Message");
+		}
+		taken.add(candidate);
+		return candidate;
+	}
+
+	/**
+	 * The names of the messages in both documents.
+	 *
+	 * @param ofEntities by entity name
+	 * @param ofHandlers by handler channel id
+	 */
+	record MessageNames(Map<String, String> ofEntities, Map<String, String> ofHandlers) {
+
+		String of(String entity) {
+			return this.ofEntities.get(entity);
+		}
+
+		String of(HandlerChannel handler) {
+			return this.ofHandlers.get(handler.channelId());
+		}
+
 	}
 
 	/**
@@ -68,14 +123,6 @@ public record Contract(String title, String version, ChannelDestinations destina
 	public record HandlerChannel(String entity, String action, Type resultType) {
 
 		/**
-		 * Return the name both documents give this channel's message.
-		 * @return for example {@code OrderRefreshMessage}
-		 */
-		String messageName() {
-			return typeName(this.entity) + typeName(this.action) + "Message";
-		}
-
-		/**
 		 * Return the id of this channel in the AsyncAPI document.
 		 * @return for example {@code Order.refresh}
 		 */
@@ -87,15 +134,6 @@ public record Contract(String title, String version, ChannelDestinations destina
 			return this.resultType != void.class && this.resultType != Void.class;
 		}
 
-	}
-
-	/**
-	 * Return the name both documents give an entity's messages.
-	 * @param entity entity name
-	 * @return for example {@code OrderMessage}
-	 */
-	static String entityMessageName(String entity) {
-		return typeName(entity) + "Message";
 	}
 
 	// Actions may hold '-' and '_', which neither a TypeScript name nor a readable one should.

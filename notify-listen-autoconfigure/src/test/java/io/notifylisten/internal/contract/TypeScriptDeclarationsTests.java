@@ -10,6 +10,7 @@ import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.contract.Contract.HandlerChannel;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.ResolvableType;
@@ -117,6 +118,27 @@ class TypeScriptDeclarationsTests {
 
 	record OrderView(long id, Status status, BigDecimal amount, Instant changedAt, @Nullable String note,
 			List<Line> lines) {
+	}
+
+	// Names an application may well choose: an entity whose name is another's entity and action,
+	// and one named like the client's own message type.
+	@Test
+	void namesThatWouldCollideGetOneDeclarationEachInBothDocuments() {
+		Contract colliding = new Contract("Shop", "1", new ChannelDestinations("shop"), "/ws", false,
+				Set.of("OrderRefresh", "Notify"), List.of(new HandlerChannel("Order", "refresh", void.class)));
+
+		String declarations = TypeScriptDeclarations.of(colliding);
+		JsonNode schemas = AsyncApiDocument.of(colliding).get("components").get("schemas");
+
+		assertThat(declarations).containsOnlyOnce("export interface OrderRefreshMessage ")
+			.containsOnlyOnce("export interface Order_RefreshMessage ")
+			.containsOnlyOnce("export interface NotifyEntityMessage ")
+			.doesNotContain("export interface NotifyMessage ")
+			.contains("'Order/refresh': Order_RefreshMessage;");
+		assertThat(schemas.propertyNames()).contains("NotifyMessage", "NotifyEntityMessage", "OrderRefreshMessage",
+				"Order_RefreshMessage");
+		assertThat(schemas.get("Order_RefreshMessage").toString()).contains("\"const\":\"refresh\"");
+		assertThat(schemas.get("NotifyMessage").toString()).doesNotContain("\"const\":\"Notify\"");
 	}
 
 }

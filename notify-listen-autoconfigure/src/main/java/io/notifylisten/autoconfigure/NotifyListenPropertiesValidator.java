@@ -51,9 +51,23 @@ final class NotifyListenPropertiesValidator {
 					"History size and max-channels must be at least 1; set notify-listen.history.enabled=false to "
 							+ "keep no history");
 		}
+		for (String origin : properties.getAllowedOrigins()) {
+			if (matchesAnyOrigin(origin)) {
+				throw new InvalidConfigurationPropertyValueException("notify-listen.allowed-origins", origin,
+						"Pages on an allowed origin read /rest/pusher/key with the user's cookies, and with it "
+								+ "the CSRF token that guards every POST of the application: list the origins of "
+								+ "your pages, such as https://shop.example.com or https://*.example.com");
+			}
+		}
 		validateLimits(properties);
 		validateStream(properties);
 		validatePresence(properties.getPresence());
+	}
+
+	// '*', 'https://*' and the like: any site at all.
+	private static boolean matchesAnyOrigin(String origin) {
+		String host = origin.trim().replaceFirst("^[a-z*]+://", "").replaceFirst(":[0-9*\\[\\],]+$", "");
+		return host.isEmpty() || host.equals("*");
 	}
 
 	// The STOMP broker relay was replaced by the stream: its properties would otherwise be ignored

@@ -29,7 +29,7 @@ import org.springframework.aot.hint.annotation.Reflective;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@Reflective
+@Reflective(NotifyListenReflectiveProcessor.class)
 public @interface NotifyListen {
 
 	/**

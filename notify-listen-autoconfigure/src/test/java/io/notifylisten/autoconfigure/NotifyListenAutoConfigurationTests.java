@@ -181,6 +181,14 @@ class NotifyListenAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(OwnOutboundInterceptorConfiguration.class).run((context) -> {
 			assertThat(context.getBean(ChannelFanOut.class).isStarted()).isFalse();
 			assertThat(output).contains("direct fan-out is off: an interceptor of the application's own");
+			// Still the last word on what a connection gets: after the application's interceptor.
+			List<ChannelInterceptor> outbound = context
+				.getBean("clientOutboundChannel", AbstractSubscribableChannel.class)
+				.getInterceptors();
+			assertThat(outbound).hasAtLeastOneElementOfType(SecurityContextChannelInterceptor.class)
+				.filteredOn((interceptor) -> !(interceptor instanceof ImmutableMessageChannelInterceptor))
+				.last()
+				.isInstanceOf(DeliveryInterceptor.class);
 		});
 	}
 
@@ -198,6 +206,19 @@ class NotifyListenAutoConfigurationTests {
 	void directFanOutStaysOffBesideASubscriptionRegistryOfTheApplicationsOwn() {
 		this.contextRunner.withUserConfiguration(OwnSubscriptionRegistryConfiguration.class)
 			.run((context) -> assertThat(context.getBean(ChannelFanOut.class).isStarted()).isFalse());
+	}
+
+	// Such an origin would read the CSRF token of any logged-in user from /rest/pusher/key.
+	@Test
+	void allowedOriginsThatMatchAnySiteAreRefusedAtStartup() {
+		for (String anySite : List.of("*", "https://*", "http://*:8080")) {
+			this.contextRunner.withPropertyValues("notify-listen.allowed-origins=" + anySite)
+				.run((context) -> assertThat(context).getFailure()
+					.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("notify-listen.allowed-origins"));
+		}
+		this.contextRunner.withPropertyValues("notify-listen.allowed-origins=https://*.example.com")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

@@ -1,5 +1,8 @@
 package io.notifylisten.notify;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +84,19 @@ class NotifyListenIntegrationTests {
 			assertThat(alice.nextMessage(ONE_SECOND)).isNotNull();
 			assertThat(bob.nextMessage(ONE_SECOND)).isNotNull();
 		}
+	}
+
+	// Without notify-listen.allowed-origins, a page elsewhere may not read the settings (and with them
+	// the user's CSRF token): the browser finds no CORS header.
+	@Test
+	void settingsCarryNoCorsHeaderForAnotherOriginUnlessItIsAllowed() throws Exception {
+		HttpResponse<String> settings = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/rest/pusher/key"))
+				.header("Origin", "https://spa.example")
+				.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(settings.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+		assertThat(settings.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
 	}
 
 	@Test

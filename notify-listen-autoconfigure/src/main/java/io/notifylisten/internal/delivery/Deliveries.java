@@ -112,12 +112,14 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
 			return message;
 		}
+		if (!isNotification(message)) {
+			// The application's own destinations on a shared broker: not notify-listen's to decide.
+			return message;
+		}
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
 		ListenerConnection connection = this.connections.get(sessionId);
 		if (connection == null) {
-			if (isNotification(message)) {
-				dropped(DropReason.CLOSED);
-			}
+			dropped(DropReason.CLOSED);
 			return null;
 		}
 		Map<?, ?> targeting = targeting(message);
@@ -128,7 +130,7 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 			message = withoutTargeting(message);
 		}
 		Message<?> deliverable = decide(message, connection);
-		if (deliverable == null && isNotification(message)) {
+		if (deliverable == null) {
 			dropped(DropReason.DENIED);
 		}
 		return deliverable;

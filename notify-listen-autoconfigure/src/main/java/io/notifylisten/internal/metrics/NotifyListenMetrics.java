@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,7 +42,7 @@ import org.springframework.web.socket.messaging.SessionUnsubscribeEvent;
  * became of each message from the delivery rules, whichever route the message took. A
  * {@link MeterBinder}: Spring Boot binds it to the application's registry.
  */
-public class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
+public final class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
 
 	/** Gauge of the STOMP connections that passed CONNECT on this node. */
 	public static final String CONNECTIONS = "notify.listen.connections";
@@ -68,8 +70,8 @@ public class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
 
 	private final ConnectionRegistry connections;
 
-	/** The meters, once bound to a registry; until then nothing is counted. */
-	private volatile @Nullable Meters meters;
+	/** The meters of each registry bound to; until one is, nothing is counted. */
+	private final List<Meters> meters = new CopyOnWriteArrayList<>();
 
 	private final AtomicLong subscriptions = new AtomicLong();
 
@@ -106,7 +108,7 @@ public class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
 				.tag("reason", reason.tag())
 				.register(registry));
 		}
-		this.meters = new Meters(
+		this.meters.add(new Meters(
 				Counter.builder(NOTIFIED).description("Notifications handed to the broker").register(registry),
 				Counter.builder(DELIVERED)
 					.description("Notification messages handed to a WebSocket session")
@@ -117,7 +119,7 @@ public class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
 					.publishPercentileHistogram()
 					.minimumExpectedValue(Duration.ofMillis(1))
 					.maximumExpectedValue(Duration.ofSeconds(10))
-					.register(registry));
+					.register(registry)));
 	}
 
 	/**
@@ -129,9 +131,8 @@ public class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
 			@Override
 			public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent,
 					@Nullable Exception ex) {
-				Meters meters = NotifyListenMetrics.this.meters;
-				if (meters != null && sent && ex == null && isNotification(message)) {
-					meters.notified().increment();
+				if (sent && ex == null && isNotification(message)) {
+					NotifyListenMetrics.this.meters.forEach((meters) -> meters.notified().increment());
 				}
 			}
 		};
@@ -169,15 +170,14 @@ public class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
 
 	@Override
 	public void delivered(byte[] payload) {
-		Meters meters = this.meters;
-		if (meters == null) {
+		if (this.meters.isEmpty()) {
 			return;
 		}
-		meters.delivered().increment();
 		Instant changedAt = this.changedAtOfPayload.get(payload);
-		if (changedAt != null) {
-			Duration elapsed = Duration.between(changedAt, this.clock.instant());
-			if (!elapsed.isNegative()) {
+		Duration elapsed = (changedAt != null) ? Duration.between(changedAt, this.clock.instant()) : null;
+		for (Meters meters : this.meters) {
+			meters.delivered().increment();
+			if (elapsed != null && !elapsed.isNegative()) {
 				meters.latency().record(elapsed.toNanos(), TimeUnit.NANOSECONDS);
 			}
 		}
@@ -185,8 +185,7 @@ public class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
 
 	@Override
 	public void dropped(DropReason reason) {
-		Meters meters = this.meters;
-		if (meters != null) {
+		for (Meters meters : this.meters) {
 			meters.dropped().get(reason).increment();
 		}
 	}

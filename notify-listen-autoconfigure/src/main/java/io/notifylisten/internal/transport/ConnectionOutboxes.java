@@ -96,7 +96,7 @@ final class ConnectionOutboxes implements Executor {
 			Offer offer = outbox.offer(task);
 			switch (offer) {
 				case SCHEDULE -> schedule(outbox);
-				case OVERFLOW -> overflowed(sessionId, outbox.discardedOnOverflow);
+				case OVERFLOW -> overflowed(sessionId, outbox.discardedOnOverflow());
 				case REMOVED -> {
 					// Emptied and removed a moment ago: a new one takes the message.
 					continue;
@@ -346,6 +346,10 @@ final class ConnectionOutboxes implements Executor {
 			}
 			this.scheduled = true;
 			return Offer.SCHEDULE;
+		}
+
+		synchronized int discardedOnOverflow() {
+			return this.discardedOnOverflow;
 		}
 
 		// Only the turn's own thread holds frames back: a write from anywhere else goes out at once.

@@ -1,5 +1,7 @@
 package io.notifylisten.internal.transport;
 
+import java.util.Locale;
+
 /**
  * Told what became of each notification message meant for a connection, whichever route it took:
  * the one place meters hook in.
@@ -52,7 +54,7 @@ public interface DeliveryOutcomes {
 		 * @return the lower-case name
 		 */
 		public String tag() {
-			return name().toLowerCase(java.util.Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT);
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
@@ -135,7 +136,12 @@ class NotificationObservationsTests {
 
 	private static Map<String, ?> nativeHeaders(Message<?> message) {
 		Object headers = message.getHeaders().get(NativeMessageHeaderAccessor.NATIVE_HEADERS);
-		return (headers instanceof Map<?, ?> map) ? map.entrySet().stream().collect(java.util.stream.Collectors.toMap((entry) -> (String) entry.getKey(), Map.Entry::getValue)) : Map.of();
+		if (!(headers instanceof Map<?, ?> map)) {
+			return Map.of();
+		}
+		return map.entrySet()
+			.stream()
+			.collect(Collectors.toMap((entry) -> (String) entry.getKey(), Map.Entry::getValue));
 	}
 
 	/** W3C's {@code traceparent}, as a tracer's propagator writes and reads it. */

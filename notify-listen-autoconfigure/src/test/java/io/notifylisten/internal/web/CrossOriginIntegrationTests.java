@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A single-page app served from another origin that {@code allowed-origins} names fetches the
- * settings and a signature with its cookies, as a browser does it: a preflight, then the request
- * with an {@code Origin}. Any other origin is refused.
+ * settings and a signature with its credentials, as a browser does it: a preflight, then the
+ * request with an {@code Origin}. Any other origin is refused.
  */
 @OrdersServerTest({ "notify-listen.key=cors", "notify-listen.allowed-origins=https://spa.example" })
 class CrossOriginIntegrationTests {
@@ -34,7 +34,7 @@ class CrossOriginIntegrationTests {
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@Test
-	void aPageOnAnAllowedOriginReadsTheSettingsWithItsCookies() throws Exception {
+	void aPageOnAnAllowedOriginReadsTheSettingsWithItsCredentials() throws Exception {
 		HttpResponse<String> response = send(get(PusherController.KEY_PATH).header("Origin", SPA));
 
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -57,6 +57,8 @@ class CrossOriginIntegrationTests {
 		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
 			JsonNode csrf = alice.settings().get("csrf");
 			String form = "socket_id=" + alice.connectionId() + "&channel_name=Order/1/refresh";
+			// The session cookie carries the session that holds the CSRF token; the test application
+			// logs in with HTTP Basic, which a browser would send along with the cookie.
 			HttpResponse<String> signed = send(request(PusherController.AUTH_PATH).header("Origin", SPA)
 				.header("Cookie", alice.cookieHeader())
 				.header("Authorization", basic(ALICE))

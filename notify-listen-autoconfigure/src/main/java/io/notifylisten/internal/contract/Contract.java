@@ -51,21 +51,22 @@ public record Contract(String title, String version, ChannelDestinations destina
 		Set<String> taken = new HashSet<>(BUILT_IN_NAMES);
 		Map<String, String> ofEntities = new LinkedHashMap<>();
 		for (String entity : this.entities) {
-			ofEntities.put(entity, unique(taken, typeName(entity) + "Message", typeName(entity) + "EntityMessage"));
+			ofEntities.put(entity, unique(taken, typeName(entity), typeName(entity) + "Entity"));
 		}
 		Map<String, String> ofHandlers = new LinkedHashMap<>();
 		for (HandlerChannel handler : this.handlers) {
-			ofHandlers.put(handler.channelId(), unique(taken, typeName(handler.entity()) + typeName(handler.action())
-					+ "Message", typeName(handler.entity()) + "_" + typeName(handler.action()) + "Message"));
+			ofHandlers.put(handler.channelId(), unique(taken, typeName(handler.entity()) + typeName(handler.action()),
+					typeName(handler.entity()) + "_" + typeName(handler.action())));
 		}
 		return new MessageNames(ofEntities, ofHandlers);
 	}
 
-	// The readable name where it is free, else the fallback, else the fallback numbered.
-	private static String unique(Set<String> taken, String name, String fallback) {
-		String candidate = taken.contains(name) ? fallback : name;
+	// The readable name where it is free, else the fallback, else the fallback numbered; each stem
+	// followed by "Message".
+	private static String unique(Set<String> taken, String stem, String fallbackStem) {
+		String candidate = taken.contains(stem + "Message") ? fallbackStem + "Message" : stem + "Message";
 		for (int n = 2; taken.contains(candidate); n++) {
-			candidate = fallback.replace("Message", n + "Message");
+			candidate = fallbackStem + n + "Message";
 		}
 		taken.add(candidate);
 		return candidate;

@@ -141,4 +141,15 @@ class TypeScriptDeclarationsTests {
 		assertThat(schemas.get("NotifyMessage").toString()).doesNotContain("\"const\":\"Notify\"");
 	}
 
+	// Entity names that differ only in '_' and '-' read the same as type names; "Message" inside a
+	// name stays where it is.
+	@Test
+	void namesThatReadTheSameAreNumbered() {
+		Contract alike = new Contract("Shop", "1", new ChannelDestinations("shop"), "/ws", false,
+				Set.of("MessageBoard", "Message_Board", "Message-Board"), List.of());
+
+		assertThat(alike.messageNames().ofEntities().values()).containsExactlyInAnyOrder("MessageBoardMessage",
+				"MessageBoardEntityMessage", "MessageBoardEntity2Message");
+	}
+
 }

@@ -1,7 +1,6 @@
 package io.notifylisten.internal.log;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -140,9 +139,9 @@ public class LocalDelivery {
 	}
 
 	private void send(LoggedNotification notification, NotifyMessage message) {
-		Map<String, String> targeting = NotificationObservations.withoutTraceContext(notification.headers());
-		Map<String, Object> headers = targeting.isEmpty() ? null : new LinkedHashMap<>(targeting);
-		this.messagingTemplate.get().convertAndSend(notification.destination(), message, headers);
+		Map<String, Object> targeting = NotificationObservations.withoutTraceContext(notification.headers());
+		this.messagingTemplate.get()
+			.convertAndSend(notification.destination(), message, targeting.isEmpty() ? null : targeting);
 	}
 
 }

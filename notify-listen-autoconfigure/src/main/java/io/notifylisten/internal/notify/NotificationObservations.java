@@ -67,10 +67,10 @@ public final class NotificationObservations {
 	/**
 	 * Return the headers that go to the broker with a notification: its targeting, not its trace.
 	 * @param headers the notification's headers
-	 * @return those without the trace context
+	 * @return those without the trace context, as the broker's template takes them
 	 */
-	public static Map<String, String> withoutTraceContext(Map<String, String> headers) {
-		Map<String, String> targeting = new LinkedHashMap<>();
+	public static Map<String, Object> withoutTraceContext(Map<String, String> headers) {
+		Map<String, Object> targeting = new LinkedHashMap<>();
 		headers.forEach((name, value) -> {
 			if (!name.startsWith(TRACE_HEADER_PREFIX)) {
 				targeting.put(name, value);

@@ -28,6 +28,11 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	 */
 	static final int MAX_BATCH_CHARS = 4096;
 
+	/** How often a write the container refuses while it finishes the one before is tried. */
+	private static final int WRITE_ATTEMPTS = 10;
+
+	private static final long WRITE_RETRY_MILLIS = 10;
+
 	/**
 	 * Frames held back. Characters rather than bytes: the container takes text messages as strings,
 	 * and Spring's text messages carry their string already.
@@ -45,7 +50,7 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	public synchronized void sendMessage(WebSocketMessage<?> message) throws IOException {
 		if (!(message instanceof TextMessage text)) {
 			writeHeldBack();
-			super.sendMessage(message);
+			write(message);
 			return;
 		}
 		send(text.getPayload(), text);
@@ -75,7 +80,7 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 			return;
 		}
 		if (batch == null) {
-			super.sendMessage((message != null) ? message : new TextMessage(frame));
+			write((message != null) ? message : new TextMessage(frame));
 			return;
 		}
 		batch.append(frame);
@@ -102,7 +107,33 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 		}
 		// Released first: a failed write must not leave the frames to be written again.
 		this.heldBack = null;
-		super.sendMessage(new TextMessage(batch));
+		write(new TextMessage(batch));
+	}
+
+	// A write the container has not quite finished (its bytes are out, its state not yet back to
+	// idle; typically CONNECTED, which a client answers at once) refuses the next one with
+	// IllegalStateException for a few milliseconds. The next one may be the ERROR frame that Spring's
+	// STOMP handler writes, and closes the session behind, on the inbound thread: without another
+	// try the client would be cut off without learning why.
+	private void write(WebSocketMessage<?> message) throws IOException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				super.sendMessage(message);
+				return;
+			}
+			catch (IllegalStateException ex) {
+				if (attempt == WRITE_ATTEMPTS || !isOpen()) {
+					throw ex;
+				}
+				try {
+					Thread.sleep(WRITE_RETRY_MILLIS);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+			}
+		}
 	}
 
 }

@@ -57,10 +57,6 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 
 	private static final Duration QUIESCE_BEFORE_CLOSE = Duration.ofSeconds(1);
 
-	private static final int ERROR_SEND_ATTEMPTS = 10;
-
-	private static final Duration ERROR_SEND_RETRY_DELAY = Duration.ofMillis(10);
-
 	/** The ERROR message of a client cut off for reading too slowly. */
 	static final String SEND_BUFFER_EXCEEDED = "Too slow: send buffer limit exceeded";
 
@@ -245,25 +241,6 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 		}
 	}
 
-	// A write the container has not finished (a frame Spring's handler sent a moment before, such as
-	// CONNECTED) refuses another with IllegalStateException; it is done within milliseconds, and the
-	// client should learn why it is cut off.
-	private static void sendError(WebSocketSession session, TextMessage error)
-			throws IOException, InterruptedException {
-		for (int attempt = 1;; attempt++) {
-			try {
-				session.sendMessage(error);
-				return;
-			}
-			catch (IllegalStateException ex) {
-				if (attempt == ERROR_SEND_ATTEMPTS || !session.isOpen()) {
-					throw ex;
-				}
-				Thread.sleep(ERROR_SEND_RETRY_DELAY.toMillis());
-			}
-		}
-	}
-
 	private void closeWithError(WebSocketSession session, String reason) {
 		StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
 		error.setMessage(reason);
@@ -271,7 +248,8 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 			// Written past Spring's outbound channel: wait for what it is writing to this session, but
 			// not long, as a logout may be waiting here; the session is closed in any case.
 			this.outboxes.quiesce(session.getId(), QUIESCE_BEFORE_CLOSE);
-			sendError(session, new TextMessage(this.encoder.encode(error.getMessageHeaders(), new byte[0])));
+			// The session retries a write the container refuses while it finishes the one before.
+			session.sendMessage(new TextMessage(this.encoder.encode(error.getMessageHeaders(), new byte[0])));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

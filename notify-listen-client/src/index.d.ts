@@ -6,7 +6,7 @@
  * starter serves at /notify-listen/notify-listen.js exposes the same client as window.NotifyListen.
  */
 
-/** A notification, as the server sends it (README, "Message format"). */
+/** A notification, as the server sends it (docs/client.md, "Message format"). */
 export interface NotifyMessage<P = Record<string, unknown>, R = unknown> {
 	/** Entity name, for example "Order". */
 	entity: string;

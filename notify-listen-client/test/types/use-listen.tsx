@@ -1,4 +1,4 @@
-// README's React example ("The browser client"), as printed there: it must compile against index.d.ts.
+// The React example of docs/client.md, as printed there: it must compile against index.d.ts.
 import { useEffect, useRef, useState } from 'react';
 import { listen, type ActionHandlers, type ListenOptions } from '../../src/index.js';
 

@@ -21,7 +21,7 @@ import org.springframework.messaging.simp.user.SimpUserRegistry;
  * Connect/disconnect churn against the benchmark's notify-listen server, in this JVM, for a bounded
  * time, printing open sessions, connections, subscriptions and heap after GC once per interval: a
  * leak shows as numbers that keep climbing. Each client does what a browser does (login, key,
- * CONNECT, signature, SUBSCRIBE) through the benchmark's {@link LoadClient}. Run it by hand (README);
+ * CONNECT, signature, SUBSCRIBE) through the benchmark's {@link LoadClient}. Run it by hand (docs/security.md);
  * it stops by itself, with exit code 0 when nothing was left open and nothing was lost.
  *
  * <p>Arguments: {@code [minutes=3] [clientsPerRound=20]}.

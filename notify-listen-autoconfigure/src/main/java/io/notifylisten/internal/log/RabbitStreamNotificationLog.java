@@ -23,6 +23,7 @@ import com.rabbitmq.stream.Producer;
 import com.rabbitmq.stream.Resource;
 import com.rabbitmq.stream.StreamException;
 import io.notifylisten.internal.log.StreamOutbox.Pending;
+import io.notifylisten.internal.presence.PresenceRecords;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationLog;
 import org.apache.commons.logging.Log;
@@ -53,6 +54,13 @@ public class RabbitStreamNotificationLog
 
 	/** Most notifications published before waiting for their confirmations. */
 	private static final int BATCH_SIZE = 256;
+
+	/**
+	 * Most presence records held while the broker is away. A node writes one change record per
+	 * presence publish interval at most and a snapshot, which replaces them, every third of the node
+	 * timeout: with the defaults, 200 at most between two snapshots.
+	 */
+	private static final int MAX_PRESENCE_RECORDS = 512;
 
 	/**
 	 * Notifications appended this long before the node started are only remembered, not delivered:
@@ -118,13 +126,16 @@ public class RabbitStreamNotificationLog
 		this.delivery = delivery;
 		this.jsonMapper = jsonMapper;
 		this.clock = clock;
-		this.outbox = new StreamOutbox(settings.outboxMaxSize(), settings.outboxMaxAge(), clock);
+		this.outbox = new StreamOutbox(settings.outboxMaxSize(), settings.outboxMaxAge(), MAX_PRESENCE_RECORDS, clock);
 		delivery.startCatchingUp();
 	}
 
 	@Override
 	public void append(LoggedNotification notification) {
-		Pending pending = this.outbox.add(notification);
+		Pending pending = this.delivery.carriesPresence(notification)
+				? this.outbox.addPresence(notification, PresenceRecords.node(notification.message()),
+						PresenceRecords.replacesEarlier(notification.message()))
+				: this.outbox.add(notification);
 		if (!isConnected()) {
 			return;
 		}

@@ -23,6 +23,8 @@ import com.rabbitmq.stream.Address;
 import com.rabbitmq.stream.Producer;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.presence.Presence;
+import io.notifylisten.presence.PresenceMember;
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrderService;
 import io.notifylisten.testapp.OrdersTestApplication;
@@ -41,6 +43,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.messaging.simp.stomp.StompSession;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
@@ -322,6 +325,44 @@ class StreamIntegrationTests {
 			.isEqualTo(2);
 		assertThat(occurrences(log, again)).as("one INFO per node").isEqualTo(2);
 		assertThat(log).doesNotContain(" ERROR ").doesNotContain("\tat ");
+	}
+
+	@Test
+	void presenceChurnDuringAnOutageIsRightOnEveryNodeOnceTheBrokerIsBack() throws Exception {
+		Presence presenceOnB = this.nodeB.getBean(Presence.class);
+		try (ListenerClient aliceOnA = ListenerClient.as(port(this.nodeA), ALICE).connect();
+				ListenerClient bobOnA = ListenerClient.as(port(this.nodeA), BOB).connect()) {
+			StompSession.Subscription bob = bobOnA.present("Order", "44");
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(memberIds(presenceOnB)).containsExactly(BOB));
+
+			this.broker.stop();
+			try {
+				await().atMost(Duration.ofSeconds(15)).until(() -> !brokerConnected(this.nodeA));
+				for (int churn = 0; churn < 20; churn++) {
+					StompSession.Subscription alice = aliceOnA.present("Order", "44");
+					Thread.sleep(60);
+					alice.unsubscribe();
+					Thread.sleep(60);
+				}
+				aliceOnA.present("Order", "44");
+				bob.unsubscribe();
+				Thread.sleep(300);
+			}
+			finally {
+				this.broker.start();
+			}
+
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(memberIds(presenceOnB)).containsExactly(ALICE));
+			assertThat(memberIds(this.nodeA.getBean(Presence.class))).containsExactly(ALICE);
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> brokerConnected(this.nodeA) && brokerConnected(this.nodeB));
+		}
+	}
+
+	private static List<String> memberIds(Presence presence) {
+		return presence.members("Order", 44).stream().map(PresenceMember::id).toList();
 	}
 
 	private static long occurrences(String log, String pattern) {

@@ -6,6 +6,7 @@ import com.rabbitmq.stream.Environment;
 import io.notifylisten.internal.log.LocalDelivery;
 import io.notifylisten.internal.log.RabbitStreamNotificationLog;
 import io.notifylisten.internal.log.StreamSettings;
+import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.notify.NotificationLog;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,9 +36,9 @@ public final class NotifyListenStreamAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(NotificationLog.class)
 	RabbitStreamNotificationLog notifyListenNotificationLog(NotifyListenProperties properties,
-			LocalDelivery localDelivery, ObjectProvider<JsonMapper> jsonMapper) {
+			LocalDelivery localDelivery, ObjectProvider<JsonMapper> jsonMapper, SubscriptionSigner signer) {
 		return new RabbitStreamNotificationLog(settings(properties), localDelivery,
-				jsonMapper.getIfAvailable(JsonMapper::shared), Clock.systemUTC());
+				jsonMapper.getIfAvailable(JsonMapper::shared), signer, Clock.systemUTC());
 	}
 
 	static StreamSettings settings(NotifyListenProperties properties) {

@@ -24,6 +24,7 @@ import com.rabbitmq.stream.Resource;
 import com.rabbitmq.stream.StreamException;
 import io.notifylisten.internal.log.StreamOutbox.Pending;
 import io.notifylisten.internal.presence.PresenceRecords;
+import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationLog;
 import org.apache.commons.logging.Log;
@@ -69,6 +70,9 @@ public class RabbitStreamNotificationLog
 	 */
 	private static final Duration LIVE_ALLOWANCE = Duration.ofSeconds(10);
 
+	/** As often as the WARN that sums up refused client input. */
+	private static final Duration REJECTED_SUMMARY_INTERVAL = Duration.ofMinutes(5);
+
 	private final StreamSettings settings;
 
 	private final LocalDelivery delivery;
@@ -78,6 +82,10 @@ public class RabbitStreamNotificationLog
 	private final Clock clock;
 
 	private final StreamOutbox outbox;
+
+	private final StreamRecordSignature signature;
+
+	private final RejectedRecords rejected;
 
 	private final RecentIds deliveredIds = new RecentIds(65_536);
 
@@ -118,11 +126,14 @@ public class RabbitStreamNotificationLog
 	 * @param settings where the stream is and its bounds
 	 * @param delivery hands what is read to this node's connections
 	 * @param jsonMapper writes and reads the stream's records
+	 * @param signer signs the records this node writes and checks those it reads, with the secret
 	 * @param clock ages held notifications
 	 */
 	public RabbitStreamNotificationLog(StreamSettings settings, LocalDelivery delivery, JsonMapper jsonMapper,
-			Clock clock) {
+			SubscriptionSigner signer, Clock clock) {
 		this.settings = settings;
+		this.signature = new StreamRecordSignature(signer, settings.stream());
+		this.rejected = new RejectedRecords(settings.describe(), REJECTED_SUMMARY_INTERVAL, clock);
 		this.delivery = delivery;
 		this.jsonMapper = jsonMapper;
 		this.clock = clock;
@@ -167,6 +178,11 @@ public class RabbitStreamNotificationLog
 	@Override
 	public String describe() {
 		return this.settings.describe();
+	}
+
+	@Override
+	public Map<String, Long> rejectedRecords() {
+		return this.rejected.totals();
 	}
 
 	@Override
@@ -247,6 +263,7 @@ public class RabbitStreamNotificationLog
 					Thread.sleep(this.settings.recoveryInterval().toMillis());
 					continue;
 				}
+				this.rejected.reportIfDue();
 				List<Pending> batch = this.outbox.head(BATCH_SIZE, Duration.ofSeconds(1));
 				if (!batch.isEmpty() && !publish(batch)) {
 					// The producer is recovering: its own recovery brings it back.
@@ -275,9 +292,8 @@ public class RabbitStreamNotificationLog
 				answered.countDown();
 				continue;
 			}
-			Message message = current.messageBuilder()
-				.addData(this.jsonMapper.writeValueAsBytes(StreamRecord.of(pending)))
-				.build();
+			Message message = this.signature.sign(current.messageBuilder(),
+					this.jsonMapper.writeValueAsBytes(StreamRecord.of(pending)));
 			current.send(message, (status) -> answer(pending, status, failed, answered));
 		}
 		// The producer answers each within its confirm timeout; the margin covers a lost answer.
@@ -356,9 +372,8 @@ public class RabbitStreamNotificationLog
 		if (current != null && this.startMarker == null) {
 			String marker = "start:" + UUID.randomUUID();
 			this.startMarker = marker;
-			current.send(current.messageBuilder()
-				.addData(this.jsonMapper.writeValueAsBytes(StreamRecord.marker(marker)))
-				.build(), (status) -> {
+			current.send(this.signature.sign(current.messageBuilder(),
+					this.jsonMapper.writeValueAsBytes(StreamRecord.marker(marker))), (status) -> {
 					if (!status.isConfirmed()) {
 						// Not stored: recoveries stop waiting after their bound instead.
 						this.delivery.caughtUp();
@@ -391,6 +406,12 @@ public class RabbitStreamNotificationLog
 			return;
 		}
 		this.lastOffset = offset;
+		// Checked before anything is read from it: only a node of this application is trusted.
+		RejectedRecords.Reason rejection = this.signature.check(message);
+		if (rejection != null) {
+			this.rejected.rejected(rejection, offset);
+			return;
+		}
 		StreamRecord record;
 		try {
 			record = this.jsonMapper.readValue(message.getBodyAsBinary(), StreamRecord.class);

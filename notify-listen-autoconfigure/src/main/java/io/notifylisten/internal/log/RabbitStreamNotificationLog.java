@@ -1,5 +1,6 @@
 package io.notifylisten.internal.log;
 
+import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,6 +105,13 @@ public class RabbitStreamNotificationLog
 
 	private volatile boolean running;
 
+	// Set first when the node stops: the publishing thread then publishes what is held and ends.
+	private volatile boolean stopping;
+
+	private volatile long stopDeadline;
+
+	private final Object wakeUp = new Object();
+
 	// Set when the client closed the producer or consumer for good (the stream was deleted): the
 	// publishing thread then connects anew, which creates the stream again.
 	private volatile boolean reconnect;
@@ -203,34 +211,61 @@ public class RabbitStreamNotificationLog
 		thread.start();
 	}
 
+	// What the outbox holds was promised to notify's callers: the publishing thread tries the
+	// broker once more at once, without waiting out the recovery interval, and publishes for as
+	// long as Spring gives this shutdown phase. Only a broker that refuses the connection ends it
+	// early: nothing held could get out then.
 	@Override
 	public void stop() {
+		int held = this.outbox.size();
 		this.outbox.close();
+		Duration budget = shutdownBudget();
+		this.stopDeadline = System.nanoTime() + budget.toNanos();
+		this.stopping = true;
+		synchronized (this.wakeUp) {
+			this.wakeUp.notifyAll();
+		}
+		Thread thread = this.publisher;
 		try {
-			if (isConnected() && !this.outbox.awaitEmpty(this.settings.confirmTimeout())) {
-				logger.warn(this.outbox.size() + " notifications could not be published to the "
-						+ this.settings.describe() + " before shutdown");
-			}
-			else if (!isConnected() && this.outbox.size() > 0) {
-				logger.warn(this.outbox.size() + " notifications waiting for the " + this.settings.describe()
-						+ " are dropped at shutdown: the broker is unreachable");
+			if (thread != null) {
+				thread.join(budget.toMillis() + 1);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		int left = this.outbox.size();
+		if (left > 0 && !this.producerOpen.get()) {
+			logger.warn(left + " notifications waiting for the " + this.settings.describe()
+					+ " are dropped at shutdown: the broker is unreachable");
+		}
+		else if (left > 0) {
+			logger.warn(left + " notifications could not be published to the " + this.settings.describe()
+					+ " within " + budget.toMillis() + " ms of spring.lifecycle.timeout-per-shutdown-phase ("
+					+ this.settings.shutdownTimeout() + ") and are dropped at shutdown");
+		}
+		else if (held > 0) {
+			logger.info(held + " notifications that waited were published to the " + this.settings.describe()
+					+ " before shutdown");
+		}
 		this.running = false;
-		Thread thread = this.publisher;
-		if (thread != null) {
+		if (thread != null && thread.isAlive()) {
 			thread.interrupt();
 			try {
-				thread.join(this.settings.confirmTimeout().toMillis());
+				thread.join(1000);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
 		}
 		disconnect();
+	}
+
+	// Most of the phase, leaving a moment to close the connection before Spring moves on.
+	private Duration shutdownBudget() {
+		Duration phase = this.settings.shutdownTimeout();
+		Duration margin = Duration.ofSeconds(1);
+		return (phase.compareTo(margin.multipliedBy(2)) > 0) ? phase.minus(margin) : phase.dividedBy(2);
 	}
 
 	@Override
@@ -250,29 +285,76 @@ public class RabbitStreamNotificationLog
 	private void publish() {
 		try {
 			while (!this.brokerStarted.await(1, TimeUnit.SECONDS)) {
-				if (!this.running) {
-					return;
+				if (this.stopping) {
+					break;
 				}
 			}
-			while (this.running) {
+			while (!this.stopping) {
 				if (this.reconnect) {
 					this.reconnect = false;
 					disconnect();
 				}
-				if (this.environment == null && !connect()) {
-					Thread.sleep(this.settings.recoveryInterval().toMillis());
+				if (this.environment == null && connect(true) != null) {
+					pause(this.settings.recoveryInterval());
 					continue;
 				}
 				this.rejected.reportIfDue();
 				List<Pending> batch = this.outbox.head(BATCH_SIZE, Duration.ofSeconds(1));
-				if (!batch.isEmpty() && !publish(batch)) {
+				if (!batch.isEmpty() && !publish(batch, this.settings.confirmTimeout().plusSeconds(5))) {
 					// The producer is recovering: its own recovery brings it back.
-					Thread.sleep(Math.min(200, this.settings.recoveryInterval().toMillis()));
+					pause(Duration.ofMillis(Math.min(200, this.settings.recoveryInterval().toMillis())));
 				}
 			}
+			publishBeforeShutdown();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	// A producer of its own, without a consumer: the web server has stopped, no page of this node
+	// waits for what it would read. The client's own recovery waits for the recovery interval, so
+	// a producer that is not open is made anew at once.
+	private void publishBeforeShutdown() throws InterruptedException {
+		while (!this.outbox.isEmpty()) {
+			long left = this.stopDeadline - System.nanoTime();
+			if (left <= 0) {
+				return;
+			}
+			boolean progressed;
+			if (!this.producerOpen.get()) {
+				disconnect();
+				RuntimeException failure = connect(false);
+				if (failure != null && refused(failure)) {
+					return;
+				}
+				progressed = failure == null;
+			}
+			else {
+				progressed = publish(this.outbox.head(BATCH_SIZE, Duration.ZERO), Duration.ofNanos(left));
+			}
+			if (!progressed) {
+				// A stream not yet back after the broker's start, for example: soon again, not at once.
+				Thread.sleep(Math.min(250, TimeUnit.NANOSECONDS.toMillis(left)));
+			}
+		}
+	}
+
+	private static boolean refused(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// Sleeps, unless the node is stopping: then the outbox is published at once.
+	private void pause(Duration duration) throws InterruptedException {
+		synchronized (this.wakeUp) {
+			if (!this.stopping) {
+				this.wakeUp.wait(Math.max(1, duration.toMillis()));
+			}
 		}
 	}
 
@@ -280,7 +362,7 @@ public class RabbitStreamNotificationLog
 	// out on one connection, so when one of its notifications is lost, those sent after it on that
 	// connection are lost too, and publishing the unconfirmed ones again keeps the order of
 	// acceptance. Confirmed ones are not sent again.
-	private boolean publish(List<Pending> batch) throws InterruptedException {
+	private boolean publish(List<Pending> batch, Duration wait) throws InterruptedException {
 		Producer current = this.producer;
 		if (current == null || !this.producerOpen.get()) {
 			return false;
@@ -296,8 +378,8 @@ public class RabbitStreamNotificationLog
 					this.jsonMapper.writeValueAsBytes(StreamRecord.of(pending)));
 			current.send(message, (status) -> answer(pending, status, failed, answered));
 		}
-		// The producer answers each within its confirm timeout; the margin covers a lost answer.
-		if (!answered.await(this.settings.confirmTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+		// The producer answers each within its confirm timeout; the caller's margin covers a lost answer.
+		if (!answered.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
 			failed.set(true);
 		}
 		int published = this.outbox.removeConfirmedHead();
@@ -314,7 +396,12 @@ public class RabbitStreamNotificationLog
 		answered.countDown();
 	}
 
-	private boolean connect() {
+	/**
+	 * Connect to the broker.
+	 * @param consume whether to read the stream too, or only to publish
+	 * @return why it failed, or {@code null} once connected
+	 */
+	private @Nullable RuntimeException connect(boolean consume) {
 		Environment built = null;
 		try {
 			Address address = new Address(this.settings.host(), this.settings.port());
@@ -340,18 +427,23 @@ public class RabbitStreamNotificationLog
 				.listeners((context) -> stateChanged(this.producerOpen, context))
 				.build();
 			this.producerOpen.set(true);
-			// Closed with the environment; nothing else needs to hold it.
-			built.consumerBuilder()
-				.stream(this.settings.stream())
-				.offset(OffsetSpecification.timestamp(this.startedAt.minus(this.settings.historyTtl()).toEpochMilli()))
-				.messageHandler(this::read)
-				.listeners((context) -> stateChanged(this.consumerOpen, context))
-				.build();
-			this.consumerOpen.set(true);
+			if (consume) {
+				// Closed with the environment; nothing else needs to hold it.
+				built.consumerBuilder()
+					.stream(this.settings.stream())
+					.offset(OffsetSpecification
+						.timestamp(this.startedAt.minus(this.settings.historyTtl()).toEpochMilli()))
+					.messageHandler(this::read)
+					.listeners((context) -> stateChanged(this.consumerOpen, context))
+					.build();
+				this.consumerOpen.set(true);
+			}
 			this.environment = built;
 			availabilityChanged();
-			markStart();
-			return true;
+			if (consume) {
+				markStart();
+			}
+			return null;
 		}
 		catch (RuntimeException ex) {
 			this.producerOpen.set(false);
@@ -361,7 +453,7 @@ public class RabbitStreamNotificationLog
 				closeQuietly(built);
 			}
 			unreachable(ex);
-			return false;
+			return ex;
 		}
 	}
 
@@ -455,7 +547,7 @@ public class RabbitStreamNotificationLog
 
 	// One WARN when the broker is lost, one INFO when it is back, whatever the number of resources.
 	private void availabilityChanged() {
-		if (!this.running) {
+		if (!this.running || this.stopping) {
 			return;
 		}
 		synchronized (this.availability) {
@@ -479,7 +571,8 @@ public class RabbitStreamNotificationLog
 
 	private void unreachable(RuntimeException ex) {
 		synchronized (this.availability) {
-			if (this.reported) {
+			// A stopping node says once, in stop(), what it could not publish.
+			if (this.reported && !this.stopping) {
 				this.reported = false;
 				this.lostAt = this.clock.instant();
 				logger.warn("Cannot reach the " + this.settings.describe() + ": " + ex.getMessage()

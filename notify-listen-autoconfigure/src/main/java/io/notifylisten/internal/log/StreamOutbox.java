@@ -161,7 +161,8 @@ final class StreamOutbox {
 		return this.presence.size();
 	}
 
-	private boolean isEmpty() {
+	/** Return whether nothing waits, neither notifications nor presence records. */
+	synchronized boolean isEmpty() {
 		return this.pending.isEmpty() && this.presence.isEmpty();
 	}
 

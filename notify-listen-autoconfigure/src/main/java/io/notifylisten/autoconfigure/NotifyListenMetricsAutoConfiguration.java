@@ -3,9 +3,11 @@ package io.notifylisten.autoconfigure;
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.delivery.Deliveries;
+import io.notifylisten.internal.log.BrokerConnection;
 import io.notifylisten.internal.metrics.NotifyListenMetrics;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,6 +38,12 @@ public final class NotifyListenMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	NotifyListenMetrics notifyListenMetrics(ConnectionRegistry connections, ChannelDestinations destinations) {
 		return new NotifyListenMetrics(connections, destinations, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnBean(BrokerConnection.class)
+	MeterBinder notifyListenStreamMeters(BrokerConnection stream) {
+		return NotifyListenMetrics.streamMeters(stream);
 	}
 
 	// Every route reports what became of its messages to the delivery rules, which tell the meters.

@@ -108,6 +108,13 @@ final class NotifyListenPropertiesValidator {
 		if (stream.getHost() == null) {
 			return;
 		}
+		if (!StringUtils.hasLength(properties.getSecret())) {
+			// A random secret per node: every node would drop the others' records as forged.
+			throw new InvalidConfigurationPropertyValueException("notify-listen.secret", "<not set>",
+					"Nodes that share a stream sign its records with the secret: set notify-listen.secret, the "
+							+ "same on every node (at least " + MIN_SECRET_LENGTH + " characters; generate one with "
+							+ "'openssl rand -base64 48')");
+		}
 		if (stream.getPort() < 1 || stream.getPort() > 65535) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.stream.port", stream.getPort(),
 					"The port must be between 1 and 65535; RabbitMQ's stream plugin listens on 5552");

@@ -124,6 +124,16 @@ class NotifyListenStreamAutoConfigurationTests {
 	}
 
 	@Test
+	void streamWithoutASecretFailsNamingTheSecretAndNeverItsValue() {
+		this.contextRunner.withPropertyValues("notify-listen.stream.host=127.0.0.1", "notify-listen.secret=")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("notify-listen.secret")
+				.hasMessageContaining("same on every node"));
+	}
+
+	@Test
 	void streamHostWithoutTheStreamClientFailsNamingTheDependency() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(Environment.class))
 			.withPropertyValues("notify-listen.stream.host=127.0.0.1")

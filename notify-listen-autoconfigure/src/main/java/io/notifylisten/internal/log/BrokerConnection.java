@@ -1,5 +1,7 @@
 package io.notifylisten.internal.log;
 
+import java.util.Map;
+
 /**
  * A node's connection to the broker that holds its notification log, as health and operators see
  * it. Kept apart from the log's class so that reading it needs no broker client on the class path.
@@ -29,5 +31,13 @@ public interface BrokerConnection {
 	 * @return a description for health and logs
 	 */
 	String describe();
+
+	/**
+	 * Return how many records read from the log were dropped because they do not verify, since
+	 * this node started.
+	 * @return the count by reason ({@code unsigned}, {@code unknown-format}, {@code bad-signature}),
+	 * every reason present
+	 */
+	Map<String, Long> rejectedRecords();
 
 }

@@ -123,8 +123,17 @@ public class LocalDelivery {
 		}
 	}
 
+	/**
+	 * Return whether a notification is one of the records by which nodes share who is present.
+	 * @param notification what was appended to the log
+	 * @return whether it goes to presence rather than to connections
+	 */
+	public boolean carriesPresence(LoggedNotification notification) {
+		return this.destinations.presenceRecords().equals(notification.destination());
+	}
+
 	private boolean toPresence(LoggedNotification notification, @Nullable Instant appendedAt) {
-		if (!this.destinations.presenceRecords().equals(notification.destination())) {
+		if (!carriesPresence(notification)) {
 			return false;
 		}
 		ClusterPresence presence = this.presence.get();

@@ -1,5 +1,6 @@
 package io.notifylisten.internal.log;
 
+import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,8 @@ import com.rabbitmq.stream.Producer;
 import com.rabbitmq.stream.Resource;
 import com.rabbitmq.stream.StreamException;
 import io.notifylisten.internal.log.StreamOutbox.Pending;
+import io.notifylisten.internal.presence.PresenceRecords;
+import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationLog;
 import org.apache.commons.logging.Log;
@@ -55,11 +58,21 @@ public class RabbitStreamNotificationLog
 	private static final int BATCH_SIZE = 256;
 
 	/**
+	 * Most presence records held while the broker is away. A node writes one change record per
+	 * presence publish interval at most and a snapshot, which replaces them, every third of the node
+	 * timeout: with the defaults, 200 at most between two snapshots.
+	 */
+	private static final int MAX_PRESENCE_RECORDS = 512;
+
+	/**
 	 * Notifications appended this long before the node started are only remembered, not delivered:
 	 * no page of this node waited for them live. The allowance covers clocks that differ between
 	 * this node and the broker; a page that connected meanwhile drops a message it already has.
 	 */
 	private static final Duration LIVE_ALLOWANCE = Duration.ofSeconds(10);
+
+	/** As often as the WARN that sums up refused client input. */
+	private static final Duration REJECTED_SUMMARY_INTERVAL = Duration.ofMinutes(5);
 
 	private final StreamSettings settings;
 
@@ -70,6 +83,10 @@ public class RabbitStreamNotificationLog
 	private final Clock clock;
 
 	private final StreamOutbox outbox;
+
+	private final StreamRecordSignature signature;
+
+	private final RejectedRecords rejected;
 
 	private final RecentIds deliveredIds = new RecentIds(65_536);
 
@@ -87,6 +104,13 @@ public class RabbitStreamNotificationLog
 	private @Nullable Instant lostAt;
 
 	private volatile boolean running;
+
+	// Set first when the node stops: the publishing thread then publishes what is held and ends.
+	private volatile boolean stopping;
+
+	private volatile long stopDeadline;
+
+	private final Object wakeUp = new Object();
 
 	// Set when the client closed the producer or consumer for good (the stream was deleted): the
 	// publishing thread then connects anew, which creates the stream again.
@@ -110,21 +134,27 @@ public class RabbitStreamNotificationLog
 	 * @param settings where the stream is and its bounds
 	 * @param delivery hands what is read to this node's connections
 	 * @param jsonMapper writes and reads the stream's records
+	 * @param signer signs the records this node writes and checks those it reads, with the secret
 	 * @param clock ages held notifications
 	 */
 	public RabbitStreamNotificationLog(StreamSettings settings, LocalDelivery delivery, JsonMapper jsonMapper,
-			Clock clock) {
+			SubscriptionSigner signer, Clock clock) {
 		this.settings = settings;
+		this.signature = new StreamRecordSignature(signer, settings.stream());
+		this.rejected = new RejectedRecords(settings.describe(), REJECTED_SUMMARY_INTERVAL, clock);
 		this.delivery = delivery;
 		this.jsonMapper = jsonMapper;
 		this.clock = clock;
-		this.outbox = new StreamOutbox(settings.outboxMaxSize(), settings.outboxMaxAge(), clock);
+		this.outbox = new StreamOutbox(settings.outboxMaxSize(), settings.outboxMaxAge(), MAX_PRESENCE_RECORDS, clock);
 		delivery.startCatchingUp();
 	}
 
 	@Override
 	public void append(LoggedNotification notification) {
-		Pending pending = this.outbox.add(notification);
+		Pending pending = this.delivery.carriesPresence(notification)
+				? this.outbox.addPresence(notification, PresenceRecords.node(notification.message()),
+						PresenceRecords.replacesEarlier(notification.message()))
+				: this.outbox.add(notification);
 		if (!isConnected()) {
 			return;
 		}
@@ -159,6 +189,11 @@ public class RabbitStreamNotificationLog
 	}
 
 	@Override
+	public Map<String, Long> rejectedRecords() {
+		return this.rejected.totals();
+	}
+
+	@Override
 	public void onApplicationEvent(BrokerAvailabilityEvent event) {
 		// Reading starts once the embedded broker takes messages: before, a delivery would be lost.
 		if (event.isBrokerAvailable()) {
@@ -176,34 +211,61 @@ public class RabbitStreamNotificationLog
 		thread.start();
 	}
 
+	// What the outbox holds was promised to notify's callers: the publishing thread tries the
+	// broker once more at once, without waiting out the recovery interval, and publishes for as
+	// long as Spring gives this shutdown phase. Only a broker that refuses the connection ends it
+	// early: nothing held could get out then.
 	@Override
 	public void stop() {
+		int held = this.outbox.size();
 		this.outbox.close();
+		Duration budget = shutdownBudget();
+		this.stopDeadline = System.nanoTime() + budget.toNanos();
+		this.stopping = true;
+		synchronized (this.wakeUp) {
+			this.wakeUp.notifyAll();
+		}
+		Thread thread = this.publisher;
 		try {
-			if (isConnected() && !this.outbox.awaitEmpty(this.settings.confirmTimeout())) {
-				logger.warn(this.outbox.size() + " notifications could not be published to the "
-						+ this.settings.describe() + " before shutdown");
-			}
-			else if (!isConnected() && this.outbox.size() > 0) {
-				logger.warn(this.outbox.size() + " notifications waiting for the " + this.settings.describe()
-						+ " are dropped at shutdown: the broker is unreachable");
+			if (thread != null) {
+				thread.join(budget.toMillis() + 1);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		int left = this.outbox.size();
+		if (left > 0 && !this.producerOpen.get()) {
+			logger.warn(left + " notifications waiting for the " + this.settings.describe()
+					+ " are dropped at shutdown: the broker is unreachable");
+		}
+		else if (left > 0) {
+			logger.warn(left + " notifications could not be published to the " + this.settings.describe()
+					+ " within " + budget.toMillis() + " ms of spring.lifecycle.timeout-per-shutdown-phase ("
+					+ this.settings.shutdownTimeout() + ") and are dropped at shutdown");
+		}
+		else if (held > 0) {
+			logger.info(held + " notifications that waited were published to the " + this.settings.describe()
+					+ " before shutdown");
+		}
 		this.running = false;
-		Thread thread = this.publisher;
-		if (thread != null) {
+		if (thread != null && thread.isAlive()) {
 			thread.interrupt();
 			try {
-				thread.join(this.settings.confirmTimeout().toMillis());
+				thread.join(1000);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
 		}
 		disconnect();
+	}
+
+	// Most of the phase, leaving a moment to close the connection before Spring moves on.
+	private Duration shutdownBudget() {
+		Duration phase = this.settings.shutdownTimeout();
+		Duration margin = Duration.ofSeconds(1);
+		return (phase.compareTo(margin.multipliedBy(2)) > 0) ? phase.minus(margin) : phase.dividedBy(2);
 	}
 
 	@Override
@@ -223,28 +285,76 @@ public class RabbitStreamNotificationLog
 	private void publish() {
 		try {
 			while (!this.brokerStarted.await(1, TimeUnit.SECONDS)) {
-				if (!this.running) {
-					return;
+				if (this.stopping) {
+					break;
 				}
 			}
-			while (this.running) {
+			while (!this.stopping) {
 				if (this.reconnect) {
 					this.reconnect = false;
 					disconnect();
 				}
-				if (this.environment == null && !connect()) {
-					Thread.sleep(this.settings.recoveryInterval().toMillis());
+				if (this.environment == null && connect(true) != null) {
+					pause(this.settings.recoveryInterval());
 					continue;
 				}
+				this.rejected.reportIfDue();
 				List<Pending> batch = this.outbox.head(BATCH_SIZE, Duration.ofSeconds(1));
-				if (!batch.isEmpty() && !publish(batch)) {
+				if (!batch.isEmpty() && !publish(batch, this.settings.confirmTimeout().plusSeconds(5))) {
 					// The producer is recovering: its own recovery brings it back.
-					Thread.sleep(Math.min(200, this.settings.recoveryInterval().toMillis()));
+					pause(Duration.ofMillis(Math.min(200, this.settings.recoveryInterval().toMillis())));
 				}
 			}
+			publishBeforeShutdown();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	// A producer of its own, without a consumer: the web server has stopped, no page of this node
+	// waits for what it would read. The client's own recovery waits for the recovery interval, so
+	// a producer that is not open is made anew at once.
+	private void publishBeforeShutdown() throws InterruptedException {
+		while (!this.outbox.isEmpty()) {
+			long left = this.stopDeadline - System.nanoTime();
+			if (left <= 0) {
+				return;
+			}
+			boolean progressed;
+			if (!this.producerOpen.get()) {
+				disconnect();
+				RuntimeException failure = connect(false);
+				if (failure != null && refused(failure)) {
+					return;
+				}
+				progressed = failure == null;
+			}
+			else {
+				progressed = publish(this.outbox.head(BATCH_SIZE, Duration.ZERO), Duration.ofNanos(left));
+			}
+			if (!progressed) {
+				// A stream not yet back after the broker's start, for example: soon again, not at once.
+				Thread.sleep(Math.min(250, TimeUnit.NANOSECONDS.toMillis(left)));
+			}
+		}
+	}
+
+	private static boolean refused(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// Sleeps, unless the node is stopping: then the outbox is published at once.
+	private void pause(Duration duration) throws InterruptedException {
+		synchronized (this.wakeUp) {
+			if (!this.stopping) {
+				this.wakeUp.wait(Math.max(1, duration.toMillis()));
+			}
 		}
 	}
 
@@ -252,7 +362,7 @@ public class RabbitStreamNotificationLog
 	// out on one connection, so when one of its notifications is lost, those sent after it on that
 	// connection are lost too, and publishing the unconfirmed ones again keeps the order of
 	// acceptance. Confirmed ones are not sent again.
-	private boolean publish(List<Pending> batch) throws InterruptedException {
+	private boolean publish(List<Pending> batch, Duration wait) throws InterruptedException {
 		Producer current = this.producer;
 		if (current == null || !this.producerOpen.get()) {
 			return false;
@@ -264,13 +374,12 @@ public class RabbitStreamNotificationLog
 				answered.countDown();
 				continue;
 			}
-			Message message = current.messageBuilder()
-				.addData(this.jsonMapper.writeValueAsBytes(StreamRecord.of(pending)))
-				.build();
+			Message message = this.signature.sign(current.messageBuilder(),
+					this.jsonMapper.writeValueAsBytes(StreamRecord.of(pending)));
 			current.send(message, (status) -> answer(pending, status, failed, answered));
 		}
-		// The producer answers each within its confirm timeout; the margin covers a lost answer.
-		if (!answered.await(this.settings.confirmTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+		// The producer answers each within its confirm timeout; the caller's margin covers a lost answer.
+		if (!answered.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
 			failed.set(true);
 		}
 		int published = this.outbox.removeConfirmedHead();
@@ -287,7 +396,12 @@ public class RabbitStreamNotificationLog
 		answered.countDown();
 	}
 
-	private boolean connect() {
+	/**
+	 * Connect to the broker.
+	 * @param consume whether to read the stream too, or only to publish
+	 * @return why it failed, or {@code null} once connected
+	 */
+	private @Nullable RuntimeException connect(boolean consume) {
 		Environment built = null;
 		try {
 			Address address = new Address(this.settings.host(), this.settings.port());
@@ -313,18 +427,23 @@ public class RabbitStreamNotificationLog
 				.listeners((context) -> stateChanged(this.producerOpen, context))
 				.build();
 			this.producerOpen.set(true);
-			// Closed with the environment; nothing else needs to hold it.
-			built.consumerBuilder()
-				.stream(this.settings.stream())
-				.offset(OffsetSpecification.timestamp(this.startedAt.minus(this.settings.historyTtl()).toEpochMilli()))
-				.messageHandler(this::read)
-				.listeners((context) -> stateChanged(this.consumerOpen, context))
-				.build();
-			this.consumerOpen.set(true);
+			if (consume) {
+				// Closed with the environment; nothing else needs to hold it.
+				built.consumerBuilder()
+					.stream(this.settings.stream())
+					.offset(OffsetSpecification
+						.timestamp(this.startedAt.minus(this.settings.historyTtl()).toEpochMilli()))
+					.messageHandler(this::read)
+					.listeners((context) -> stateChanged(this.consumerOpen, context))
+					.build();
+				this.consumerOpen.set(true);
+			}
 			this.environment = built;
 			availabilityChanged();
-			markStart();
-			return true;
+			if (consume) {
+				markStart();
+			}
+			return null;
 		}
 		catch (RuntimeException ex) {
 			this.producerOpen.set(false);
@@ -334,7 +453,7 @@ public class RabbitStreamNotificationLog
 				closeQuietly(built);
 			}
 			unreachable(ex);
-			return false;
+			return ex;
 		}
 	}
 
@@ -345,9 +464,8 @@ public class RabbitStreamNotificationLog
 		if (current != null && this.startMarker == null) {
 			String marker = "start:" + UUID.randomUUID();
 			this.startMarker = marker;
-			current.send(current.messageBuilder()
-				.addData(this.jsonMapper.writeValueAsBytes(StreamRecord.marker(marker)))
-				.build(), (status) -> {
+			current.send(this.signature.sign(current.messageBuilder(),
+					this.jsonMapper.writeValueAsBytes(StreamRecord.marker(marker))), (status) -> {
 					if (!status.isConfirmed()) {
 						// Not stored: recoveries stop waiting after their bound instead.
 						this.delivery.caughtUp();
@@ -380,6 +498,12 @@ public class RabbitStreamNotificationLog
 			return;
 		}
 		this.lastOffset = offset;
+		// Checked before anything is read from it: only a node of this application is trusted.
+		RejectedRecords.Reason rejection = this.signature.check(message);
+		if (rejection != null) {
+			this.rejected.rejected(rejection, offset);
+			return;
+		}
 		StreamRecord record;
 		try {
 			record = this.jsonMapper.readValue(message.getBodyAsBinary(), StreamRecord.class);
@@ -423,7 +547,7 @@ public class RabbitStreamNotificationLog
 
 	// One WARN when the broker is lost, one INFO when it is back, whatever the number of resources.
 	private void availabilityChanged() {
-		if (!this.running) {
+		if (!this.running || this.stopping) {
 			return;
 		}
 		synchronized (this.availability) {
@@ -447,7 +571,8 @@ public class RabbitStreamNotificationLog
 
 	private void unreachable(RuntimeException ex) {
 		synchronized (this.availability) {
-			if (this.reported) {
+			// A stopping node says once, in stop(), what it could not publish.
+			if (this.reported && !this.stopping) {
 				this.reported = false;
 				this.lostAt = this.clock.instant();
 				logger.warn("Cannot reach the " + this.settings.describe() + ": " + ex.getMessage()

@@ -13,11 +13,16 @@ import java.util.concurrent.TimeUnit;
 
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationFailedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The notifications accepted for the stream and not yet confirmed by the broker, oldest first.
  * They are published from the head in batches and leave only once confirmed, so that nothing
  * accepted is lost and every node reads them in the order they were accepted.
+ *
+ * <p>Presence records wait apart, in a queue of their own with its own bound: they are state, not
+ * a history, so a node's snapshot replaces its records before it, and one user's joins and leaves
+ * during an outage never take the room that notify's callers were promised.
  */
 final class StreamOutbox {
 
@@ -25,15 +30,28 @@ final class StreamOutbox {
 
 	private final Duration maxAge;
 
+	private final int maxPresence;
+
 	private final Clock clock;
 
 	private final Deque<Pending> pending = new ArrayDeque<>();
 
+	private final Deque<Pending> presence = new ArrayDeque<>();
+
 	private boolean closed;
 
-	StreamOutbox(int maxSize, Duration maxAge, Clock clock) {
+	/**
+	 * Create an outbox.
+	 * @param maxSize most notifications held
+	 * @param maxAge longest the oldest notification may wait before no more are accepted
+	 * @param maxPresence most presence records held; a snapshot is taken in any case and replaces
+	 * its node's earlier records
+	 * @param clock ages held notifications
+	 */
+	StreamOutbox(int maxSize, Duration maxAge, int maxPresence, Clock clock) {
 		this.maxSize = maxSize;
 		this.maxAge = maxAge;
+		this.maxPresence = maxPresence;
 		this.clock = clock;
 	}
 
@@ -49,6 +67,32 @@ final class StreamOutbox {
 		}
 		Pending added = new Pending(UUID.randomUUID().toString(), notification, this.clock.instant());
 		this.pending.addLast(added);
+		notifyAll();
+		return added;
+	}
+
+	/**
+	 * Accept a presence record. One that replaces its node's earlier records (a snapshot) is always
+	 * taken, and those it replaces leave; any other is refused once {@code maxPresence} wait, and
+	 * the node's next snapshot carries what it said.
+	 * @param record the record
+	 * @param node the node that wrote it
+	 * @param replacesEarlier whether it says all there is to know of its node
+	 */
+	synchronized Pending addPresence(LoggedNotification record, String node, boolean replacesEarlier) {
+		if (this.closed) {
+			throw new NotificationFailedException("Presence was not sent: the application is shutting down");
+		}
+		if (replacesEarlier) {
+			// One that is being published goes on; its confirmation then finds nothing to remove.
+			this.presence.removeIf((held) -> node.equals(held.node()));
+		}
+		else if (this.presence.size() >= this.maxPresence) {
+			throw new NotificationFailedException("Presence was not sent: " + this.presence.size()
+					+ " presence records already wait for RabbitMQ; the node's next snapshot replaces them");
+		}
+		Pending added = new Pending(UUID.randomUUID().toString(), record, this.clock.instant(), node);
+		this.presence.addLast(added);
 		notifyAll();
 		return added;
 	}
@@ -72,17 +116,20 @@ final class StreamOutbox {
 	/**
 	 * Wait until something waits to be published, and return up to {@code max} of the oldest,
 	 * without removing them; an empty list once the outbox is closed and empty, or after the wait.
+	 * Presence records come first: they are few, and each order is kept within its own kind.
 	 */
 	synchronized List<Pending> head(int max, Duration wait) throws InterruptedException {
-		if (this.pending.isEmpty() && !this.closed) {
+		if (isEmpty() && !this.closed && !wait.isZero()) {
 			wait(wait.toMillis());
 		}
-		List<Pending> head = new ArrayList<>(Math.min(max, this.pending.size()));
-		for (Pending next : this.pending) {
-			if (head.size() == max) {
-				break;
+		List<Pending> head = new ArrayList<>(Math.min(max, this.presence.size() + this.pending.size()));
+		for (Deque<Pending> kind : List.of(this.presence, this.pending)) {
+			for (Pending next : kind) {
+				if (head.size() == max) {
+					return head;
+				}
+				head.add(next);
 			}
-			head.add(next);
 		}
 		return head;
 	}
@@ -95,16 +142,28 @@ final class StreamOutbox {
 	 */
 	synchronized int removeConfirmedHead() {
 		int removed = 0;
-		while (!this.pending.isEmpty() && this.pending.peekFirst().isConfirmed()) {
-			this.pending.removeFirst();
-			removed++;
+		for (Deque<Pending> kind : List.of(this.presence, this.pending)) {
+			while (!kind.isEmpty() && kind.peekFirst().isConfirmed()) {
+				kind.removeFirst();
+				removed++;
+			}
 		}
 		notifyAll();
 		return removed;
 	}
 
+	/** Return how many notifications wait, presence records aside. */
 	synchronized int size() {
 		return this.pending.size();
+	}
+
+	synchronized int presenceSize() {
+		return this.presence.size();
+	}
+
+	/** Return whether nothing waits, neither notifications nor presence records. */
+	synchronized boolean isEmpty() {
+		return this.pending.isEmpty() && this.presence.isEmpty();
 	}
 
 	synchronized boolean isFull() {
@@ -117,10 +176,10 @@ final class StreamOutbox {
 		notifyAll();
 	}
 
-	/** Wait until every accepted notification has been published, at most {@code timeout}. */
+	/** Wait until everything accepted has been published, at most {@code timeout}. */
 	synchronized boolean awaitEmpty(Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!this.pending.isEmpty()) {
+		while (!isEmpty()) {
 			long left = deadline - System.nanoTime();
 			if (left <= 0) {
 				return false;
@@ -137,12 +196,18 @@ final class StreamOutbox {
 	 * copy published again after a lost confirmation
 	 * @param notification the notification
 	 * @param acceptedAt when notify accepted it
+	 * @param node the node that wrote it, for a presence record; {@code null} for a notification
 	 * @param confirmation counted down once the broker confirmed it
 	 */
-	record Pending(String id, LoggedNotification notification, Instant acceptedAt, CountDownLatch confirmation) {
+	record Pending(String id, LoggedNotification notification, Instant acceptedAt, @Nullable String node,
+			CountDownLatch confirmation) {
 
 		Pending(String id, LoggedNotification notification, Instant acceptedAt) {
-			this(id, notification, acceptedAt, new CountDownLatch(1));
+			this(id, notification, acceptedAt, null, new CountDownLatch(1));
+		}
+
+		Pending(String id, LoggedNotification notification, Instant acceptedAt, String node) {
+			this(id, notification, acceptedAt, node, new CountDownLatch(1));
 		}
 
 		void confirmed() {

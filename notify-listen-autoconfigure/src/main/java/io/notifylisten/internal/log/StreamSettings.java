@@ -18,10 +18,13 @@ import java.time.Duration;
  * @param outboxMaxSize most notifications held while the broker cannot take them
  * @param outboxMaxAge longest a held notification may wait before no more are accepted
  * @param historyTtl how far back a starting node reads to rebuild its history
+ * @param shutdownTimeout how long Spring gives each shutdown phase
+ * ({@code spring.lifecycle.timeout-per-shutdown-phase}): a stopping node publishes what its
+ * outbox holds within it
  */
 public record StreamSettings(String host, int port, String username, String password, String virtualHost,
 		String stream, Duration maxAge, long maxSizeBytes, Duration confirmTimeout, Duration recoveryInterval,
-		int outboxMaxSize, Duration outboxMaxAge, Duration historyTtl) {
+		int outboxMaxSize, Duration outboxMaxAge, Duration historyTtl, Duration shutdownTimeout) {
 
 	/**
 	 * Return where the stream is, for logs and health: never the password.

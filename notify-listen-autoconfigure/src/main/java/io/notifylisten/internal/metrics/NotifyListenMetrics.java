@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,6 +23,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.notifylisten.internal.broker.FanOutMemo;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
+import io.notifylisten.internal.log.BrokerConnection;
 import io.notifylisten.internal.transport.DeliveryOutcomes;
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +40,8 @@ import org.springframework.web.socket.messaging.SessionUnsubscribeEvent;
 /**
  * Keeps notify-listen's meters: {@value #CONNECTIONS}, {@value #SUBSCRIPTIONS}, {@value #NOTIFIED},
  * {@value #DELIVERED}, {@value #DROPPED} (tagged with the {@code reason}: {@code denied},
- * {@code slow}, {@code closed} or {@code error}) and {@value #DELIVERY_LATENCY}. It hears what
+ * {@code slow}, {@code closed} or {@code error}), {@value #DELIVERY_LATENCY} and, with several
+ * nodes, {@value #STREAM_REJECTED} (see {@link #streamMeters}). It hears what
  * became of each message from the delivery rules, whichever route the message took. A
  * {@link MeterBinder}: Spring Boot binds it to the application's registry.
  */
@@ -61,6 +64,12 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes 
 
 	/** Timer from a message's {@code changedAt} to its hand-off to the WebSocket session. */
 	public static final String DELIVERY_LATENCY = "notify.listen.delivery.latency";
+
+	/**
+	 * Counter of records read from the stream and dropped because they do not verify, tagged with
+	 * the {@code reason}; several nodes only.
+	 */
+	public static final String STREAM_REJECTED = "notify.listen.stream.rejected";
 
 	private static final byte[] CHANGED_AT = "\"changedAt\":\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -91,6 +100,22 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes 
 		this.connections = connections;
 		this.destinations = destinations;
 		this.clock = clock;
+	}
+
+	/**
+	 * Return the meters of the stream that several nodes share: the records dropped because they do
+	 * not verify, by reason.
+	 * @param stream the node's connection to the stream
+	 * @return a binder that Spring Boot binds to the application's registry
+	 */
+	public static MeterBinder streamMeters(BrokerConnection stream) {
+		return (registry) -> stream.rejectedRecords()
+			.keySet()
+			.forEach((reason) -> FunctionCounter
+				.builder(STREAM_REJECTED, stream, (connection) -> connection.rejectedRecords().get(reason))
+				.description("Records of the stream dropped because they do not carry this application's signature")
+				.tag("reason", reason)
+				.register(registry));
 	}
 
 	@Override

@@ -63,6 +63,20 @@ public final class SubscriptionSigner {
 	}
 
 	/**
+	 * Sign bytes with the secret, exactly as they are: no text encoding stands between what was
+	 * written and what is verified.
+	 * @param parts what to sign, one after the other
+	 * @return the hex HMAC-SHA256
+	 */
+	public String signRaw(byte[]... parts) {
+		Mac mac = mac();
+		for (byte[] part : parts) {
+			mac.update(part);
+		}
+		return HexFormat.of().formatHex(mac.doFinal());
+	}
+
+	/**
 	 * Return the token that names a user's own topic. It is derived from the secret so that nobody
 	 * can compute another user's topic, and hex so that any username makes a valid routing key.
 	 * @param username the username
@@ -72,12 +86,16 @@ public final class SubscriptionSigner {
 		return HexFormat.of().formatHex(hmac("user:" + username), 0, 16);
 	}
 
-	// javax.crypto's HMAC, not a hand-written one; a Mac is not thread-safe, so one per call.
 	private byte[] hmac(String data) {
+		return mac().doFinal(data.getBytes(StandardCharsets.UTF_8));
+	}
+
+	// javax.crypto's HMAC, not a hand-written one; a Mac is not thread-safe, so one per call.
+	private Mac mac() {
 		try {
 			Mac mac = Mac.getInstance(ALGORITHM);
 			mac.init(this.secret);
-			return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+			return mac;
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("HMAC-SHA256 is not available", ex);

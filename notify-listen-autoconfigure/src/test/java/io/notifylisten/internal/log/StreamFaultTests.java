@@ -1,11 +1,19 @@
 package io.notifylisten.internal.log;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.OrdersTestApplication;
@@ -34,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamFaultTests {
 
 	private static final String KEY = "fault-test";
+
+	private static final String SECRET = "0123456789abcdef0123456789abcdef";
 
 	private static final Duration DELIVERY = Duration.ofSeconds(60);
 
@@ -152,13 +162,68 @@ class StreamFaultTests {
 		}
 	}
 
+	@Test
+	void aNodeStoppedRightAfterTheBrokerCameBackPublishesWhatItHeldBeforeItEnds() throws Exception {
+		String channel = "Order/63/shipped";
+		int portC = TestSocketUtils.findAvailableTcpPort();
+		// Slow to notice the broker's return by itself: the stop must try it at once.
+		Process nodeC = NodeProcess.start("fault-test-node-c-stop", portC,
+				withRecoveryInterval(nodeProperties("C", portC), "30s"));
+		try (RecoveringPage aliceOnA = new RecoveringPage(ALICE, channel)) {
+			aliceOnA.connect(port(this.nodeA));
+			Thread.sleep(300);
+			List<Integer> accepted = new ArrayList<>();
+			this.broker.stop();
+			try {
+				// Time for node C to see the connection drop, so that notify holds without waiting.
+				Thread.sleep(3000);
+				for (int n = 1; n <= 30; n++) {
+					assertThat(publish(portC, "{\"entity\":\"Order\",\"id\":\"63\",\"action\":\"shipped\","
+							+ "\"payload\":{\"n\":" + n + "}}")).as("notification %d", n).isEqualTo(200);
+					accepted.add(n);
+				}
+			}
+			finally {
+				this.broker.start();
+			}
+			nodeC.destroy();
+			assertThat(nodeC.waitFor(60, TimeUnit.SECONDS)).as("node C ended after SIGTERM").isTrue();
+
+			assertThat(aliceOnA.awaitReceived(accepted.size(), DELIVERY)).containsExactlyElementsOf(accepted);
+		}
+		finally {
+			nodeC.destroyForcibly();
+		}
+	}
+
+	// Signed as the other service would sign it (see Notifying from another service).
+	private static int publish(int port, String body) throws Exception {
+		String timestamp = String.valueOf(Instant.now().getEpochSecond());
+		String signature = new SubscriptionSigner(KEY, SECRET)
+			.signRaw("POST\n/rest/pusher/notify\n" + timestamp + "\n" + body);
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rest/pusher/notify"))
+			.header("Content-Type", "application/json")
+			.header("X-Notify-Timestamp", timestamp)
+			.header("X-Notify-Signature", signature)
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+	private static String[] withRecoveryInterval(String[] properties, String interval) {
+		return Stream.of(properties)
+			.map((property) -> property.startsWith("notify-listen.stream.recovery-interval=")
+					? "notify-listen.stream.recovery-interval=" + interval : property)
+			.toArray(String[]::new);
+	}
+
 	private Process startNodeProcess(int port) throws Exception {
 		return NodeProcess.start("fault-test-node-c", port, nodeProperties("C", port));
 	}
 
 	private String[] nodeProperties(String name, int port) {
 		return new String[] { "server.port=" + port, "server.address=127.0.0.1", "test.node-name=" + name,
-				"notify-listen.key=" + KEY, "notify-listen.secret=0123456789abcdef0123456789abcdef",
+				"notify-listen.key=" + KEY, "notify-listen.secret=" + SECRET, "notify-listen.publish.enabled=true",
 				"notify-listen.stream.host=" + this.broker.host(), "notify-listen.stream.port=" + this.broker.port(),
 				"notify-listen.stream.recovery-interval=1s", "notify-listen.stream.confirm-timeout=2s",
 				// Room for everything a page misses while its node restarts, at 20 notifications a second.

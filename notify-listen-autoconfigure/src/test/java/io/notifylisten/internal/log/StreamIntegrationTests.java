@@ -16,13 +16,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.rabbitmq.stream.Address;
+import com.rabbitmq.stream.Message;
 import com.rabbitmq.stream.Producer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.presence.Presence;
+import io.notifylisten.presence.PresenceMember;
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrderService;
 import io.notifylisten.testapp.OrdersTestApplication;
@@ -41,6 +47,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.messaging.simp.stomp.StompSession;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
@@ -58,6 +65,8 @@ class StreamIntegrationTests {
 	private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
 
 	private static final Duration QUIET = Duration.ofMillis(700);
+
+	private static final String SECRET = "0123456789abcdef0123456789abcdef";
 
 	private RabbitStreamBroker broker;
 
@@ -186,28 +195,72 @@ class StreamIntegrationTests {
 		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect()) {
 			aliceOnB.listen("Order/43/shipped");
 			awaitSubscribed();
-			NotifyMessage message = new NotifyMessage("Order", "43", "shipped", Instant.now(), NotifyMessage.SYSTEM,
-					Map.of("n", 1));
-			byte[] record = JsonMapper.shared()
-				.writeValueAsBytes(new StreamRecord("retried-" + UUID.randomUUID(), "/topic/stream-test.Order.43.shipped",
-						Map.of(), message));
+			byte[] record = record("retried-" + UUID.randomUUID(), 43, 1);
 			// Both copies, as a node's outbox publishes one again when the broker's confirmation was lost.
-			Address broker = new Address(this.broker.host(), this.broker.port());
-			try (com.rabbitmq.stream.Environment environment = com.rabbitmq.stream.Environment.builder()
-				.host(broker.host())
-				.port(broker.port())
-				.addressResolver((ignored) -> broker)
-				.build()) {
-				Producer producer = environment.producerBuilder().stream("notify-listen.stream-test").build();
-				CountDownLatch confirmed = new CountDownLatch(2);
-				for (int copy = 0; copy < 2; copy++) {
-					producer.send(producer.messageBuilder().addData(record).build(), (status) -> confirmed.countDown());
-				}
-				assertThat(confirmed.await(10, TimeUnit.SECONDS)).isTrue();
-			}
+			writeToTheStream((producer) -> List.of(signed(producer, SECRET, record), signed(producer, SECRET, record)));
 
 			assertThat(aliceOnB.nextMessage(TWO_SECONDS)).isNotNull();
 			assertThat(aliceOnB.nextMessage(QUIET)).as("the second copy").isNull();
+		}
+	}
+
+	@Test
+	void aRecordWrittenToTheStreamWithoutTheApplicationsSignatureIsDroppedAndCounted(CapturedOutput output)
+			throws Exception {
+		int logStart = output.getAll().length();
+		BrokerConnection streamOfB = this.nodeB.getBean(BrokerConnection.class);
+		long unsignedBefore = streamOfB.rejectedRecords().get("unsigned");
+		long forgedBefore = streamOfB.rejectedRecords().get("bad-signature");
+		try (ListenerClient aliceOnB = ListenerClient.as(port(this.nodeB), ALICE).connect()) {
+			aliceOnB.listen("Order/46/shipped");
+			awaitSubscribed();
+			writeToTheStream((producer) -> List.of(producer.messageBuilder().addData(record("unsigned", 46, 1)).build(),
+					signed(producer, "not-the-secret-0123456789abcdef012345", record("forged", 46, 2)),
+					signed(producer, SECRET, record("signed", 46, 3))));
+
+			JsonNode delivered = aliceOnB.nextMessage(TWO_SECONDS);
+			assertThat(delivered).isNotNull();
+			assertThat(delivered.get("payload").get("n").asInt()).as("only the signed one").isEqualTo(3);
+			assertThat(aliceOnB.nextMessage(QUIET)).isNull();
+		}
+		assertThat(streamOfB.rejectedRecords().get("unsigned")).isEqualTo(unsignedBefore + 1);
+		assertThat(streamOfB.rejectedRecords().get("bad-signature")).isEqualTo(forgedBefore + 1);
+		assertThat(this.nodeB.getBean(MeterRegistry.class)
+			.get("notify.listen.stream.rejected")
+			.tag("reason", "bad-signature")
+			.functionCounter()
+			.count()).isEqualTo(forgedBefore + 1);
+		// At the first one dropped, which may be one left in the stream's history by an earlier run.
+		assertThat(output.getAll()).containsPattern("WARN .*Dropped records of the stream 'notify-listen.stream-test'");
+		assertThat(output.getAll().substring(logStart)).doesNotContain(" ERROR ").doesNotContain("\tat ");
+	}
+
+	private static byte[] record(String id, int order, int n) {
+		NotifyMessage message = new NotifyMessage("Order", String.valueOf(order), "shipped", Instant.now(),
+				NotifyMessage.SYSTEM, Map.of("n", n));
+		return JsonMapper.shared()
+			.writeValueAsBytes(new StreamRecord(id + "-" + UUID.randomUUID(),
+					"/topic/stream-test.Order." + order + ".shipped", Map.of(), message));
+	}
+
+	private static Message signed(Producer producer, String secret, byte[] record) {
+		return new StreamRecordSignature(new SubscriptionSigner("stream-test", secret), "notify-listen.stream-test")
+			.sign(producer.messageBuilder(), record);
+	}
+
+	// Straight to the stream with the client's environment API, as anyone with rights on the broker can.
+	private void writeToTheStream(Function<Producer, List<Message>> messages) throws Exception {
+		Address broker = new Address(this.broker.host(), this.broker.port());
+		try (com.rabbitmq.stream.Environment environment = com.rabbitmq.stream.Environment.builder()
+			.host(broker.host())
+			.port(broker.port())
+			.addressResolver((ignored) -> broker)
+			.build()) {
+			Producer producer = environment.producerBuilder().stream("notify-listen.stream-test").build();
+			List<Message> written = messages.apply(producer);
+			CountDownLatch confirmed = new CountDownLatch(written.size());
+			written.forEach((message) -> producer.send(message, (status) -> confirmed.countDown()));
+			assertThat(confirmed.await(10, TimeUnit.SECONDS)).isTrue();
 		}
 	}
 
@@ -324,6 +377,44 @@ class StreamIntegrationTests {
 		assertThat(log).doesNotContain(" ERROR ").doesNotContain("\tat ");
 	}
 
+	@Test
+	void presenceChurnDuringAnOutageIsRightOnEveryNodeOnceTheBrokerIsBack() throws Exception {
+		Presence presenceOnB = this.nodeB.getBean(Presence.class);
+		try (ListenerClient aliceOnA = ListenerClient.as(port(this.nodeA), ALICE).connect();
+				ListenerClient bobOnA = ListenerClient.as(port(this.nodeA), BOB).connect()) {
+			StompSession.Subscription bob = bobOnA.present("Order", "44");
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(memberIds(presenceOnB)).containsExactly(BOB));
+
+			this.broker.stop();
+			try {
+				await().atMost(Duration.ofSeconds(15)).until(() -> !brokerConnected(this.nodeA));
+				for (int churn = 0; churn < 20; churn++) {
+					StompSession.Subscription alice = aliceOnA.present("Order", "44");
+					Thread.sleep(60);
+					alice.unsubscribe();
+					Thread.sleep(60);
+				}
+				aliceOnA.present("Order", "44");
+				bob.unsubscribe();
+				Thread.sleep(300);
+			}
+			finally {
+				this.broker.start();
+			}
+
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(memberIds(presenceOnB)).containsExactly(ALICE));
+			assertThat(memberIds(this.nodeA.getBean(Presence.class))).containsExactly(ALICE);
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> brokerConnected(this.nodeA) && brokerConnected(this.nodeB));
+		}
+	}
+
+	private static List<String> memberIds(Presence presence) {
+		return presence.members("Order", 44).stream().map(PresenceMember::id).toList();
+	}
+
 	private static long occurrences(String log, String pattern) {
 		return Pattern.compile(pattern).matcher(log).results().count();
 	}
@@ -335,9 +426,8 @@ class StreamIntegrationTests {
 	private ConfigurableApplicationContext startNode(String name, String key) {
 		return new SpringApplicationBuilder(OrdersTestApplication.class).properties("server.port=0",
 				"server.address=127.0.0.1", "test.node-name=" + name, "notify-listen.key=" + key,
-				"notify-listen.secret=0123456789abcdef0123456789abcdef",
-				"notify-listen.stream.host=" + this.broker.host(), "notify-listen.stream.port=" + this.broker.port(),
-				"notify-listen.stream.recovery-interval=1s",
+				"notify-listen.secret=" + SECRET, "notify-listen.stream.host=" + this.broker.host(),
+				"notify-listen.stream.port=" + this.broker.port(), "notify-listen.stream.recovery-interval=1s",
 				// One database for the nodes, as in production; each node only adds what is missing.
 				"spring.datasource.url=jdbc:h2:mem:stream-test;DB_CLOSE_DELAY=-1",
 				"spring.jpa.hibernate.ddl-auto=update", "spring.jmx.enabled=false")

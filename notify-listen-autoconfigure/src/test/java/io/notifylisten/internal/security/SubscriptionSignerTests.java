@@ -26,6 +26,17 @@ class SubscriptionSignerTests {
 	}
 
 	@Test
+	void signsBytesInPartsAsOneHmacOverAllOfThem() throws Exception {
+		Mac mac = Mac.getInstance("HmacSHA256");
+		mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+		byte[] body = { '{', (byte) 0xff, '}' };
+		mac.update("context\n".getBytes(StandardCharsets.UTF_8));
+
+		assertThat(this.signer.signRaw("context\n".getBytes(StandardCharsets.UTF_8), body))
+			.isEqualTo(HexFormat.of().formatHex(mac.doFinal(body)));
+	}
+
+	@Test
 	void verifiesOnlyTheSameConnectionAndChannel() {
 		String signature = this.signer.sign("conn-a", "Order/1/refresh");
 		assertThat(this.signer.verify("conn-a", "Order/1/refresh", signature)).isTrue();

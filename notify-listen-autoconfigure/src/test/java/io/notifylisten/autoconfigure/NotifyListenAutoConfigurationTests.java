@@ -211,13 +211,17 @@ class NotifyListenAutoConfigurationTests {
 	// Such an origin would read the CSRF token of any logged-in user from /rest/pusher/key.
 	@Test
 	void allowedOriginsThatMatchAnySiteAreRefusedAtStartup() {
-		for (String anySite : List.of("*", "https://*", "http://*:8080")) {
-			this.contextRunner.withPropertyValues("notify-listen.allowed-origins=" + anySite)
+		for (String anySite : List.of("*", "https://*", "http://*:8080", "http*", "https://*/", "https://**",
+				"https://*.*", "https://*:[*]")) {
+			this.contextRunner.withPropertyValues("notify-listen.allowed-origins=https://shop.example.com," + anySite)
 				.run((context) -> assertThat(context).getFailure()
 					.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
-					.hasMessageContaining("notify-listen.allowed-origins"));
+					.hasMessageContaining("notify-listen.allowed-origins")
+					.hasMessageContaining("'" + anySite + "'")
+					.hasMessageContaining("lets in any site"));
 		}
-		this.contextRunner.withPropertyValues("notify-listen.allowed-origins=https://*.example.com")
+		this.contextRunner
+			.withPropertyValues("notify-listen.allowed-origins=https://*.example.com,http://localhost:[*]")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 

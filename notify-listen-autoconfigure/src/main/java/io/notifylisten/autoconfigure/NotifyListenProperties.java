@@ -358,10 +358,16 @@ public class NotifyListenProperties implements InitializingBean {
 		private boolean enabled;
 
 		/**
-		 * How far a request's timestamp may be from the server's clock; a signature is accepted once
-		 * within it.
+		 * How far a request's timestamp may be from the server's clock, ahead or behind; a signature
+		 * is accepted once, and remembered until its timestamp is this far in the past.
 		 */
 		private Duration replayWindow = Duration.ofMinutes(5);
+
+		/**
+		 * Largest request body accepted; a larger one is refused with 413 without being read. At
+		 * least notify-listen.payload.max-size plus 1KB for the fields around the payload.
+		 */
+		private DataSize maxRequestSize = DataSize.ofKilobytes(64);
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -377,6 +383,14 @@ public class NotifyListenProperties implements InitializingBean {
 
 		public void setReplayWindow(Duration replayWindow) {
 			this.replayWindow = replayWindow;
+		}
+
+		public DataSize getMaxRequestSize() {
+			return this.maxRequestSize;
+		}
+
+		public void setMaxRequestSize(DataSize maxRequestSize) {
+			this.maxRequestSize = maxRequestSize;
 		}
 
 	}

@@ -27,6 +27,11 @@ final class NotifyListenPropertiesValidator {
 	/** HMAC-SHA256 is only as strong as its key; 32 characters is its block-size worth of entropy at best. */
 	static final int MIN_SECRET_LENGTH = 32;
 
+	/** Room for entity, id, action and user or role around a publish request's payload. */
+	private static final long PUBLISH_ENVELOPE_SIZE = 1024;
+
+	private static final long MAX_PUBLISH_REQUEST_SIZE = 16L * 1024 * 1024;
+
 	private NotifyListenPropertiesValidator() {
 	}
 
@@ -60,6 +65,7 @@ final class NotifyListenPropertiesValidator {
 		}
 		properties.getAllowedOrigins().forEach(NotifyListenPropertiesValidator::refuseAnySite);
 		validateLimits(properties);
+		validatePublish(properties);
 		validateStream(properties);
 		validatePresence(properties.getPresence());
 	}
@@ -128,6 +134,21 @@ final class NotifyListenPropertiesValidator {
 		}
 		requireThreads("notify-listen.broker.inbound-threads", properties.getBroker().getInboundThreads());
 		requireThreads("notify-listen.broker.outbound-threads", properties.getBroker().getOutboundThreads());
+	}
+
+	private static void validatePublish(NotifyListenProperties properties) {
+		if (!properties.getPublish().isEnabled()) {
+			return;
+		}
+		long maxRequestSize = properties.getPublish().getMaxRequestSize().toBytes();
+		long smallest = properties.getPayload().getMaxSize().toBytes() + PUBLISH_ENVELOPE_SIZE;
+		if (maxRequestSize < smallest || maxRequestSize > MAX_PUBLISH_REQUEST_SIZE) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.publish.max-request-size",
+					properties.getPublish().getMaxRequestSize(),
+					"It must leave room for the largest payload (notify-listen.payload.max-size) and 1KB for "
+							+ "the fields around it, so at least " + smallest + "B, and be at most 16MB, since each "
+							+ "request is held in memory whole");
+		}
 	}
 
 	private static void requireThreads(String property, int threads) {

@@ -180,7 +180,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		PublishController notifyListenPublishController(Notifier notifier, SubscriptionSigner signer,
 				ObjectProvider<JsonMapper> jsonMapper, NotifyListenProperties properties) {
 			return new PublishController(notifier, signer, jsonMapper.getIfAvailable(JsonMapper::shared),
-					properties.getPublish().getReplayWindow(), Clock.systemUTC());
+					properties.getPublish().getReplayWindow(),
+					Math.toIntExact(properties.getPublish().getMaxRequestSize().toBytes()), Clock.systemUTC());
 		}
 
 		// The signature is the authentication: no login, no session, no CSRF token on this one path.

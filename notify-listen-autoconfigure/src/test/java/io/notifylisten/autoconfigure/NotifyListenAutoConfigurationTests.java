@@ -225,6 +225,18 @@ class NotifyListenAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
+	// The largest payload must fit, with its fields around it.
+	@Test
+	void publishRequestLimitBelowThePayloadLimitIsRefusedAtStartup() {
+		this.contextRunner
+			.withPropertyValues("notify-listen.publish.enabled=true", "notify-listen.payload.max-size=8KB",
+					"notify-listen.publish.max-request-size=8KB")
+			.run((context) -> assertThat(context).getFailure()
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("notify-listen.publish.max-request-size")
+				.hasMessageContaining("notify-listen.payload.max-size"));
+	}
+
 	@Test
 	void sendBufferLimitOfNothingIsRefusedAtStartup() {
 		this.contextRunner.withPropertyValues("notify-listen.limits.send-buffer-size-limit=0")

@@ -63,6 +63,19 @@ public final class SubscriptionSigner {
 	}
 
 	/**
+	 * Sign bytes with the secret, as they are, in the order given.
+	 * @param parts what to sign
+	 * @return the hex HMAC-SHA256
+	 */
+	public String signRaw(byte[]... parts) {
+		Mac mac = newMac();
+		for (byte[] part : parts) {
+			mac.update(part);
+		}
+		return HexFormat.of().formatHex(mac.doFinal());
+	}
+
+	/**
 	 * Return the token that names a user's own topic. It is derived from the secret so that nobody
 	 * can compute another user's topic, and hex so that any username makes a valid routing key.
 	 * @param username the username
@@ -74,10 +87,14 @@ public final class SubscriptionSigner {
 
 	// javax.crypto's HMAC, not a hand-written one; a Mac is not thread-safe, so one per call.
 	private byte[] hmac(String data) {
+		return newMac().doFinal(data.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private Mac newMac() {
 		try {
 			Mac mac = Mac.getInstance(ALGORITHM);
 			mac.init(this.secret);
-			return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+			return mac;
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("HMAC-SHA256 is not available", ex);

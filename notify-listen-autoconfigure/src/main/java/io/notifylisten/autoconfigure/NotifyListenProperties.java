@@ -217,9 +217,16 @@ public class NotifyListenProperties implements InitializingBean {
 
 		/**
 		 * Whether to serve the AsyncAPI document and the TypeScript declarations of every channel
-		 * and message. The application's security decides who may read them.
+		 * and message. The application's security decides who may reach them.
 		 */
 		private boolean enabled;
+
+		/**
+		 * Whether only users who hold the listen role may read them: they show every channel and
+		 * the application's version. When false, anyone the application's security lets through
+		 * may.
+		 */
+		private boolean listenersOnly = true;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -227,6 +234,14 @@ public class NotifyListenProperties implements InitializingBean {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isListenersOnly() {
+			return this.listenersOnly;
+		}
+
+		public void setListenersOnly(boolean listenersOnly) {
+			this.listenersOnly = listenersOnly;
 		}
 
 	}

@@ -155,13 +155,13 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		@ConditionalOnMissingBean
 		ContractController notifyListenContractController(NotifyListenProperties properties,
 				ChannelDestinations destinations, ObjectProvider<EntityAccessRules> rules,
-				ObjectProvider<NotifyListenHandlers> handlers, Environment environment) {
+				ObjectProvider<NotifyListenHandlers> handlers, ListenAuthorizer authorizer, Environment environment) {
 			String title = environment.getProperty("spring.application.name", properties.getKey());
 			String version = environment.getProperty("spring.application.version", "unversioned");
 			// Read on first request: @NotifyListen methods are registered once every singleton exists.
 			return new ContractController(() -> Contract.of(title, version, destinations, properties.getEndpoint(),
 					properties.getPresence().isEnabled(), NotifyListenAutoConfiguration.combinedRules(rules),
-					handlers.getObject()));
+					handlers.getObject()), properties.getContract().isListenersOnly() ? authorizer : null);
 		}
 
 	}

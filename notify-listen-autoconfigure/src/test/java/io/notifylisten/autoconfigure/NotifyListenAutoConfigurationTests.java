@@ -447,7 +447,7 @@ class NotifyListenAutoConfigurationTests {
 		ContractController userContractController() {
 			return new ContractController(() -> {
 				throw new IllegalStateException("Not read in these tests");
-			});
+			}, null);
 		}
 
 	}

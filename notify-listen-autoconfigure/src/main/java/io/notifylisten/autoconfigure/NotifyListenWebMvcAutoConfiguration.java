@@ -65,7 +65,7 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	ClientSettings notifyListenClientSettings(NotifyListenProperties properties, ChannelDestinations destinations) {
 		return new ClientSettings(destinations.key(), properties.getEndpoint(), PusherController.AUTH_PATH,
 				"{entity}/{id}/{action}", destinations.prefix() + "{entity}.{id}.{action}",
-				destinations.presenceDestinationFormat(),
+				properties.getPresence().isEnabled() ? destinations.presenceDestinationFormat() : null,
 				properties.isRequireSignature(), properties.getHeartbeat().getIncoming().toMillis(),
 				properties.getHeartbeat().getOutgoing().toMillis(), null);
 	}

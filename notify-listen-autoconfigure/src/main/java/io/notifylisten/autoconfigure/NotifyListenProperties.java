@@ -45,8 +45,10 @@ public class NotifyListenProperties implements InitializingBean {
 	private String listenRole = "NOTIFY_LISTEN_USER";
 
 	/**
-	 * Origin patterns allowed to open the WebSocket, such as 'https://*.example.com'. Empty allows
-	 * the application's own origin only.
+	 * Origin patterns allowed to open the WebSocket, such as 'https://*.example.com'; pages there
+	 * may also read the settings (with the CSRF token), signatures and event streams with their
+	 * cookies. Empty allows the application's own origin only. A pattern that matches any site
+	 * ('*', 'http*', 'https://*.*') is refused at startup.
 	 */
 	private List<String> allowedOrigins = new ArrayList<>();
 

@@ -78,8 +78,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	}
 
 	// A page on an origin allowed to open the WebSocket (a single-page app served elsewhere) may
-	// also fetch its settings and signatures, and read event streams, with its cookies. Nothing is
-	// added where no origin is allowed: the browser's same-origin rule then stands. Just before the
+	// also fetch its settings and signatures, and read event streams, with its cookies. No CORS is
+	// answered where no origin is allowed: the browser's same-origin rule then stands. Just before the
 	// application's security, which would refuse preflights (they carry no credentials) and whose
 	// own CORS support, like Spring's origin checks, throws on a malformed Origin.
 	@Bean

@@ -45,8 +45,10 @@ public class NotifyListenProperties implements InitializingBean {
 	private String listenRole = "NOTIFY_LISTEN_USER";
 
 	/**
-	 * Origin patterns allowed to open the WebSocket, such as 'https://*.example.com'. Empty allows
-	 * the application's own origin only.
+	 * Origin patterns allowed to open the WebSocket, such as 'https://*.example.com'; pages there
+	 * may also read the settings (with the CSRF token), signatures and event streams with their
+	 * cookies. Empty allows the application's own origin only. A pattern that matches any site
+	 * ('*', 'http*', 'https://*.*') is refused at startup.
 	 */
 	private List<String> allowedOrigins = new ArrayList<>();
 
@@ -217,9 +219,16 @@ public class NotifyListenProperties implements InitializingBean {
 
 		/**
 		 * Whether to serve the AsyncAPI document and the TypeScript declarations of every channel
-		 * and message. The application's security decides who may read them.
+		 * and message. The application's security decides who may reach them.
 		 */
 		private boolean enabled;
+
+		/**
+		 * Whether only users who hold the listen role may read them: they show every channel and
+		 * the application's version. When false, anyone the application's security lets through
+		 * may.
+		 */
+		private boolean listenersOnly = true;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -227,6 +236,14 @@ public class NotifyListenProperties implements InitializingBean {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isListenersOnly() {
+			return this.listenersOnly;
+		}
+
+		public void setListenersOnly(boolean listenersOnly) {
+			this.listenersOnly = listenersOnly;
 		}
 
 	}
@@ -358,10 +375,16 @@ public class NotifyListenProperties implements InitializingBean {
 		private boolean enabled;
 
 		/**
-		 * How far a request's timestamp may be from the server's clock; a signature is accepted once
-		 * within it.
+		 * How far a request's timestamp may be from the server's clock, ahead or behind; a signature
+		 * is accepted once, and remembered until its timestamp is this far in the past.
 		 */
 		private Duration replayWindow = Duration.ofMinutes(5);
+
+		/**
+		 * Largest request body accepted; a larger one is refused with 413 without being read. At
+		 * least notify-listen.payload.max-size plus 1KB for the fields around the payload.
+		 */
+		private DataSize maxRequestSize = DataSize.ofKilobytes(64);
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -377,6 +400,14 @@ public class NotifyListenProperties implements InitializingBean {
 
 		public void setReplayWindow(Duration replayWindow) {
 			this.replayWindow = replayWindow;
+		}
+
+		public DataSize getMaxRequestSize() {
+			return this.maxRequestSize;
+		}
+
+		public void setMaxRequestSize(DataSize maxRequestSize) {
+			this.maxRequestSize = maxRequestSize;
 		}
 
 	}

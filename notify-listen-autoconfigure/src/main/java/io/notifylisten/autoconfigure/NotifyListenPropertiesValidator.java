@@ -1,7 +1,13 @@
 package io.notifylisten.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
 
@@ -10,6 +16,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
+import org.springframework.web.cors.CorsConfiguration;
 
 /**
  * Every check of {@link NotifyListenProperties}, run once they are bound: a bad value stops startup
@@ -19,6 +26,11 @@ final class NotifyListenPropertiesValidator {
 
 	/** HMAC-SHA256 is only as strong as its key; 32 characters is its block-size worth of entropy at best. */
 	static final int MIN_SECRET_LENGTH = 32;
+
+	/** Room for entity, id, action and user or role around a publish request's payload. */
+	private static final long PUBLISH_ENVELOPE_SIZE = 1024;
+
+	private static final long MAX_PUBLISH_REQUEST_SIZE = 16L * 1024 * 1024;
 
 	private NotifyListenPropertiesValidator() {
 	}
@@ -51,23 +63,51 @@ final class NotifyListenPropertiesValidator {
 					"History size and max-channels must be at least 1; set notify-listen.history.enabled=false to "
 							+ "keep no history");
 		}
-		for (String origin : properties.getAllowedOrigins()) {
-			if (matchesAnyOrigin(origin)) {
-				throw new InvalidConfigurationPropertyValueException("notify-listen.allowed-origins", origin,
-						"Pages on an allowed origin read /rest/pusher/key with the user's cookies, and with it "
-								+ "the CSRF token that guards every POST of the application: list the origins of "
-								+ "your pages, such as https://shop.example.com or https://*.example.com");
-			}
-		}
+		properties.getAllowedOrigins().forEach(NotifyListenPropertiesValidator::refuseAnySite);
 		validateLimits(properties);
+		validatePublish(properties);
 		validateStream(properties);
 		validatePresence(properties.getPresence());
 	}
 
-	// '*', 'https://*' and the like: any site at all.
-	private static boolean matchesAnyOrigin(String origin) {
-		String host = origin.trim().replaceFirst("^[a-z*]+://", "").replaceFirst(":[0-9*\\[\\],]+$", "");
-		return host.isEmpty() || host.equals("*");
+	// Decided by Spring's own matching, the same that later checks every request, rather than by
+	// reading the pattern: 'http*', 'https://*/' or 'https://*.*' match any site as surely as '*'.
+	// A pattern that lets in sites nobody owns (reserved names, RFC 2606) lets in every site.
+	private static void refuseAnySite(String pattern) {
+		CorsConfiguration configuration = new CorsConfiguration();
+		try {
+			configuration.setAllowedOriginPatterns(List.of(pattern));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.allowed-origins", pattern,
+					"Not an origin pattern: " + ex.getMessage());
+		}
+		for (String origin : unrelatedOrigins(pattern)) {
+			if (configuration.checkOrigin(origin) != null) {
+				throw new InvalidConfigurationPropertyValueException("notify-listen.allowed-origins", pattern,
+						"It lets in any site (" + origin + " among them). Pages on an allowed origin read "
+								+ "/rest/pusher/key with the user's cookies, and with it the CSRF token that guards "
+								+ "every POST of the application: list the origins of your pages, such as "
+								+ "https://shop.example.com or https://*.example.com");
+			}
+		}
+	}
+
+	// Every scheme a page may have, on the common ports and on any port the pattern names, so that
+	// 'http://*:8080' is caught as well.
+	private static List<String> unrelatedOrigins(String pattern) {
+		Set<String> ports = new LinkedHashSet<>(List.of("", ":80", ":443", ":3000", ":5173", ":8080", ":8443"));
+		Matcher number = Pattern.compile("[0-9]{1,5}").matcher(pattern);
+		while (number.find()) {
+			ports.add(":" + number.group());
+		}
+		List<String> origins = new ArrayList<>();
+		for (String host : List.of("evil.example", "attacker.test", "a.b.c.example")) {
+			for (String scheme : List.of("https://", "http://")) {
+				ports.forEach((port) -> origins.add(scheme + host + port));
+			}
+		}
+		return origins;
 	}
 
 	// The STOMP broker relay was replaced by the stream: its properties would otherwise be ignored
@@ -94,6 +134,21 @@ final class NotifyListenPropertiesValidator {
 		}
 		requireThreads("notify-listen.broker.inbound-threads", properties.getBroker().getInboundThreads());
 		requireThreads("notify-listen.broker.outbound-threads", properties.getBroker().getOutboundThreads());
+	}
+
+	private static void validatePublish(NotifyListenProperties properties) {
+		if (!properties.getPublish().isEnabled()) {
+			return;
+		}
+		long maxRequestSize = properties.getPublish().getMaxRequestSize().toBytes();
+		long smallest = properties.getPayload().getMaxSize().toBytes() + PUBLISH_ENVELOPE_SIZE;
+		if (maxRequestSize < smallest || maxRequestSize > MAX_PUBLISH_REQUEST_SIZE) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.publish.max-request-size",
+					properties.getPublish().getMaxRequestSize(),
+					"It must leave room for the largest payload (notify-listen.payload.max-size) and 1KB for "
+							+ "the fields around it, so at least " + smallest + "B, and be at most 16MB, since each "
+							+ "request is held in memory whole");
+		}
 	}
 
 	private static void requireThreads(String property, int threads) {

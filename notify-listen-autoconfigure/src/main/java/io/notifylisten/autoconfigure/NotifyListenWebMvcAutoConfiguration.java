@@ -1,6 +1,7 @@
 package io.notifylisten.autoconfigure;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
@@ -11,9 +12,11 @@ import io.notifylisten.internal.delivery.DeliveryInterceptor;
 import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.internal.security.ListenAuthorizer;
+import io.notifylisten.internal.security.RefusalLog;
 import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.internal.sse.SseStreams;
 import io.notifylisten.internal.web.ClientSettings;
+import io.notifylisten.internal.web.CrossOriginFilter;
 import io.notifylisten.internal.web.PublishController;
 import io.notifylisten.internal.web.PusherController;
 import io.notifylisten.internal.web.SseController;
@@ -30,7 +33,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -41,9 +48,8 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.config.annotation.CorsRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
@@ -59,7 +65,7 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	ClientSettings notifyListenClientSettings(NotifyListenProperties properties, ChannelDestinations destinations) {
 		return new ClientSettings(destinations.key(), properties.getEndpoint(), PusherController.AUTH_PATH,
 				"{entity}/{id}/{action}", destinations.prefix() + "{entity}.{id}.{action}",
-				destinations.presenceDestinationFormat(),
+				properties.getPresence().isEnabled() ? destinations.presenceDestinationFormat() : null,
 				properties.isRequireSignature(), properties.getHeartbeat().getIncoming().toMillis(),
 				properties.getHeartbeat().getOutgoing().toMillis(), null);
 	}
@@ -72,34 +78,38 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	}
 
 	// A page on an origin allowed to open the WebSocket (a single-page app served elsewhere) may
-	// also fetch its settings and signatures, and read event streams, with its cookies. Nothing is
-	// added where no origin is allowed: the browser's same-origin rule then stands.
+	// also fetch its settings and signatures, and read event streams, with its cookies. No CORS is
+	// answered where no origin is allowed: the browser's same-origin rule then stands. Just before the
+	// application's security, which would refuse preflights (they carry no credentials) and whose
+	// own CORS support, like Spring's origin checks, throws on a malformed Origin.
 	@Bean
-	WebMvcConfigurer notifyListenCors(NotifyListenProperties properties) {
-		return new WebMvcConfigurer() {
-			@Override
-			public void addCorsMappings(CorsRegistry registry) {
-				if (properties.getAllowedOrigins().isEmpty()) {
-					return;
-				}
-				String[] origins = properties.getAllowedOrigins().toArray(String[]::new);
-				registry.addMapping(PusherController.KEY_PATH)
-					.allowedOriginPatterns(origins)
-					.allowedMethods("GET")
-					.allowCredentials(true);
-				registry.addMapping(PusherController.AUTH_PATH)
-					.allowedOriginPatterns(origins)
-					.allowedMethods("POST")
-					.allowedHeaders("*")
-					.allowCredentials(true);
-				if (properties.getSse().isEnabled()) {
-					registry.addMapping(SseController.PATH + "/**")
-						.allowedOriginPatterns(origins)
-						.allowedMethods("GET")
-						.allowCredentials(true);
-				}
-			}
-		};
+	@ConditionalOnMissingFilterBean(CrossOriginFilter.class)
+	FilterRegistrationBean<CrossOriginFilter> notifyListenCrossOriginFilter(NotifyListenProperties properties,
+			ObjectProvider<DispatcherServletPath> dispatcherServletPath,
+			ObjectProvider<SecurityFilterProperties> securityFilter, ObjectProvider<RefusalLog> refusals) {
+		CorsConfiguration allowed = null;
+		if (!properties.getAllowedOrigins().isEmpty()) {
+			allowed = new CorsConfiguration();
+			allowed.setAllowedOriginPatterns(properties.getAllowedOrigins());
+			allowed.setAllowedMethods(List.of("GET", "POST"));
+			// Those of the auth request and Last-Event-ID, which EventSource sends when it reconnects.
+			allowed.setAllowedHeaders(List.of(CorsConfiguration.ALL));
+			allowed.setAllowCredentials(true);
+		}
+		FilterRegistrationBean<CrossOriginFilter> registration = new FilterRegistrationBean<>(
+				new CrossOriginFilter(allowed, refusals.getIfAvailable()));
+		List<String> paths = new ArrayList<>(
+				List.of(properties.getEndpoint(), PusherController.KEY_PATH, PusherController.AUTH_PATH));
+		if (properties.getSse().isEnabled()) {
+			paths.add(SseController.PATH + "/*");
+		}
+		// Mapped below the DispatcherServlet's path (spring.mvc.servlet.path), as the endpoints are.
+		DispatcherServletPath servletPath = dispatcherServletPath.getIfAvailable();
+		paths.forEach((path) -> registration
+			.addUrlPatterns((servletPath != null) ? servletPath.getRelativePath(path) : path));
+		int securityOrder = securityFilter.getIfAvailable(SecurityFilterProperties::new).getOrder();
+		registration.setOrder(securityOrder - 1);
+		return registration;
 	}
 
 	/**
@@ -145,13 +155,13 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		@ConditionalOnMissingBean
 		ContractController notifyListenContractController(NotifyListenProperties properties,
 				ChannelDestinations destinations, ObjectProvider<EntityAccessRules> rules,
-				ObjectProvider<NotifyListenHandlers> handlers, Environment environment) {
+				ObjectProvider<NotifyListenHandlers> handlers, ListenAuthorizer authorizer, Environment environment) {
 			String title = environment.getProperty("spring.application.name", properties.getKey());
 			String version = environment.getProperty("spring.application.version", "unversioned");
 			// Read on first request: @NotifyListen methods are registered once every singleton exists.
 			return new ContractController(() -> Contract.of(title, version, destinations, properties.getEndpoint(),
 					properties.getPresence().isEnabled(), NotifyListenAutoConfiguration.combinedRules(rules),
-					handlers.getObject()));
+					handlers.getObject()), properties.getContract().isListenersOnly() ? authorizer : null);
 		}
 
 	}
@@ -170,7 +180,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		PublishController notifyListenPublishController(Notifier notifier, SubscriptionSigner signer,
 				ObjectProvider<JsonMapper> jsonMapper, NotifyListenProperties properties) {
 			return new PublishController(notifier, signer, jsonMapper.getIfAvailable(JsonMapper::shared),
-					properties.getPublish().getReplayWindow(), Clock.systemUTC());
+					properties.getPublish().getReplayWindow(),
+					Math.toIntExact(properties.getPublish().getMaxRequestSize().toBytes()), Clock.systemUTC());
 		}
 
 		// The signature is the authentication: no login, no session, no CSRF token on this one path.

@@ -211,14 +211,30 @@ class NotifyListenAutoConfigurationTests {
 	// Such an origin would read the CSRF token of any logged-in user from /rest/pusher/key.
 	@Test
 	void allowedOriginsThatMatchAnySiteAreRefusedAtStartup() {
-		for (String anySite : List.of("*", "https://*", "http://*:8080")) {
-			this.contextRunner.withPropertyValues("notify-listen.allowed-origins=" + anySite)
+		for (String anySite : List.of("*", "https://*", "http://*:8080", "http*", "https://*/", "https://**",
+				"https://*.*", "https://*:[*]")) {
+			this.contextRunner.withPropertyValues("notify-listen.allowed-origins=https://shop.example.com," + anySite)
 				.run((context) -> assertThat(context).getFailure()
 					.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
-					.hasMessageContaining("notify-listen.allowed-origins"));
+					.hasMessageContaining("notify-listen.allowed-origins")
+					.hasMessageContaining("'" + anySite + "'")
+					.hasMessageContaining("lets in any site"));
 		}
-		this.contextRunner.withPropertyValues("notify-listen.allowed-origins=https://*.example.com")
+		this.contextRunner
+			.withPropertyValues("notify-listen.allowed-origins=https://*.example.com,http://localhost:[*]")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	// The largest payload must fit, with its fields around it.
+	@Test
+	void publishRequestLimitBelowThePayloadLimitIsRefusedAtStartup() {
+		this.contextRunner
+			.withPropertyValues("notify-listen.publish.enabled=true", "notify-listen.payload.max-size=8KB",
+					"notify-listen.publish.max-request-size=8KB")
+			.run((context) -> assertThat(context).getFailure()
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("notify-listen.publish.max-request-size")
+				.hasMessageContaining("notify-listen.payload.max-size"));
 	}
 
 	@Test
@@ -431,7 +447,7 @@ class NotifyListenAutoConfigurationTests {
 		ContractController userContractController() {
 			return new ContractController(() -> {
 				throw new IllegalStateException("Not read in these tests");
-			});
+			}, null);
 		}
 
 	}

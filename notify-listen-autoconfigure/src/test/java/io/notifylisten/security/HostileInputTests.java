@@ -289,6 +289,19 @@ class HostileInputTests {
 		}
 	}
 
+	// Spring's origin check parses the Origin and throws on these ("Bad authority"): a 500 with a trace.
+	@Test
+	void malformedOriginOnTheHandshake() throws Exception {
+		ListenerClient http = ListenerClient.as(this.port, ALICE);
+		http.settings();
+		for (String origin : new String[] { "http://a:b", "http://spa.example:5173.evil.com" }) {
+			try (RawStompSocket raw = RawStompSocket.open(this.port, ENDPOINT, http, Map.of("Origin", origin))) {
+				assertThat(raw.upgraded()).isFalse();
+				assertThat(raw.handshakeResponse).as(origin).startsWith("HTTP/1.1 403");
+			}
+		}
+	}
+
 	@Test
 	void floodOfFrames() throws Exception {
 		try (RawStompSocket raw = connectedAs(ALICE)) {

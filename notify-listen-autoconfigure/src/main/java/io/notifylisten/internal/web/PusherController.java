@@ -8,6 +8,7 @@ import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.internal.channel.ConnectionId;
 import io.notifylisten.internal.channel.PresenceName;
 import io.notifylisten.internal.security.ListenAuthorizer;
+import io.notifylisten.internal.security.ListenDeniedException;
 import io.notifylisten.internal.security.SubscriptionSigner;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -78,6 +79,10 @@ public class PusherController extends RefusingController {
 			throw new InvalidChannelException("Invalid socket_id");
 		}
 		if (PresenceName.isPresence(channel)) {
+			// As SUBSCRIBE would refuse it: a signature for what does not exist is of no use.
+			if (this.settings.presenceDestinationFormat() == null) {
+				throw new ListenDeniedException("Presence is off");
+			}
 			PresenceName presence = PresenceName.parse(channel);
 			this.authorizer.check(user, presence.readCheck());
 			return Map.of("auth", this.signer.sign(connectionId, presence.toString()));

@@ -65,9 +65,20 @@ class ContractIntegrationTests {
 	}
 
 	@Test
-	void theApplicationsSecurityDecidesWhoMayReadIt() throws Exception {
+	void theApplicationsSecurityDecidesWhoMayReachIt() throws Exception {
 		assertThat(get(ContractController.ASYNCAPI_PATH, null).statusCode()).isEqualTo(401);
 		assertThat(get(ContractController.TYPESCRIPT_PATH, null).statusCode()).isEqualTo(401);
+	}
+
+	// It shows every channel and the application's version: of use to those who build pages.
+	@Test
+	void aUserWithoutTheListenRoleMayNotReadIt() throws Exception {
+		for (String path : new String[] { ContractController.ASYNCAPI_PATH, ContractController.TYPESCRIPT_PATH }) {
+			HttpResponse<String> response = get(path, OrdersTestApplication.CAROL);
+
+			assertThat(response.statusCode()).as(path).isEqualTo(403);
+			assertThat(response.body()).isEqualTo("{\"error\":\"Listen role required\"}");
+		}
 	}
 
 	@Test

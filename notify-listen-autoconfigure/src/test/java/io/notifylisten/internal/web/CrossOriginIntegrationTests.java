@@ -6,13 +6,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
 
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersServerTest;
+import io.notifylisten.testapp.RawStompSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -24,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request with an {@code Origin}. Any other origin is refused.
  */
 @OrdersServerTest({ "notify-listen.key=cors", "notify-listen.allowed-origins=https://spa.example" })
+@ExtendWith(OutputCaptureExtension.class)
 class CrossOriginIntegrationTests {
 
 	private static final String SPA = "https://spa.example";
@@ -85,6 +92,39 @@ class CrossOriginIntegrationTests {
 		assertThat(settings.body()).doesNotContain("\"key\"");
 		assertThat(preflight.statusCode()).isEqualTo(403);
 		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+	}
+
+	// EventSource sends Last-Event-ID when it reconnects, which makes its request need a preflight.
+	@Test
+	void aPageOnAnAllowedOriginReconnectsTheEventStreamAfterThePreflight() throws Exception {
+		HttpResponse<String> preflight = send(request(SseController.PATH + "/Order/1?events=refresh")
+			.header("Origin", SPA)
+			.header("Access-Control-Request-Method", "GET")
+			.header("Access-Control-Request-Headers", "last-event-id")
+			.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+
+		assertThat(preflight.statusCode()).isEqualTo(200);
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SPA);
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(
+				(headers) -> assertThat(headers.toLowerCase(Locale.ROOT)).contains("last-event-id"));
+	}
+
+	// Spring's own origin check throws on these ("Bad authority"), which would be a 500 with a trace.
+	@Test
+	void aMalformedOriginIsRefusedWithoutATrace(CapturedOutput output) throws Exception {
+		ListenerClient http = ListenerClient.as(this.port, ALICE);
+		http.settings();
+		for (String origin : new String[] { "http://a:b", "http://spa.example:5173.evil.com" }) {
+			try (RawStompSocket raw = RawStompSocket.open(this.port, "/notify-listen/ws", http,
+					Map.of("Origin", origin))) {
+				assertThat(raw.handshakeResponse).as(origin).startsWith("HTTP/1.1 403");
+			}
+			HttpResponse<String> settings = send(get(PusherController.KEY_PATH).header("Origin", origin));
+			assertThat(settings.statusCode()).as(origin).isEqualTo(403);
+			assertThat(settings.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+		}
+		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
 	}
 
 	private HttpRequest.Builder get(String path) {

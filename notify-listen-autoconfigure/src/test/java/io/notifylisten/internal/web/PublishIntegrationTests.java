@@ -1,5 +1,9 @@
 package io.notifylisten.internal.web;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,15 +11,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersServerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -26,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * secret; anything unsigned, altered, stale or replayed gets a 401 and notifies nobody.
  */
 @OrdersServerTest({ "notify-listen.key=publish", "notify-listen.publish.enabled=true" })
+@ExtendWith(OutputCaptureExtension.class)
 class PublishIntegrationTests {
 
 	static final String SECRET = "0123456789abcdef0123456789abcdef";
@@ -80,6 +92,45 @@ class PublishIntegrationTests {
 		}
 	}
 
+	// Beyond what an Instant holds (about 3 x 10^16 s): a refusal, not a DateTimeException and a 500.
+	@Test
+	void aTimestampBeyondAnyClockIsRefused() throws Exception {
+		String body = "{\"entity\":\"Order\",\"id\":\"93\",\"action\":\"shipped\"}";
+		String farAway = "100000000000000000";
+
+		assertRefused(publish(body, farAway, sign(body, farAway)), "Invalid timestamp");
+	}
+
+	// Anyone can send these: nothing is read past the limit, nothing is logged at ERROR. The 50 MB
+	// are written as the server takes them, never held, and stop once it has answered.
+	@Test
+	void aHugeBodyIsRefusedWithoutBeingRead(CapturedOutput output) throws Exception {
+		long huge = 50L * 1024 * 1024;
+		String now = now();
+		String signature = "0".repeat(64);
+		long start = System.nanoTime();
+
+		Streamed declared = postStreaming(now, signature, huge, false);
+		Streamed chunked = postStreaming(now, signature, huge, true);
+		Streamed unsigned = postStreaming(now, null, huge, true);
+		Streamed stale = postStreaming("1", signature, huge, false);
+
+		assertThat(declared.response()).startsWith("HTTP/1.1 413")
+			.endsWith("{\"error\":\"Request body larger than 65536 bytes\"}");
+		assertThat(chunked.response()).startsWith("HTTP/1.1 413");
+		assertThat(unsigned.response()).startsWith("HTTP/1.1 401")
+			.endsWith("{\"error\":\"Missing X-Notify-Timestamp or X-Notify-Signature\"}");
+		assertThat(stale.response()).startsWith("HTTP/1.1 401")
+			.endsWith("{\"error\":\"Timestamp outside the replay window\"}");
+		for (Streamed streamed : List.of(declared, chunked, unsigned, stale)) {
+			assertThat(streamed.sent()).as("bytes written before the answer").isLessThan(huge);
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
+		assertThat(publish("{\"entity\":\"Order\",\"id\":\"94\",\"action\":\"shipped\"}", now(), null)
+			.statusCode()).as("the node still publishes").isEqualTo(200);
+	}
+
 	@Test
 	void invalidChannelIsABadRequest() throws Exception {
 		String body = "{\"entity\":\"Order\",\"id\":\"*\",\"action\":\"shipped\"}";
@@ -95,6 +146,70 @@ class PublishIntegrationTests {
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(401);
+	}
+
+	/**
+	 * POST {@code size} bytes of JSON-ish text, written in 64 KiB pieces while no answer has come,
+	 * over a bare socket: HTTP clients wait for the whole body to be sent before reading an answer.
+	 */
+	private Streamed postStreaming(String timestamp, String signature, long size, boolean chunked)
+			throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(10_000);
+			CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> readResponse(socket));
+			StringBuilder head = new StringBuilder("POST /rest/pusher/notify HTTP/1.1\r\n")
+				.append("Host: 127.0.0.1:").append(this.port).append("\r\n")
+				.append("Content-Type: application/json\r\n")
+				.append("X-Notify-Timestamp: ").append(timestamp).append("\r\n");
+			if (signature != null) {
+				head.append("X-Notify-Signature: ").append(signature).append("\r\n");
+			}
+			head.append(chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + size + "\r\n");
+			OutputStream out = socket.getOutputStream();
+			out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+			byte[] piece = new byte[64 * 1024];
+			Arrays.fill(piece, (byte) 'a');
+			long sent = 0;
+			try {
+				while (sent < size && !response.isDone()) {
+					if (chunked) {
+						out.write((Integer.toHexString(piece.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+					}
+					out.write(piece);
+					if (chunked) {
+						out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+					}
+					sent += piece.length;
+				}
+			}
+			catch (IOException ex) {
+				// The server answered and closed without reading the rest.
+			}
+			return new Streamed(response.get(10, TimeUnit.SECONDS), sent);
+		}
+	}
+
+	// The status line, headers and a JSON body, up to the body's closing brace.
+	private static String readResponse(Socket socket) {
+		StringBuilder response = new StringBuilder();
+		try {
+			InputStream in = socket.getInputStream();
+			int b;
+			while ((b = in.read()) >= 0) {
+				response.append((char) b);
+				if (b == '}' && response.indexOf("\r\n\r\n") >= 0) {
+					break;
+				}
+			}
+		}
+		catch (IOException ex) {
+			response.append("<").append(ex.getMessage()).append(">");
+		}
+		return response.toString();
+	}
+
+	private record Streamed(String response, long sent) {
+
 	}
 
 	private HttpResponse<String> publish(String body, String timestamp, String signature) throws Exception {

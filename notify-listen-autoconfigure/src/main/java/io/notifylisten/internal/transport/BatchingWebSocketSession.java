@@ -6,6 +6,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -98,6 +99,25 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 			// As Spring's channel handles a failed write: the client is gone, or about to be.
 			logger.debug("Failed to write held-back frames to session " + getId(), ex);
 		}
+	}
+
+	// Spring's STOMP handler writes an ERROR frame and closes the session straight after, on the
+	// thread emptying the outbox; the frame is held back if anything else waits there (the broker
+	// queues a heart-beat right behind the DISCONNECT_ACK of a client it cuts off for silence), and
+	// the client would be closed without learning why.
+	@Override
+	public void close() throws IOException {
+		flush();
+		super.close();
+	}
+
+	@Override
+	public void close(CloseStatus status) throws IOException {
+		// Not to a client that reads too slowly: another write would only block until the send time limit.
+		if (!CloseStatus.SESSION_NOT_RELIABLE.equals(status)) {
+			flush();
+		}
+		super.close(status);
 	}
 
 	private void writeHeldBack() throws IOException {

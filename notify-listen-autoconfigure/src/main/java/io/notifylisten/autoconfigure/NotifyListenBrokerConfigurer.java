@@ -82,9 +82,10 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	@Override
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
-		NotifyListenProperties.Heartbeat heartbeat = this.properties.getHeartbeat();
+		// The broker only checks the clients' heart-beats: the server's own are the transport's, which
+		// sees every write to a connection (OutgoingHeartbeats), and the CONNECTED frame offers them.
 		registry.enableSimpleBroker(ChannelDestinations.TOPIC_PREFIX)
-			.setHeartbeatValue(new long[] { heartbeat.getOutgoing().toMillis(), heartbeat.getIncoming().toMillis() })
+			.setHeartbeatValue(new long[] { 0, this.properties.getHeartbeat().getIncoming().toMillis() })
 			.setTaskScheduler(this.heartbeatScheduler);
 		if (this.fanOut != null) {
 			// On the broker channel, whose interceptors' preSend all run before it takes a message.

@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectedFrameInterceptor;
+import io.notifylisten.internal.connection.SilentClientInterceptor;
 import io.notifylisten.internal.security.InboundFrameGuard;
 import io.notifylisten.internal.security.RefusalLog;
 import io.notifylisten.internal.security.SafeStompErrorHandler;
@@ -118,7 +119,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		// "saved, then deleted" must not arrive the other way round (the pool behind it has several
 		// threads). The outboxes keep that order in place of Spring's preservePublishOrder.
 		registration.executor(this.transport.channelExecutor());
-		registration.interceptors(this.connectedFrameInterceptor);
+		registration.interceptors(this.connectedFrameInterceptor, new SilentClientInterceptor());
 	}
 
 	// After Spring Boot's own configurer (order 0), so ours is the last word on the broker.

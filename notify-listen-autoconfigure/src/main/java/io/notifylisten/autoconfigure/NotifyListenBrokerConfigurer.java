@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectedFrameInterceptor;
+import io.notifylisten.internal.connection.SilentClientInterceptor;
 import io.notifylisten.internal.security.InboundFrameGuard;
 import io.notifylisten.internal.security.RefusalLog;
 import io.notifylisten.internal.security.SafeStompErrorHandler;
@@ -82,9 +83,10 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	@Override
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
-		NotifyListenProperties.Heartbeat heartbeat = this.properties.getHeartbeat();
+		// The broker only checks the clients' heart-beats: the server's own are the transport's, which
+		// sees every write to a connection (OutgoingHeartbeats), and the CONNECTED frame offers them.
 		registry.enableSimpleBroker(ChannelDestinations.TOPIC_PREFIX)
-			.setHeartbeatValue(new long[] { heartbeat.getOutgoing().toMillis(), heartbeat.getIncoming().toMillis() })
+			.setHeartbeatValue(new long[] { 0, this.properties.getHeartbeat().getIncoming().toMillis() })
 			.setTaskScheduler(this.heartbeatScheduler);
 		if (this.fanOut != null) {
 			// On the broker channel, whose interceptors' preSend all run before it takes a message.
@@ -117,7 +119,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		// "saved, then deleted" must not arrive the other way round (the pool behind it has several
 		// threads). The outboxes keep that order in place of Spring's preservePublishOrder.
 		registration.executor(this.transport.channelExecutor());
-		registration.interceptors(this.connectedFrameInterceptor);
+		registration.interceptors(this.connectedFrameInterceptor, new SilentClientInterceptor());
 	}
 
 	// After Spring Boot's own configurer (order 0), so ours is the last word on the broker.

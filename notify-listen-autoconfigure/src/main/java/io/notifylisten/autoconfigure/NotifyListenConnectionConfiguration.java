@@ -64,7 +64,8 @@ class NotifyListenConnectionConfiguration {
 		};
 		DeliveryOutcomes outcomes = deliveries.getIfAvailable();
 		return new OutboundTransport((sessionId) -> connections.get(sessionId) != null, notifyListenOutboundExecutor,
-				notifyListenTaskScheduler, transportLimits, readiness, (outcomes != null) ? outcomes : DeliveryOutcomes.NONE);
+				notifyListenTaskScheduler, transportLimits, properties.getHeartbeat().getOutgoing(), readiness,
+				(outcomes != null) ? outcomes : DeliveryOutcomes.NONE);
 	}
 
 	@Bean

@@ -254,7 +254,8 @@ public class NotifyListenProperties implements InitializingBean {
 	public static class Heartbeat {
 
 		/**
-		 * How often the server sends heart-beats. 0 disables them.
+		 * How often, at least, the server writes to a client that asks for heart-beats: a
+		 * heart-beat goes when nothing else did. 0 disables them.
 		 */
 		private Duration outgoing = Duration.ofSeconds(10);
 

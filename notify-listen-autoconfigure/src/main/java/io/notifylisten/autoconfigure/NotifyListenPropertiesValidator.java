@@ -56,6 +56,14 @@ final class NotifyListenPropertiesValidator {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.progress.max-updates-per-second",
 					updatesPerSecond, "At least one update per second must be allowed");
 		}
+		NotifyListenProperties.Heartbeat heartbeat = properties.getHeartbeat();
+		for (Map.Entry<String, Duration> interval : Map.of("outgoing", heartbeat.getOutgoing(), "incoming",
+				heartbeat.getIncoming()).entrySet()) {
+			if (interval.getValue().isNegative()) {
+				throw new InvalidConfigurationPropertyValueException("notify-listen.heartbeat." + interval.getKey(),
+						interval.getValue(), "A heart-beat interval must be positive, or 0 to turn it off");
+			}
+		}
 		NotifyListenProperties.History history = properties.getHistory();
 		if (history.isEnabled() && (history.getSize() < 1 || history.getMaxChannels() < 1)) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.history.size",

@@ -89,8 +89,9 @@ public final class NotifyListenWebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConnectedFrameInterceptor notifyListenConnectedFrameInterceptor(ConnectionRegistry connections) {
-		return new ConnectedFrameInterceptor(connections);
+	ConnectedFrameInterceptor notifyListenConnectedFrameInterceptor(ConnectionRegistry connections,
+			OutboundTransport transport) {
+		return new ConnectedFrameInterceptor(connections, transport);
 	}
 
 	@Bean

@@ -106,7 +106,10 @@ class NotifyListenAutoConfigurationTests {
 				.extracting("stompEncoder")
 				.isExactlyInstanceOf(context.getBean(OutboundTransport.class).stompEncoder().getClass());
 			SimpleBrokerMessageHandler broker = context.getBean(SimpleBrokerMessageHandler.class);
-			assertThat(broker.getHeartbeatValue()).containsExactly(10_000, 10_000);
+			// The broker checks the clients' heart-beats; the transport sends the server's own.
+			assertThat(broker.getHeartbeatValue()).containsExactly(0, 10_000);
+			assertThat(context.getBean(OutboundTransport.class).agreeHeartbeats("no-such-session", null))
+				.isEqualTo(10_000);
 			assertThat(broker.getDestinationPrefixes()).containsExactly("/topic/");
 		});
 	}
@@ -293,8 +296,19 @@ class NotifyListenAutoConfigurationTests {
 	void heartbeatsAreConfigurable() {
 		this.contextRunner
 			.withPropertyValues("notify-listen.heartbeat.outgoing=25s", "notify-listen.heartbeat.incoming=0")
-			.run((context) -> assertThat(context.getBean(SimpleBrokerMessageHandler.class).getHeartbeatValue())
-				.containsExactly(25_000, 0));
+			.run((context) -> {
+				assertThat(context.getBean(SimpleBrokerMessageHandler.class).getHeartbeatValue()).containsExactly(0, 0);
+				assertThat(context.getBean(OutboundTransport.class).agreeHeartbeats("no-such-session", null))
+					.isEqualTo(25_000);
+			});
+	}
+
+	@Test
+	void aNegativeHeartbeatIsRefusedAtStartup() {
+		this.contextRunner.withPropertyValues("notify-listen.heartbeat.outgoing=-1s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("notify-listen.heartbeat.outgoing"));
 	}
 
 	@Test

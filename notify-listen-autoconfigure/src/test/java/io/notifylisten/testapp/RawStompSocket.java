@@ -150,11 +150,62 @@ public final class RawStompSocket implements AutoCloseable {
 		List<String> frames = new ArrayList<>();
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
-			this.socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+			Arrival arrival = next(deadline);
+			if (arrival == null) {
+				return new Received(frames, false);
+			}
+			if (arrival == CLOSED) {
+				return new Received(frames, true);
+			}
+			if (!arrival.isHeartbeat()) {
+				// A heart-beat may lead the frames of a message: the server joins what waits for a connection.
+				frames.add(arrival.text().stripLeading());
+				if (frames.size() >= count) {
+					return new Received(frames, false);
+				}
+			}
+		}
+		return new Received(frames, false);
+	}
+
+	/**
+	 * Read every WebSocket message, heart-beats included, with the moment it arrived, until
+	 * {@code count} messages arrived, the connection closed, or the time is up.
+	 * @return what arrived, in order, and whether the server closed the connection
+	 */
+	public Arrivals readArrivals(int count, Duration timeout) throws IOException {
+		List<Arrival> arrivals = new ArrayList<>();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			Arrival arrival = next(deadline);
+			if (arrival == null) {
+				break;
+			}
+			if (arrival == CLOSED) {
+				return new Arrivals(arrivals, true);
+			}
+			arrivals.add(arrival);
+			if (arrivals.size() >= count) {
+				break;
+			}
+		}
+		return new Arrivals(arrivals, false);
+	}
+
+	private static final Arrival CLOSED = new Arrival(0, "");
+
+	/** The next text or binary message, {@link #CLOSED}, or {@code null} once the deadline passed. */
+	private @Nullable Arrival next(long deadline) throws IOException {
+		while (true) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				return null;
+			}
+			this.socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
 			try {
 				int first = this.in.read();
 				if (first < 0) {
-					return new Received(frames, true);
+					return CLOSED;
 				}
 				int opcode = first & 0x0F;
 				long length = this.in.read() & 0x7F;
@@ -168,24 +219,21 @@ public final class RawStompSocket implements AutoCloseable {
 					}
 				}
 				byte[] payload = this.in.readNBytes((int) length);
+				long arrived = System.nanoTime();
 				if (opcode == 0x8) {
-					return new Received(frames, true);
+					return CLOSED;
 				}
-				if ((opcode == 0x1 || opcode == 0x2) && payload.length > 1) {
-					frames.add(new String(payload, StandardCharsets.UTF_8));
-					if (frames.size() >= count) {
-						return new Received(frames, false);
-					}
+				if (opcode == 0x1 || opcode == 0x2) {
+					return new Arrival(arrived, new String(payload, StandardCharsets.UTF_8));
 				}
 			}
 			catch (SocketTimeoutException ex) {
-				return new Received(frames, false);
+				return null;
 			}
 			catch (IOException ex) {
-				return new Received(frames, true);
+				return CLOSED;
 			}
 		}
-		return new Received(frames, false);
 	}
 
 	@Override
@@ -235,6 +283,31 @@ public final class RawStompSocket implements AutoCloseable {
 		public long messages() {
 			return this.frames.stream().filter((frame) -> frame.startsWith("MESSAGE\n")).count();
 		}
+
+	}
+
+	/**
+	 * One WebSocket message from the server.
+	 *
+	 * @param nanos when it arrived, on {@link System#nanoTime()}'s scale
+	 * @param text its text: one or more STOMP frames, heart-beats, or both
+	 */
+	public record Arrival(long nanos, String text) {
+
+		/** Whether it holds nothing but heart-beats (end-of-line characters). */
+		public boolean isHeartbeat() {
+			return this.text.isBlank();
+		}
+
+	}
+
+	/**
+	 * The messages the server sent.
+	 *
+	 * @param arrivals every WebSocket message, heart-beats included, in order
+	 * @param closed whether the server closed the connection
+	 */
+	public record Arrivals(List<Arrival> arrivals, boolean closed) {
 
 	}
 

@@ -3,6 +3,7 @@ package io.notifylisten.internal.connection;
 import java.util.Set;
 
 import io.notifylisten.internal.transport.FanOutAware;
+import io.notifylisten.internal.transport.OutboundTransport;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
@@ -22,7 +23,8 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
  * <p>Spring's STOMP handler gives no hook for CONNECTED headers. For the embedded broker, whose
  * acknowledgement is not yet a STOMP frame, this builds the CONNECTED frame the way
  * {@code StompSubProtocolHandler} would (version and heart-beat), which the handler then passes on
- * unchanged; a CONNECTED frame that already exists only gains the header.
+ * unchanged; a CONNECTED frame that already exists only gains the header. Its heart-beat is agreed
+ * with the transport, which sends the server's heart-beats (see {@link OutboundTransport#agreeHeartbeats}).
  */
 public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAware {
 
@@ -33,8 +35,11 @@ public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAwar
 
 	private final ConnectionRegistry connections;
 
-	public ConnectedFrameInterceptor(ConnectionRegistry connections) {
+	private final OutboundTransport transport;
+
+	public ConnectedFrameInterceptor(ConnectionRegistry connections, OutboundTransport transport) {
 		this.connections = connections;
+		this.transport = transport;
 	}
 
 	@Override
@@ -50,14 +55,15 @@ public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAwar
 		if (connection == null) {
 			return message;
 		}
-		StompHeaderAccessor headers = connected ? StompHeaderAccessor.wrap(message) : connectedFrom(message);
+		StompHeaderAccessor headers = connected ? StompHeaderAccessor.wrap(message)
+				: connectedFrom(message, connection.sessionId());
 		headers.setNativeHeader(CONNECTION_ID_HEADER, connection.connectionId());
 		headers.setSessionId(connection.sessionId());
 		headers.setLeaveMutable(true);
 		return MessageBuilder.createMessage(message.getPayload(), headers.getMessageHeaders());
 	}
 
-	private static StompHeaderAccessor connectedFrom(Message<?> connectAck) {
+	private StompHeaderAccessor connectedFrom(Message<?> connectAck, String sessionId) {
 		StompHeaderAccessor connected = StompHeaderAccessor.create(StompCommand.CONNECTED);
 		Message<?> connect = (Message<?>) connectAck.getHeaders().get(SimpMessageHeaderAccessor.CONNECT_MESSAGE_HEADER);
 		StompHeaderAccessor connectHeaders = (connect != null)
@@ -69,13 +75,12 @@ public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAwar
 				break;
 			}
 		}
-		long[] heartbeat = (long[]) connectAck.getHeaders().get(SimpMessageHeaderAccessor.HEART_BEAT_HEADER);
-		if (heartbeat != null) {
-			connected.setHeartbeat(heartbeat[0], heartbeat[1]);
-		}
-		else {
-			connected.setHeartbeat(0, 0);
-		}
+		// The broker's value says how often it expects the client's heart-beats; the server's own are
+		// the transport's, which sees every write to the connection.
+		long[] brokerHeartbeat = (long[]) connectAck.getHeaders().get(SimpMessageHeaderAccessor.HEART_BEAT_HEADER);
+		long[] clientHeartbeat = (connect != null) ? SimpMessageHeaderAccessor.getHeartbeat(connect.getHeaders()) : null;
+		connected.setHeartbeat(this.transport.agreeHeartbeats(sessionId, clientHeartbeat),
+				(brokerHeartbeat != null) ? brokerHeartbeat[1] : 0);
 		return connected;
 	}
 

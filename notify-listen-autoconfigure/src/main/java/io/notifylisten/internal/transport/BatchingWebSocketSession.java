@@ -1,11 +1,13 @@
 package io.notifylisten.internal.transport;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -33,6 +35,9 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 
 	private static final long WRITE_RETRY_MILLIS = 10;
 
+	/** A STOMP heart-beat: an end of line between frames. */
+	private static final String HEARTBEAT = "\n";
+
 	/**
 	 * Frames held back. Characters rather than bytes: the container takes text messages as strings,
 	 * and Spring's text messages carry their string already.
@@ -40,6 +45,15 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	private @Nullable StringBuilder heldBack;
 
 	private final ConnectionOutboxes outboxes;
+
+	/** When a write to the connection last went out, on {@link System#nanoTime()}'s scale. */
+	private volatile long lastWriteNanos = System.nanoTime();
+
+	/** How long the connection may stay quiet before it gets a heart-beat, in nanoseconds; 0 for never. */
+	private volatile long quietLimitNanos;
+
+	/** Whether a heart-beat waits in the outbox: a client that stops reading gets one, not one per check. */
+	private final AtomicBoolean heartbeatWaiting = new AtomicBoolean();
 
 	BatchingWebSocketSession(WebSocketSession delegate, ConnectionOutboxes outboxes) {
 		super(delegate);
@@ -88,6 +102,48 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	}
 
 	/**
+	 * Send heart-beats from now on whenever the connection has been quiet for so long.
+	 * @param quietLimitNanos how long, in nanoseconds
+	 */
+	void writeAtLeastEvery(long quietLimitNanos) {
+		// Agreed just before CONNECTED is written, which counts as the first write.
+		this.lastWriteNanos = System.nanoTime();
+		this.quietLimitNanos = Math.max(1, quietLimitNanos);
+	}
+
+	/**
+	 * Return whether the connection needs a heart-beat and none waits for it yet; if so, one is
+	 * taken to wait from now until {@link #sendHeartbeat} runs.
+	 * @param now the time, on {@link System#nanoTime()}'s scale
+	 * @return whether to queue a heart-beat
+	 */
+	boolean heartbeatDue(long now) {
+		return isQuiet(now) && this.heartbeatWaiting.compareAndSet(false, true);
+	}
+
+	/**
+	 * Write a heart-beat, unless something else was written since it was queued.
+	 */
+	void sendHeartbeat() {
+		this.heartbeatWaiting.set(false);
+		if (!isQuiet(System.nanoTime())) {
+			return;
+		}
+		try {
+			sendText(HEARTBEAT);
+		}
+		catch (IOException | RuntimeException ex) {
+			// As a failed heart-beat of Spring's: the client is gone, or about to be.
+			logger.debug("Failed to send a heart-beat to session " + getId(), ex);
+		}
+	}
+
+	private boolean isQuiet(long now) {
+		long limit = this.quietLimitNanos;
+		return limit > 0 && now - this.lastWriteNanos >= limit;
+	}
+
+	/**
 	 * Write the frames held back, at the end of the outbox's turn.
 	 */
 	synchronized void flush() {
@@ -98,6 +154,25 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 			// As Spring's channel handles a failed write: the client is gone, or about to be.
 			logger.debug("Failed to write held-back frames to session " + getId(), ex);
 		}
+	}
+
+	// Spring's STOMP handler writes an ERROR frame and closes the session straight after, on the
+	// thread emptying the outbox; the frame is held back if anything else waits there (the broker
+	// queues a heart-beat right behind the DISCONNECT_ACK of a client it cuts off for silence), and
+	// the client would be closed without learning why.
+	@Override
+	public void close() throws IOException {
+		flush();
+		super.close();
+	}
+
+	@Override
+	public void close(CloseStatus status) throws IOException {
+		// Not to a client that reads too slowly: another write would only block until the send time limit.
+		if (!CloseStatus.SESSION_NOT_RELIABLE.equals(status)) {
+			flush();
+		}
+		super.close(status);
 	}
 
 	private void writeHeldBack() throws IOException {
@@ -119,6 +194,7 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 		for (int attempt = 1;; attempt++) {
 			try {
 				super.sendMessage(message);
+				this.lastWriteNanos = System.nanoTime();
 				return;
 			}
 			catch (IllegalStateException ex) {

@@ -54,11 +54,11 @@ import org.springframework.web.socket.CloseStatus;
  * goes on to the broker. It is only started where the two paths cannot tell apart: the client
  * outbound channel carries notify-listen's interceptors alone (an application's own interceptor
  * there expects to see every message) and the outboxes as its executor, and the broker has no
- * header initializer. The broker's heart-beat bookkeeping does not see these writes, so a busy
- * connection may also get a heart-beat, which clients take as such. Unlike Spring's broker, which
- * sends only to sessions it has seen CONNECT, this writes to any connection that passed CONNECT
- * (access checked as ever): a client that subscribes before its CONNECTED frame arrives may see a
- * message first. Browser clients and Spring's wait for CONNECTED.
+ * header initializer. Its writes count as a connection's activity as any other write does, so a
+ * connection that gets notifications needs no heart-beats ({@link OutgoingHeartbeats}). Unlike
+ * Spring's broker, which sends only to sessions it has seen CONNECT, this writes to any connection
+ * that passed CONNECT (access checked as ever): a client that subscribes before its CONNECTED frame
+ * arrives may see a message first. Browser clients and Spring's wait for CONNECTED.
  */
 public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAware {
 

@@ -78,18 +78,22 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 
 	private final Duration sendTimeLimit;
 
+	private final OutgoingHeartbeats heartbeats;
+
 	/**
 	 * Create the transport.
 	 * @param connected whether the connection with a session id passed CONNECT
 	 * @param pool the threads that write to the connections
-	 * @param scheduler runs the time-to-first-CONNECT checks
+	 * @param scheduler runs the time-to-first-CONNECT checks and those for heart-beats
 	 * @param limits the limits of each connection
+	 * @param heartbeat how often the server offers clients to write to them at least, with
+	 * heart-beats when nothing else goes; zero for never
 	 * @param readiness given a session id, what its messages must wait for before they are
 	 * written, or {@code null} for nothing (see {@link ConnectionOutboxes.Policy#readiness})
 	 * @param outcomes told of messages discarded for a client that reads too slowly
 	 */
 	public OutboundTransport(Predicate<String> connected, Executor pool, TaskScheduler scheduler,
-			TransportLimits limits, Function<String, @Nullable CompletableFuture<?>> readiness,
+			TransportLimits limits, Duration heartbeat, Function<String, @Nullable CompletableFuture<?>> readiness,
 			DeliveryOutcomes outcomes) {
 		this.connected = connected;
 		this.outcomes = outcomes;
@@ -101,6 +105,8 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 		this.containerMessageLimit = limits.maxFrameSize() * 2;
 		this.sendTimeLimit = limits.sendTimeLimit();
 		this.outboxes = new ConnectionOutboxes(pool, new OutboxPolicy(limits.sendBufferSizeLimit(), readiness));
+		this.heartbeats = new OutgoingHeartbeats(heartbeat, this.sessions.values(), this.outboxes);
+		this.heartbeats.start(scheduler);
 	}
 
 	/**
@@ -144,6 +150,22 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 	 */
 	public boolean quiesce(String sessionId, Duration timeout) throws InterruptedException {
 		return this.outboxes.quiesce(sessionId, timeout);
+	}
+
+	/**
+	 * Agree on heart-beats with a connection about to get its CONNECTED frame, and keep to them
+	 * whichever route writes to it (see {@link OutgoingHeartbeats}).
+	 * @param sessionId the WebSocket session id
+	 * @param clientHeartbeat the {@code heart-beat} header of the client's CONNECT, or {@code null}
+	 * @return how often the server offers to write at least, in milliseconds (zero for never): the
+	 * first value of the CONNECTED frame's {@code heart-beat} header
+	 */
+	public long agreeHeartbeats(String sessionId, long @Nullable [] clientHeartbeat) {
+		BatchingWebSocketSession session = batching(sessionId);
+		if (session != null) {
+			this.heartbeats.agree(session, clientHeartbeat);
+		}
+		return this.heartbeats.offeredMillis();
 	}
 
 	@Override

@@ -66,7 +66,8 @@ class OutgoingHeartbeatsTests {
 			Thread.sleep(OFFERED.toMillis() / 8);
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.outboxes.size() == 0);
-		assertThat(quiet.written).as("heart-beats over five intervals").hasSizeGreaterThanOrEqualTo(4).containsOnly("\n");
+		// A heart-beat that waited behind the one being written leaves in the same write: count them, not writes.
+		assertThat(String.join("", quiet.written)).as("heart-beats over five intervals").matches("\n{4,}");
 		assertThat(busy.written).as("written to every eighth interval").doesNotContain("\n");
 	}
 

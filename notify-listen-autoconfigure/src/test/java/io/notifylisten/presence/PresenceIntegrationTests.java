@@ -1,6 +1,7 @@
 package io.notifylisten.presence;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -16,6 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
+import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -142,6 +144,30 @@ class PresenceIntegrationTests {
 			assertThat(member.get("name").asString()).isEqualTo("Alice");
 			assertThat(member.get("avatarUrl").asString()).isEqualTo("/avatars/alice.png");
 		}
+	}
+
+	@Test
+	void aPageThatJoinsAndLeavesAtOnceDoesNotStayAMember() throws Exception {
+		// 160 pairs: eight pages of 20, within limits.max-inbound-frames-per-second; each page on an
+		// object of its own, so that a ghost shows as a member there.
+		List<Integer> ghosts = new ArrayList<>();
+		for (int page = 0; page < 8; page++) {
+			int object = 1000 + 2 * page;
+			try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+				StompHeaders subscribe = alice.presenceHeaders("Order", String.valueOf(object));
+				for (int pair = 0; pair < 20; pair++) {
+					alice.subscribe(subscribe).unsubscribe();
+				}
+				// A connection's frames are taken in order, and joins go through the log in order:
+				// once this join is through, so are all the joins and leaves before it.
+				alice.present("Order", String.valueOf(object + 1));
+				await().atMost(SECONDS).until(() -> !this.presence.members("Order", object + 1).isEmpty());
+				if (!this.presence.members("Order", object).isEmpty()) {
+					ghosts.add(object);
+				}
+			}
+		}
+		assertThat(ghosts).as("objects alice left, on a connection still open, and is still listed on").isEmpty();
 	}
 
 	// The next change that names a member, past others (such as the subscriber's own join).

@@ -400,17 +400,26 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	/**
 	 * Send a new subscriber the members present now, itself among them, between the changes it
 	 * missed and those it will get.
-	 * @param presence the object
-	 * @param username the subscriber's user
-	 * @param self what the others see of the subscriber
+	 * @param sessionId the subscriber's session
+	 * @param subscriptionId its presence subscription, joined already
 	 * @param sender sends the frame to the subscription
 	 */
-	public void here(PresenceName presence, String username, PresenceMember self,
-			Consumer<Map<String, Object>> sender) {
+	public void here(String sessionId, String subscriptionId, Consumer<Map<String, Object>> sender) {
+		Held subscription;
+		PresenceMember self;
+		synchronized (this.localLock) {
+			Map<String, Held> held = this.subscriptions.get(sessionId);
+			subscription = (held != null) ? held.get(subscriptionId) : null;
+			if (subscription == null) {
+				// It left before the broker had taken its SUBSCRIBE: there is nobody to tell.
+				return;
+			}
+			self = this.local.get(subscription.presence()).get(subscription.username()).member;
+		}
 		synchronized (this.viewLock) {
-			Crowd crowd = this.crowds.get(presence);
+			Crowd crowd = this.crowds.get(subscription.presence());
 			List<PresenceMember> members = new ArrayList<>((crowd != null) ? crowd.list() : List.of());
-			if (crowd == null || !crowd.members.containsKey(username)) {
+			if (crowd == null || !crowd.members.containsKey(subscription.username())) {
 				members.add(self);
 			}
 			Map<String, Object> frame = new LinkedHashMap<>();

@@ -166,10 +166,12 @@ class ClusterPresenceTests {
 				"members");
 
 		List<Map<String, Object>> here = new ArrayList<>();
-		small.presence.here(ORDER, "dave", member("dave"), here::add);
+		small.presence.join("s4", "sub-1", ORDER, "dave", member("dave"));
+		small.presence.here("s4", "sub-1", here::add);
 		assertThat(here.get(0)).containsEntry("count", 4).containsEntry("truncated", true).doesNotContainKey("members");
 
 		small.presence.leaveAll("s3");
+		small.presence.leaveAll("s4");
 		this.clock.advance(Duration.ofMillis(50));
 		small.presence.publish();
 		assertThat(small.framesTo(ORDER).get(2)).containsEntry("count", 2).containsKey("members");

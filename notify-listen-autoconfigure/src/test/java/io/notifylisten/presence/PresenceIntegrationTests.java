@@ -147,6 +147,31 @@ class PresenceIntegrationTests {
 	}
 
 	@Test
+	void aPageSeesNoVersionStepForChangesOnAnotherObject() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.present("Order", "21");
+			long version = alice.nextPresence("here", SECONDS).get("version").asLong();
+			await().atMost(SECONDS).until(() -> !this.presence.members("Order", 21).isEmpty());
+			JsonNode change;
+			while ((change = alice.nextPresence("change", QUIET)) != null) {
+				version = Math.max(version, change.get("version").asLong());
+			}
+
+			// bob opens and closes another order, which alice's page must not be able to tell.
+			for (int i = 0; i < 3; i++) {
+				StompSession.Subscription elsewhere = bob.present("Order", "22");
+				await().atMost(SECONDS).until(() -> !this.presence.members("Order", 22).isEmpty());
+				elsewhere.unsubscribe();
+				await().atMost(SECONDS).until(() -> this.presence.members("Order", 22).isEmpty());
+			}
+			bob.present("Order", "21");
+			JsonNode joined = changeAbout(alice, "member-bob", SECONDS);
+			assertThat(joined.get("version").asLong()).isEqualTo(version + 1);
+		}
+	}
+
+	@Test
 	void aPageThatJoinsAndLeavesAtOnceDoesNotStayAMember() throws Exception {
 		// 160 pairs: eight pages of 20, within limits.max-inbound-frames-per-second; each page on an
 		// object of its own, so that a ghost shows as a member there.

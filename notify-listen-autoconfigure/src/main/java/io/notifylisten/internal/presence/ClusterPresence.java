@@ -54,7 +54,9 @@ import org.springframework.messaging.simp.SimpMessageSendingOperations;
  * <p>What a subscriber receives: one {@value #FRAME_HEADER}{@code : here} frame when it subscribes
  * (the members, or only their count beyond {@code max-members}), then {@code change} frames. Both
  * carry a version that grows with every change of that object on this node, so a client that gets
- * a change before the list it belongs after can tell.
+ * a change before the list it belongs after can tell. It counts that object's changes only: a
+ * version shared by all objects would show a page each time someone opened or closed an object
+ * the page may not read.
  */
 public class ClusterPresence implements Presence, SmartLifecycle {
 
@@ -103,9 +105,6 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	private final Map<String, NodeMembers> nodes = new HashMap<>();
 
 	private final Map<PresenceName, Crowd> crowds = new HashMap<>();
-
-	/** Grows with every change frame, on every object: a subscriber's frames are ordered by it. */
-	private long version;
 
 	private @Nullable ScheduledExecutorService worker;
 
@@ -354,9 +353,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	private void announce(Map<PresenceName, CrowdChange> changed, List<Object> happened) {
 		changed.forEach((presence, change) -> {
 			Crowd crowd = this.crowds.get(presence);
-			if (crowd.members.isEmpty()) {
-				this.crowds.remove(presence);
-			}
+			forgetIfIdle(presence, crowd);
 			if (change.joining.isEmpty() && change.leaving.isEmpty()) {
 				return;
 			}
@@ -368,7 +365,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 				happened.add(new PresenceLeftEvent(presence.entity(), presence.id(), left.username(), left.member()));
 			}
 			Map<String, Object> frame = new LinkedHashMap<>();
-			frame.put("version", ++this.version);
+			frame.put("version", ++crowd.version);
 			frame.put("count", crowd.members.size());
 			if (crowd.members.size() > this.maxMembers) {
 				frame.put("truncated", true);
@@ -382,6 +379,20 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 			}
 			send(this.destinations.destinationOf(presence), frame, "change");
 		});
+	}
+
+	// An object's version may start again only when no subscriber here can hold the old one: while
+	// this node has a subscription on it, the crowd stays, empty or not.
+	private void forgetIfIdle(PresenceName presence, Crowd crowd) {
+		if (crowd.members.isEmpty() && !subscribedHere(presence)) {
+			this.crowds.remove(presence);
+		}
+	}
+
+	private boolean subscribedHere(PresenceName presence) {
+		synchronized (this.localLock) {
+			return this.local.containsKey(presence);
+		}
 	}
 
 	private void send(String destination, Map<String, Object> frame, String kind) {
@@ -417,13 +428,13 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 			self = this.local.get(subscription.presence()).get(subscription.username()).member;
 		}
 		synchronized (this.viewLock) {
-			Crowd crowd = this.crowds.get(subscription.presence());
-			List<PresenceMember> members = new ArrayList<>((crowd != null) ? crowd.list() : List.of());
-			if (crowd == null || !crowd.members.containsKey(subscription.username())) {
+			Crowd crowd = crowd(subscription.presence());
+			List<PresenceMember> members = new ArrayList<>(crowd.list());
+			if (!crowd.members.containsKey(subscription.username())) {
 				members.add(self);
 			}
 			Map<String, Object> frame = new LinkedHashMap<>();
-			frame.put("version", this.version);
+			frame.put("version", crowd.version);
 			frame.put("count", members.size());
 			if (members.size() > this.maxMembers) {
 				frame.put("truncated", true);
@@ -465,6 +476,10 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 				it.remove();
 			}
 			announce(changed, happened);
+			// Kept for a subscriber whose own join never came back through the log (the broker was
+			// away), and no longer needed once it has left.
+			this.crowds.entrySet()
+				.removeIf((entry) -> entry.getValue().members.isEmpty() && !subscribedHere(entry.getKey()));
 		}
 		happened.forEach(this::publishEvent);
 	}
@@ -571,6 +586,9 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	private static final class Crowd {
 
 		private final Map<String, CrowdMember> members = new LinkedHashMap<>();
+
+		/** Grows with every change frame of this object: a subscriber's frames are ordered by it. */
+		private long version;
 
 		void add(String node, Change change, Map<PresenceName, CrowdChange> changed) {
 			CrowdChange crowdChange = changed.computeIfAbsent(change.presence(),

@@ -153,6 +153,28 @@ class ClusterPresenceTests {
 	}
 
 	@Test
+	void versionsCountTheChangesOfTheirOwnObjectOnly() {
+		PresenceName other = new PresenceName("Order", "43");
+		this.a.presence.join("s1", "sub-1", ORDER, "alice", member("alice"));
+		this.a.presence.publish();
+		for (int i = 0; i < 5; i++) {
+			this.b.presence.join("s2", "sub-2", other, "bob", member("bob"));
+			this.b.presence.publish();
+			this.b.presence.leave("s2", "sub-2");
+			this.b.presence.publish();
+		}
+		this.b.presence.join("s2", "sub-1", ORDER, "bob", member("bob"));
+		this.b.presence.publish();
+
+		assertThat(this.a.framesTo(ORDER)).extracting((frame) -> frame.get("version")).containsExactly(1L, 2L);
+		assertThat(this.a.framesTo(other)).hasSize(10);
+		List<Map<String, Object>> here = new ArrayList<>();
+		this.a.presence.join("s3", "sub-1", ORDER, "carol", member("carol"));
+		this.a.presence.here("s3", "sub-1", here::add);
+		assertThat(here.get(0)).containsEntry("version", 2L);
+	}
+
+	@Test
 	void beyondMaxMembersPagesGetTheCountAndTheListAgainOnceBelow() {
 		Node small = new Node(2);
 		small.presence.join("s1", "sub-1", ORDER, "alice", member("alice"));

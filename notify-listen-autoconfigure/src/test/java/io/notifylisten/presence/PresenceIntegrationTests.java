@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
@@ -172,6 +173,37 @@ class PresenceIntegrationTests {
 	}
 
 	@Test
+	void aPagesListNamesItAndNoChangeAfterItAnnouncesItJoining() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.present("Order", "31");
+			alice.nextPresence("here", SECONDS);
+			bob.present("Order", "31");
+			JsonNode here = null;
+			List<JsonNode> before = new ArrayList<>();
+			List<JsonNode> after = new ArrayList<>();
+			StompHeaders headers;
+			while ((headers = bob.frameHeaders.poll(QUIET.toMillis() * 2, TimeUnit.MILLISECONDS)) != null) {
+				JsonNode frame = bob.messages.poll(1, TimeUnit.SECONDS);
+				if ("here".equals(headers.getFirst("notify-listen-presence"))) {
+					here = frame;
+				}
+				else {
+					((here != null) ? after : before).add(frame);
+				}
+			}
+
+			assertThat(here).isNotNull();
+			assertThat(ids(here.get("members"))).containsExactly("member-alice", "member-bob");
+			assertThat(after).as("changes after bob's list")
+				.noneMatch((change) -> ids(change.path("joining")).contains("member-bob"));
+			long listed = here.get("version").asLong();
+			assertThat(before).as("changes that crossed bob's list, which the client skips")
+				.allMatch((change) -> change.get("version").asLong() <= listed);
+		}
+	}
+
+	@Test
 	void aPageThatJoinsAndLeavesAtOnceDoesNotStayAMember() throws Exception {
 		// 160 pairs: eight pages of 20, within limits.max-inbound-frames-per-second; each page on an
 		// object of its own, so that a ghost shows as a member there.
@@ -195,7 +227,7 @@ class PresenceIntegrationTests {
 		assertThat(ghosts).as("objects alice left, on a connection still open, and is still listed on").isEmpty();
 	}
 
-	// The next change that names a member, past others (such as the subscriber's own join).
+	// The next change that names a member, past others.
 	private static JsonNode changeAbout(ListenerClient client, String memberId, Duration timeout)
 			throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -57,6 +57,14 @@ import org.springframework.messaging.simp.SimpMessageSendingOperations;
  * a change before the list it belongs after can tell. It counts that object's changes only: a
  * version shared by all objects would show a page each time someone opened or closed an object
  * the page may not read.
+ *
+ * <p>Why the list waits for the subscriber's own join: the list names the subscriber, and so must
+ * every change after it. Sent before the join had come back through the log, the list would be
+ * followed by changes whose count and members leave the subscriber out, and then by one that
+ * announces it joining. So the list goes once the view holds the subscriber, after the change
+ * that brought it (a change a client skips, its version being the list's); only when the log takes
+ * longer than {@link #HERE_WAIT} beyond the publish interval, as while the broker is away, is it
+ * sent with the subscriber added.
  */
 public class ClusterPresence implements Presence, SmartLifecycle {
 
@@ -64,6 +72,9 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	public static final String FRAME_HEADER = "notify-listen-presence";
 
 	private static final Log logger = LogFactory.getLog(ClusterPresence.class);
+
+	/** How long, beyond the publish interval, a list waits for its subscriber's join to come back. */
+	static final Duration HERE_WAIT = Duration.ofSeconds(1);
 
 	private final String node = UUID.randomUUID().toString();
 
@@ -105,6 +116,9 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	private final Map<String, NodeMembers> nodes = new HashMap<>();
 
 	private final Map<PresenceName, Crowd> crowds = new HashMap<>();
+
+	/** The objects with subscribers whose list waits for their own join. */
+	private final Set<PresenceName> listsWaiting = new LinkedHashSet<>();
 
 	private @Nullable ScheduledExecutorService worker;
 
@@ -207,6 +221,15 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 	// Runs on the presence thread only, so records leave in the order of their sequence.
 	void publish() {
+		try {
+			write();
+		}
+		finally {
+			sendOverdueLists();
+		}
+	}
+
+	private void write() {
 		List<Change> changes;
 		List<Change> snapshot = null;
 		long changeSequence;
@@ -379,6 +402,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 			}
 			send(this.destinations.destinationOf(presence), frame, "change");
 		});
+		changed.keySet().forEach((presence) -> sendLists(presence, false));
 	}
 
 	// An object's version may start again only when no subscriber here can hold the old one: while
@@ -410,7 +434,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 	/**
 	 * Send a new subscriber the members present now, itself among them, between the changes it
-	 * missed and those it will get.
+	 * missed and those it will get: at once if the view holds its user already, otherwise once its
+	 * join has come back through the log.
 	 * @param sessionId the subscriber's session
 	 * @param subscriptionId its presence subscription, joined already
 	 * @param sender sends the frame to the subscription
@@ -419,32 +444,79 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		Held subscription;
 		PresenceMember self;
 		synchronized (this.localLock) {
-			Map<String, Held> held = this.subscriptions.get(sessionId);
-			subscription = (held != null) ? held.get(subscriptionId) : null;
+			subscription = held(sessionId, subscriptionId);
 			if (subscription == null) {
 				// It left before the broker had taken its SUBSCRIBE: there is nobody to tell.
 				return;
 			}
 			self = this.local.get(subscription.presence()).get(subscription.username()).member;
 		}
+		Instant deadline = this.clock.instant().plus(this.publishInterval).plus(HERE_WAIT);
 		synchronized (this.viewLock) {
 			Crowd crowd = crowd(subscription.presence());
-			List<PresenceMember> members = new ArrayList<>(crowd.list());
-			if (!crowd.members.containsKey(subscription.username())) {
-				members.add(self);
-			}
-			Map<String, Object> frame = new LinkedHashMap<>();
-			frame.put("version", crowd.version);
-			frame.put("count", members.size());
-			if (members.size() > this.maxMembers) {
-				frame.put("truncated", true);
-			}
-			else {
-				frame.put("members", members);
-			}
-			frame.put("me", self);
-			sender.accept(frame);
+			crowd.waiting.add(new WaitingList(sessionId, subscriptionId, subscription.username(), self, sender,
+					deadline));
+			this.listsWaiting.add(subscription.presence());
+			sendLists(subscription.presence(), false);
 		}
+	}
+
+	private @Nullable Held held(String sessionId, String subscriptionId) {
+		Map<String, Held> held = this.subscriptions.get(sessionId);
+		return (held != null) ? held.get(subscriptionId) : null;
+	}
+
+	// Under the view lock: sends the lists whose subscriber the view now holds, or, when overdue,
+	// all that waited past their deadline.
+	private void sendLists(PresenceName presence, boolean overdue) {
+		Crowd crowd = this.crowds.get(presence);
+		if (crowd == null || crowd.waiting.isEmpty()) {
+			this.listsWaiting.remove(presence);
+			return;
+		}
+		Instant now = this.clock.instant();
+		for (Iterator<WaitingList> it = crowd.waiting.iterator(); it.hasNext();) {
+			WaitingList list = it.next();
+			boolean present = crowd.members.containsKey(list.username());
+			if (!present && !(overdue && !now.isBefore(list.deadline()))) {
+				continue;
+			}
+			it.remove();
+			boolean subscribed;
+			synchronized (this.localLock) {
+				subscribed = held(list.sessionId(), list.subscriptionId()) != null;
+			}
+			if (subscribed) {
+				list.sender().accept(hereFrame(crowd, list.username(), list.self()));
+			}
+		}
+		if (crowd.waiting.isEmpty()) {
+			this.listsWaiting.remove(presence);
+		}
+	}
+
+	private void sendOverdueLists() {
+		synchronized (this.viewLock) {
+			new ArrayList<>(this.listsWaiting).forEach((presence) -> sendLists(presence, true));
+		}
+	}
+
+	private Map<String, Object> hereFrame(Crowd crowd, String username, PresenceMember self) {
+		List<PresenceMember> members = new ArrayList<>(crowd.list());
+		if (!crowd.members.containsKey(username)) {
+			members.add(self);
+		}
+		Map<String, Object> frame = new LinkedHashMap<>();
+		frame.put("version", crowd.version);
+		frame.put("count", members.size());
+		if (members.size() > this.maxMembers) {
+			frame.put("truncated", true);
+		}
+		else {
+			frame.put("members", members);
+		}
+		frame.put("me", self);
+		return frame;
 	}
 
 	@Override
@@ -560,6 +632,12 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 	}
 
+	/** A new subscriber's list, until the view holds its user or the deadline passes. */
+	private record WaitingList(String sessionId, String subscriptionId, String username, PresenceMember self,
+			Consumer<Map<String, Object>> sender, Instant deadline) {
+
+	}
+
 	private static final class LocalMember {
 
 		private final PresenceMember member;
@@ -589,6 +667,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 		/** Grows with every change frame of this object: a subscriber's frames are ordered by it. */
 		private long version;
+
+		private final List<WaitingList> waiting = new ArrayList<>(0);
 
 		void add(String node, Change change, Map<PresenceName, CrowdChange> changed) {
 			CrowdChange crowdChange = changed.computeIfAbsent(change.presence(),

@@ -632,8 +632,9 @@ export function createClient(environment) {
 
 	// ---- presence ----
 
-	// 'here' is the list as the server saw it; a change carries a version that grows, so one that
-	// arrived before the list, or twice, is told apart and skipped.
+	// 'here' is the list as the server saw it, this page's user in it; a change carries a version that
+	// grows with this object's changes, so one that arrived before the list (the page's own join
+	// among them), or twice, is told apart and skipped.
 	function presenceFrame(channel, kind, frame) {
 		if (kind === 'here') {
 			const held = channel.held || [];

@@ -57,6 +57,15 @@ test('changes that arrive before the list are held, then applied after it; those
 	assert.deepEqual(viewers.members.map((m) => m.id), ['alice', 'bob', 'carol']);
 });
 
+test('the page\'s own join, which the server sends before its list with the list\'s version, is skipped: joining is never called for me', async () => {
+	const { viewers, calls, here, change } = await present();
+	change({ version: 7, count: 2, joining: [ALICE] });
+	here({ version: 7, count: 2, members: [BOB, ALICE], me: ALICE });
+	change({ version: 8, count: 3, joining: [CAROL] });
+	assert.deepEqual(calls, [['here', ['bob', 'alice'], 2, false], ['joining', 'carol'], ['count', 3]]);
+	assert.deepEqual(viewers.members.map((m) => m.id), ['bob', 'alice', 'carol']);
+});
+
 test('a change with a version not above the one applied is stale and skipped', async () => {
 	const { viewers, calls, here, change } = await present();
 	here({ version: 5, count: 1, members: [ALICE], me: ALICE });

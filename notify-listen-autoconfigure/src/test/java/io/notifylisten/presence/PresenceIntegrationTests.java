@@ -1,8 +1,10 @@
 package io.notifylisten.presence;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
@@ -16,6 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
+import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
@@ -144,7 +147,87 @@ class PresenceIntegrationTests {
 		}
 	}
 
-	// The next change that names a member, past others (such as the subscriber's own join).
+	@Test
+	void aPageSeesNoVersionStepForChangesOnAnotherObject() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.present("Order", "21");
+			long version = alice.nextPresence("here", SECONDS).get("version").asLong();
+			await().atMost(SECONDS).until(() -> !this.presence.members("Order", 21).isEmpty());
+			JsonNode change;
+			while ((change = alice.nextPresence("change", QUIET)) != null) {
+				version = Math.max(version, change.get("version").asLong());
+			}
+
+			// bob opens and closes another order, which alice's page must not be able to tell.
+			for (int i = 0; i < 3; i++) {
+				StompSession.Subscription elsewhere = bob.present("Order", "22");
+				await().atMost(SECONDS).until(() -> !this.presence.members("Order", 22).isEmpty());
+				elsewhere.unsubscribe();
+				await().atMost(SECONDS).until(() -> this.presence.members("Order", 22).isEmpty());
+			}
+			bob.present("Order", "21");
+			JsonNode joined = changeAbout(alice, "member-bob", SECONDS);
+			assertThat(joined.get("version").asLong()).isEqualTo(version + 1);
+		}
+	}
+
+	@Test
+	void aPagesListNamesItAndNoChangeAfterItAnnouncesItJoining() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect();
+				ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			alice.present("Order", "31");
+			alice.nextPresence("here", SECONDS);
+			bob.present("Order", "31");
+			JsonNode here = null;
+			List<JsonNode> before = new ArrayList<>();
+			List<JsonNode> after = new ArrayList<>();
+			StompHeaders headers;
+			while ((headers = bob.frameHeaders.poll(QUIET.toMillis() * 2, TimeUnit.MILLISECONDS)) != null) {
+				JsonNode frame = bob.messages.poll(1, TimeUnit.SECONDS);
+				if ("here".equals(headers.getFirst("notify-listen-presence"))) {
+					here = frame;
+				}
+				else {
+					((here != null) ? after : before).add(frame);
+				}
+			}
+
+			assertThat(here).isNotNull();
+			assertThat(ids(here.get("members"))).containsExactly("member-alice", "member-bob");
+			assertThat(after).as("changes after bob's list")
+				.noneMatch((change) -> ids(change.path("joining")).contains("member-bob"));
+			long listed = here.get("version").asLong();
+			assertThat(before).as("changes that crossed bob's list, which the client skips")
+				.allMatch((change) -> change.get("version").asLong() <= listed);
+		}
+	}
+
+	@Test
+	void aPageThatJoinsAndLeavesAtOnceDoesNotStayAMember() throws Exception {
+		// 160 pairs: eight pages of 20, within limits.max-inbound-frames-per-second; each page on an
+		// object of its own, so that a ghost shows as a member there.
+		List<Integer> ghosts = new ArrayList<>();
+		for (int page = 0; page < 8; page++) {
+			int object = 1000 + 2 * page;
+			try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+				StompHeaders subscribe = alice.presenceHeaders("Order", String.valueOf(object));
+				for (int pair = 0; pair < 20; pair++) {
+					alice.subscribe(subscribe).unsubscribe();
+				}
+				// A connection's frames are taken in order, and joins go through the log in order:
+				// once this join is through, so are all the joins and leaves before it.
+				alice.present("Order", String.valueOf(object + 1));
+				await().atMost(SECONDS).until(() -> !this.presence.members("Order", object + 1).isEmpty());
+				if (!this.presence.members("Order", object).isEmpty()) {
+					ghosts.add(object);
+				}
+			}
+		}
+		assertThat(ghosts).as("objects alice left, on a connection still open, and is still listed on").isEmpty();
+	}
+
+	// The next change that names a member, past others.
 	private static JsonNode changeAbout(ListenerClient client, String memberId, Duration timeout)
 			throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -222,10 +222,22 @@ public final class ListenerClient implements AutoCloseable {
 	 * @return the subscription, to unsubscribe
 	 */
 	public StompSession.Subscription present(String entity, String id) throws Exception {
+		return subscribe(presenceHeaders(entity, id));
+	}
+
+	/** The SUBSCRIBE headers for an object's presence, signed, to send later. */
+	public StompHeaders presenceHeaders(String entity, String id) throws Exception {
 		StompHeaders headers = new StompHeaders();
 		headers.setDestination(presenceDestination(entity, id));
 		headers.add("auth", signature("presence-" + entity + "/" + id));
-		return this.session.subscribe(headers, new Handler());
+		return headers;
+	}
+
+	/** SUBSCRIBE with the given headers, such as {@link #presenceHeaders}; a copy, so they can be sent again. */
+	public StompSession.Subscription subscribe(StompHeaders headers) {
+		StompHeaders copy = new StompHeaders();
+		copy.putAll(headers);
+		return this.session.subscribe(copy, new Handler());
 	}
 
 	/** The STOMP destination of an object's presence, following the format the server published. */

@@ -218,8 +218,8 @@ final class AsyncApiDocument {
 		ObjectNode properties = schema.putObject("properties");
 		properties.putObject("version")
 			.put("type", "integer")
-			.put("description", "Grows with every change; a message whose version is not above the last one "
-					+ "applied is skipped");
+			.put("description", "Grows with every change of this object; a message whose version is not above "
+					+ "the last one applied is skipped");
 		properties.putObject("count").put("type", "integer").put("description", "How many members are present");
 		properties.putObject("truncated")
 			.put("type", "boolean")

@@ -54,7 +54,17 @@ import org.springframework.messaging.simp.SimpMessageSendingOperations;
  * <p>What a subscriber receives: one {@value #FRAME_HEADER}{@code : here} frame when it subscribes
  * (the members, or only their count beyond {@code max-members}), then {@code change} frames. Both
  * carry a version that grows with every change of that object on this node, so a client that gets
- * a change before the list it belongs after can tell.
+ * a change before the list it belongs after can tell. It counts that object's changes only: a
+ * version shared by all objects would show a page each time someone opened or closed an object
+ * the page may not read.
+ *
+ * <p>Why the list waits for the subscriber's own join: the list names the subscriber, and so must
+ * every change after it. Sent before the join had come back through the log, the list would be
+ * followed by changes whose count and members leave the subscriber out, and then by one that
+ * announces it joining. So the list goes once the view holds the subscriber, after the change
+ * that brought it (a change a client skips, its version being the list's); only when the log takes
+ * longer than {@link #HERE_WAIT} beyond the publish interval, as while the broker is away, is it
+ * sent with the subscriber added.
  */
 public class ClusterPresence implements Presence, SmartLifecycle {
 
@@ -62,6 +72,9 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	public static final String FRAME_HEADER = "notify-listen-presence";
 
 	private static final Log logger = LogFactory.getLog(ClusterPresence.class);
+
+	/** How long, beyond the publish interval, a list waits for its subscriber's join to come back. */
+	static final Duration HERE_WAIT = Duration.ofSeconds(1);
 
 	private final String node = UUID.randomUUID().toString();
 
@@ -104,8 +117,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 	private final Map<PresenceName, Crowd> crowds = new HashMap<>();
 
-	/** Grows with every change frame, on every object: a subscriber's frames are ordered by it. */
-	private long version;
+	/** The objects with subscribers whose list waits for their own join. */
+	private final Set<PresenceName> listsWaiting = new LinkedHashSet<>();
 
 	private @Nullable ScheduledExecutorService worker;
 
@@ -208,6 +221,15 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 	// Runs on the presence thread only, so records leave in the order of their sequence.
 	void publish() {
+		try {
+			write();
+		}
+		finally {
+			sendOverdueLists();
+		}
+	}
+
+	private void write() {
 		List<Change> changes;
 		List<Change> snapshot = null;
 		long changeSequence;
@@ -354,9 +376,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	private void announce(Map<PresenceName, CrowdChange> changed, List<Object> happened) {
 		changed.forEach((presence, change) -> {
 			Crowd crowd = this.crowds.get(presence);
-			if (crowd.members.isEmpty()) {
-				this.crowds.remove(presence);
-			}
+			forgetIfIdle(presence, crowd);
 			if (change.joining.isEmpty() && change.leaving.isEmpty()) {
 				return;
 			}
@@ -368,7 +388,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 				happened.add(new PresenceLeftEvent(presence.entity(), presence.id(), left.username(), left.member()));
 			}
 			Map<String, Object> frame = new LinkedHashMap<>();
-			frame.put("version", ++this.version);
+			frame.put("version", ++crowd.version);
 			frame.put("count", crowd.members.size());
 			if (crowd.members.size() > this.maxMembers) {
 				frame.put("truncated", true);
@@ -382,6 +402,21 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 			}
 			send(this.destinations.destinationOf(presence), frame, "change");
 		});
+		changed.keySet().forEach((presence) -> sendLists(presence, false));
+	}
+
+	// An object's version may start again only when no subscriber here can hold the old one: while
+	// this node has a subscription on it, the crowd stays, empty or not.
+	private void forgetIfIdle(PresenceName presence, Crowd crowd) {
+		if (crowd.members.isEmpty() && !subscribedHere(presence)) {
+			this.crowds.remove(presence);
+		}
+	}
+
+	private boolean subscribedHere(PresenceName presence) {
+		synchronized (this.localLock) {
+			return this.local.containsKey(presence);
+		}
 	}
 
 	private void send(String destination, Map<String, Object> frame, String kind) {
@@ -399,32 +434,89 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 	/**
 	 * Send a new subscriber the members present now, itself among them, between the changes it
-	 * missed and those it will get.
-	 * @param presence the object
-	 * @param username the subscriber's user
-	 * @param self what the others see of the subscriber
+	 * missed and those it will get: at once if the view holds its user already, otherwise once its
+	 * join has come back through the log.
+	 * @param sessionId the subscriber's session
+	 * @param subscriptionId its presence subscription, joined already
 	 * @param sender sends the frame to the subscription
 	 */
-	public void here(PresenceName presence, String username, PresenceMember self,
-			Consumer<Map<String, Object>> sender) {
-		synchronized (this.viewLock) {
-			Crowd crowd = this.crowds.get(presence);
-			List<PresenceMember> members = new ArrayList<>((crowd != null) ? crowd.list() : List.of());
-			if (crowd == null || !crowd.members.containsKey(username)) {
-				members.add(self);
+	public void here(String sessionId, String subscriptionId, Consumer<Map<String, Object>> sender) {
+		Held subscription;
+		PresenceMember self;
+		synchronized (this.localLock) {
+			subscription = held(sessionId, subscriptionId);
+			if (subscription == null) {
+				// It left before the broker had taken its SUBSCRIBE: there is nobody to tell.
+				return;
 			}
-			Map<String, Object> frame = new LinkedHashMap<>();
-			frame.put("version", this.version);
-			frame.put("count", members.size());
-			if (members.size() > this.maxMembers) {
-				frame.put("truncated", true);
-			}
-			else {
-				frame.put("members", members);
-			}
-			frame.put("me", self);
-			sender.accept(frame);
+			self = this.local.get(subscription.presence()).get(subscription.username()).member;
 		}
+		Instant deadline = this.clock.instant().plus(this.publishInterval).plus(HERE_WAIT);
+		synchronized (this.viewLock) {
+			Crowd crowd = crowd(subscription.presence());
+			crowd.waiting.add(new WaitingList(sessionId, subscriptionId, subscription.username(), self, sender,
+					deadline));
+			this.listsWaiting.add(subscription.presence());
+			sendLists(subscription.presence(), false);
+		}
+	}
+
+	private @Nullable Held held(String sessionId, String subscriptionId) {
+		Map<String, Held> held = this.subscriptions.get(sessionId);
+		return (held != null) ? held.get(subscriptionId) : null;
+	}
+
+	// Under the view lock: sends the lists whose subscriber the view now holds, or, when overdue,
+	// all that waited past their deadline.
+	private void sendLists(PresenceName presence, boolean overdue) {
+		Crowd crowd = this.crowds.get(presence);
+		if (crowd == null || crowd.waiting.isEmpty()) {
+			this.listsWaiting.remove(presence);
+			return;
+		}
+		Instant now = this.clock.instant();
+		for (Iterator<WaitingList> it = crowd.waiting.iterator(); it.hasNext();) {
+			WaitingList list = it.next();
+			boolean present = crowd.members.containsKey(list.username());
+			if (!present && !(overdue && !now.isBefore(list.deadline()))) {
+				continue;
+			}
+			it.remove();
+			boolean subscribed;
+			synchronized (this.localLock) {
+				subscribed = held(list.sessionId(), list.subscriptionId()) != null;
+			}
+			if (subscribed) {
+				list.sender().accept(hereFrame(crowd, list.username(), list.self()));
+			}
+		}
+		if (crowd.waiting.isEmpty()) {
+			this.listsWaiting.remove(presence);
+		}
+	}
+
+	private void sendOverdueLists() {
+		synchronized (this.viewLock) {
+			new ArrayList<>(this.listsWaiting).forEach((presence) -> sendLists(presence, true));
+		}
+	}
+
+	private Map<String, Object> hereFrame(Crowd crowd, String username, PresenceMember self) {
+		List<PresenceMember> members = new ArrayList<>(crowd.list());
+		if (!crowd.members.containsKey(username)) {
+			members.add(self);
+		}
+		Map<String, Object> frame = new LinkedHashMap<>();
+		frame.put("version", crowd.version);
+		frame.put("count", members.size());
+		if (members.size() > this.maxMembers) {
+			frame.put("truncated", true);
+		}
+		else {
+			frame.put("members", members);
+		}
+		frame.put("me", self);
+		return frame;
 	}
 
 	@Override
@@ -456,6 +548,10 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 				it.remove();
 			}
 			announce(changed, happened);
+			// Kept for a subscriber whose own join never came back through the log (the broker was
+			// away), and no longer needed once it has left.
+			this.crowds.entrySet()
+				.removeIf((entry) -> entry.getValue().members.isEmpty() && !subscribedHere(entry.getKey()));
 		}
 		happened.forEach(this::publishEvent);
 	}
@@ -536,6 +632,12 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 	}
 
+	/** A new subscriber's list, until the view holds its user or the deadline passes. */
+	private record WaitingList(String sessionId, String subscriptionId, String username, PresenceMember self,
+			Consumer<Map<String, Object>> sender, Instant deadline) {
+
+	}
+
 	private static final class LocalMember {
 
 		private final PresenceMember member;
@@ -562,6 +664,11 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	private static final class Crowd {
 
 		private final Map<String, CrowdMember> members = new LinkedHashMap<>();
+
+		/** Grows with every change frame of this object: a subscriber's frames are ordered by it. */
+		private long version;
+
+		private final List<WaitingList> waiting = new ArrayList<>(0);
 
 		void add(String node, Change change, Map<PresenceName, CrowdChange> changed) {
 			CrowdChange crowdChange = changed.computeIfAbsent(change.presence(),

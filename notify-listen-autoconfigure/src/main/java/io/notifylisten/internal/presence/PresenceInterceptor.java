@@ -7,7 +7,6 @@ import io.notifylisten.internal.channel.PresenceName;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.connection.ListenerConnection;
 import io.notifylisten.internal.connection.OutboundMessages;
-import io.notifylisten.presence.PresenceMember;
 import io.notifylisten.presence.PresenceMemberResolver;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,8 +25,12 @@ import org.springframework.messaging.support.ExecutorChannelInterceptor;
  * destination (already checked like any other) joins its user and is answered with the members
  * present; its UNSUBSCRIBE, or the connection's end, leaves.
  *
- * <p>It acts once the broker has registered or dropped the subscription, so that the subscriber
- * receives every change after the list it was sent.
+ * <p>Joins and leaves happen as the frame is sent into the inbound channel, on the thread that
+ * reads the connection, because only there are a connection's frames in the order they came: the
+ * channel's pool may run a SUBSCRIBE and the UNSUBSCRIBE right behind it on two threads, and a
+ * leave taken before its join would keep the user present until the connection closes. The list
+ * is sent once the broker has registered the subscription, so that the subscriber receives every
+ * change after the list it was sent.
  */
 public class PresenceInterceptor implements ExecutorChannelInterceptor {
 
@@ -55,20 +58,20 @@ public class PresenceInterceptor implements ExecutorChannelInterceptor {
 	}
 
 	@Override
-	public void afterMessageHandled(Message<?> message, MessageChannel channel, MessageHandler handler,
-			@Nullable Exception ex) {
-		if (ex != null || !(handler instanceof AbstractBrokerMessageHandler)) {
-			return;
-		}
+	public Message<?> preSend(Message<?> message, MessageChannel channel) {
 		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(message.getHeaders());
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+		String subscriptionId = SimpMessageHeaderAccessor.getSubscriptionId(message.getHeaders());
 		if (type == null || sessionId == null) {
-			return;
+			return message;
 		}
 		switch (type) {
-			case SUBSCRIBE -> subscribed(SimpMessageHeaderAccessor.wrap(message), sessionId);
+			case SUBSCRIBE -> {
+				if (subscriptionId != null) {
+					join(SimpMessageHeaderAccessor.getDestination(message.getHeaders()), sessionId, subscriptionId);
+				}
+			}
 			case UNSUBSCRIBE -> {
-				String subscriptionId = SimpMessageHeaderAccessor.getSubscriptionId(message.getHeaders());
 				if (subscriptionId != null) {
 					this.presence.leave(sessionId, subscriptionId);
 				}
@@ -78,19 +81,53 @@ public class PresenceInterceptor implements ExecutorChannelInterceptor {
 			default -> {
 			}
 		}
+		return message;
 	}
 
-	private void subscribed(SimpMessageHeaderAccessor subscribe, String sessionId) {
-		PresenceName name = this.destinations.presenceOrNull(subscribe.getDestination());
-		String subscriptionId = subscribe.getSubscriptionId();
+	private void join(@Nullable String destination, String sessionId, String subscriptionId) {
+		PresenceName name = this.destinations.presenceOrNull(destination);
 		ListenerConnection connection = this.connections.get(sessionId);
-		if (name == null || subscriptionId == null || connection == null) {
+		if (name != null && connection != null) {
+			this.presence.join(sessionId, subscriptionId, name, connection.user().getName(),
+					this.memberResolver.resolve(connection.user()));
+		}
+	}
+
+	// An interceptor after this one refused the SUBSCRIBE: the broker never holds it.
+	@Override
+	public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent,
+			@Nullable Exception ex) {
+		if (!sent || ex != null) {
+			notSubscribed(message);
+		}
+	}
+
+	@Override
+	public void afterMessageHandled(Message<?> message, MessageChannel channel, MessageHandler handler,
+			@Nullable Exception ex) {
+		if (!(handler instanceof AbstractBrokerMessageHandler)
+				|| SimpMessageHeaderAccessor.getMessageType(message.getHeaders()) != SimpMessageType.SUBSCRIBE) {
 			return;
 		}
-		String username = connection.user().getName();
-		PresenceMember member = this.memberResolver.resolve(connection.user());
-		this.presence.join(sessionId, subscriptionId, name, username, member);
-		this.presence.here(name, username, member, (frame) -> send(subscribe, frame));
+		if (ex != null) {
+			notSubscribed(message);
+			return;
+		}
+		SimpMessageHeaderAccessor subscribe = SimpMessageHeaderAccessor.wrap(message);
+		String sessionId = subscribe.getSessionId();
+		String subscriptionId = subscribe.getSubscriptionId();
+		if (sessionId != null && subscriptionId != null) {
+			this.presence.here(sessionId, subscriptionId, (frame) -> send(subscribe, frame));
+		}
+	}
+
+	private void notSubscribed(Message<?> message) {
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+		String subscriptionId = SimpMessageHeaderAccessor.getSubscriptionId(message.getHeaders());
+		if (SimpMessageHeaderAccessor.getMessageType(message.getHeaders()) == SimpMessageType.SUBSCRIBE
+				&& sessionId != null && subscriptionId != null) {
+			this.presence.leave(sessionId, subscriptionId);
+		}
 	}
 
 	private void send(SimpMessageHeaderAccessor subscribe, Map<String, Object> frame) {

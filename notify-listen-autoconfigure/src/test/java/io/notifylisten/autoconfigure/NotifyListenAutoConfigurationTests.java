@@ -32,7 +32,6 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -73,12 +72,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class NotifyListenAutoConfigurationTests {
 
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
-				NotifyListenHandlerAutoConfiguration.class, NotifyListenWebSocketAutoConfiguration.class,
-				NotifyListenWebMvcAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
-				JacksonAutoConfiguration.class))
-		.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef");
+	private final WebApplicationContextRunner contextRunner = NotifyListenContextRunners.core();
 
 	@Test
 	void wiresEndpointBrokerNotifierAndSecurityWithNoUserCode() {

@@ -12,24 +12,16 @@ import io.notifylisten.internal.transport.DeliveryOutcomes.DropReason;
 import io.notifylisten.notify.Notifier;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NotifyListenMetricsAutoConfigurationTests {
 
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
-				NotifyListenHandlerAutoConfiguration.class, NotifyListenWebSocketAutoConfiguration.class,
-				NotifyListenWebMvcAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
-				JacksonAutoConfiguration.class, MetricsAutoConfiguration.class,
-				NotifyListenMetricsAutoConfiguration.class))
-		.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef");
+	private final WebApplicationContextRunner contextRunner = NotifyListenContextRunners.core(MetricsAutoConfiguration.class,
+			NotifyListenMetricsAutoConfiguration.class);
 
 	@Test
 	void registersEveryMeterWhenAMeterRegistryIsPresent() {

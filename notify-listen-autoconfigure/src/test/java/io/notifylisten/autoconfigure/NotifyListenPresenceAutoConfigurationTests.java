@@ -7,10 +7,7 @@ import io.notifylisten.presence.PresenceMember;
 import io.notifylisten.presence.PresenceMemberResolver;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.support.AbstractMessageChannel;
@@ -19,12 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class NotifyListenPresenceAutoConfigurationTests {
 
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
-				NotifyListenHandlerAutoConfiguration.class, NotifyListenWebSocketAutoConfiguration.class,
-				NotifyListenPresenceAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
-				JacksonAutoConfiguration.class))
-		.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef", "notify-listen.key=shop");
+	private final WebApplicationContextRunner contextRunner = NotifyListenContextRunners.core(NotifyListenPresenceAutoConfiguration.class)
+		.withPropertyValues("notify-listen.key=shop");
 
 	@Test
 	void presenceIsOnAndGuardsTheInboundChannel() {

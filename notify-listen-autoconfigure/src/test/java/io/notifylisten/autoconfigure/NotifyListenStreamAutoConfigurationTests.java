@@ -13,16 +13,13 @@ import io.notifylisten.notify.NotifyMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -32,12 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NotifyListenStreamAutoConfigurationTests {
 
 	// Port 1: nothing answers there, so the node runs as it would with its broker away.
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(NotifyListenStreamAutoConfiguration.class,
-				NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class,
-				NotifyListenWebSocketAutoConfiguration.class, NotifyListenHealthAutoConfiguration.class,
-				WebSocketMessagingAutoConfiguration.class, JacksonAutoConfiguration.class))
-		.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef", "notify-listen.key=shop");
+	private final WebApplicationContextRunner contextRunner = NotifyListenContextRunners
+		.core(NotifyListenStreamAutoConfiguration.class, NotifyListenHealthAutoConfiguration.class)
+		.withPropertyValues("notify-listen.key=shop");
 
 	@Test
 	void keepsNotificationsOnTheNodeWithoutAStreamHost() {

@@ -4,10 +4,7 @@ import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.notify.Notifier;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,12 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NotifyListenWithoutSpringDataTests {
 
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
-				NotifyListenHandlerAutoConfiguration.class, NotifyListenWebSocketAutoConfiguration.class,
-				NotifyListenWebMvcAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
-				JacksonAutoConfiguration.class))
-		.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef");
+	private final WebApplicationContextRunner contextRunner = NotifyListenContextRunners.core();
 
 	@Test
 	void startsAndRegistersHandlersWithoutSpringDataOrJpa() {

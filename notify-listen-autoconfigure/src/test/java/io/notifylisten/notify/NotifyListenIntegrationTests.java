@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static io.notifylisten.testapp.ListenerClient.QUIET;
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
 import static io.notifylisten.testapp.OrdersTestApplication.CAROL;
@@ -40,7 +41,6 @@ class NotifyListenIntegrationTests {
 	private static final Duration REFUSAL = Duration.ofSeconds(5);
 
 	/** How long a denied client is watched for a message it must not get. */
-	private static final Duration QUIET = Duration.ofMillis(500);
 
 	@LocalServerPort
 	int port;

@@ -21,6 +21,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 
+import static io.notifylisten.testapp.ListenerClient.QUIET;
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
 import static io.notifylisten.testapp.OrdersTestApplication.SECRET_ORDER;
@@ -37,7 +38,6 @@ class PresenceIntegrationTests {
 
 	private static final Duration SECONDS = Duration.ofSeconds(5);
 
-	private static final Duration QUIET = Duration.ofMillis(500);
 
 	@LocalServerPort
 	int port;

@@ -40,6 +40,12 @@ import org.springframework.web.socket.messaging.WebSocketStompClient;
  */
 public final class ListenerClient implements AutoCloseable {
 
+	/**
+	 * How long a test waits to be sure a message does not come: a delivery on one node takes a few
+	 * milliseconds, so what has not arrived by then was not sent.
+	 */
+	public static final Duration QUIET = Duration.ofMillis(500);
+
 	private static final JsonMapper json = JsonMapper.shared();
 
 	private final String baseUrl;

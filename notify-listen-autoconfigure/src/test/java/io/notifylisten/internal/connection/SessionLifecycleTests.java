@@ -14,6 +14,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
+import static io.notifylisten.testapp.ListenerClient.QUIET;
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
 import static io.notifylisten.testapp.OrdersTestApplication.CAROL;
@@ -27,7 +28,6 @@ class SessionLifecycleTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
-	private static final Duration QUIET = Duration.ofMillis(500);
 
 	@LocalServerPort
 	int port;

@@ -64,6 +64,7 @@ class StreamIntegrationTests {
 
 	private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
 
+	// Longer than ListenerClient.QUIET: a message to another node goes through the broker first.
 	private static final Duration QUIET = Duration.ofMillis(700);
 
 	private static final String SECRET = "0123456789abcdef0123456789abcdef";

@@ -12,6 +12,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static io.notifylisten.testapp.ListenerClient.QUIET;
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
 import static io.notifylisten.testapp.OrdersTestApplication.SECRET_ORDER;
@@ -28,7 +29,6 @@ class TargetingIntegrationTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
-	private static final Duration QUIET = Duration.ofMillis(500);
 
 	@LocalServerPort
 	int port;

@@ -29,6 +29,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static io.notifylisten.testapp.ListenerClient.QUIET;
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +45,6 @@ class PublishIntegrationTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
-	private static final Duration QUIET = Duration.ofMillis(500);
 
 	private final HttpClient http = HttpClient.newHttpClient();
 

@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 
 import io.notifylisten.internal.notify.TransactionalOutbox;
 import io.notifylisten.internal.outbox.JdbcTransactionalOutbox;
+import io.notifylisten.internal.outbox.PostgresDatabase;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationLog;
 import io.notifylisten.notify.Notifier;
@@ -114,6 +115,38 @@ class NotifyListenOutboxAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.cause()
 				.hasMessageContaining("classpath:io/notifylisten/outbox/schema.sql"));
+	}
+
+	@Test
+	void onPostgresqlTheTableIsLeftToTheApplicationsMigrationsByDefault() {
+		PostgresDatabase postgres = PostgresDatabase.get();
+		this.contextRunner
+			.withPropertyValues("notify-listen.outbox.enabled=true", "spring.datasource.url=" + postgres.freshSchemaUrl(),
+					"spring.datasource.username=" + postgres.username(),
+					"spring.datasource.password=" + postgres.password())
+			.run((context) -> assertThat(context).getFailure()
+				.cause()
+				.hasMessageContaining("classpath:io/notifylisten/outbox/schema-postgresql.sql")
+				.hasMessageContaining("notify-listen.outbox.jdbc.initialize-schema=always"));
+	}
+
+	@Test
+	void onPostgresqlInitializeSchemaAlwaysCreatesTheTableOnceFromItsScript() {
+		PostgresDatabase postgres = PostgresDatabase.get();
+		WebApplicationContextRunner runner = this.contextRunner.withPropertyValues(
+				"notify-listen.outbox.enabled=true", "notify-listen.outbox.jdbc.initialize-schema=always",
+				"spring.datasource.url=" + postgres.freshSchemaUrl(), "spring.datasource.username=" + postgres.username(),
+				"spring.datasource.password=" + postgres.password());
+		runner.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(JdbcTransactionalOutbox.class));
+		// A second start finds the table there and leaves it as it is.
+		runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			context.getBean(TransactionTemplate.class)
+				.executeWithoutResult((status) -> context.getBean(Notifier.class).notify("Order", 7, "shipped", Map.of()));
+			assertThat(context.getBean(RecordingLog.class).ids).hasSize(1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> rows(jdbc) == 0);
+		});
 	}
 
 	@Test

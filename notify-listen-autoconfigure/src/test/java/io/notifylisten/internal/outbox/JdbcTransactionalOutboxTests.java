@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -35,15 +35,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The outbox on H2: what a transaction notifies is a row until the log holds it, and what a node
- * left behind is published by another, once per id and in the order it was written.
+ * The outbox on H2 (and, in a subclass, on PostgreSQL): what a transaction notifies is a row until
+ * the log holds it, and what a node left behind is published by another, once per id and in the
+ * order it was written.
  */
 class JdbcTransactionalOutboxTests {
 
-	private static final String SCRIPT = "classpath:io/notifylisten/outbox/schema-h2.sql";
-
-	private final DataSource dataSource = new DriverManagerDataSource(
-			"jdbc:h2:mem:outbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+	private final DataSource dataSource = dataSource();
 
 	private final JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
 
@@ -159,7 +157,7 @@ class JdbcTransactionalOutboxTests {
 		JdbcTransactionalOutbox outbox = outbox(new RecordingLog((id) -> null), Duration.ofSeconds(30));
 		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(outbox::start)
 			.withMessageContaining("NOTIFY_LISTEN_OUTBOX")
-			.withMessageContaining(SCRIPT)
+			.withMessageContaining(script())
 			.withMessageContaining("notify-listen.outbox.jdbc.initialize-schema=always");
 	}
 
@@ -169,13 +167,22 @@ class JdbcTransactionalOutboxTests {
 		assertThatExceptionOfType(NotificationFailedException.class)
 			.isThrownBy(() -> this.transactions.executeWithoutResult((status) -> outbox.store(notification(1))))
 			.withMessageContaining("Order/1/refresh was not sent")
-			.withMessageContaining(SCRIPT)
+			.withMessageContaining(script())
 			.withMessageContaining("notify-listen.outbox.jdbc.initialize-schema=always");
 	}
 
+	/** An empty database. */
+	DataSource dataSource() {
+		return new DriverManagerDataSource("jdbc:h2:mem:outbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+	}
+
+	/** The script that creates the table on it. */
+	String script() {
+		return "classpath:io/notifylisten/outbox/schema-h2.sql";
+	}
+
 	private void createTable() {
-		new ResourceDatabasePopulator(new ClassPathResource("io/notifylisten/outbox/schema-h2.sql"))
-			.execute(this.dataSource);
+		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(script())).execute(this.dataSource);
 	}
 
 	private List<String> rowIds() {
@@ -183,7 +190,7 @@ class JdbcTransactionalOutboxTests {
 	}
 
 	private JdbcTransactionalOutbox outbox(NotificationLog log, Duration lease) {
-		return new JdbcTransactionalOutbox(this.dataSource, SCRIPT, log, JsonMapper.shared(), Clock.systemUTC(),
+		return new JdbcTransactionalOutbox(this.dataSource, script(), log, JsonMapper.shared(), Clock.systemUTC(),
 				lease, lease.dividedBy(4), 16);
 	}
 

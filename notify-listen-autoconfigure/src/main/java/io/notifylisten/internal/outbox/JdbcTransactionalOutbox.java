@@ -98,10 +98,11 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 	}
 
 	// Only a transaction that holds this database's connection: a row written on another connection
-	// would stay when the application's transaction rolls back.
+	// would stay when the application's transaction rolls back. A read-only one could not write it.
 	@Override
 	public boolean joinsCurrentTransaction() {
 		return TransactionSynchronizationManager.isActualTransactionActive()
+				&& !TransactionSynchronizationManager.isCurrentTransactionReadOnly()
 				&& TransactionSynchronizationManager.getResource(this.dataSource) != null;
 	}
 
@@ -141,6 +142,9 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 	@Override
 	public void start() {
 		this.table.check();
+		logger.info("Notifications made in transactions are written to " + OutboxTable.NAME
+				+ " and published after commit; rows waiting longer than " + this.lease.toSeconds()
+				+ " s for their node are published by any node");
 		this.running = true;
 		Thread thread = new Thread(this::work, "notify-listen-outbox");
 		thread.setDaemon(true);

@@ -82,8 +82,8 @@ final class OutboxTable {
 	/**
 	 * Take rows whose lease ran out for {@code node} until {@code leaseUntil}: up to {@code max} of
 	 * the oldest, all written by one node, in the order it wrote them. Takes none while an older
-	 * row of that node is still held by another: publishing what follows it first would break the
-	 * order of that node's notifications.
+	 * row of that node is held by another, and stops before a row another node holds: publishing
+	 * what follows such a row first would break the order of that node's notifications.
 	 */
 	List<Row> claim(String node, long now, long leaseUntil, int max) {
 		List<Row> claimed = this.transactions.execute((status) -> {
@@ -98,14 +98,18 @@ final class OutboxTable {
 					(result, index) -> new Row(result.getString(1), result.getLong(2), result.getLong(3),
 							result.getString(4)),
 					origin);
-			Long oldest = this.jdbc.queryForObject("SELECT MIN(SEQ) FROM " + NAME + " WHERE ORIGIN = ?", Long.class,
-					origin);
-			if (rows.isEmpty() || oldest == null || oldest != rows.get(0).seq()) {
+			if (rows.isEmpty()) {
 				return List.of();
 			}
+			// Every row of that node up to the last one locked here, locked by others or not: the
+			// rows taken must be the first of them, without a gap another node holds.
+			List<Long> written = this.jdbc.queryForList("SELECT SEQ FROM " + NAME
+					+ " WHERE ORIGIN = ? AND SEQ <= ? ORDER BY SEQ", Long.class, origin,
+					rows.get(rows.size() - 1).seq());
 			List<Row> taken = new ArrayList<>(rows.size());
 			for (Row row : rows) {
-				if (row.leaseUntil() >= now) {
+				int index = taken.size();
+				if (index >= written.size() || written.get(index) != row.seq() || row.leaseUntil() >= now) {
 					break;
 				}
 				taken.add(row);

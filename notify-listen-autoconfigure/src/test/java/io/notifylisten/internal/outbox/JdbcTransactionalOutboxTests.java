@@ -100,6 +100,15 @@ class JdbcTransactionalOutboxTests {
 	}
 
 	@Test
+	void aReadOnlyTransactionIsLeftToTheNotifiersSendAfterCommit() {
+		createTable();
+		JdbcTransactionalOutbox outbox = outbox(new RecordingLog((id) -> null), Duration.ofSeconds(30));
+		TransactionTemplate readOnly = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
+		readOnly.setReadOnly(true);
+		readOnly.executeWithoutResult((status) -> assertThat(outbox.joinsCurrentTransaction()).isFalse());
+	}
+
+	@Test
 	void rowsOfANodeThatCrashedArePublishedByAnotherOnceTheirLeaseRunsOutInTheOrderTheyWereCommitted() {
 		createTable();
 		// Node A wrote 50 rows; the log never confirmed them and A is gone.

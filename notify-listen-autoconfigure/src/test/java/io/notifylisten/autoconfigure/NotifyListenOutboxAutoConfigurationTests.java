@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
@@ -59,6 +60,17 @@ class NotifyListenOutboxAutoConfigurationTests {
 					JacksonAutoConfiguration.class))
 			.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef", "notify-listen.outbox.enabled=true")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TransactionalOutbox.class));
+	}
+
+	@Test
+	void staysOffWithoutSpringJdbcAndTheNotifierWorksAsBefore() {
+		this.contextRunner.withPropertyValues("notify-listen.outbox.enabled=true")
+			.withClassLoader(new FilteredClassLoader(JdbcTemplate.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(TransactionalOutbox.class);
+				context.getBean(Notifier.class).notify("Order", 7, "shipped", Map.of());
+				assertThat(context.getBean(RecordingLog.class).appended).hasSize(1);
+			});
 	}
 
 	@Test

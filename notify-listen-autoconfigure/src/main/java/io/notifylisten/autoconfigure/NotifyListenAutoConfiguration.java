@@ -14,6 +14,7 @@ import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.log.InMemoryNotificationLog;
 import io.notifylisten.internal.log.LocalDelivery;
 import io.notifylisten.internal.notify.BrokerNotifier;
+import io.notifylisten.internal.notify.TransactionalOutbox;
 import io.notifylisten.internal.security.CurrentAuthorities;
 import io.notifylisten.internal.security.DefaultEntityAccessPolicy;
 import io.notifylisten.internal.security.ListenAuthorizer;
@@ -123,7 +124,7 @@ public final class NotifyListenAutoConfiguration {
 	Notifier notifyListenNotifier(NotifyListenProperties properties, NotificationLog notificationLog,
 			ChannelDestinations destinations, SubscriptionSigner signer, ObjectProvider<JsonMapper> jsonMapper,
 			@Qualifier("notifyListenTaskScheduler") ObjectProvider<TaskScheduler> scheduler,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<TransactionalOutbox> outbox) {
 		int updatesPerSecond = properties.getProgress().getMaxUpdatesPerSecond();
 		BrokerNotifier notifier = new BrokerNotifier(notificationLog, destinations,
 				(username) -> destinations.userTopic(signer.userToken(username)), Clock.systemUTC());
@@ -132,6 +133,7 @@ public final class NotifyListenAutoConfiguration {
 		scheduler.ifAvailable((taskScheduler) -> notifier.setProgressCoalescing(taskScheduler,
 				Duration.ofMillis(1000 / updatesPerSecond)));
 		notifier.setObservationRegistry(observations(observationRegistry));
+		outbox.ifAvailable(notifier::setTransactionalOutbox);
 		return notifier;
 	}
 

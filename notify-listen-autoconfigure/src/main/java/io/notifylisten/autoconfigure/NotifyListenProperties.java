@@ -90,6 +90,8 @@ public class NotifyListenProperties implements InitializingBean {
 
 	private final Contract contract = new Contract();
 
+	private final JdbcOutbox outbox = new JdbcOutbox();
+
 	public String getKey() {
 		return this.key;
 	}
@@ -205,6 +207,10 @@ public class NotifyListenProperties implements InitializingBean {
 
 	public Sse getSse() {
 		return this.sse;
+	}
+
+	public JdbcOutbox getOutbox() {
+		return this.outbox;
 	}
 
 	public Contract getContract() {
@@ -937,6 +943,141 @@ public class NotifyListenProperties implements InitializingBean {
 		public void setMaxAge(Duration maxAge) {
 			this.maxAge = maxAge;
 		}
+
+	}
+
+	/**
+	 * The transactional outbox: a notification made inside a transaction on the application's
+	 * DataSource is written to a table in that transaction and published after commit, so that a
+	 * node that crashes loses none of what was committed.
+	 */
+	public static class JdbcOutbox {
+
+		/**
+		 * Whether to write notifications made inside a transaction to the outbox table. Needs a
+		 * DataSource; notifications made outside a transaction are sent as without it.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How long a row waits for the node that wrote it before any node may publish it; that
+		 * node renews it every sweep-interval while it lives. At least twice sweep-interval.
+		 */
+		private Duration lease = Duration.ofSeconds(30);
+
+		/**
+		 * How often each node renews its rows' lease and publishes rows whose lease ran out.
+		 */
+		private Duration sweepInterval = Duration.ofSeconds(5);
+
+		/**
+		 * Most rows one sweep claims at once.
+		 */
+		private int sweepBatchSize = 500;
+
+		private final Schema jdbc = new Schema();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		public Duration getSweepInterval() {
+			return this.sweepInterval;
+		}
+
+		public void setSweepInterval(Duration sweepInterval) {
+			this.sweepInterval = sweepInterval;
+		}
+
+		public int getSweepBatchSize() {
+			return this.sweepBatchSize;
+		}
+
+		public void setSweepBatchSize(int sweepBatchSize) {
+			this.sweepBatchSize = sweepBatchSize;
+		}
+
+		public Schema getJdbc() {
+			return this.jdbc;
+		}
+
+	}
+
+	/**
+	 * How the outbox table is created, as Spring Session JDBC and Spring Batch do it.
+	 */
+	public static class Schema {
+
+		/**
+		 * When to create the outbox table at startup: for an embedded database only, always, or
+		 * never (Flyway, Liquibase or a DBA create it from the same script).
+		 */
+		private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+
+		/**
+		 * Script that creates the outbox table; @@platform@@ is replaced by the platform. The jar
+		 * holds schema-postgresql.sql, schema-h2.sql and schema.sql (standard SQL, used for any
+		 * other database) under io/notifylisten/outbox/.
+		 */
+		private String schema = "classpath:io/notifylisten/outbox/schema-@@platform@@.sql";
+
+		/**
+		 * Platform in the script's name, such as postgresql or h2; detected from the DataSource
+		 * when unset.
+		 */
+		private @Nullable String platform;
+
+		public InitializeSchema getInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(InitializeSchema initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public String getSchema() {
+			return this.schema;
+		}
+
+		public void setSchema(String schema) {
+			this.schema = schema;
+		}
+
+		public @Nullable String getPlatform() {
+			return this.platform;
+		}
+
+		public void setPlatform(@Nullable String platform) {
+			this.platform = platform;
+		}
+
+	}
+
+	/**
+	 * When the outbox table is created at startup.
+	 */
+	public enum InitializeSchema {
+
+		/** Only for an embedded database, such as H2 in memory. */
+		EMBEDDED,
+
+		/** Whatever the database; the scripts create the table only where it is missing. */
+		ALWAYS,
+
+		/** Never: the table comes from the application's migrations. */
+		NEVER
 
 	}
 

@@ -76,6 +76,28 @@ final class NotifyListenPropertiesValidator {
 		validatePublish(properties);
 		validateStream(properties);
 		validatePresence(properties.getPresence());
+		validateOutbox(properties.getOutbox());
+	}
+
+	private static void validateOutbox(NotifyListenProperties.JdbcOutbox outbox) {
+		if (!outbox.isEnabled()) {
+			return;
+		}
+		if (outbox.getSweepInterval().isNegative() || outbox.getSweepInterval().isZero()) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.outbox.sweep-interval",
+					outbox.getSweepInterval(), "The sweep interval must be positive");
+		}
+		// A live node renews its rows once per interval: a shorter lease would let other nodes
+		// publish rows it is still publishing.
+		if (outbox.getLease().compareTo(outbox.getSweepInterval().multipliedBy(2)) < 0) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.outbox.lease", outbox.getLease(),
+					"The lease must be at least twice notify-listen.outbox.sweep-interval ("
+							+ outbox.getSweepInterval() + ")");
+		}
+		if (outbox.getSweepBatchSize() < 1) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.outbox.sweep-batch-size",
+					outbox.getSweepBatchSize(), "A sweep must claim at least one row");
+		}
 	}
 
 	// Decided by Spring's own matching, the same that later checks every request, rather than by

@@ -1,5 +1,6 @@
 package io.notifylisten.autoconfigure;
 
+import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.presence.PresenceMember;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,14 @@ class NotifyListenRuntimeHintsTests {
 			.onType(TypeReference.of("io.notifylisten.internal.log.StreamRecord"))).accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onMethodInvocation("io.notifylisten.internal.log.StreamRecord", "destination")).accepts(this.hints);
+	}
+
+	@Test
+	void theOutboxsScriptsAreReadAndItsRowsWrittenAndReadBack() throws Exception {
+		assertThat(RuntimeHintsPredicates.resource().forResource("io/notifylisten/outbox/schema-postgresql.sql"))
+			.accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(LoggedNotification.class, "destination"))
+			.accepts(this.hints);
 	}
 
 }

@@ -27,6 +27,21 @@ public class OrderService {
 		this.notifier.notify(order, "refresh", Map.of("status", status));
 	}
 
+	/** Save an order and notify its number {@code n}, for the tests that count deliveries. */
+	@Transactional
+	public void saveNumbered(long id, int n) {
+		ShopOrder order = this.orders.findById(id).orElseGet(() -> new ShopOrder(id, "new"));
+		order.setStatus("change " + n);
+		this.orders.save(order);
+		this.notifier.notify(order, "numbered", Map.of("n", n));
+	}
+
+	@Transactional
+	public void saveNumberedThenFail(long id, int n) {
+		saveNumbered(id, n);
+		throw new IllegalStateException("rolled back on purpose");
+	}
+
 	@Transactional
 	public void saveThenFail(long id, String status) {
 		save(id, status);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -166,6 +167,12 @@ public class RabbitStreamNotificationLog
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	// The caller keeps the notification until it is confirmed, so nothing waits here for the broker.
+	@Override
+	public CompletableFuture<Void> append(String id, LoggedNotification notification) {
+		return this.outbox.add(id, notification).confirmation().copy();
 	}
 
 	@Override

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationFailedException;
@@ -59,13 +61,18 @@ final class StreamOutbox {
 	 * Accept a notification, or refuse it when the outbox is full, closed, or its oldest
 	 * notification has waited longer than allowed.
 	 */
-	synchronized Pending add(LoggedNotification notification) {
+	Pending add(LoggedNotification notification) {
+		return add(UUID.randomUUID().toString(), notification);
+	}
+
+	/** Accept a notification under an id its caller chose, such as the row of a database outbox. */
+	synchronized Pending add(String id, LoggedNotification notification) {
 		String refusal = refusal();
 		if (refusal != null) {
 			throw new NotificationFailedException("Notification " + notification.message().channel()
 					+ " was not sent: " + refusal);
 		}
-		Pending added = new Pending(UUID.randomUUID().toString(), notification, this.clock.instant());
+		Pending added = new Pending(id, notification, this.clock.instant());
 		this.pending.addLast(added);
 		notifyAll();
 		return added;
@@ -197,29 +204,35 @@ final class StreamOutbox {
 	 * @param notification the notification
 	 * @param acceptedAt when notify accepted it
 	 * @param node the node that wrote it, for a presence record; {@code null} for a notification
-	 * @param confirmation counted down once the broker confirmed it
+	 * @param confirmation completed once the broker confirmed it
 	 */
 	record Pending(String id, LoggedNotification notification, Instant acceptedAt, @Nullable String node,
-			CountDownLatch confirmation) {
+			CompletableFuture<Void> confirmation) {
 
 		Pending(String id, LoggedNotification notification, Instant acceptedAt) {
-			this(id, notification, acceptedAt, null, new CountDownLatch(1));
+			this(id, notification, acceptedAt, null, new CompletableFuture<>());
 		}
 
 		Pending(String id, LoggedNotification notification, Instant acceptedAt, String node) {
-			this(id, notification, acceptedAt, node, new CountDownLatch(1));
+			this(id, notification, acceptedAt, node, new CompletableFuture<>());
 		}
 
 		void confirmed() {
-			this.confirmation.countDown();
+			this.confirmation.complete(null);
 		}
 
 		boolean isConfirmed() {
-			return this.confirmation.getCount() == 0;
+			return this.confirmation.isDone();
 		}
 
 		boolean awaitConfirmation(Duration timeout) throws InterruptedException {
-			return this.confirmation.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			try {
+				this.confirmation.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+				return true;
+			}
+			catch (TimeoutException | ExecutionException ex) {
+				return false;
+			}
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.ObservationRegistry;
@@ -59,6 +60,8 @@ public class BrokerNotifier implements Notifier {
 
 	private Supplier<ObservationRegistry> observationRegistry = () -> ObservationRegistry.NOOP;
 
+	private @Nullable TransactionalOutbox outbox;
+
 	private final @Nullable String excludedConnection;
 
 	/**
@@ -87,13 +90,14 @@ public class BrokerNotifier implements Notifier {
 		this.progressScheduler = notifier.progressScheduler;
 		this.progressInterval = notifier.progressInterval;
 		this.observationRegistry = notifier.observationRegistry;
+		this.outbox = notifier.outbox;
 		this.excludedConnection = excludedConnection;
 	}
 
 	@Override
 	public void notify(String entity, Object id, String action, Map<String, ?> payload) {
 		NotifyMessage message = message(entity, id, action, payload);
-		afterCommit(message, () -> sendToChannel(message));
+		sendOnCommit(this.destinations.destinationOf(message.channel()), Map.of(), message);
 	}
 
 	@Override
@@ -122,8 +126,7 @@ public class BrokerNotifier implements Notifier {
 
 	private void notice(Map<String, String> target, String entity, Object id, String action, Map<String, ?> payload) {
 		NotifyMessage message = message(entity, id, action, payload);
-		String destination = this.destinations.noticeTopic();
-		afterCommit(message, () -> append(destination, target, message));
+		sendOnCommit(this.destinations.noticeTopic(), target, message);
 	}
 
 	private void sendToChannel(NotifyMessage message) {
@@ -131,6 +134,11 @@ public class BrokerNotifier implements Notifier {
 	}
 
 	private void append(String destination, Map<String, String> target, NotifyMessage message) {
+		append(destination, target, message, this.log::append);
+	}
+
+	private void append(String destination, Map<String, String> target, NotifyMessage message,
+			Consumer<LoggedNotification> sink) {
 		Map<String, String> headers = new LinkedHashMap<>(target);
 		if (this.excludedConnection != null) {
 			headers.put(Targeting.EXCLUDE_HEADER, this.excludedConnection);
@@ -138,7 +146,7 @@ public class BrokerNotifier implements Notifier {
 		// The notification is made once the observation started: a tracer has then written the
 		// trace context into its headers.
 		NotificationObservations.notifying(this.observationRegistry.get(), message, headers)
-			.observe(() -> this.log.append(new LoggedNotification(destination, headers, message)));
+			.observe(() -> sink.accept(new LoggedNotification(destination, headers, message)));
 	}
 
 	private static @Nullable String originConnection() {
@@ -167,6 +175,14 @@ public class BrokerNotifier implements Notifier {
 	 */
 	public void setObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
 		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Write notifications made inside a transaction to an outbox in that transaction.
+	 * @param outbox publishes them after commit
+	 */
+	public void setTransactionalOutbox(TransactionalOutbox outbox) {
+		this.outbox = outbox;
 	}
 
 	/**
@@ -199,8 +215,7 @@ public class BrokerNotifier implements Notifier {
 	public void notifyUser(String username, String entity, Object id, String action, Map<String, ?> payload) {
 		Assert.hasText(username, "Username must not be empty");
 		NotifyMessage message = message(entity, id, action, payload);
-		String destination = this.userTopics.topicOf(username);
-		afterCommit(message, () -> append(destination, Map.of(), message));
+		sendOnCommit(this.userTopics.topicOf(username), Map.of(), message);
 	}
 
 	// Validate and stamp now, in the caller's thread: a bad name fails where it was written, and
@@ -212,18 +227,23 @@ public class BrokerNotifier implements Notifier {
 				currentUsername(), new LinkedHashMap<>(payload));
 	}
 
-	private void afterCommit(NotifyMessage message, Runnable send) {
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCommit() {
-					send(message, send);
-				}
-			});
+	private void sendOnCommit(String destination, Map<String, String> target, NotifyMessage message) {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			send(message, () -> append(destination, target, message));
+			return;
 		}
-		else {
-			send(message, send);
+		TransactionalOutbox outbox = this.outbox;
+		if (outbox != null && outbox.joinsCurrentTransaction()) {
+			// Written now, with the transaction's changes; the outbox publishes it after commit.
+			append(destination, target, message, outbox::store);
+			return;
 		}
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				send(message, () -> append(destination, target, message));
+			}
+		});
 	}
 
 	private void send(NotifyMessage message, Runnable send) {

@@ -88,14 +88,13 @@ class HostileInputTests {
 	}
 
 	// Registered again, the connection would count its subscriptions from zero (past
-	// max-subscriptions-per-connection) and its user twice. Spring's STOMP handler refuses the frame
-	// before notify-listen sees it ("Session already exists", an IllegalStateException the client
-	// sees as "Bad request"); this holds it to that.
+	// max-subscriptions-per-connection) and its user twice. Sent at once after CONNECTED, the ERROR
+	// must not be lost behind that frame's write.
 	@Test
 	void aSecondConnectOnTheSameConnection() throws Exception {
 		try (RawStompSocket raw = connectedAs(ALICE)) {
 			raw.sendFrame("CONNECT", connectHeaders(fifthToken()), "");
-			assertRefused(raw, "Bad request");
+			assertRefused(raw, "Already connected");
 		}
 	}
 

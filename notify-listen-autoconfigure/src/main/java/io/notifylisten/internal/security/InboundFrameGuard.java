@@ -155,8 +155,13 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 			return "Destination too long";
 		}
 		switch (command) {
-			// CONNECT is checked by StompAccessInterceptor (login, CSRF, connections per user).
-			case CONNECT, STOMP, DISCONNECT -> {
+			// CONNECT is checked by StompAccessInterceptor (login, CSRF, connections per user). A second
+			// one is refused here rather than by Spring's STOMP handler, whose refusal carries no session
+			// id: its ERROR would race the CONNECTED frame still being written, and be lost behind it.
+			case CONNECT, STOMP -> {
+				return connected ? "Already connected" : null;
+			}
+			case DISCONNECT -> {
 				return null;
 			}
 			case SUBSCRIBE, UNSUBSCRIBE -> {

@@ -13,10 +13,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * Package dependencies run one way: no package reaches back into one that depends on it, the API
- * an application uses knows nothing of notify-listen's workings ({@code internal}), and the names
- * at the bottom ({@code channel}), the notifier ({@code notify}) and the transport depend on little
- * else. docs/architecture.md names the command that runs this.
+ * Package dependencies run one way: no package reaches back into one that depends on it,
+ * the API an application uses knows nothing of notify-listen's workings
+ * ({@code internal}), and the names at the bottom ({@code channel}), the notifier
+ * ({@code notify}) and the transport depend on little else. docs/architecture.md names
+ * the command that runs this.
  */
 @AnalyzeClasses(packages = "io.notifylisten", importOptions = ImportOption.DoNotIncludeTests.class)
 class PackageDependencyTests {

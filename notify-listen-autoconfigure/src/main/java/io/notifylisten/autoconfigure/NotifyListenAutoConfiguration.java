@@ -49,9 +49,9 @@ import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * core of notify-listen: destinations, subscription signing, connections, entity access and the
- * {@link Notifier}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the core of notify-listen: destinations, subscription signing,
+ * connections, entity access and the {@link Notifier}.
  */
 @AutoConfiguration(
 		beforeName = "org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration")
@@ -100,7 +100,8 @@ public final class NotifyListenAutoConfiguration {
 		return new DefaultEntityAccessPolicy(combinedRules(rules), permissionEvaluator.getIfUnique());
 	}
 
-	// Every EntityAccessRules bean, as one: what the policy applies and the contract describes.
+	// Every EntityAccessRules bean, as one: what the policy applies and the contract
+	// describes.
 	static EntityAccessRules combinedRules(ObjectProvider<EntityAccessRules> rules) {
 		return rules.orderedStream().reduce(EntityAccessRules.none(), EntityAccessRules::and);
 	}
@@ -142,7 +143,8 @@ public final class NotifyListenAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "notify-listen.history.enabled", matchIfMissing = true)
 	ChannelHistory notifyListenChannelHistory(NotifyListenProperties properties) {
 		NotifyListenProperties.History history = properties.getHistory();
-		// Several nodes number by the stream's offsets, the same on each node and across restarts.
+		// Several nodes number by the stream's offsets, the same on each node and across
+		// restarts.
 		String epoch = (properties.getStream().getHost() != null) ? streamName(properties)
 				: ChannelHistory.randomEpoch();
 		return new ChannelHistory(epoch, history.getSize(), history.getTtl(), history.getMaxChannels(),
@@ -165,7 +167,8 @@ public final class NotifyListenAutoConfiguration {
 		return delivery;
 	}
 
-	// Asked for at the first notification, like the broker: a registry's handlers (a tracer and its
+	// Asked for at the first notification, like the broker: a registry's handlers (a
+	// tracer and its
 	// exporter) need not exist for the notifier to be made.
 	private static Supplier<ObservationRegistry> observations(ObjectProvider<ObservationRegistry> registry) {
 		return SingletonSupplier.of(() -> registry.getIfAvailable(() -> ObservationRegistry.NOOP));
@@ -176,7 +179,8 @@ public final class NotifyListenAutoConfiguration {
 	NotificationLog notifyListenNotificationLog(NotifyListenProperties properties, LocalDelivery localDelivery) {
 		if (properties.getStream().getHost() != null) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.stream.host",
-					properties.getStream().getHost(), "Several nodes share their notifications through a RabbitMQ "
+					properties.getStream().getHost(),
+					"Several nodes share their notifications through a RabbitMQ "
 							+ "stream, whose client is missing: add com.rabbitmq:stream-client (notify-listen-starter "
 							+ "brings it)");
 		}

@@ -26,7 +26,8 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
 import org.springframework.web.socket.server.support.HttpSessionHandshakeInterceptor;
 
 /**
- * Registers the STOMP endpoint, the embedded broker and notify-listen's channel interceptors.
+ * Registers the STOMP endpoint, the embedded broker and notify-listen's channel
+ * interceptors.
  */
 class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, Ordered {
 
@@ -72,7 +73,8 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 		if (this.properties.getCsrf().isEnabled()) {
 			endpoint.addInterceptors(new CsrfTokenHandshakeInterceptor());
 		}
-		// Only the HTTP session's id, so the connection can end with it; none of its attributes.
+		// Only the HTTP session's id, so the connection can end with it; none of its
+		// attributes.
 		HttpSessionHandshakeInterceptor httpSession = new HttpSessionHandshakeInterceptor();
 		httpSession.setCopyAllAttributes(false);
 		httpSession.setCreateSession(false);
@@ -83,13 +85,16 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	@Override
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
-		// The broker only checks the clients' heart-beats: the server's own are the transport's, which
-		// sees every write to a connection (OutgoingHeartbeats), and the CONNECTED frame offers them.
+		// The broker only checks the clients' heart-beats: the server's own are the
+		// transport's, which
+		// sees every write to a connection (OutgoingHeartbeats), and the CONNECTED frame
+		// offers them.
 		registry.enableSimpleBroker(ChannelDestinations.TOPIC_PREFIX)
 			.setHeartbeatValue(new long[] { 0, this.properties.getHeartbeat().getIncoming().toMillis() })
 			.setTaskScheduler(this.heartbeatScheduler);
 		if (this.fanOut != null) {
-			// On the broker channel, whose interceptors' preSend all run before it takes a message.
+			// On the broker channel, whose interceptors' preSend all run before it takes
+			// a message.
 			registry.configureBrokerChannel().interceptors(this.fanOut);
 		}
 	}
@@ -105,7 +110,8 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 			.addDecoratorFactory(this.frameGuard);
 	}
 
-	// Pools of their own, not Spring Boot's applicationTaskExecutor (which Boot hands to both
+	// Pools of their own, not Spring Boot's applicationTaskExecutor (which Boot hands to
+	// both
 	// channels): @Async work and SUBSCRIBE floods must not queue in front of deliveries.
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
@@ -115,14 +121,18 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 
 	@Override
 	public void configureClientOutboundChannel(ChannelRegistration registration) {
-		// Per connection, messages leave in the order they were notified: progress updates and
-		// "saved, then deleted" must not arrive the other way round (the pool behind it has several
-		// threads). The outboxes keep that order in place of Spring's preservePublishOrder.
+		// Per connection, messages leave in the order they were notified: progress
+		// updates and
+		// "saved, then deleted" must not arrive the other way round (the pool behind it
+		// has several
+		// threads). The outboxes keep that order in place of Spring's
+		// preservePublishOrder.
 		registration.executor(this.transport.channelExecutor());
 		registration.interceptors(this.connectedFrameInterceptor, new SilentClientInterceptor());
 	}
 
-	// After Spring Boot's own configurer (order 0), so ours is the last word on the broker.
+	// After Spring Boot's own configurer (order 0), so ours is the last word on the
+	// broker.
 	@Override
 	public int getOrder() {
 		return 10;

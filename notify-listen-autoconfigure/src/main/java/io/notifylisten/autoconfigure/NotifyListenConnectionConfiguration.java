@@ -39,9 +39,9 @@ import org.springframework.web.socket.messaging.SubProtocolHandler;
 import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
 /**
- * The connections' outbound transport: outboxes, the WebSocket sessions with their limits, the
- * direct fan-out with the embedded broker's subscription registry and encoder, and the end of
- * connections whose HTTP session ended.
+ * The connections' outbound transport: outboxes, the WebSocket sessions with their
+ * limits, the direct fan-out with the embedded broker's subscription registry and
+ * encoder, and the end of connections whose HTTP session ended.
  */
 @Configuration(proxyBeanMethods = false)
 class NotifyListenConnectionConfiguration {
@@ -49,15 +49,19 @@ class NotifyListenConnectionConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OutboundTransport notifyListenOutboundTransport(NotifyListenProperties properties, ConnectionRegistry connections,
-			ListenAuthorizer authorizer, @Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor,
+			ListenAuthorizer authorizer,
+			@Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor,
 			ThreadPoolTaskScheduler notifyListenTaskScheduler, ObjectProvider<Deliveries> deliveries) {
 		NotifyListenProperties.Limits limits = properties.getLimits();
 		TransportLimits transportLimits = new TransportLimits(limits.getTimeToFirstConnect(),
 				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit(),
 				limits.getSendBufferSizeLimit().toBytes());
-		// A connection whose user's authorities must be loaded before its next delivery waits for
-		// the load on the authorities' threads, not on an outbound thread. Only once it subscribed
-		// (and so may get deliveries): CONNECTED and receipts before that wait for nothing.
+		// A connection whose user's authorities must be loaded before its next delivery
+		// waits for
+		// the load on the authorities' threads, not on an outbound thread. Only once it
+		// subscribed
+		// (and so may get deliveries): CONNECTED and receipts before that wait for
+		// nothing.
 		Function<String, @Nullable CompletableFuture<?>> readiness = (sessionId) -> {
 			ListenerConnection connection = connections.get(sessionId);
 			return (connection != null && connection.subscriptions() > 0) ? authorizer.whenCurrent(connection) : null;
@@ -77,8 +81,10 @@ class NotifyListenConnectionConfiguration {
 		return transport.channelFanOut(destinations, deliveries, deliveries);
 	}
 
-	// Spring's broker registration has no setting for the registry: it is set once the broker exists,
-	// before it starts, unless the application has set one of its own. The direct fan-out needs it,
+	// Spring's broker registration has no setting for the registry: it is set once the
+	// broker exists,
+	// before it starts, unless the application has set one of its own. The direct fan-out
+	// needs it,
 	// and starts only where it delivers exactly what Spring's path would.
 	@Bean
 	SmartInitializingSingleton notifyListenChannelSubscriptions(ObjectProvider<SimpleBrokerMessageHandler> broker,
@@ -98,7 +104,8 @@ class NotifyListenConnectionConfiguration {
 		});
 	}
 
-	// Spring's STOMP handler has no setting for its encoder; it is set once the handler exists.
+	// Spring's STOMP handler has no setting for its encoder; it is set once the handler
+	// exists.
 	@Bean
 	SmartInitializingSingleton notifyListenFanOutEncoding(OutboundTransport transport,
 			@Qualifier("subProtocolWebSocketHandler") ObjectProvider<WebSocketHandler> webSocketHandler) {
@@ -120,7 +127,8 @@ class NotifyListenConnectionConfiguration {
 		return new HttpSessionEndListener(connections, transport);
 	}
 
-	// Spring Security only turns HTTP session ends into events when this listener is registered.
+	// Spring Security only turns HTTP session ends into events when this listener is
+	// registered.
 	@Bean
 	@ConditionalOnMissingBean(HttpSessionEventPublisher.class)
 	ServletListenerRegistrationBean<HttpSessionEventPublisher> notifyListenHttpSessionEventPublisher() {

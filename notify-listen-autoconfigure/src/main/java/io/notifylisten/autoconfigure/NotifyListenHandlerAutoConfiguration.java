@@ -18,8 +18,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.convert.support.DefaultConversionService;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
- * {@link io.notifylisten.listen.NotifyListen @NotifyListen} handler methods.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of {@link io.notifylisten.listen.NotifyListen @NotifyListen}
+ * handler methods.
  */
 @AutoConfiguration(after = NotifyListenAutoConfiguration.class,
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")

@@ -14,8 +14,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * {@code notifyListenBroker} health indicator, present when Spring Boot's health support is.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the {@code notifyListenBroker} health indicator, present when
+ * Spring Boot's health support is.
  */
 @AutoConfiguration(after = NotifyListenWebSocketAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
@@ -28,7 +29,8 @@ public final class NotifyListenHealthAutoConfiguration {
 	HealthIndicator notifyListenBrokerHealthIndicator(ObjectProvider<AbstractBrokerMessageHandler> brokers,
 			ObjectProvider<BrokerConnection> brokerConnection) {
 		BrokerConnection stream = brokerConnection.getIfUnique();
-		// Spring registers both broker beans and leaves the unused one null; take the live one.
+		// Spring registers both broker beans and leaves the unused one null; take the
+		// live one.
 		return brokers.stream()
 			.findFirst()
 			.<HealthIndicator>map((broker) -> new BrokerHealthIndicator(broker, stream))

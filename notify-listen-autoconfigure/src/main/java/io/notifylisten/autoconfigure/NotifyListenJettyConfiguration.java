@@ -12,9 +12,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 /**
- * On Jetty, which keeps a WebSocket's handshake request reachable for the WebSocket's life: the
- * attributes the application set on it are dropped once it is upgraded. Conditional on the
- * container class that makes Spring choose its Jetty upgrade strategy, the path that keeps it.
+ * On Jetty, which keeps a WebSocket's handshake request reachable for the WebSocket's
+ * life: the attributes the application set on it are dropped once it is upgraded.
+ * Conditional on the container class that makes Spring choose its Jetty upgrade strategy,
+ * the path that keeps it.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = "org.eclipse.jetty.ee11.websocket.server.JettyWebSocketServerContainer")
@@ -26,12 +27,15 @@ class NotifyListenJettyConfiguration {
 			NotifyListenProperties properties, ObjectProvider<DispatcherServletPath> dispatcherServletPath) {
 		FilterRegistrationBean<UpgradedRequestCleanupFilter> registration = new FilterRegistrationBean<>(
 				new UpgradedRequestCleanupFilter());
-		// The endpoint is mapped below the DispatcherServlet's path (spring.mvc.servlet.path).
+		// The endpoint is mapped below the DispatcherServlet's path
+		// (spring.mvc.servlet.path).
 		String endpoint = properties.getEndpoint();
 		DispatcherServletPath servletPath = dispatcherServletPath.getIfAvailable();
 		registration.addUrlPatterns((servletPath != null) ? servletPath.getRelativePath(endpoint) : endpoint);
-		// First in the chain, before the observation filter and Spring Security: it acts when
-		// every other filter has returned. (Boot's character encoding filter has the same order;
+		// First in the chain, before the observation filter and Spring Security: it acts
+		// when
+		// every other filter has returned. (Boot's character encoding filter has the same
+		// order;
 		// it reads no attributes.)
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;

@@ -21,14 +21,16 @@ import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
- * notify-listen's Micrometer meters, present when the application has a {@link MeterRegistry}
- * (Spring Boot Actuator then shows them under {@code /actuator/metrics}).
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of notify-listen's Micrometer meters, present when the application
+ * has a {@link MeterRegistry} (Spring Boot Actuator then shows them under
+ * {@code /actuator/metrics}).
  */
 @AutoConfiguration(
 		after = { NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class,
 				NotifyListenWebSocketAutoConfiguration.class },
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		afterName = {
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ MeterRegistry.class, ConnectionRegistry.class, ChannelDestinations.class })
@@ -46,7 +48,8 @@ public final class NotifyListenMetricsAutoConfiguration {
 		return NotifyListenMetrics.streamMeters(stream);
 	}
 
-	// Every route reports what became of its messages to the delivery rules, which tell the meters.
+	// Every route reports what became of its messages to the delivery rules, which tell
+	// the meters.
 	@Bean
 	SmartInitializingSingleton notifyListenDeliveryMeters(NotifyListenMetrics metrics,
 			ObjectProvider<Deliveries> deliveries) {

@@ -31,11 +31,12 @@ import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * transactional outbox: on with {@code notify-listen.outbox.enabled=true} and one
- * {@link DataSource}. Creates the table as Spring Session JDBC and Spring Batch do
- * ({@code notify-listen.outbox.jdbc.initialize-schema}), and backs off when the application defines
- * its own {@link TransactionalOutbox}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the transactional outbox: on with
+ * {@code notify-listen.outbox.enabled=true} and one {@link DataSource}. Creates the table
+ * as Spring Session JDBC and Spring Batch do
+ * ({@code notify-listen.outbox.jdbc.initialize-schema}), and backs off when the
+ * application defines its own {@link TransactionalOutbox}.
  */
 @AutoConfiguration(after = { NotifyListenAutoConfiguration.class, NotifyListenStreamAutoConfiguration.class },
 		afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
@@ -59,8 +60,8 @@ public final class NotifyListenOutboxAutoConfiguration {
 			NotifyListenProperties properties) {
 		DatabaseInitializationSettings settings = new DatabaseInitializationSettings();
 		settings.setSchemaLocations(List.of(schemaScript(dataSource, properties)));
-		settings.setMode(DatabaseInitializationMode.valueOf(
-				properties.getOutbox().getJdbc().getInitializeSchema().name()));
+		settings
+			.setMode(DatabaseInitializationMode.valueOf(properties.getOutbox().getJdbc().getInitializeSchema().name()));
 		return new NotifyListenOutboxSchemaInitializer(dataSource, settings);
 	}
 
@@ -81,7 +82,8 @@ public final class NotifyListenOutboxAutoConfiguration {
 		PlatformPlaceholderDatabaseDriverResolver resolver = new PlatformPlaceholderDatabaseDriverResolver();
 		String platform = schema.getPlatform();
 		String location = ((platform != null) ? resolver.resolveAll(platform, schema.getSchema())
-				: resolver.resolveAll(dataSource, schema.getSchema())).get(0);
+				: resolver.resolveAll(dataSource, schema.getSchema()))
+			.get(0);
 		if (location.startsWith(SCRIPTS) && !new DefaultResourceLoader().getResource(location).exists()) {
 			return GENERIC_SCRIPT;
 		}
@@ -89,8 +91,9 @@ public final class NotifyListenOutboxAutoConfiguration {
 	}
 
 	/**
-	 * Creates the outbox table at startup, as {@code notify-listen.outbox.jdbc.initialize-schema}
-	 * says; its type lets an application replace it.
+	 * Creates the outbox table at startup, as
+	 * {@code notify-listen.outbox.jdbc.initialize-schema} says; its type lets an
+	 * application replace it.
 	 */
 	public static class NotifyListenOutboxSchemaInitializer extends DataSourceScriptDatabaseInitializer {
 

@@ -24,8 +24,8 @@ import org.springframework.messaging.simp.SimpMessageSendingOperations;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
- * presence: who is looking at an object now, on every node.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of presence: who is looking at an object now, on every node.
  */
 @AutoConfiguration(after = { NotifyListenAutoConfiguration.class, NotifyListenStreamAutoConfiguration.class,
 		NotifyListenWebSocketAutoConfiguration.class })
@@ -41,9 +41,10 @@ public final class NotifyListenPresenceAutoConfiguration {
 		NotifyListenProperties.Presence presence = properties.getPresence();
 		ClusterPresence clusterPresence = new ClusterPresence(destinations,
 				SingletonSupplier.of(notificationLog::getObject),
-				SingletonSupplier.of(brokerMessagingTemplate::getObject), events, Clock.systemUTC(), presence.getPublishInterval(),
-				presence.getNodeTimeout(), presence.getMaxMembers());
-		// The log delivers to the presence, which writes to the log: the one is handed the other.
+				SingletonSupplier.of(brokerMessagingTemplate::getObject), events, Clock.systemUTC(),
+				presence.getPublishInterval(), presence.getNodeTimeout(), presence.getMaxMembers());
+		// The log delivers to the presence, which writes to the log: the one is handed
+		// the other.
 		localDelivery.setPresence(() -> clusterPresence);
 		return clusterPresence;
 	}

@@ -22,15 +22,16 @@ public class NotifyListenProperties implements InitializingBean {
 	private boolean enabled = true;
 
 	/**
-	 * Public application key. Clients see it, and it namespaces every broker destination, so two
-	 * applications or environments sharing a broker must use different keys. 1 to 64 letters,
-	 * digits, '_' or '-'.
+	 * Public application key. Clients see it, and it namespaces every broker destination,
+	 * so two applications or environments sharing a broker must use different keys. 1 to
+	 * 64 letters, digits, '_' or '-'.
 	 */
 	private String key = "notify-listen";
 
 	/**
-	 * Secret that signs subscriptions; never sent to clients or logged. At least 32 characters.
-	 * When unset, a random secret is used for this run only, which cannot work across nodes.
+	 * Secret that signs subscriptions; never sent to clients or logged. At least 32
+	 * characters. When unset, a random secret is used for this run only, which cannot
+	 * work across nodes.
 	 */
 	private @Nullable String secret;
 
@@ -45,24 +46,24 @@ public class NotifyListenProperties implements InitializingBean {
 	private String listenRole = "NOTIFY_LISTEN_USER";
 
 	/**
-	 * Origin patterns allowed to open the WebSocket, such as 'https://*.example.com'; pages there
-	 * may also read the settings (with the CSRF token), signatures and event streams with their
-	 * cookies. Empty allows the application's own origin only. A pattern that matches any site
-	 * ('*', 'http*', 'https://*.*') is refused at startup.
+	 * Origin patterns allowed to open the WebSocket, such as 'https://*.example.com';
+	 * pages there may also read the settings (with the CSRF token), signatures and event
+	 * streams with their cookies. Empty allows the application's own origin only. A
+	 * pattern that matches any site ('*', 'http*', 'https://*.*') is refused at startup.
 	 */
 	private List<String> allowedOrigins = new ArrayList<>();
 
 	/**
-	 * How long a user's authorities, reloaded through the application's UserDetailsService, are
-	 * trusted before they are reloaded in the background; a connection's deliveries wait for a
-	 * reload (off the delivering threads) only once they are twice as old. 0 reloads for every
-	 * message, on the delivering thread.
+	 * How long a user's authorities, reloaded through the application's
+	 * UserDetailsService, are trusted before they are reloaded in the background; a
+	 * connection's deliveries wait for a reload (off the delivering threads) only once
+	 * they are twice as old. 0 reloads for every message, on the delivering thread.
 	 */
 	private Duration roleRecheckInterval = Duration.ofSeconds(5);
 
 	/**
-	 * Whether SUBSCRIBE must carry a signature from /rest/pusher/auth in its 'auth' header. A
-	 * signature that is present is always verified.
+	 * Whether SUBSCRIBE must carry a signature from /rest/pusher/auth in its 'auth'
+	 * header. A signature that is present is always verified.
 	 */
 	private boolean requireSignature = true;
 
@@ -149,8 +150,8 @@ public class NotifyListenProperties implements InitializingBean {
 	}
 
 	/**
-	 * Check the bound values: a bad one stops startup with a message that names the property and
-	 * the fix.
+	 * Check the bound values: a bad one stops startup with a message that names the
+	 * property and the fix.
 	 */
 	@Override
 	public void afterPropertiesSet() {
@@ -224,15 +225,15 @@ public class NotifyListenProperties implements InitializingBean {
 	public static class Contract {
 
 		/**
-		 * Whether to serve the AsyncAPI document and the TypeScript declarations of every channel
-		 * and message. The application's security decides who may reach them.
+		 * Whether to serve the AsyncAPI document and the TypeScript declarations of every
+		 * channel and message. The application's security decides who may reach them.
 		 */
 		private boolean enabled;
 
 		/**
-		 * Whether only users who hold the listen role may read them: they show every channel and
-		 * the application's version. When false, anyone the application's security lets through
-		 * may.
+		 * Whether only users who hold the listen role may read them: they show every
+		 * channel and the application's version. When false, anyone the application's
+		 * security lets through may.
 		 */
 		private boolean listenersOnly = true;
 
@@ -266,8 +267,8 @@ public class NotifyListenProperties implements InitializingBean {
 		private Duration outgoing = Duration.ofSeconds(10);
 
 		/**
-		 * How often the server expects heart-beats from clients; a silent client is disconnected
-		 * after about three times this. 0 disables the check.
+		 * How often the server expects heart-beats from clients; a silent client is
+		 * disconnected after about three times this. 0 disables the check.
 		 */
 		private Duration incoming = Duration.ofSeconds(10);
 
@@ -295,8 +296,9 @@ public class NotifyListenProperties implements InitializingBean {
 	public static class Csrf {
 
 		/**
-		 * Whether CONNECT must carry the HTTP session's CSRF token. Turn off only for applications
-		 * that do not use Spring Security's CSRF protection, and keep allowed-origins tight then.
+		 * Whether CONNECT must carry the HTTP session's CSRF token. Turn off only for
+		 * applications that do not use Spring Security's CSRF protection, and keep
+		 * allowed-origins tight then.
 		 */
 		private boolean enabled = true;
 
@@ -311,7 +313,8 @@ public class NotifyListenProperties implements InitializingBean {
 	}
 
 	/**
-	 * Server-Sent Events at /notify-listen/sse/{entity}/{id}, for networks where WebSocket fails.
+	 * Server-Sent Events at /notify-listen/sse/{entity}/{id}, for networks where
+	 * WebSocket fails.
 	 */
 	public static class Sse {
 
@@ -321,13 +324,14 @@ public class NotifyListenProperties implements InitializingBean {
 		private boolean enabled = true;
 
 		/**
-		 * How long a browser should wait before reconnecting a dropped stream (the 'retry:' hint).
+		 * How long a browser should wait before reconnecting a dropped stream (the
+		 * 'retry:' hint).
 		 */
 		private Duration retry = Duration.ofSeconds(3);
 
 		/**
-		 * How often a comment is sent on a quiet stream, so that proxies keep it open and a dead one
-		 * is noticed.
+		 * How often a comment is sent on a quiet stream, so that proxies keep it open and
+		 * a dead one is noticed.
 		 */
 		private Duration keepAlive = Duration.ofSeconds(15);
 
@@ -376,20 +380,23 @@ public class NotifyListenProperties implements InitializingBean {
 	public static class Publish {
 
 		/**
-		 * Whether to accept notifications from other services, signed with the secret. Also adds a
-		 * security filter chain for that one path, which makes Spring Boot's default chain back off.
+		 * Whether to accept notifications from other services, signed with the secret.
+		 * Also adds a security filter chain for that one path, which makes Spring Boot's
+		 * default chain back off.
 		 */
 		private boolean enabled;
 
 		/**
-		 * How far a request's timestamp may be from the server's clock, ahead or behind; a signature
-		 * is accepted once, and remembered until its timestamp is this far in the past.
+		 * How far a request's timestamp may be from the server's clock, ahead or behind;
+		 * a signature is accepted once, and remembered until its timestamp is this far in
+		 * the past.
 		 */
 		private Duration replayWindow = Duration.ofMinutes(5);
 
 		/**
-		 * Largest request body accepted; a larger one is refused with 413 without being read. At
-		 * least notify-listen.payload.max-size plus 1KB for the fields around the payload.
+		 * Largest request body accepted; a larger one is refused with 413 without being
+		 * read. At least notify-listen.payload.max-size plus 1KB for the fields around
+		 * the payload.
 		 */
 		private DataSize maxRequestSize = DataSize.ofKilobytes(64);
 
@@ -445,7 +452,8 @@ public class NotifyListenProperties implements InitializingBean {
 	public static class Progress {
 
 		/**
-		 * Most progress updates per second for one piece of work; the newest update always arrives.
+		 * Most progress updates per second for one piece of work; the newest update
+		 * always arrives.
 		 */
 		private int maxUpdatesPerSecond = 10;
 
@@ -470,19 +478,20 @@ public class NotifyListenProperties implements InitializingBean {
 		private boolean enabled = true;
 
 		/**
-		 * Most members shown to the pages present on one object; beyond it they see only the count.
+		 * Most members shown to the pages present on one object; beyond it they see only
+		 * the count.
 		 */
 		private int maxMembers = 100;
 
 		/**
-		 * How long a node may go unheard before its members leave on the other nodes, as after a
-		 * crash. Each node tells the others its members every third of this time.
+		 * How long a node may go unheard before its members leave on the other nodes, as
+		 * after a crash. Each node tells the others its members every third of this time.
 		 */
 		private Duration nodeTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * How long joins and leaves gather before they go to the other nodes and pages as one
-		 * message. Longer sends fewer messages when many join at once.
+		 * How long joins and leaves gather before they go to the other nodes and pages as
+		 * one message. Longer sends fewer messages when many join at once.
 		 */
 		private Duration publishInterval = Duration.ofMillis(50);
 
@@ -521,7 +530,8 @@ public class NotifyListenProperties implements InitializingBean {
 	}
 
 	/**
-	 * Recent messages kept per channel, so that a client that reconnects gets what it missed.
+	 * Recent messages kept per channel, so that a client that reconnects gets what it
+	 * missed.
 	 */
 	public static class History {
 
@@ -580,8 +590,8 @@ public class NotifyListenProperties implements InitializingBean {
 	}
 
 	/**
-	 * Limits on what one client may do. Going past any of them ends the connection with an ERROR
-	 * frame that names the limit.
+	 * Limits on what one client may do. Going past any of them ends the connection with
+	 * an ERROR frame that names the limit.
 	 */
 	public static class Limits {
 
@@ -621,7 +631,8 @@ public class NotifyListenProperties implements InitializingBean {
 		private Duration timeToFirstConnect = Duration.ofSeconds(10);
 
 		/**
-		 * Longest one send to a client may take; a client that stops reading is cut off after it.
+		 * Longest one send to a client may take; a client that stops reading is cut off
+		 * after it.
 		 */
 		private Duration sendTimeLimit = Duration.ofSeconds(10);
 
@@ -716,16 +727,16 @@ public class NotifyListenProperties implements InitializingBean {
 		private int outboundThreads = 2 * Runtime.getRuntime().availableProcessors();
 
 		/**
-		 * Threads that take the frames clients send (CONNECT, SUBSCRIBE, UNSUBSCRIBE). By default
-		 * two per processor.
+		 * Threads that take the frames clients send (CONNECT, SUBSCRIBE, UNSUBSCRIBE). By
+		 * default two per processor.
 		 */
 		private int inboundThreads = 2 * Runtime.getRuntime().availableProcessors();
 
 		/**
-		 * Whether the embedded broker's channel notifications go straight to the subscribed
-		 * connections, encoded once per notification, instead of as one Spring message per
-		 * subscriber through the client outbound channel. Off by itself when the application has
-		 * an interceptor of its own on that channel.
+		 * Whether the embedded broker's channel notifications go straight to the
+		 * subscribed connections, encoded once per notification, instead of as one Spring
+		 * message per subscriber through the client outbound channel. Off by itself when
+		 * the application has an interceptor of its own on that channel.
 		 */
 		private boolean directFanOut = true;
 
@@ -756,15 +767,15 @@ public class NotifyListenProperties implements InitializingBean {
 	}
 
 	/**
-	 * The notification log shared by several nodes: a RabbitMQ stream. Setting the host switches
-	 * every node from the in-memory log to the stream.
+	 * The notification log shared by several nodes: a RabbitMQ stream. Setting the host
+	 * switches every node from the in-memory log to the stream.
 	 */
 	public static class Stream {
 
 		/**
-		 * Host of the RabbitMQ node with the stream plugin. When unset, notifications stay on this
-		 * node. Every connection goes to this address, so a load balancer in front of a cluster
-		 * works as well as a single broker.
+		 * Host of the RabbitMQ node with the stream plugin. When unset, notifications
+		 * stay on this node. Every connection goes to this address, so a load balancer in
+		 * front of a cluster works as well as a single broker.
 		 */
 		private @Nullable String host;
 
@@ -789,14 +800,14 @@ public class NotifyListenProperties implements InitializingBean {
 		private String virtualHost = "/";
 
 		/**
-		 * Name of the stream. By default "notify-listen." followed by the key, so that two
-		 * applications or environments with their own keys never share a log.
+		 * Name of the stream. By default "notify-listen." followed by the key, so that
+		 * two applications or environments with their own keys never share a log.
 		 */
 		private @Nullable String name;
 
 		/**
-		 * How long the stream keeps notifications; at least notify-listen.history.ttl, because a
-		 * node that starts rebuilds its history from it.
+		 * How long the stream keeps notifications; at least notify-listen.history.ttl,
+		 * because a node that starts rebuilds its history from it.
 		 */
 		private Duration maxAge = Duration.ofHours(1);
 
@@ -806,8 +817,8 @@ public class NotifyListenProperties implements InitializingBean {
 		private DataSize maxSize = DataSize.ofMegabytes(500);
 
 		/**
-		 * How long notify waits for the broker to confirm a notification before it holds it in
-		 * the outbox and returns.
+		 * How long notify waits for the broker to confirm a notification before it holds
+		 * it in the outbox and returns.
 		 */
 		private Duration confirmTimeout = Duration.ofSeconds(5);
 
@@ -912,8 +923,8 @@ public class NotifyListenProperties implements InitializingBean {
 	}
 
 	/**
-	 * Notifications accepted while the broker cannot take them, published in order when it is
-	 * back. Beyond either bound notify throws instead of accepting more.
+	 * Notifications accepted while the broker cannot take them, published in order when
+	 * it is back. Beyond either bound notify throws instead of accepting more.
 	 */
 	public static class Outbox {
 
@@ -923,8 +934,8 @@ public class NotifyListenProperties implements InitializingBean {
 		private int maxSize = 10_000;
 
 		/**
-		 * Longest a held notification may wait; once the oldest has waited this long, no more
-		 * are accepted until it is published.
+		 * Longest a held notification may wait; once the oldest has waited this long, no
+		 * more are accepted until it is published.
 		 */
 		private Duration maxAge = Duration.ofMinutes(10);
 
@@ -947,26 +958,29 @@ public class NotifyListenProperties implements InitializingBean {
 	}
 
 	/**
-	 * The transactional outbox: a notification made inside a transaction on the application's
-	 * DataSource is written to a table in that transaction and published after commit, so that a
-	 * node that crashes loses none of what was committed.
+	 * The transactional outbox: a notification made inside a transaction on the
+	 * application's DataSource is written to a table in that transaction and published
+	 * after commit, so that a node that crashes loses none of what was committed.
 	 */
 	public static class JdbcOutbox {
 
 		/**
-		 * Whether to write notifications made inside a transaction to the outbox table. Needs a
-		 * DataSource; notifications made outside a transaction are sent as without it.
+		 * Whether to write notifications made inside a transaction to the outbox table.
+		 * Needs a DataSource; notifications made outside a transaction are sent as
+		 * without it.
 		 */
 		private boolean enabled;
 
 		/**
-		 * How long a row waits for the node that wrote it before any node may publish it; that
-		 * node renews it every sweep-interval while it lives. At least twice sweep-interval.
+		 * How long a row waits for the node that wrote it before any node may publish it;
+		 * that node renews it every sweep-interval while it lives. At least twice
+		 * sweep-interval.
 		 */
 		private Duration lease = Duration.ofSeconds(30);
 
 		/**
-		 * How often each node renews its rows' lease and publishes rows whose lease ran out.
+		 * How often each node renews its rows' lease and publishes rows whose lease ran
+		 * out.
 		 */
 		private Duration sweepInterval = Duration.ofSeconds(5);
 
@@ -1021,21 +1035,21 @@ public class NotifyListenProperties implements InitializingBean {
 	public static class Schema {
 
 		/**
-		 * When to create the outbox table at startup: for an embedded database only, always, or
-		 * never (Flyway, Liquibase or a DBA create it from the same script).
+		 * When to create the outbox table at startup: for an embedded database only,
+		 * always, or never (Flyway, Liquibase or a DBA create it from the same script).
 		 */
 		private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
 
 		/**
-		 * Script that creates the outbox table; @@platform@@ is replaced by the platform. The jar
-		 * holds schema-postgresql.sql, schema-h2.sql and schema.sql (standard SQL, used for any
-		 * other database) under io/notifylisten/outbox/.
+		 * Script that creates the outbox table; @@platform@@ is replaced by the platform.
+		 * The jar holds schema-postgresql.sql, schema-h2.sql and schema.sql (standard
+		 * SQL, used for any other database) under io/notifylisten/outbox/.
 		 */
 		private String schema = "classpath:io/notifylisten/outbox/schema-@@platform@@.sql";
 
 		/**
-		 * Platform in the script's name, such as postgresql or h2; detected from the DataSource
-		 * when unset.
+		 * Platform in the script's name, such as postgresql or h2; detected from the
+		 * DataSource when unset.
 		 */
 		private @Nullable String platform;
 
@@ -1073,7 +1087,9 @@ public class NotifyListenProperties implements InitializingBean {
 		/** Only for an embedded database, such as H2 in memory. */
 		EMBEDDED,
 
-		/** Whatever the database; the scripts create the table only where it is missing. */
+		/**
+		 * Whatever the database; the scripts create the table only where it is missing.
+		 */
 		ALWAYS,
 
 		/** Never: the table comes from the application's migrations. */

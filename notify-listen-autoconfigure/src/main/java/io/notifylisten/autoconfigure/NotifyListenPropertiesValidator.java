@@ -19,15 +19,21 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.cors.CorsConfiguration;
 
 /**
- * Every check of {@link NotifyListenProperties}, run once they are bound: a bad value stops startup
- * with a message that names the property and the fix. The secret's value is never echoed.
+ * Every check of {@link NotifyListenProperties}, run once they are bound: a bad value
+ * stops startup with a message that names the property and the fix. The secret's value is
+ * never echoed.
  */
 final class NotifyListenPropertiesValidator {
 
-	/** HMAC-SHA256 is only as strong as its key; 32 characters is its block-size worth of entropy at best. */
+	/**
+	 * HMAC-SHA256 is only as strong as its key; 32 characters is its block-size worth of
+	 * entropy at best.
+	 */
 	static final int MIN_SECRET_LENGTH = 32;
 
-	/** Room for entity, id, action and user or role around a publish request's payload. */
+	/**
+	 * Room for entity, id, action and user or role around a publish request's payload.
+	 */
 	private static final long PUBLISH_ENVELOPE_SIZE = 1024;
 
 	private static final long MAX_PUBLISH_REQUEST_SIZE = 16L * 1024 * 1024;
@@ -57,8 +63,9 @@ final class NotifyListenPropertiesValidator {
 					updatesPerSecond, "At least one update per second must be allowed");
 		}
 		NotifyListenProperties.Heartbeat heartbeat = properties.getHeartbeat();
-		for (Map.Entry<String, Duration> interval : Map.of("outgoing", heartbeat.getOutgoing(), "incoming",
-				heartbeat.getIncoming()).entrySet()) {
+		for (Map.Entry<String, Duration> interval : Map
+			.of("outgoing", heartbeat.getOutgoing(), "incoming", heartbeat.getIncoming())
+			.entrySet()) {
 			if (interval.getValue().isNegative()) {
 				throw new InvalidConfigurationPropertyValueException("notify-listen.heartbeat." + interval.getKey(),
 						interval.getValue(), "A heart-beat interval must be positive, or 0 to turn it off");
@@ -87,12 +94,13 @@ final class NotifyListenPropertiesValidator {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.outbox.sweep-interval",
 					outbox.getSweepInterval(), "The sweep interval must be positive");
 		}
-		// A live node renews its rows once per interval: a shorter lease would let other nodes
+		// A live node renews its rows once per interval: a shorter lease would let other
+		// nodes
 		// publish rows it is still publishing.
 		if (outbox.getLease().compareTo(outbox.getSweepInterval().multipliedBy(2)) < 0) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.outbox.lease", outbox.getLease(),
-					"The lease must be at least twice notify-listen.outbox.sweep-interval ("
-							+ outbox.getSweepInterval() + ")");
+					"The lease must be at least twice notify-listen.outbox.sweep-interval (" + outbox.getSweepInterval()
+							+ ")");
 		}
 		if (outbox.getSweepBatchSize() < 1) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.outbox.sweep-batch-size",
@@ -100,9 +108,12 @@ final class NotifyListenPropertiesValidator {
 		}
 	}
 
-	// Decided by Spring's own matching, the same that later checks every request, rather than by
-	// reading the pattern: 'http*', 'https://*/' or 'https://*.*' match any site as surely as '*'.
-	// A pattern that lets in sites nobody owns (reserved names, RFC 2606) lets in every site.
+	// Decided by Spring's own matching, the same that later checks every request, rather
+	// than by
+	// reading the pattern: 'http*', 'https://*/' or 'https://*.*' match any site as
+	// surely as '*'.
+	// A pattern that lets in sites nobody owns (reserved names, RFC 2606) lets in every
+	// site.
 	private static void refuseAnySite(String pattern) {
 		CorsConfiguration configuration = new CorsConfiguration();
 		try {
@@ -123,7 +134,8 @@ final class NotifyListenPropertiesValidator {
 		}
 	}
 
-	// Every scheme a page may have, on the common ports and on any port the pattern names, so that
+	// Every scheme a page may have, on the common ports and on any port the pattern
+	// names, so that
 	// 'http://*:8080' is caught as well.
 	private static List<String> unrelatedOrigins(String pattern) {
 		Set<String> ports = new LinkedHashSet<>(List.of("", ":80", ":443", ":3000", ":5173", ":8080", ":8443"));
@@ -140,7 +152,8 @@ final class NotifyListenPropertiesValidator {
 		return origins;
 	}
 
-	// The STOMP broker relay was replaced by the stream: its properties would otherwise be ignored
+	// The STOMP broker relay was replaced by the stream: its properties would otherwise
+	// be ignored
 	// in silence, and each node would keep its notifications to itself.
 	static void refuseRelayProperties(Environment environment) {
 		Map<String, Object> relay = Binder.get(environment)
@@ -157,7 +170,8 @@ final class NotifyListenPropertiesValidator {
 
 	private static void validateLimits(NotifyListenProperties properties) {
 		if (properties.getLimits().getSendBufferSizeLimit().toBytes() < 1) {
-			// Nothing could wait for a client: every connection would be cut off at its first message.
+			// Nothing could wait for a client: every connection would be cut off at its
+			// first message.
 			throw new InvalidConfigurationPropertyValueException("notify-listen.limits.send-buffer-size-limit",
 					properties.getLimits().getSendBufferSizeLimit(),
 					"At least one byte must be allowed to wait for a client (default 512KB)");
@@ -194,7 +208,8 @@ final class NotifyListenPropertiesValidator {
 			return;
 		}
 		if (!StringUtils.hasLength(properties.getSecret())) {
-			// A random secret per node: every node would drop the others' records as forged.
+			// A random secret per node: every node would drop the others' records as
+			// forged.
 			throw new InvalidConfigurationPropertyValueException("notify-listen.secret", "<not set>",
 					"Nodes that share a stream sign its records with the secret: set notify-listen.secret, the "
 							+ "same on every node (at least " + MIN_SECRET_LENGTH + " characters; generate one with "

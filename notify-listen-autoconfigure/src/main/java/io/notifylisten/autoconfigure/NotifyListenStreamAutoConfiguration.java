@@ -23,9 +23,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * notification log on a RabbitMQ stream, for several nodes: on when {@code notify-listen.stream.host}
- * is set. Before the core auto-configuration, whose in-memory log then backs off.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the notification log on a RabbitMQ stream, for several nodes: on
+ * when {@code notify-listen.stream.host} is set. Before the core auto-configuration,
+ * whose in-memory log then backs off.
  */
 @AutoConfiguration(before = NotifyListenAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -50,9 +51,9 @@ public final class NotifyListenStreamAutoConfiguration {
 		NotifyListenProperties.Stream stream = properties.getStream();
 		NotifyListenProperties.Outbox outbox = stream.getOutbox();
 		return new StreamSettings(stream.getHost(), stream.getPort(), stream.getUsername(), stream.getPassword(),
-				stream.getVirtualHost(), NotifyListenAutoConfiguration.streamName(properties), stream.getMaxAge(), stream.getMaxSize().toBytes(),
-				stream.getConfirmTimeout(), stream.getRecoveryInterval(), outbox.getMaxSize(), outbox.getMaxAge(),
-				properties.getHistory().getTtl(), shutdownTimeout);
+				stream.getVirtualHost(), NotifyListenAutoConfiguration.streamName(properties), stream.getMaxAge(),
+				stream.getMaxSize().toBytes(), stream.getConfirmTimeout(), stream.getRecoveryInterval(),
+				outbox.getMaxSize(), outbox.getMaxAge(), properties.getHistory().getTtl(), shutdownTimeout);
 	}
 
 }

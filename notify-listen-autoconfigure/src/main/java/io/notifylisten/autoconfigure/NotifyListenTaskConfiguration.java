@@ -7,8 +7,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
- * notify-listen's own thread pools and scheduler, for the WebSocket endpoint's channels, the
- * reloads of users' authorities and periodic work.
+ * notify-listen's own thread pools and scheduler, for the WebSocket endpoint's channels,
+ * the reloads of users' authorities and periodic work.
  */
 @Configuration(proxyBeanMethods = false)
 class NotifyListenTaskConfiguration {
@@ -33,9 +33,12 @@ class NotifyListenTaskConfiguration {
 		return channelExecutor("notify-listen-outbound-", properties.getBroker().getOutboundThreads());
 	}
 
-	// Loads of listening users' authorities (role-recheck-interval), off the delivery threads:
-	// a UserDetailsService may well query a database. Two threads: one slow load does not hold up
-	// the others; a connection waits for a load at most role-recheck-interval, then loads itself.
+	// Loads of listening users' authorities (role-recheck-interval), off the delivery
+	// threads:
+	// a UserDetailsService may well query a database. Two threads: one slow load does not
+	// hold up
+	// the others; a connection waits for a load at most role-recheck-interval, then loads
+	// itself.
 	@Bean
 	@ConditionalOnMissingBean(name = "notifyListenAuthoritiesExecutor")
 	ThreadPoolTaskExecutor notifyListenAuthoritiesExecutor() {
@@ -47,7 +50,8 @@ class NotifyListenTaskConfiguration {
 		return executor;
 	}
 
-	// Like Spring's own channel pools: fixed size, unbounded queue (a message refused by a full
+	// Like Spring's own channel pools: fixed size, unbounded queue (a message refused by
+	// a full
 	// queue would be lost; slow connections are cut off by the send limits instead).
 	private static ThreadPoolTaskExecutor channelExecutor(String prefix, int threads) {
 		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();

@@ -52,8 +52,8 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
- * {@code /rest/pusher/key} and {@code /rest/pusher/auth}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of {@code /rest/pusher/key} and {@code /rest/pusher/auth}.
  */
 @AutoConfiguration(after = NotifyListenAutoConfiguration.class)
 @ConditionalOnClass(DispatcherServlet.class)
@@ -77,10 +77,14 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		return new PusherController(settings, authorizer, signer);
 	}
 
-	// A page on an origin allowed to open the WebSocket (a single-page app served elsewhere) may
-	// also fetch its settings and signatures, and read event streams, with its cookies. No CORS is
-	// answered where no origin is allowed: the browser's same-origin rule then stands. Just before the
-	// application's security, which would refuse preflights (they carry no credentials) and whose
+	// A page on an origin allowed to open the WebSocket (a single-page app served
+	// elsewhere) may
+	// also fetch its settings and signatures, and read event streams, with its cookies.
+	// No CORS is
+	// answered where no origin is allowed: the browser's same-origin rule then stands.
+	// Just before the
+	// application's security, which would refuse preflights (they carry no credentials)
+	// and whose
 	// own CORS support, like Spring's origin checks, throws on a malformed Origin.
 	@Bean
 	@ConditionalOnMissingFilterBean(CrossOriginFilter.class)
@@ -92,7 +96,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 			allowed = new CorsConfiguration();
 			allowed.setAllowedOriginPatterns(properties.getAllowedOrigins());
 			allowed.setAllowedMethods(List.of("GET", "POST"));
-			// Those of the auth request and Last-Event-ID, which EventSource sends when it reconnects.
+			// Those of the auth request and Last-Event-ID, which EventSource sends when
+			// it reconnects.
 			allowed.setAllowedHeaders(List.of(CorsConfiguration.ALL));
 			allowed.setAllowCredentials(true);
 		}
@@ -103,7 +108,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		if (properties.getSse().isEnabled()) {
 			paths.add(SseController.PATH + "/*");
 		}
-		// Mapped below the DispatcherServlet's path (spring.mvc.servlet.path), as the endpoints are.
+		// Mapped below the DispatcherServlet's path (spring.mvc.servlet.path), as the
+		// endpoints are.
 		DispatcherServletPath servletPath = dispatcherServletPath.getIfAvailable();
 		paths.forEach((path) -> registration
 			.addUrlPatterns((servletPath != null) ? servletPath.getRelativePath(path) : path));
@@ -158,7 +164,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 				ObjectProvider<NotifyListenHandlers> handlers, ListenAuthorizer authorizer, Environment environment) {
 			String title = environment.getProperty("spring.application.name", properties.getKey());
 			String version = environment.getProperty("spring.application.version", "unversioned");
-			// Read on first request: @NotifyListen methods are registered once every singleton exists.
+			// Read on first request: @NotifyListen methods are registered once every
+			// singleton exists.
 			return new ContractController(() -> Contract.of(title, version, destinations, properties.getEndpoint(),
 					properties.getPresence().isEnabled(), NotifyListenAutoConfiguration.combinedRules(rules),
 					handlers.getObject()), properties.getContract().isListenersOnly() ? authorizer : null);
@@ -167,7 +174,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	}
 
 	/**
-	 * The server-to-server publish API, off unless asked for: it opens a path that no login guards.
+	 * The server-to-server publish API, off unless asked for: it opens a path that no
+	 * login guards.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBooleanProperty("notify-listen.publish.enabled")
@@ -184,7 +192,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 					Math.toIntExact(properties.getPublish().getMaxRequestSize().toBytes()), Clock.systemUTC());
 		}
 
-		// The signature is the authentication: no login, no session, no CSRF token on this one path.
+		// The signature is the authentication: no login, no session, no CSRF token on
+		// this one path.
 		// Ordered first so that the application's own chain never sees these requests.
 		@Bean(PUBLISH_CHAIN)
 		@Order(Ordered.HIGHEST_PRECEDENCE)
@@ -196,8 +205,10 @@ public final class NotifyListenWebMvcAutoConfiguration {
 			return http.build();
 		}
 
-		// Any SecurityFilterChain bean makes Spring Boot's default chain back off. With this one as
-		// the only chain, every other path of the application would have no security at all: fail
+		// Any SecurityFilterChain bean makes Spring Boot's default chain back off. With
+		// this one as
+		// the only chain, every other path of the application would have no security at
+		// all: fail
 		// closed, at startup, naming the property.
 		@Bean
 		static SmartInitializingSingleton notifyListenPublishNeedsTheApplicationsChain(ListableBeanFactory beans) {

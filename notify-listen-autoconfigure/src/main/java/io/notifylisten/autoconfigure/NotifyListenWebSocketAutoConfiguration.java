@@ -40,10 +40,12 @@ import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBr
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * STOMP-over-WebSocket endpoint and its embedded broker, guarded by notify-listen's interceptors.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the STOMP-over-WebSocket endpoint and its embedded broker,
+ * guarded by notify-listen's interceptors.
  */
-// After Boot's task executor: notify-listen's pools and scheduler are Executor beans, and Boot's
+// After Boot's task executor: notify-listen's pools and scheduler are Executor beans, and
+// Boot's
 // applicationTaskExecutor (the application's @Async) backs off when it sees any.
 @AutoConfiguration(after = { NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class },
 		afterName = "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration",
@@ -108,8 +110,8 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	NotifyListenBrokerConfigurer notifyListenBrokerConfigurer(NotifyListenProperties properties,
 			StompAccessInterceptor accessInterceptor, ObjectProvider<RecoveryInterceptor> recoveryInterceptor,
 			ObjectProvider<PresenceInterceptor> presenceInterceptor,
-			ConnectedFrameInterceptor connectedFrameInterceptor,
-			OutboundTransport transport, ThreadPoolTaskScheduler notifyListenTaskScheduler,
+			ConnectedFrameInterceptor connectedFrameInterceptor, OutboundTransport transport,
+			ThreadPoolTaskScheduler notifyListenTaskScheduler,
 			@Qualifier("notifyListenInboundExecutor") Executor notifyListenInboundExecutor,
 			ObjectProvider<ChannelFanOut> fanOut, InboundFrameGuard frameGuard, RefusalLog refusals) {
 		List<ChannelInterceptor> inbound = new ArrayList<>();
@@ -117,11 +119,11 @@ public final class NotifyListenWebSocketAutoConfiguration {
 		recoveryInterceptor.ifAvailable(inbound::add);
 		presenceInterceptor.ifAvailable(inbound::add);
 		return new NotifyListenBrokerConfigurer(properties, inbound, transport, connectedFrameInterceptor,
-				notifyListenTaskScheduler, notifyListenInboundExecutor, fanOut.getIfAvailable(), frameGuard,
-				refusals);
+				notifyListenTaskScheduler, notifyListenInboundExecutor, fanOut.getIfAvailable(), frameGuard, refusals);
 	}
 
-	// Last on the client outbound channel, after the application's own interceptors: what the
+	// Last on the client outbound channel, after the application's own interceptors: what
+	// the
 	// delivery rules let through goes to the connection as it is.
 	@Bean
 	@ConditionalOnBean(DeliveryInterceptor.class)
@@ -130,8 +132,9 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	}
 
 	/**
-	 * Turns on Spring's STOMP message broker, unless the application already has. An application
-	 * that has keeps its own settings and gains notify-listen's endpoint and interceptors.
+	 * Turns on Spring's STOMP message broker, unless the application already has. An
+	 * application that has keeps its own settings and gains notify-listen's endpoint and
+	 * interceptors.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(DelegatingWebSocketMessageBrokerConfiguration.class)

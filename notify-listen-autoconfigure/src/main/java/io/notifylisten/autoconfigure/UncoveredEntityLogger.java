@@ -14,9 +14,10 @@ import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.util.ClassUtils;
 
 /**
- * Names, once the context is ready, the entities nobody can listen to because no access rule covers
- * them: those with a {@code @NotifyListen} handler and, where JPA is used, every mapped entity.
- * Failing closed is right, but silently failing closed costs an afternoon.
+ * Names, once the context is ready, the entities nobody can listen to because no access
+ * rule covers them: those with a {@code @NotifyListen} handler and, where JPA is used,
+ * every mapped entity. Failing closed is right, but silently failing closed costs an
+ * afternoon.
  */
 class UncoveredEntityLogger implements ApplicationListener<ContextRefreshedEvent> {
 
@@ -47,7 +48,8 @@ class UncoveredEntityLogger implements ApplicationListener<ContextRefreshedEvent
 
 	Set<String> knownEntities(ApplicationContext context) {
 		Set<String> entities = new TreeSet<>();
-		context.getBeanProvider(NotifyListenHandlers.class).ifAvailable((handlers) -> entities.addAll(handlers.entities()));
+		context.getBeanProvider(NotifyListenHandlers.class)
+			.ifAvailable((handlers) -> entities.addAll(handlers.entities()));
 		if (JPA_PRESENT) {
 			JpaEntities.addNames(context, entities);
 		}

@@ -3,13 +3,14 @@ package io.notifylisten.channel;
 import java.util.regex.Pattern;
 
 /**
- * The name of one thing a page listens to: an entity, one of its ids and an action, written
- * {@code entity/id/action} (for example {@code Order/42/refresh}).
+ * The name of one thing a page listens to: an entity, one of its ids and an action,
+ * written {@code entity/id/action} (for example {@code Order/42/refresh}).
  *
- * <p>Every part is checked against a small alphabet on construction. The alphabet leaves out
- * {@code .}, {@code *}, {@code #}, {@code /} and {@code >} on purpose: those are separators or
- * wildcards on the simple broker and on STOMP brokers such as RabbitMQ's, so a name that passes can never
- * widen a subscription.
+ * <p>
+ * Every part is checked against a small alphabet on construction. The alphabet leaves out
+ * {@code .}, {@code *}, {@code #}, {@code /} and {@code >} on purpose: those are
+ * separators or wildcards on the simple broker and on STOMP brokers such as RabbitMQ's,
+ * so a name that passes can never widen a subscription.
  *
  * @param entity entity name, for example {@code Order}
  * @param id entity id, for example {@code 42} or a UUID
@@ -68,7 +69,8 @@ public record ChannelName(String entity, String id, String action) {
 			throw new InvalidChannelException("Channel " + part + " must not be empty");
 		}
 		if (value.length() > MAX_PART_LENGTH) {
-			throw new InvalidChannelException("Channel " + part + " must be at most " + MAX_PART_LENGTH + " characters");
+			throw new InvalidChannelException(
+					"Channel " + part + " must be at most " + MAX_PART_LENGTH + " characters");
 		}
 		if (!pattern.matcher(value).matches()) {
 			throw new InvalidChannelException("Channel " + part + " must be " + expected);

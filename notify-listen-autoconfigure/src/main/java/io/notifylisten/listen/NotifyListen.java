@@ -9,14 +9,17 @@ import java.lang.annotation.Target;
 import org.springframework.aot.hint.annotation.Reflective;
 
 /**
- * Marks a method that runs when a notification for {@code entity/<any id>/action} reaches a
- * listening connection. It runs once per connection, as that connection's user (the security
- * context is set), after the entity access policy has allowed that user to read the entity; its
- * return value goes to that connection only, as the {@code result} of the message.
+ * Marks a method that runs when a notification for {@code entity/<any id>/action} reaches
+ * a listening connection. It runs once per connection, as that connection's user (the
+ * security context is set), after the entity access policy has allowed that user to read
+ * the entity; its return value goes to that connection only, as the {@code result} of the
+ * message.
  *
- * <p>Parameters may be the {@link io.notifylisten.notify.NotifyMessage}, the user
- * ({@link java.security.Principal} or {@link org.springframework.security.core.Authentication}),
- * an {@link EntityId @EntityId}, a {@link PayloadValue @PayloadValue}, or the entity itself,
+ * <p>
+ * Parameters may be the {@link io.notifylisten.notify.NotifyMessage}, the user
+ * ({@link java.security.Principal} or
+ * {@link org.springframework.security.core.Authentication}), an
+ * {@link EntityId @EntityId}, a {@link PayloadValue @PayloadValue}, or the entity itself,
  * loaded by id through its Spring Data repository.
  *
  * <pre class="code">

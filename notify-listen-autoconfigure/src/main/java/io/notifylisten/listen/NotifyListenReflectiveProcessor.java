@@ -7,8 +7,9 @@ import org.springframework.aot.hint.ReflectionHints;
 import org.springframework.aot.hint.annotation.SimpleReflectiveProcessor;
 
 /**
- * Besides the invocation of a {@link NotifyListen @NotifyListen} method, registers what a native
- * image needs to write its return value as JSON: the page receives it as {@code result}.
+ * Besides the invocation of a {@link NotifyListen @NotifyListen} method, registers what a
+ * native image needs to write its return value as JSON: the page receives it as
+ * {@code result}.
  */
 class NotifyListenReflectiveProcessor extends SimpleReflectiveProcessor {
 

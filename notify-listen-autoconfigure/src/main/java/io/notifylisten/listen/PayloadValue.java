@@ -7,8 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Binds a {@link NotifyListen @NotifyListen} parameter to one value of the message payload,
- * converted to the parameter's type; {@code null} when the payload has no such value.
+ * Binds a {@link NotifyListen @NotifyListen} parameter to one value of the message
+ * payload, converted to the parameter's type; {@code null} when the payload has no such
+ * value.
  */
 @Target(ElementType.PARAMETER)
 @Retention(RetentionPolicy.RUNTIME)

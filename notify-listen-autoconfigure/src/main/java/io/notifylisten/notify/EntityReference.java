@@ -15,8 +15,9 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * An entity's name and id as read from its mapping annotations: JPA's {@code @Entity(name)} (else
- * the simple class name) and the field or property marked {@code @Id}, JPA's or Spring Data's.
+ * An entity's name and id as read from its mapping annotations: JPA's
+ * {@code @Entity(name)} (else the simple class name) and the field or property marked
+ * {@code @Id}, JPA's or Spring Data's.
  *
  * @param name entity name, for example {@code Order}
  * @param id the id value
@@ -29,14 +30,15 @@ record EntityReference(String name, Object id) {
 	 * Read the name and id of a persisted object.
 	 * @param entity the object
 	 * @return its reference
-	 * @throws IllegalArgumentException if the object has no {@code @Id} or its id is {@code null}
-	 * (not yet persisted)
+	 * @throws IllegalArgumentException if the object has no {@code @Id} or its id is
+	 * {@code null} (not yet persisted)
 	 */
 	static EntityReference of(Object entity) {
 		Class<?> type = ClassUtils.getUserClass(entity);
 		Field idField = findIdField(type);
 		if (idField == null) {
-			throw new IllegalArgumentException(type.getSimpleName() + " has no @Id field; notify by name and id instead");
+			throw new IllegalArgumentException(
+					type.getSimpleName() + " has no @Id field; notify by name and id instead");
 		}
 		Object id = readId(entity, idField);
 		if (id == null) {
@@ -46,7 +48,8 @@ record EntityReference(String name, Object id) {
 	}
 
 	/**
-	 * Return the entity name of a type: JPA's {@code @Entity(name)} where set, else the simple class name.
+	 * Return the entity name of a type: JPA's {@code @Entity(name)} where set, else the
+	 * simple class name.
 	 * @param type the entity type
 	 * @return the name
 	 */
@@ -71,7 +74,8 @@ record EntityReference(String name, Object id) {
 		return found[0];
 	}
 
-	// Prefer the getter: on a lazy proxy the field is empty and only the getter reaches the state.
+	// Prefer the getter: on a lazy proxy the field is empty and only the getter reaches
+	// the state.
 	private static @Nullable Object readId(Object entity, Field idField) {
 		PropertyDescriptor property = BeanUtils.getPropertyDescriptor(entity.getClass(), idField.getName());
 		if (property != null && property.getReadMethod() != null) {

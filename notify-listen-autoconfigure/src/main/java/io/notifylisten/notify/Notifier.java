@@ -3,16 +3,19 @@ package io.notifylisten.notify;
 import java.util.Map;
 
 /**
- * Tells every page listening to an object that it changed. Inside a transaction the message is
- * sent after commit and dropped on rollback; outside one it is sent at once.
+ * Tells every page listening to an object that it changed. Inside a transaction the
+ * message is sent after commit and dropped on rollback; outside one it is sent at once.
  *
- * <p>A notification that was accepted reaches every node's listeners: on several nodes the call
- * returns once RabbitMQ confirmed it or it is held until RabbitMQ is back. When it cannot be
- * accepted (too many wait for the broker already), the call throws
+ * <p>
+ * A notification that was accepted reaches every node's listeners: on several nodes the
+ * call returns once RabbitMQ confirmed it or it is held until RabbitMQ is back. When it
+ * cannot be accepted (too many wait for the broker already), the call throws
  * {@link NotificationFailedException}: nothing is dropped in silence.
  *
- * <p>Entity, id and action must be valid {@link io.notifylisten.channel.ChannelName channel} parts,
- * otherwise {@link io.notifylisten.channel.InvalidChannelException} is thrown before anything is sent.
+ * <p>
+ * Entity, id and action must be valid {@link io.notifylisten.channel.ChannelName channel}
+ * parts, otherwise {@link io.notifylisten.channel.InvalidChannelException} is thrown
+ * before anything is sent.
  */
 public interface Notifier {
 
@@ -36,8 +39,8 @@ public interface Notifier {
 	void notify(String entity, Object id, String action, Map<String, ?> payload);
 
 	/**
-	 * Notify listeners of a persisted object; its name and id come from its JPA {@code @Entity}
-	 * and {@code @Id} annotations.
+	 * Notify listeners of a persisted object; its name and id come from its JPA
+	 * {@code @Entity} and {@code @Id} annotations.
 	 * @param entity the persisted object
 	 * @param action action name, for example {@code refresh}
 	 */
@@ -57,9 +60,9 @@ public interface Notifier {
 	}
 
 	/**
-	 * Notify one user, on every connection they have open on any node, that an entity changed.
-	 * The user receives it on the subscription to {@code /user/topic/<key>.notify}, and only if
-	 * they may read the entity.
+	 * Notify one user, on every connection they have open on any node, that an entity
+	 * changed. The user receives it on the subscription to
+	 * {@code /user/topic/<key>.notify}, and only if they may read the entity.
 	 * @param username the user to notify
 	 * @param entity entity name
 	 * @param id entity id
@@ -69,8 +72,8 @@ public interface Notifier {
 	void notifyUser(String username, String entity, Object id, String action, Map<String, ?> payload);
 
 	/**
-	 * Start reporting the progress of long-running work on {@code entity/id/progress}. This default
-	 * sends every update; the starter's notifier coalesces them.
+	 * Start reporting the progress of long-running work on {@code entity/id/progress}.
+	 * This default sends every update; the starter's notifier coalesces them.
 	 * @param entity entity name, for example {@code Job}
 	 * @param id entity id
 	 * @return the progress handle
@@ -115,9 +118,10 @@ public interface Notifier {
 	}
 
 	/**
-	 * Notify the listening connections, on any node, whose user holds an authority and may read the
-	 * entity; they receive it on their notices subscription.
-	 * @param authority the authority (role) the users must hold, for example {@code ROLE_MANAGER}
+	 * Notify the listening connections, on any node, whose user holds an authority and
+	 * may read the entity; they receive it on their notices subscription.
+	 * @param authority the authority (role) the users must hold, for example
+	 * {@code ROLE_MANAGER}
 	 * @param entity entity name
 	 * @param id entity id
 	 * @param action action name
@@ -128,8 +132,8 @@ public interface Notifier {
 	}
 
 	/**
-	 * Notify one connection, on whichever node holds it, if its user may read the entity; it
-	 * receives it on its notices subscription.
+	 * Notify one connection, on whichever node holds it, if its user may read the entity;
+	 * it receives it on its notices subscription.
 	 * @param connectionId the id the connection received in CONNECTED
 	 * @param entity entity name
 	 * @param id entity id
@@ -142,17 +146,20 @@ public interface Notifier {
 	}
 
 	/**
-	 * Return a notifier whose messages skip the connection that sent the current HTTP request, named
-	 * by its {@value #ORIGIN_CONNECTION_HEADER} header, like Laravel's {@code toOthers()}: the page
-	 * that made a change already shows it. Without the header, or outside a request, nobody is
-	 * skipped.
+	 * Return a notifier whose messages skip the connection that sent the current HTTP
+	 * request, named by its {@value #ORIGIN_CONNECTION_HEADER} header, like Laravel's
+	 * {@code toOthers()}: the page that made a change already shows it. Without the
+	 * header, or outside a request, nobody is skipped.
 	 * @return the notifier for this request
 	 */
 	default Notifier toOthers() {
 		throw new UnsupportedOperationException("toOthers is not supported by " + getClass().getName());
 	}
 
-	/** The HTTP request header that names the connection of the page that sent the request. */
+	/**
+	 * The HTTP request header that names the connection of the page that sent the
+	 * request.
+	 */
 	String ORIGIN_CONNECTION_HEADER = "X-Notify-Listen-Connection";
 
 }

@@ -7,8 +7,9 @@ import io.notifylisten.channel.ChannelName;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a listener receives: which object changed, how, when and by whom, plus an optional small
- * payload. Confidential data is never carried; a listener fetches it with its own rights.
+ * What a listener receives: which object changed, how, when and by whom, plus an optional
+ * small payload. Confidential data is never carried; a listener fetches it with its own
+ * rights.
  *
  * @param entity entity name, for example {@code Order}
  * @param id entity id, always as text
@@ -16,9 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param changedAt when {@link Notifier} was called (not when the transaction committed)
  * @param notifiedBy username of the user who notified, or {@code system}
  * @param payload small map of extra values, empty when none were given
- * @param epoch the history this message belongs to; sequences restart with each epoch, which is
- * {@code null} for messages without a sequence (those addressed to one user)
- * @param sequence the message's number on its channel within the epoch, from 1; 0 when unnumbered
+ * @param epoch the history this message belongs to; sequences restart with each epoch,
+ * which is {@code null} for messages without a sequence (those addressed to one user)
+ * @param sequence the message's number on its channel within the epoch, from 1; 0 when
+ * unnumbered
  */
 public record NotifyMessage(String entity, String id, String action, Instant changedAt, String notifiedBy,
 		Map<String, Object> payload, @Nullable String epoch, long sequence) {

@@ -3,8 +3,8 @@ package io.notifylisten.presence;
 import java.util.List;
 
 /**
- * Who is present on an object now, on every node: each user once, however many pages they have
- * open on it. Joins and leaves are also published as {@link PresenceJoinedEvent} and
+ * Who is present on an object now, on every node: each user once, however many pages they
+ * have open on it. Joins and leaves are also published as {@link PresenceJoinedEvent} and
  * {@link PresenceLeftEvent} application events.
  */
 public interface Presence {

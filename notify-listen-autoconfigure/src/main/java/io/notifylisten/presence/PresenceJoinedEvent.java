@@ -1,8 +1,8 @@
 package io.notifylisten.presence;
 
 /**
- * A user became present on an object: the first of their pages on it, on any node, opened. Every
- * node publishes it once it has learned of the join.
+ * A user became present on an object: the first of their pages on it, on any node,
+ * opened. Every node publishes it once it has learned of the join.
  *
  * @param entity entity name
  * @param id entity id

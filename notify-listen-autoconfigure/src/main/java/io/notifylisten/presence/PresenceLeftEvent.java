@@ -1,8 +1,9 @@
 package io.notifylisten.presence;
 
 /**
- * A user is no longer present on an object: the last of their pages on it closed or stopped, or
- * the node that served them stopped answering. Every node publishes it once it has learned of it.
+ * A user is no longer present on an object: the last of their pages on it closed or
+ * stopped, or the node that served them stopped answering. Every node publishes it once
+ * it has learned of it.
  *
  * @param entity entity name
  * @param id entity id

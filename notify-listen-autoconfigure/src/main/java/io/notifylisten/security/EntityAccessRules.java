@@ -24,8 +24,8 @@ import org.springframework.util.Assert;
  * </pre>
  *
  * Entities without a rule fall through to the application's
- * {@link org.springframework.security.access.PermissionEvaluator}, if it has one; otherwise nobody
- * can listen to them.
+ * {@link org.springframework.security.access.PermissionEvaluator}, if it has one;
+ * otherwise nobody can listen to them.
  */
 public final class EntityAccessRules {
 
@@ -71,7 +71,8 @@ public final class EntityAccessRules {
 	}
 
 	/**
-	 * Combine these rules with others; an entity may be declared only once across all of them.
+	 * Combine these rules with others; an entity may be declared only once across all of
+	 * them.
 	 * @param other more rules
 	 * @return the union
 	 */
@@ -97,8 +98,8 @@ public final class EntityAccessRules {
 		boolean canRead(Authentication user, String id);
 
 		/**
-		 * A rule that lets every user with the listen role listen, for entities that are not secret
-		 * (a public ticker, a broadcast channel).
+		 * A rule that lets every user with the listen role listen, for entities that are
+		 * not secret (a public ticker, a broadcast channel).
 		 * @return the rule
 		 */
 		static EntityRule anyListener() {
@@ -122,7 +123,8 @@ public final class EntityAccessRules {
 		 * @param entity entity name, as used in channel names
 		 * @param rule the rule
 		 * @return this builder
-		 * @throws IllegalArgumentException if the name is not a valid entity name or already has a rule
+		 * @throws IllegalArgumentException if the name is not a valid entity name or
+		 * already has a rule
 		 */
 		public Builder entity(String entity, EntityRule rule) {
 			Assert.isTrue(ChannelName.isValidEntity(entity), () -> "Invalid entity name '" + entity + "'");

@@ -87,12 +87,15 @@ class NotifyListenAutoConfigurationTests {
 				.getBean("clientOutboundChannel", AbstractSubscribableChannel.class)
 				.getInterceptors();
 			assertThat(outbound).hasAtLeastOneElementOfType(ConnectedFrameInterceptor.class);
-			// The delivery rules have the last word on what a connection gets (Spring's own last one
+			// The delivery rules have the last word on what a connection gets (Spring's
+			// own last one
 			// only seals the headers).
-			assertThat(outbound).filteredOn((interceptor) -> !(interceptor instanceof ImmutableMessageChannelInterceptor))
+			assertThat(outbound)
+				.filteredOn((interceptor) -> !(interceptor instanceof ImmutableMessageChannelInterceptor))
 				.last()
 				.isInstanceOf(DeliveryInterceptor.class);
-			// The outboxes keep each connection's order; Spring's own way stays off, so there is one.
+			// The outboxes keep each connection's order; Spring's own way stays off, so
+			// there is one.
 			assertThat(context.getBean(SimpleBrokerMessageHandler.class).isPreservePublishOrder()).isFalse();
 			SubProtocolWebSocketHandler webSocketHandler = (SubProtocolWebSocketHandler) WebSocketHandlerDecorator
 				.unwrap(context.getBean("subProtocolWebSocketHandler", WebSocketHandler.class));
@@ -100,7 +103,8 @@ class NotifyListenAutoConfigurationTests {
 				.extracting("stompEncoder")
 				.isExactlyInstanceOf(context.getBean(OutboundTransport.class).stompEncoder().getClass());
 			SimpleBrokerMessageHandler broker = context.getBean(SimpleBrokerMessageHandler.class);
-			// The broker checks the clients' heart-beats; the transport sends the server's own.
+			// The broker checks the clients' heart-beats; the transport sends the
+			// server's own.
 			assertThat(broker.getHeartbeatValue()).containsExactly(0, 10_000);
 			assertThat(context.getBean(OutboundTransport.class).agreeHeartbeats("no-such-session", null))
 				.isEqualTo(10_000);
@@ -135,7 +139,9 @@ class NotifyListenAutoConfigurationTests {
 				context.getBean("clientOutboundChannel", ExecutorSubscribableChannel.class)
 					.getExecutor()
 					.execute(() -> thread.complete(Thread.currentThread().getName()));
-				assertThat(thread).succeedsWithin(Duration.ofSeconds(5)).asString().startsWith("notify-listen-outbound-");
+				assertThat(thread).succeedsWithin(Duration.ofSeconds(5))
+					.asString()
+					.startsWith("notify-listen-outbound-");
 				assertThat(context.getBean("clientInboundChannel", ExecutorSubscribableChannel.class).getExecutor())
 					.isSameAs(context.getBean("notifyListenInboundExecutor"));
 			});
@@ -143,16 +149,15 @@ class NotifyListenAutoConfigurationTests {
 
 	@Test
 	void embeddedBrokerFindsSubscribersByDestination() {
-		this.contextRunner.run((context) -> assertThat(
-				context.getBean(SimpleBrokerMessageHandler.class).getSubscriptionRegistry())
-			.isInstanceOf(ChannelSubscriptionRegistry.class));
+		this.contextRunner
+			.run((context) -> assertThat(context.getBean(SimpleBrokerMessageHandler.class).getSubscriptionRegistry())
+				.isInstanceOf(ChannelSubscriptionRegistry.class));
 	}
 
 	@Test
 	void subscriptionRegistryOfTheApplicationsOwnIsKept() {
 		this.contextRunner.withUserConfiguration(OwnSubscriptionRegistryConfiguration.class)
-			.run((context) -> assertThat(
-					context.getBean(SimpleBrokerMessageHandler.class).getSubscriptionRegistry())
+			.run((context) -> assertThat(context.getBean(SimpleBrokerMessageHandler.class).getSubscriptionRegistry())
 				.isSameAs(OwnSubscriptionRegistryConfiguration.REGISTRY));
 	}
 
@@ -171,14 +176,16 @@ class NotifyListenAutoConfigurationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(ChannelFanOut.class));
 	}
 
-	// The application's interceptor expects to see every message to a client; it sees them only on
+	// The application's interceptor expects to see every message to a client; it sees
+	// them only on
 	// Spring's path.
 	@Test
 	void directFanOutStaysOffBesideAnOutboundInterceptorOfTheApplicationsOwn(CapturedOutput output) {
 		this.contextRunner.withUserConfiguration(OwnOutboundInterceptorConfiguration.class).run((context) -> {
 			assertThat(context.getBean(ChannelFanOut.class).isStarted()).isFalse();
 			assertThat(output).contains("direct fan-out is off: an interceptor of the application's own");
-			// Still the last word on what a connection gets: after the application's interceptor.
+			// Still the last word on what a connection gets: after the application's
+			// interceptor.
 			List<ChannelInterceptor> outbound = context
 				.getBean("clientOutboundChannel", AbstractSubscribableChannel.class)
 				.getInterceptors();
@@ -189,7 +196,8 @@ class NotifyListenAutoConfigurationTests {
 		});
 	}
 
-	// Spring's path would then run on another executor than the outboxes: the paths would not share
+	// Spring's path would then run on another executor than the outboxes: the paths would
+	// not share
 	// a connection's order.
 	@Test
 	void directFanOutStaysOffBesideAnOutboundExecutorOfTheApplicationsOwn(CapturedOutput output) {
@@ -205,7 +213,8 @@ class NotifyListenAutoConfigurationTests {
 			.run((context) -> assertThat(context.getBean(ChannelFanOut.class).isStarted()).isFalse());
 	}
 
-	// Such an origin would read the CSRF token of any logged-in user from /rest/pusher/key.
+	// Such an origin would read the CSRF token of any logged-in user from
+	// /rest/pusher/key.
 	@Test
 	void allowedOriginsThatMatchAnySiteAreRefusedAtStartup() {
 		for (String anySite : List.of("*", "https://*", "http://*:8080", "http*", "https://*/", "https://**",
@@ -245,8 +254,8 @@ class NotifyListenAutoConfigurationTests {
 	@Test
 	void publishApiRefusesToStartWhenItsChainWouldBeTheOnlyOne() {
 		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
-					ServletWebSecurityAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class))
 			.withPropertyValues("notify-listen.publish.enabled=true")
 			.run((context) -> assertThat(context).getFailure()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
@@ -257,8 +266,8 @@ class NotifyListenAutoConfigurationTests {
 	@Test
 	void publishApiStartsBesideTheApplicationsOwnChain() {
 		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
-					ServletWebSecurityAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class))
 			.withUserConfiguration(ApplicationSecurity.class)
 			.withPropertyValues("notify-listen.publish.enabled=true")
 			.run((context) -> assertThat(context).hasNotFailed()
@@ -366,12 +375,11 @@ class NotifyListenAutoConfigurationTests {
 
 	@Test
 	void keepsTheApplicationsOwnMessageBrokerAndAddsItsEndpoint() {
-		this.contextRunner.withUserConfiguration(UserMessageBrokerConfiguration.class)
-			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(SimpMessagingTemplate.class);
-				assertThat(context.getBean("clientInboundChannel", AbstractSubscribableChannel.class)
-					.getInterceptors()).hasAtLeastOneElementOfType(StompAccessInterceptor.class);
-			});
+		this.contextRunner.withUserConfiguration(UserMessageBrokerConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(SimpMessagingTemplate.class);
+			assertThat(context.getBean("clientInboundChannel", AbstractSubscribableChannel.class).getInterceptors())
+				.hasAtLeastOneElementOfType(StompAccessInterceptor.class);
+		});
 	}
 
 	@Test
@@ -386,16 +394,15 @@ class NotifyListenAutoConfigurationTests {
 
 	@Test
 	void failsOnShortSecretWithoutEchoingIt(CapturedOutput output) {
-		this.contextRunner.withPropertyValues("notify-listen.secret=tooShortSecret99")
-			.run((context) -> {
-				assertThat(context).hasFailed()
-					.getFailure()
-					.rootCause()
-					.hasMessageContaining("notify-listen.secret")
-					.hasMessageContaining("at least 32 characters")
-					.hasMessageNotContaining("tooShortSecret99");
-				assertThat(output).doesNotContain("tooShortSecret99");
-			});
+		this.contextRunner.withPropertyValues("notify-listen.secret=tooShortSecret99").run((context) -> {
+			assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("notify-listen.secret")
+				.hasMessageContaining("at least 32 characters")
+				.hasMessageNotContaining("tooShortSecret99");
+			assertThat(output).doesNotContain("tooShortSecret99");
+		});
 	}
 
 	@Test
@@ -470,8 +477,7 @@ class NotifyListenAutoConfigurationTests {
 			}
 
 			@Override
-			public void notifyUser(String username, String entity, Object id, String action,
-					Map<String, ?> payload) {
+			public void notifyUser(String username, String entity, Object id, String action, Map<String, ?> payload) {
 			}
 
 		};

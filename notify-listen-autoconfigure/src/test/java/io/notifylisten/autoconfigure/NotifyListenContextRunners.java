@@ -6,8 +6,9 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
 
 /**
- * The context runner the auto-configuration tests start from: notify-listen's core auto-configurations
- * with Spring Boot's WebSocket messaging and Jackson, and a fixed secret.
+ * The context runner the auto-configuration tests start from: notify-listen's core
+ * auto-configurations with Spring Boot's WebSocket messaging and Jackson, and a fixed
+ * secret.
  */
 final class NotifyListenContextRunners {
 

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class NotifyListenMetricsAutoConfigurationTests {
 
-	private final WebApplicationContextRunner contextRunner = NotifyListenContextRunners.core(MetricsAutoConfiguration.class,
-			NotifyListenMetricsAutoConfiguration.class);
+	private final WebApplicationContextRunner contextRunner = NotifyListenContextRunners
+		.core(MetricsAutoConfiguration.class, NotifyListenMetricsAutoConfiguration.class);
 
 	@Test
 	void registersEveryMeterWhenAMeterRegistryIsPresent() {
@@ -32,7 +32,8 @@ class NotifyListenMetricsAutoConfigurationTests {
 			assertThat(registry.get(NotifyListenMetrics.SUBSCRIPTIONS).gauge().value()).isZero();
 			assertThat(registry.get(NotifyListenMetrics.NOTIFIED).counter().count()).isZero();
 			assertThat(registry.get(NotifyListenMetrics.DELIVERED).counter().count()).isZero();
-			assertThat(registry.get(NotifyListenMetrics.DROPPED).counters()).hasSize(4).allMatch((counter) -> counter.count() == 0);
+			assertThat(registry.get(NotifyListenMetrics.DROPPED).counters()).hasSize(4)
+				.allMatch((counter) -> counter.count() == 0);
 			assertThat(registry.get(NotifyListenMetrics.DELIVERY_LATENCY).timer().count()).isZero();
 		});
 	}
@@ -73,8 +74,7 @@ class NotifyListenMetricsAutoConfigurationTests {
 			.withBean("userMetrics", NotifyListenMetrics.class,
 					() -> new NotifyListenMetrics(new ConnectionRegistry(), new ChannelDestinations("user"),
 							Clock.systemUTC()))
-			.run((context) -> assertThat(context).hasSingleBean(NotifyListenMetrics.class)
-				.hasBean("userMetrics"));
+			.run((context) -> assertThat(context).hasSingleBean(NotifyListenMetrics.class).hasBean("userMetrics"));
 	}
 
 }

@@ -47,8 +47,8 @@ class NotifyListenOutboxAutoConfigurationTests {
 
 	@Test
 	void staysOffUnlessEnabled() {
-		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
-			.doesNotHaveBean(TransactionalOutbox.class));
+		this.contextRunner
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TransactionalOutbox.class));
 	}
 
 	@Test
@@ -58,7 +58,8 @@ class NotifyListenOutboxAutoConfigurationTests {
 					NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class,
 					NotifyListenWebSocketAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
 					JacksonAutoConfiguration.class))
-			.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef", "notify-listen.outbox.enabled=true")
+			.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef",
+					"notify-listen.outbox.enabled=true")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TransactionalOutbox.class));
 	}
 
@@ -111,7 +112,8 @@ class NotifyListenOutboxAutoConfigurationTests {
 	@Test
 	void aMissingTableStopsStartupNamingTheScriptAndTheProperty() {
 		this.contextRunner
-			.withPropertyValues("notify-listen.outbox.enabled=true", "notify-listen.outbox.jdbc.initialize-schema=never")
+			.withPropertyValues("notify-listen.outbox.enabled=true",
+					"notify-listen.outbox.jdbc.initialize-schema=never")
 			.run((context) -> assertThat(context).getFailure()
 				.cause()
 				.hasMessageContaining("NOTIFY_LISTEN_OUTBOX")
@@ -133,7 +135,8 @@ class NotifyListenOutboxAutoConfigurationTests {
 	void onPostgresqlTheTableIsLeftToTheApplicationsMigrationsByDefault() {
 		PostgresDatabase postgres = PostgresDatabase.get();
 		this.contextRunner
-			.withPropertyValues("notify-listen.outbox.enabled=true", "spring.datasource.url=" + postgres.freshSchemaUrl(),
+			.withPropertyValues("notify-listen.outbox.enabled=true",
+					"spring.datasource.url=" + postgres.freshSchemaUrl(),
 					"spring.datasource.username=" + postgres.username(),
 					"spring.datasource.password=" + postgres.password())
 			.run((context) -> assertThat(context).getFailure()
@@ -145,9 +148,10 @@ class NotifyListenOutboxAutoConfigurationTests {
 	@Test
 	void onPostgresqlInitializeSchemaAlwaysCreatesTheTableOnceFromItsScript() {
 		PostgresDatabase postgres = PostgresDatabase.get();
-		WebApplicationContextRunner runner = this.contextRunner.withPropertyValues(
-				"notify-listen.outbox.enabled=true", "notify-listen.outbox.jdbc.initialize-schema=always",
-				"spring.datasource.url=" + postgres.freshSchemaUrl(), "spring.datasource.username=" + postgres.username(),
+		WebApplicationContextRunner runner = this.contextRunner.withPropertyValues("notify-listen.outbox.enabled=true",
+				"notify-listen.outbox.jdbc.initialize-schema=always",
+				"spring.datasource.url=" + postgres.freshSchemaUrl(),
+				"spring.datasource.username=" + postgres.username(),
 				"spring.datasource.password=" + postgres.password());
 		runner.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(JdbcTransactionalOutbox.class));
 		// A second start finds the table there and leaves it as it is.
@@ -155,7 +159,8 @@ class NotifyListenOutboxAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 			context.getBean(TransactionTemplate.class)
-				.executeWithoutResult((status) -> context.getBean(Notifier.class).notify("Order", 7, "shipped", Map.of()));
+				.executeWithoutResult(
+						(status) -> context.getBean(Notifier.class).notify("Order", 7, "shipped", Map.of()));
 			assertThat(context.getBean(RecordingLog.class).ids).hasSize(1);
 			await().atMost(Duration.ofSeconds(5)).until(() -> rows(jdbc) == 0);
 		});
@@ -186,7 +191,10 @@ class NotifyListenOutboxAutoConfigurationTests {
 
 	}
 
-	/** The log, recording what it is given: with an id from the outbox, without one otherwise. */
+	/**
+	 * The log, recording what it is given: with an id from the outbox, without one
+	 * otherwise.
+	 */
 	static class RecordingLog implements NotificationLog {
 
 		final List<LoggedNotification> appended = new CopyOnWriteArrayList<>();

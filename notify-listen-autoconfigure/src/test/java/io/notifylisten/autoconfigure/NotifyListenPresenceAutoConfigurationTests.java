@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class NotifyListenPresenceAutoConfigurationTests {
 
-	private final WebApplicationContextRunner contextRunner = NotifyListenContextRunners.core(NotifyListenPresenceAutoConfiguration.class)
+	private final WebApplicationContextRunner contextRunner = NotifyListenContextRunners
+		.core(NotifyListenPresenceAutoConfiguration.class)
 		.withPropertyValues("notify-listen.key=shop");
 
 	@Test
@@ -45,7 +46,8 @@ class NotifyListenPresenceAutoConfigurationTests {
 	@Test
 	void refusesANodeTimeoutShorterThanSixPublishIntervals() {
 		this.contextRunner
-			.withPropertyValues("notify-listen.presence.node-timeout=1s", "notify-listen.presence.publish-interval=200ms")
+			.withPropertyValues("notify-listen.presence.node-timeout=1s",
+					"notify-listen.presence.publish-interval=200ms")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("notify-listen.presence.node-timeout")

@@ -13,8 +13,8 @@ import org.springframework.core.io.ClassPathResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The generated configuration metadata an IDE shows: every property is there, described the way
- * Spring Boot describes its own.
+ * The generated configuration metadata an IDE shows: every property is there, described
+ * the way Spring Boot describes its own.
  */
 class NotifyListenPropertiesMetadataTests {
 
@@ -34,8 +34,8 @@ class NotifyListenPropertiesMetadataTests {
 		assertThat(names).contains("notify-listen.key", "notify-listen.secret", "notify-listen.endpoint",
 				"notify-listen.listen-role", "notify-listen.allowed-origins", "notify-listen.require-signature",
 				"notify-listen.heartbeat.outgoing", "notify-listen.heartbeat.incoming", "notify-listen.csrf.enabled",
-				"notify-listen.stream.host", "notify-listen.stream.outbox.max-size", "notify-listen.limits.max-frame-size",
-				"notify-listen.history.size", "notify-listen.payload.max-size",
+				"notify-listen.stream.host", "notify-listen.stream.outbox.max-size",
+				"notify-listen.limits.max-frame-size", "notify-listen.history.size", "notify-listen.payload.max-size",
 				"notify-listen.progress.max-updates-per-second", "notify-listen.publish.enabled",
 				"notify-listen.role-recheck-interval", "notify-listen.contract.enabled");
 		assertThat(names).contains("notify-listen.enabled", "management.health.notify-listen-broker.enabled");

@@ -14,8 +14,8 @@ import org.springframework.beans.factory.aot.AotServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * In a native image, Jackson reaches what notify-listen writes and reads as JSON only through the
- * runtime hints its {@code aot.factories} registers.
+ * In a native image, Jackson reaches what notify-listen writes and reads as JSON only
+ * through the runtime hints its {@code aot.factories} registers.
  */
 class NotifyListenRuntimeHintsTests {
 

@@ -86,8 +86,9 @@ class NotifyListenStreamAutoConfigurationTests {
 
 	@Test
 	void refusesTheRemovedRelayPropertiesNamingTheStreamOnes() {
-		this.contextRunner.withPropertyValues("notify-listen.broker.relay.host=rabbitmq.internal",
-				"notify-listen.broker.relay.passcode=s3cret-passcode")
+		this.contextRunner
+			.withPropertyValues("notify-listen.broker.relay.host=rabbitmq.internal",
+					"notify-listen.broker.relay.passcode=s3cret-passcode")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()

@@ -10,8 +10,8 @@ import org.springframework.util.ClassUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs in a surefire execution of its own whose class path lacks Spring Data and JPA, which are
- * optional: an application without them must start, notify and run handlers.
+ * Runs in a surefire execution of its own whose class path lacks Spring Data and JPA,
+ * which are optional: an application without them must start, notify and run handlers.
  */
 class NotifyListenWithoutSpringDataTests {
 
@@ -23,10 +23,11 @@ class NotifyListenWithoutSpringDataTests {
 			.as("this test must run without Spring Data on the class path")
 			.isFalse();
 		assertThat(ClassUtils.isPresent("jakarta.persistence.Entity", null)).isFalse();
-		this.contextRunner.withUserConfiguration(NotifyListenAutoConfigurationTests.InvoiceHandlerConfiguration.class).run((context) -> {
-			assertThat(context).hasNotFailed().hasSingleBean(Notifier.class);
-			assertThat(context.getBean(NotifyListenHandlers.class).find("Invoice", "paid")).isNotNull();
-		});
+		this.contextRunner.withUserConfiguration(NotifyListenAutoConfigurationTests.InvoiceHandlerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(Notifier.class);
+				assertThat(context.getBean(NotifyListenHandlers.class).find("Invoice", "paid")).isNotNull();
+			});
 	}
 
 }

@@ -12,8 +12,8 @@ import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * In a native image, a {@code @NotifyListen} method is invoked by reflection and its return value,
- * the page's {@code result}, written by Jackson: both need hints.
+ * In a native image, a {@code @NotifyListen} method is invoked by reflection and its
+ * return value, the page's {@code result}, written by Jackson: both need hints.
  */
 class NotifyListenReflectiveProcessorTests {
 

@@ -29,15 +29,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Notify on the server reaches authorized listeners, and nobody else, over a real WebSocket with
- * Spring's STOMP client against the real application with real Spring Security.
+ * Notify on the server reaches authorized listeners, and nobody else, over a real
+ * WebSocket with Spring's STOMP client against the real application with real Spring
+ * Security.
  */
 @OrdersServerTest("notify-listen.key=orders-test")
 class NotifyListenIntegrationTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
-	/** How long a refused client may wait for its ERROR frame and close on a loaded 2-core box. */
+	/**
+	 * How long a refused client may wait for its ERROR frame and close on a loaded 2-core
+	 * box.
+	 */
 	private static final Duration REFUSAL = Duration.ofSeconds(5);
 
 	/** How long a denied client is watched for a message it must not get. */
@@ -86,7 +90,8 @@ class NotifyListenIntegrationTests {
 		}
 	}
 
-	// Without notify-listen.allowed-origins, a page elsewhere may not read the settings (and with them
+	// Without notify-listen.allowed-origins, a page elsewhere may not read the settings
+	// (and with them
 	// the user's CSRF token): the browser finds no CORS header.
 	@Test
 	void settingsCarryNoCorsHeaderForAnotherOriginUnlessItIsAllowed() throws Exception {
@@ -113,7 +118,8 @@ class NotifyListenIntegrationTests {
 		}
 	}
 
-	// Progress updates and "saved, then deleted" must not arrive the other way round; a burst is
+	// Progress updates and "saved, then deleted" must not arrive the other way round; a
+	// burst is
 	// also where several frames leave for a connection in one WebSocket message.
 	@Test
 	void aBurstArrivesWholeAndInOrderAtEveryListener() throws Exception {
@@ -216,7 +222,8 @@ class NotifyListenIntegrationTests {
 	void userTopicOfAnotherUserCannotBeSubscribedDirectly() throws Exception {
 		try (ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
 			bob.subscribe("/topic/orders-test.u.0123456789abcdef0123456789abcdef", null);
-			assertThat(bob.nextError(REFUSAL)).isEqualTo("Destination must be /topic/orders-test.{entity}.{id}.{action}");
+			assertThat(bob.nextError(REFUSAL))
+				.isEqualTo("Destination must be /topic/orders-test.{entity}.{id}.{action}");
 			assertThat(bob.awaitClosed(REFUSAL)).isTrue();
 		}
 	}
@@ -356,8 +363,8 @@ class NotifyListenIntegrationTests {
 	}
 
 	/**
-	 * SUBSCRIBE has no acknowledgement on the simple broker; give the server a moment to register
-	 * it, as a browser would by the time a user acts.
+	 * SUBSCRIBE has no acknowledgement on the simple broker; give the server a moment to
+	 * register it, as a browser would by the time a user acts.
 	 */
 	private static void awaitSubscribed() throws InterruptedException {
 		Thread.sleep(200);

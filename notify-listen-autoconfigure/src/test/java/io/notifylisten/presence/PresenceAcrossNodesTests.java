@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Presence across two nodes that share a RabbitMQ stream: A in this JVM, C in a process of its own.
- * Each sees the members of the other; when C is killed with SIGKILL, its members leave on A within
- * {@code notify-listen.presence.node-timeout}, and nothing else restarts.
+ * Presence across two nodes that share a RabbitMQ stream: A in this JVM, C in a process
+ * of its own. Each sees the members of the other; when C is killed with SIGKILL, its
+ * members leave on A within {@code notify-listen.presence.node-timeout}, and nothing else
+ * restarts.
  */
 class PresenceAcrossNodesTests {
 
@@ -32,7 +33,10 @@ class PresenceAcrossNodesTests {
 
 	private static final Duration SECONDS = Duration.ofSeconds(10);
 
-	/** A child JVM that has just started, on a machine busy with other tests, can be slow to join. */
+	/**
+	 * A child JVM that has just started, on a machine busy with other tests, can be slow
+	 * to join.
+	 */
 	private static final Duration FIRST_JOIN = Duration.ofSeconds(30);
 
 	@Test
@@ -71,7 +75,8 @@ class PresenceAcrossNodesTests {
 			assertThat(left).as("bob leaves on A").isNotNull();
 			System.out.println("Presence: bob left on A " + tookMillis + " ms after node C was killed (node-timeout "
 					+ NODE_TIMEOUT.toMillis() + " ms)");
-			// Silent for node-timeout after its last snapshot, which came at most a third of it before
+			// Silent for node-timeout after its last snapshot, which came at most a third
+			// of it before
 			// the kill; A checks every tenth of it.
 			assertThat(tookMillis).isLessThanOrEqualTo(NODE_TIMEOUT.toMillis() + NODE_TIMEOUT.toMillis() / 10 + 500);
 			assertThat(presenceOnA.members("Order", 70)).extracting(PresenceMember::id).containsExactly(ALICE);

@@ -29,15 +29,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Presence on one node, through real WebSocket STOMP clients and real Spring Security: who is
- * there, who joins and who leaves, each user once, and only for those who may read the entity.
+ * Presence on one node, through real WebSocket STOMP clients and real Spring Security:
+ * who is there, who joins and who leaves, each user once, and only for those who may read
+ * the entity.
  */
 @OrdersServerTest("notify-listen.key=presence")
 @Import(PresenceIntegrationTests.Members.class)
 class PresenceIntegrationTests {
 
 	private static final Duration SECONDS = Duration.ofSeconds(5);
-
 
 	@LocalServerPort
 	int port;
@@ -113,8 +113,7 @@ class PresenceIntegrationTests {
 			alice.present("Order", String.valueOf(SECRET_ORDER));
 			alice.nextPresence("here", SECONDS);
 
-			assertThat(bob.authorize(bob.connectionId(), "presence-Order/" + SECRET_ORDER).statusCode())
-				.isEqualTo(403);
+			assertThat(bob.authorize(bob.connectionId(), "presence-Order/" + SECRET_ORDER).statusCode()).isEqualTo(403);
 			bob.subscribe(bob.presenceDestination("Order", String.valueOf(SECRET_ORDER)), null);
 			assertThat(bob.nextError(SECONDS)).isEqualTo("Not allowed to read Order 3");
 			assertThat(bob.awaitClosed(SECONDS)).isTrue();
@@ -159,7 +158,8 @@ class PresenceIntegrationTests {
 				version = Math.max(version, change.get("version").asLong());
 			}
 
-			// bob opens and closes another order, which alice's page must not be able to tell.
+			// bob opens and closes another order, which alice's page must not be able to
+			// tell.
 			for (int i = 0; i < 3; i++) {
 				StompSession.Subscription elsewhere = bob.present("Order", "22");
 				await().atMost(SECONDS).until(() -> !this.presence.members("Order", 22).isEmpty());
@@ -205,7 +205,8 @@ class PresenceIntegrationTests {
 
 	@Test
 	void aPageThatJoinsAndLeavesAtOnceDoesNotStayAMember() throws Exception {
-		// 160 pairs: eight pages of 20, within limits.max-inbound-frames-per-second; each page on an
+		// 160 pairs: eight pages of 20, within limits.max-inbound-frames-per-second; each
+		// page on an
 		// object of its own, so that a ghost shows as a member there.
 		List<Integer> ghosts = new ArrayList<>();
 		for (int page = 0; page < 8; page++) {
@@ -215,7 +216,8 @@ class PresenceIntegrationTests {
 				for (int pair = 0; pair < 20; pair++) {
 					alice.subscribe(subscribe).unsubscribe();
 				}
-				// A connection's frames are taken in order, and joins go through the log in order:
+				// A connection's frames are taken in order, and joins go through the log
+				// in order:
 				// once this join is through, so are all the joins and leaves before it.
 				alice.present("Order", String.valueOf(object + 1));
 				await().atMost(SECONDS).until(() -> !this.presence.members("Order", object + 1).isEmpty());
@@ -232,7 +234,8 @@ class PresenceIntegrationTests {
 			throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		JsonNode change;
-		while ((change = client.nextPresence("change", Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) != null) {
+		while ((change = client.nextPresence("change",
+				Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) != null) {
 			if (ids(change.path("joining")).contains(memberId) || ids(change.path("leaving")).contains(memberId)) {
 				return change;
 			}

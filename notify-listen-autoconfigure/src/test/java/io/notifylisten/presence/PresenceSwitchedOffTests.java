@@ -16,9 +16,9 @@ import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With {@code notify-listen.presence.enabled=false} there is no presence: the settings name no
- * presence destination, no presence is signed, and a page that subscribes to one anyway is told so
- * and cut off, instead of waiting for members that never come.
+ * With {@code notify-listen.presence.enabled=false} there is no presence: the settings
+ * name no presence destination, no presence is signed, and a page that subscribes to one
+ * anyway is told so and cut off, instead of waiting for members that never come.
  */
 @OrdersServerTest({ "notify-listen.key=presence-off", "notify-listen.presence.enabled=false" })
 class PresenceSwitchedOffTests {
@@ -36,7 +36,8 @@ class PresenceSwitchedOffTests {
 		JsonNode settings = ListenerClient.as(this.port, ALICE).settings();
 
 		assertThat(settings.get("presenceDestinationFormat").isNull()).isTrue();
-		assertThat(settings.get("destinationFormat").asString()).isEqualTo("/topic/presence-off.{entity}.{id}.{action}");
+		assertThat(settings.get("destinationFormat").asString())
+			.isEqualTo("/topic/presence-off.{entity}.{id}.{action}");
 	}
 
 	@Test

@@ -24,8 +24,9 @@ import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The CSRF token a client sends with CONNECT is checked and then removed: the broker behind Spring's
- * STOMP handler would otherwise be sent it with the other CONNECT headers.
+ * The CSRF token a client sends with CONNECT is checked and then removed: the broker
+ * behind Spring's STOMP handler would otherwise be sent it with the other CONNECT
+ * headers.
  */
 @OrdersServerTest("notify-listen.key=csrf-test")
 @Import(CsrfTokenStaysOnTheNodeTests.ConnectFramesAfterNotifyListen.class)

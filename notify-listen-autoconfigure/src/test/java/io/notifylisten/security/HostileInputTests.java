@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Hostile input, each answered with an ERROR frame and a closed connection (or a refused
- * handshake), zero deliveries, and a bystander who keeps receiving. Frames a STOMP client would
- * refuse to send go over a {@link RawStompSocket}.
+ * handshake), zero deliveries, and a bystander who keeps receiving. Frames a STOMP client
+ * would refuse to send go over a {@link RawStompSocket}.
  */
 @OrdersServerTest({ "notify-listen.key=hostile", "notify-listen.limits.max-frame-size=8KB",
 		"notify-listen.limits.max-inbound-frames-per-second=20",
@@ -73,7 +73,8 @@ class HostileInputTests {
 		this.bystander.close();
 	}
 
-	// Anyone can send these: an operator's log must not fill with ERROR lines or stack traces.
+	// Anyone can send these: an operator's log must not fill with ERROR lines or stack
+	// traces.
 	@AfterEach
 	void nothingReachedTheLogAtErrorOrAsAStackTrace(CapturedOutput output) {
 		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
@@ -88,7 +89,8 @@ class HostileInputTests {
 	}
 
 	// Registered again, the connection would count its subscriptions from zero (past
-	// max-subscriptions-per-connection) and its user twice. Sent at once after CONNECTED, the ERROR
+	// max-subscriptions-per-connection) and its user twice. Sent at once after CONNECTED,
+	// the ERROR
 	// must not be lost behind that frame's write.
 	@Test
 	void aSecondConnectOnTheSameConnection() throws Exception {
@@ -141,7 +143,8 @@ class HostileInputTests {
 		}
 	}
 
-	// The control for the two tests around it: the container takes messages in 1 KiB pieces
+	// The control for the two tests around it: the container takes messages in 1 KiB
+	// pieces
 	// (OutboundTransport), and a frame made of several of them is still one frame.
 	@Test
 	void longFrameWithinTheLimitIsAccepted() throws Exception {
@@ -161,7 +164,8 @@ class HostileInputTests {
 	void frameFarBeyondTheLimitIsRefused() throws Exception {
 		try (RawStompSocket raw = connectedAs(ALICE)) {
 			raw.sendFrame("SEND", Map.of("destination", "/topic/hostile.Order.1.shipped"), "x".repeat(64 * 1024));
-			// On Tomcat the STOMP decoder sees it in pieces and sends an ERROR; Jetty's message limit
+			// On Tomcat the STOMP decoder sees it in pieces and sends an ERROR; Jetty's
+			// message limit
 			// (twice max-frame-size) closes the connection before that.
 			Received received = raw.readUntilClosed(CLOSE);
 			assertThat(received.closed()).isTrue();
@@ -245,8 +249,8 @@ class HostileInputTests {
 		String forged = "hostile:" + HexFormat.of().formatHex(random);
 		for (String signature : new String[] { forged, replayed, "hostile:", "", "orders:" + forged.substring(8) }) {
 			try (RawStompSocket raw = connectedAs(ALICE)) {
-				raw.sendFrame("SUBSCRIBE", Map.of("id", "0", "destination", "/topic/hostile.Order.5.shipped", "auth",
-						signature), "");
+				raw.sendFrame("SUBSCRIBE",
+						Map.of("id", "0", "destination", "/topic/hostile.Order.5.shipped", "auth", signature), "");
 				assertRefused(raw, "Invalid subscription signature");
 			}
 		}
@@ -288,7 +292,8 @@ class HostileInputTests {
 		}
 	}
 
-	// Spring's origin check parses the Origin and throws on these ("Bad authority"): a 500 with a trace.
+	// Spring's origin check parses the Origin and throws on these ("Bad authority"): a
+	// 500 with a trace.
 	@Test
 	void malformedOriginOnTheHandshake() throws Exception {
 		ListenerClient http = ListenerClient.as(this.port, ALICE);
@@ -375,8 +380,10 @@ class HostileInputTests {
 			Map<String, Object> filler = Map.of("filler", "x".repeat(2000));
 			int sent = 1500;
 			long start = System.nanoTime();
-			// A brisk but steady stream (about 1,500 a second), which a reading client keeps up with;
-			// the send buffer limit is about cutting off clients that stop reading, not bursts.
+			// A brisk but steady stream (about 1,500 a second), which a reading client
+			// keeps up with;
+			// the send buffer limit is about cutting off clients that stop reading, not
+			// bursts.
 			for (int i = 0; i < sent; i++) {
 				this.notifier.notify("Order", 77, "shipped", filler);
 				if (i % 25 == 24) {
@@ -424,7 +431,8 @@ class HostileInputTests {
 		Received connected = raw.read(1, CLOSE);
 		assertThat(connected.frames()).as("CONNECTED").hasSize(1);
 		assertThat(connected.frames().get(0)).startsWith("CONNECTED\n");
-		// No pause for CONNECTED to be flushed: an ERROR right behind it must still arrive (OutboundTransport.quiesce).
+		// No pause for CONNECTED to be flushed: an ERROR right behind it must still
+		// arrive (OutboundTransport.quiesce).
 		this.connectionIds.put(raw, connected.header("connection-id"));
 		return raw;
 	}

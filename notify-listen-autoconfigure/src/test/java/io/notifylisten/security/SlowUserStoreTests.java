@@ -22,9 +22,9 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.willAnswer;
 
 /**
- * A user store that takes its time to reload a user's authorities holds up that user's deliveries
- * only, not the threads that write to everyone else. One outbound thread, so that a load on it
- * would show as other listeners' silence.
+ * A user store that takes its time to reload a user's authorities holds up that user's
+ * deliveries only, not the threads that write to everyone else. One outbound thread, so
+ * that a load on it would show as other listeners' silence.
  */
 @OrdersServerTest({ "notify-listen.key=slow-store", "notify-listen.role-recheck-interval=1s",
 		"notify-listen.broker.outbound-threads=1" })
@@ -65,7 +65,8 @@ class SlowUserStoreTests {
 				this.storeAnswersForBob.await(10, TimeUnit.SECONDS);
 				return invocation.callRealMethod();
 			}).given(this.users).loadUserByUsername(eq(BOB));
-			// Past twice the recheck interval both users' authorities must be loaded again first.
+			// Past twice the recheck interval both users' authorities must be loaded
+			// again first.
 			Thread.sleep(2100);
 			this.notifier.notify("Order", 74, "shipped");
 			assertThat(bobLoading.await(5, TimeUnit.SECONDS)).isTrue();

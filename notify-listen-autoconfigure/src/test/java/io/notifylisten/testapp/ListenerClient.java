@@ -33,16 +33,16 @@ import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 
 /**
- * A listening browser, played by Spring's real {@link WebSocketStompClient} over a real WebSocket
- * plus a real HTTP client: it logs in with HTTP Basic, keeps the session cookie, fetches
- * {@code /rest/pusher/key}, connects with the CSRF token, and signs subscriptions through
- * {@code /rest/pusher/auth}, exactly as the browser client does.
+ * A listening browser, played by Spring's real {@link WebSocketStompClient} over a real
+ * WebSocket plus a real HTTP client: it logs in with HTTP Basic, keeps the session
+ * cookie, fetches {@code /rest/pusher/key}, connects with the CSRF token, and signs
+ * subscriptions through {@code /rest/pusher/auth}, exactly as the browser client does.
  */
 public final class ListenerClient implements AutoCloseable {
 
 	/**
-	 * How long a test waits to be sure a message does not come: a delivery on one node takes a few
-	 * milliseconds, so what has not arrived by then was not sent.
+	 * How long a test waits to be sure a message does not come: a delivery on one node
+	 * takes a few milliseconds, so what has not arrived by then was not sent.
 	 */
 	public static final Duration QUIET = Duration.ofMillis(500);
 
@@ -54,7 +54,8 @@ public final class ListenerClient implements AutoCloseable {
 
 	private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 
-	private final WebSocketStompClient stompClient = new WebSocketStompClient(new StandardWebSocketClient(browserLike()));
+	private final WebSocketStompClient stompClient = new WebSocketStompClient(
+			new StandardWebSocketClient(browserLike()));
 
 	/** Every MESSAGE body received, in order. */
 	public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
@@ -93,7 +94,9 @@ public final class ListenerClient implements AutoCloseable {
 		return new ListenerClient("http://localhost:" + port, null);
 	}
 
-	/** GET /rest/pusher/key, which also starts the HTTP session that holds the CSRF token. */
+	/**
+	 * GET /rest/pusher/key, which also starts the HTTP session that holds the CSRF token.
+	 */
 	public JsonNode settings() throws Exception {
 		if (this.settings == null) {
 			HttpResponse<String> response = this.http.send(request("/rest/pusher/key").GET().build(),
@@ -126,14 +129,17 @@ public final class ListenerClient implements AutoCloseable {
 		this.session = this.stompClient.connectAsync(url, handshake, connect, new Handler())
 			.exceptionally((ex) -> null)
 			.get(10, TimeUnit.SECONDS);
-		// The session future completes just before afterConnected has read the CONNECTED headers.
+		// The session future completes just before afterConnected has read the CONNECTED
+		// headers.
 		CompletableFuture.anyOf(this.connected, this.closed).get(10, TimeUnit.SECONDS);
 		return this;
 	}
 
 	/** The STOMP headers of the last MESSAGE received. */
 	public Map<String, List<String>> lastHeaders() {
-		return this.lastHeaders.toSingleValueMap().keySet().stream()
+		return this.lastHeaders.toSingleValueMap()
+			.keySet()
+			.stream()
 			.collect(java.util.stream.Collectors.toMap((name) -> name, this.lastHeaders::get));
 	}
 
@@ -160,7 +166,10 @@ public final class ListenerClient implements AutoCloseable {
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	/** POST to a path with the session's CSRF token and extra headers, as a page's script does. */
+	/**
+	 * POST to a path with the session's CSRF token and extra headers, as a page's script
+	 * does.
+	 */
 	public int post(String path, Map<String, String> headers) throws Exception {
 		HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.noBody());
 		JsonNode csrf = settings().path("csrf");
@@ -186,12 +195,18 @@ public final class ListenerClient implements AutoCloseable {
 		return json.readTree(response.body()).get("auth").asString();
 	}
 
-	/** Subscribe to a channel ({@code entity/id/action}) with a signature from /rest/pusher/auth. */
+	/**
+	 * Subscribe to a channel ({@code entity/id/action}) with a signature from
+	 * /rest/pusher/auth.
+	 */
 	public ListenerClient listen(String channel) throws Exception {
 		return subscribe(destination(channel), signature(channel));
 	}
 
-	/** Subscribe to a channel, asking for what was missed since the given epoch and sequence. */
+	/**
+	 * Subscribe to a channel, asking for what was missed since the given epoch and
+	 * sequence.
+	 */
 	public ListenerClient listenSince(String channel, String epoch, long sequence) throws Exception {
 		StompHeaders headers = new StompHeaders();
 		headers.add("last-epoch", epoch);
@@ -224,7 +239,8 @@ public final class ListenerClient implements AutoCloseable {
 	}
 
 	/**
-	 * Subscribe to an object's presence ({@code entity/id}) with a signature from /rest/pusher/auth.
+	 * Subscribe to an object's presence ({@code entity/id}) with a signature from
+	 * /rest/pusher/auth.
 	 * @return the subscription, to unsubscribe
 	 */
 	public StompSession.Subscription present(String entity, String id) throws Exception {
@@ -239,19 +255,28 @@ public final class ListenerClient implements AutoCloseable {
 		return headers;
 	}
 
-	/** SUBSCRIBE with the given headers, such as {@link #presenceHeaders}; a copy, so they can be sent again. */
+	/**
+	 * SUBSCRIBE with the given headers, such as {@link #presenceHeaders}; a copy, so they
+	 * can be sent again.
+	 */
 	public StompSession.Subscription subscribe(StompHeaders headers) {
 		StompHeaders copy = new StompHeaders();
 		copy.putAll(headers);
 		return this.session.subscribe(copy, new Handler());
 	}
 
-	/** The STOMP destination of an object's presence, following the format the server published. */
+	/**
+	 * The STOMP destination of an object's presence, following the format the server
+	 * published.
+	 */
 	public String presenceDestination(String entity, String id) throws Exception {
 		return settings().get("presenceDestinationFormat").asString().replace("{entity}", entity).replace("{id}", id);
 	}
 
-	/** The next MESSAGE whose {@code notify-listen-presence} header is the given kind, skipping others. */
+	/**
+	 * The next MESSAGE whose {@code notify-listen-presence} header is the given kind,
+	 * skipping others.
+	 */
 	public @Nullable JsonNode nextPresence(String kind, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
@@ -325,8 +350,10 @@ public final class ListenerClient implements AutoCloseable {
 		return String.join("; ", cookies);
 	}
 
-	// A browser takes a WebSocket message of any size; the container's client takes whole messages
-	// up to its default buffer, which Tomcat's JVM-wide DEFAULT_BUFFER_SIZE sets (8 KiB unless the
+	// A browser takes a WebSocket message of any size; the container's client takes whole
+	// messages
+	// up to its default buffer, which Tomcat's JVM-wide DEFAULT_BUFFER_SIZE sets (8 KiB
+	// unless the
 	// property lowers it, as docs/operations.md advises for Tomcat).
 	private static WebSocketContainer browserLike() {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
@@ -360,7 +387,8 @@ public final class ListenerClient implements AutoCloseable {
 			}
 			if (payload != null) {
 				ListenerClient.this.lastHeaders = headers;
-				// Headers first: a reader of both takes the headers, then finds the body there.
+				// Headers first: a reader of both takes the headers, then finds the body
+				// there.
 				ListenerClient.this.frameHeaders.add(headers);
 				ListenerClient.this.messages.add((JsonNode) payload);
 			}

@@ -12,8 +12,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Ships an order over HTTP and tells the other pages, not the one that asked; saves numbered
- * changes of an order, each in a transaction of its own.
+ * Ships an order over HTTP and tells the other pages, not the one that asked; saves
+ * numbered changes of an order, each in a transaction of its own.
  */
 @RestController
 class OrderController {
@@ -32,7 +32,8 @@ class OrderController {
 		this.notifier.toOthers().notify("Order", id, "shipped", Map.of("by", "http"));
 	}
 
-	// One transaction per request, committed or, with rollBack, rolled back (answered 409).
+	// One transaction per request, committed or, with rollBack, rolled back (answered
+	// 409).
 	@PostMapping("/orders/{id}/numbered/{n}")
 	ResponseEntity<Void> saveNumbered(@PathVariable long id, @PathVariable int n,
 			@RequestParam(defaultValue = "false") boolean rollBack) {

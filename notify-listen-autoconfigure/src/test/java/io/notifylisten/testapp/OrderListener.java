@@ -14,7 +14,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Controller;
 
 /**
- * Reloads an order when it is refreshed, as the listening user, and reports who it ran as.
+ * Reloads an order when it is refreshed, as the listening user, and reports who it ran
+ * as.
  */
 @Controller
 public class OrderListener {

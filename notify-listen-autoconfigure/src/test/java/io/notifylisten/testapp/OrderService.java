@@ -27,7 +27,9 @@ public class OrderService {
 		this.notifier.notify(order, "refresh", Map.of("status", status));
 	}
 
-	/** Save an order and notify its number {@code n}, for the tests that count deliveries. */
+	/**
+	 * Save an order and notify its number {@code n}, for the tests that count deliveries.
+	 */
 	@Transactional
 	public void saveNumbered(long id, int n) {
 		ShopOrder order = this.orders.findById(id).orElseGet(() -> new ShopOrder(id, "new"));

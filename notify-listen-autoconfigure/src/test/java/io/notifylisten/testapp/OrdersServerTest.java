@@ -12,10 +12,10 @@ import org.springframework.core.annotation.AliasFor;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A test against the {@link OrdersTestApplication} on a random port: real Spring Security, the real
- * STOMP endpoint and broker, and the {@link #SECRET}. Each test class names its own
- * {@code notify-listen.key}, so that its destinations are its own even where contexts are cached
- * side by side.
+ * A test against the {@link OrdersTestApplication} on a random port: real Spring
+ * Security, the real STOMP endpoint and broker, and the {@link #SECRET}. Each test class
+ * names its own {@code notify-listen.key}, so that its destinations are its own even
+ * where contexts are cached side by side.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -12,8 +12,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * A small application that uses the starter as a user would: JPA orders, Spring Security with three
- * users, one entity rule and one {@code @NotifyListen} handler.
+ * A small application that uses the starter as a user would: JPA orders, Spring Security
+ * with three users, one entity rule and one {@code @NotifyListen} handler.
  */
 @SpringBootApplication
 public class OrdersTestApplication {
@@ -40,9 +40,12 @@ public class OrdersTestApplication {
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
-		// The WebSocket endpoint is left open on purpose: notify-listen's own STOMP checks must
-		// refuse anonymous connections, not rely on the HTTP layer to. No cors() either, as in an
-		// application that never heard of it: notify-listen answers its own paths' preflights.
+		// The WebSocket endpoint is left open on purpose: notify-listen's own STOMP
+		// checks must
+		// refuse anonymous connections, not rely on the HTTP layer to. No cors() either,
+		// as in an
+		// application that never heard of it: notify-listen answers its own paths'
+		// preflights.
 		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/rest/pusher/key", "/notify-listen/ws/**")
 			.permitAll()
 			.anyRequest()
@@ -53,7 +56,10 @@ public class OrdersTestApplication {
 	@Bean
 	InMemoryUserDetailsManager users() {
 		return new InMemoryUserDetailsManager(
-				User.withUsername(ALICE).password("{noop}password").authorities("NOTIFY_LISTEN_USER", "ROLE_MANAGER").build(),
+				User.withUsername(ALICE)
+					.password("{noop}password")
+					.authorities("NOTIFY_LISTEN_USER", "ROLE_MANAGER")
+					.build(),
 				User.withUsername(BOB).password("{noop}password").authorities("NOTIFY_LISTEN_USER").build(),
 				User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
 	}
@@ -66,13 +72,15 @@ public class OrdersTestApplication {
 	@Bean
 	EntityAccessRules entityAccessRules(RevokedOrders revoked) {
 		return EntityAccessRules.builder()
-			.entity("Order", (user, id) -> !(user.getName().equals(BOB) && id.equals(String.valueOf(SECRET_ORDER)))
-					&& !revoked.isRevoked(user.getName(), id))
+			.entity("Order",
+					(user, id) -> !(user.getName().equals(BOB) && id.equals(String.valueOf(SECRET_ORDER)))
+							&& !revoked.isRevoked(user.getName(), id))
 			.build();
 	}
 
 	/**
-	 * Orders a user was allowed to read and no longer is, as when someone is removed from a team.
+	 * Orders a user was allowed to read and no longer is, as when someone is removed from
+	 * a team.
 	 */
 	public static class RevokedOrders {
 

@@ -17,9 +17,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A WebSocket client on a bare TCP socket, for frames that a real STOMP client would refuse to send:
- * garbage, frames before CONNECT, a thousand headers, an unmasked frame. The framing is written by
- * hand on purpose (RFC 6455, text frames and close only): the point is to send what libraries won't.
+ * A WebSocket client on a bare TCP socket, for frames that a real STOMP client would
+ * refuse to send: garbage, frames before CONNECT, a thousand headers, an unmasked frame.
+ * The framing is written by hand on purpose (RFC 6455, text frames and close only): the
+ * point is to send what libraries won't.
  */
 public final class RawStompSocket implements AutoCloseable {
 
@@ -42,18 +43,21 @@ public final class RawStompSocket implements AutoCloseable {
 	}
 
 	/**
-	 * Open a WebSocket to the endpoint, with the HTTP session and login of a {@link ListenerClient}.
+	 * Open a WebSocket to the endpoint, with the HTTP session and login of a
+	 * {@link ListenerClient}.
 	 */
-	public static RawStompSocket open(int port, String path, @Nullable ListenerClient http, Map<String, String> extraHeaders)
-			throws IOException {
+	public static RawStompSocket open(int port, String path, @Nullable ListenerClient http,
+			Map<String, String> extraHeaders) throws IOException {
 		return open(new Socket("127.0.0.1", port), port, path, http, extraHeaders);
 	}
 
 	/**
-	 * Open a WebSocket whose receive window is tiny, so that a client that stops reading makes the
-	 * server's writes back up at once instead of filling megabytes of kernel buffers first.
+	 * Open a WebSocket whose receive window is tiny, so that a client that stops reading
+	 * makes the server's writes back up at once instead of filling megabytes of kernel
+	 * buffers first.
 	 */
-	public static RawStompSocket openWithSmallReceiveBuffer(int port, String path, ListenerClient http) throws IOException {
+	public static RawStompSocket openWithSmallReceiveBuffer(int port, String path, ListenerClient http)
+			throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(4096);
 		socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
@@ -66,10 +70,16 @@ public final class RawStompSocket implements AutoCloseable {
 		byte[] keyBytes = new byte[16];
 		random.nextBytes(keyBytes);
 		StringBuilder request = new StringBuilder();
-		request.append("GET ").append(path).append(" HTTP/1.1\r\n")
-			.append("Host: 127.0.0.1:").append(port).append("\r\n")
+		request.append("GET ")
+			.append(path)
+			.append(" HTTP/1.1\r\n")
+			.append("Host: 127.0.0.1:")
+			.append(port)
+			.append("\r\n")
 			.append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-			.append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(keyBytes)).append("\r\n")
+			.append("Sec-WebSocket-Key: ")
+			.append(Base64.getEncoder().encodeToString(keyBytes))
+			.append("\r\n")
 			.append("Sec-WebSocket-Version: 13\r\n")
 			.append("Sec-WebSocket-Protocol: v12.stomp\r\n");
 		if (http != null) {
@@ -139,13 +149,17 @@ public final class RawStompSocket implements AutoCloseable {
 
 	/**
 	 * Read server frames until the connection closes or the time is up.
-	 * @return the text of every STOMP frame received, and whether the server closed the connection
+	 * @return the text of every STOMP frame received, and whether the server closed the
+	 * connection
 	 */
 	public Received readUntilClosed(Duration timeout) throws IOException {
 		return read(Integer.MAX_VALUE, timeout);
 	}
 
-	/** Read until {@code count} STOMP frames arrived, the connection closed, or the time is up. */
+	/**
+	 * Read until {@code count} STOMP frames arrived, the connection closed, or the time
+	 * is up.
+	 */
 	public Received read(int count, Duration timeout) throws IOException {
 		List<String> frames = new ArrayList<>();
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -158,7 +172,8 @@ public final class RawStompSocket implements AutoCloseable {
 				return new Received(frames, true);
 			}
 			if (!arrival.isHeartbeat()) {
-				// A heart-beat may lead the frames of a message: the server joins what waits for a connection.
+				// A heart-beat may lead the frames of a message: the server joins what
+				// waits for a connection.
 				frames.add(arrival.text().stripLeading());
 				if (frames.size() >= count) {
 					return new Received(frames, false);
@@ -169,8 +184,8 @@ public final class RawStompSocket implements AutoCloseable {
 	}
 
 	/**
-	 * Read every WebSocket message, heart-beats included, with the moment it arrived, until
-	 * {@code count} messages arrived, the connection closed, or the time is up.
+	 * Read every WebSocket message, heart-beats included, with the moment it arrived,
+	 * until {@code count} messages arrived, the connection closed, or the time is up.
 	 * @return what arrived, in order, and whether the server closed the connection
 	 */
 	public Arrivals readArrivals(int count, Duration timeout) throws IOException {
@@ -194,7 +209,10 @@ public final class RawStompSocket implements AutoCloseable {
 
 	private static final Arrival CLOSED = new Arrival(0, "");
 
-	/** The next text or binary message, {@link #CLOSED}, or {@code null} once the deadline passed. */
+	/**
+	 * The next text or binary message, {@link #CLOSED}, or {@code null} once the deadline
+	 * passed.
+	 */
 	private @Nullable Arrival next(long deadline) throws IOException {
 		while (true) {
 			long left = deadline - System.nanoTime();

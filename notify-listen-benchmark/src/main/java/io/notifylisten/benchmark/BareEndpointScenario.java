@@ -11,8 +11,8 @@ import static io.notifylisten.benchmark.BenchmarkMain.BARE_ENDPOINT;
 import static io.notifylisten.benchmark.BenchmarkMain.f1;
 
 /**
- * Scenario (g): the fan-out of (b) through the servlet container's own WebSocket endpoint, with
- * nothing of Spring's messaging above it.
+ * Scenario (g): the fan-out of (b) through the servlet container's own WebSocket
+ * endpoint, with nothing of Spring's messaging above it.
  */
 final class BareEndpointScenario {
 
@@ -22,8 +22,10 @@ final class BareEndpointScenario {
 		this.benchmark = benchmark;
 	}
 
-	// The fan-out of (b) to N listeners through the container's own WebSocket, with nothing of
-	// Spring's messaging above it; after (b), so that the load generator is as warm as it was there
+	// The fan-out of (b) to N listeners through the container's own WebSocket, with
+	// nothing of
+	// Spring's messaging above it; after (b), so that the load generator is as warm as it
+	// was there
 	// (run first, it cost the load generator half as much again per message).
 	void bareEndpoint(String heap) throws Exception {
 		try (ServerProcess endpoint = this.benchmark.start(BARE_ENDPOINT, BareEndpointBenchmarkServer.class, false,
@@ -43,7 +45,8 @@ final class BareEndpointScenario {
 			}
 			line("## (g) Bare endpoint: the container's WebSocket, no Spring messaging");
 			line("");
-			line("The fan-out of (b) on a Jakarta WebSocket endpoint of the same container (" + this.benchmark.container()
+			line("The fan-out of (b) on a Jakarta WebSocket endpoint of the same container ("
+					+ this.benchmark.container()
 					+ ") that speaks just enough STOMP for the load generator and writes each MESSAGE frame with "
 					+ "one blocking sendText from " + "four threads: no broker, no security, no queue. What any "
 					+ "STOMP server on this container reaches at best, for reading (b) against.");
@@ -52,8 +55,9 @@ final class BareEndpointScenario {
 			line(FanoutResult.SEPARATOR);
 			line(result.row(BARE_ENDPOINT, held));
 			line("");
-			line("Idle, measured as in (a): " + f1(heapKiB) + " KiB heap and " + f1(rssKiB) + " KiB RSS per connection at "
-					+ held + " listeners (" + idle.connections() + " on the server): the container's own share of (a).");
+			line("Idle, measured as in (a): " + f1(heapKiB) + " KiB heap and " + f1(rssKiB)
+					+ " KiB RSS per connection at " + held + " listeners (" + idle.connections()
+					+ " on the server): the container's own share of (a).");
 			line("");
 		}
 	}

@@ -18,27 +18,32 @@ import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs the benchmark: starts a notify-listen server and a bare Spring STOMP baseline as child JVMs,
- * drives both with the same {@link LoadClient}, and prints one Markdown table per scenario with
- * notify-listen / baseline ratios. Arguments, as {@code --name=value} (one string is split on spaces):
+ * Runs the benchmark: starts a notify-listen server and a bare Spring STOMP baseline as
+ * child JVMs, drives both with the same {@link LoadClient}, and prints one Markdown table
+ * per scenario with notify-listen / baseline ratios. Arguments, as {@code --name=value}
+ * (one string is split on spaces):
  * <ul>
  * <li>{@code max-listeners} (10000): largest number of listeners in any scenario</li>
  * <li>{@code scenarios} (floor,idle,fanout,many,handler,endpoint,multinode,presence)</li>
  * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
- * <li>{@code handler-listeners} (1000), {@code multinode-listeners} (10000), {@code presence-members}
- * (1000): capped by max-listeners</li>
- * <li>{@code notify-listen-properties} (none): {@code a=1,b=2} become {@code --notify-listen.a=1 ...}</li>
- * <li>{@code server-jvm}, {@code server-properties} (none): comma-separated JVM options and Spring
- * properties for every server, for experiments such as JFR or {@code bench.preserve-order=true}</li>
- * <li>{@code tuned} (off), {@code tuned-buffer} (1024): shrink Tomcat's per-connection buffers on both servers</li>
- * <li>{@code container} (tomcat): the servlet container of both servers, {@code tomcat} or {@code jetty}</li>
- * <li>{@code repeat} (1): each fan-out measurement this many times in a row, every figure reported as
- * its median</li>
- * <li>{@code profile} (off): each server records a JFR profile to {@code <name>.jfr} in the log
- * directory, written when it stops; {@code --profile=<file.jfc>} records with those settings instead of
- * the JDK's {@code profile}</li>
- * <li>{@code histogram} (off): with every listener idle at the largest N, each server's live-object
- * histogram ({@code jmap -histo:live}) goes to the log directory</li>
+ * <li>{@code handler-listeners} (1000), {@code multinode-listeners} (10000),
+ * {@code presence-members} (1000): capped by max-listeners</li>
+ * <li>{@code notify-listen-properties} (none): {@code a=1,b=2} become
+ * {@code --notify-listen.a=1 ...}</li>
+ * <li>{@code server-jvm}, {@code server-properties} (none): comma-separated JVM options
+ * and Spring properties for every server, for experiments such as JFR or
+ * {@code bench.preserve-order=true}</li>
+ * <li>{@code tuned} (off), {@code tuned-buffer} (1024): shrink Tomcat's per-connection
+ * buffers on both servers</li>
+ * <li>{@code container} (tomcat): the servlet container of both servers, {@code tomcat}
+ * or {@code jetty}</li>
+ * <li>{@code repeat} (1): each fan-out measurement this many times in a row, every figure
+ * reported as its median</li>
+ * <li>{@code profile} (off): each server records a JFR profile to {@code <name>.jfr} in
+ * the log directory, written when it stops; {@code --profile=<file.jfc>} records with
+ * those settings instead of the JDK's {@code profile}</li>
+ * <li>{@code histogram} (off): with every listener idle at the largest N, each server's
+ * live-object histogram ({@code jmap -histo:live}) goes to the log directory</li>
  * <li>{@code latency-notifies} (5), {@code burst} (20), {@code server-heap} (3g),
  * {@code out} (target/benchmark-results.md)</li>
  * </ul>
@@ -74,7 +79,8 @@ public final class BenchmarkMain {
 
 	final Path logs = Path.of("target", "benchmark-logs");
 
-	// Written at the end: the p99 target names the bare endpoint's figure, measured after (b).
+	// Written at the end: the p99 target names the bare endpoint's figure, measured after
+	// (b).
 	final List<java.util.function.Supplier<String>> targets = new ArrayList<>();
 
 	long totalLostNotifyListen;
@@ -105,7 +111,8 @@ public final class BenchmarkMain {
 	}
 
 	private void run() throws Exception {
-		String scenarios = this.options.getOrDefault("scenarios", "floor,idle,fanout,many,handler,endpoint,multinode,presence");
+		String scenarios = this.options.getOrDefault("scenarios",
+				"floor,idle,fanout,many,handler,endpoint,multinode,presence");
 		line("# notify-listen benchmark, " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
 		line("");
 		line("Options: " + this.options + "; " + Runtime.getRuntime().availableProcessors() + " cores, Java "
@@ -131,17 +138,15 @@ public final class BenchmarkMain {
 			new MultiNodeScenario(this).multiNode(heap);
 		}
 		if (scenarios.contains("presence")) {
-			new PresenceScenario(this)
-				.run(Math.min(this.maxListeners, intOption("presence-members", 1_000)), heap);
+			new PresenceScenario(this).run(Math.min(this.maxListeners, intOption("presence-members", 1_000)), heap);
 		}
 		line("## Targets");
 		line("");
 		this.targets.forEach((target) -> line("- " + target.get()));
 		line("- zero lost messages on notify-listen: " + met(this.totalLostNotifyListen == 0) + " ("
 				+ this.totalLostNotifyListen + " lost in all notify-listen rows; client saw "
-				+ this.client.errorFrames() + " ERROR frames, " + this.client.unexpectedCloses()
-				+ " unexpected closes" + ((this.client.lastError() != null) ? ", last: " + this.client.lastError() : "")
-				+ ")");
+				+ this.client.errorFrames() + " ERROR frames, " + this.client.unexpectedCloses() + " unexpected closes"
+				+ ((this.client.lastError() != null) ? ", last: " + this.client.lastError() : "") + ")");
 		Path out = Path.of(this.options.getOrDefault("out", "target/benchmark-results.md"));
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		Files.writeString(out, this.report);
@@ -149,14 +154,16 @@ public final class BenchmarkMain {
 		System.out.println("Written to " + out.toAbsolutePath());
 	}
 
-	// The scenarios that run notify-listen and the baseline side by side, on one pair of servers.
+	// The scenarios that run notify-listen and the baseline side by side, on one pair of
+	// servers.
 	void sideBySide(String scenarios, String heap) throws Exception {
 		try (ServerProcess notifyListen = ServerProcess.start(NOTIFY_LISTEN, NotifyListenBenchmarkServer.class, true,
 				container(), heap, this.logs, jvmOptions(), withTuning(notifyListenProperties(false)));
 				ServerProcess baseline = ServerProcess.start(BASELINE, BaselineBenchmarkServer.class, false,
 						container(), heap, this.logs, jvmOptions(), withTuning(new ArrayList<>()))) {
-			line("Servers: notify-listen pid " + notifyListen.pid() + ", baseline pid " + baseline.pid()
-					+ " (-Xmx" + heap + ", JVM options " + jvmOptions() + " after the defaults in ServerProcess); logs in " + this.logs + ".");
+			line("Servers: notify-listen pid " + notifyListen.pid() + ", baseline pid " + baseline.pid() + " (-Xmx"
+					+ heap + ", JVM options " + jvmOptions() + " after the defaults in ServerProcess); logs in "
+					+ this.logs + ".");
 			line("");
 			warmUp(notifyListen);
 			warmUp(baseline);
@@ -174,14 +181,16 @@ public final class BenchmarkMain {
 		}
 	}
 
-	// Every server of a run: the container, heap, JVM options and tuning asked for, logs in one place.
+	// Every server of a run: the container, heap, JVM options and tuning asked for, logs
+	// in one place.
 	ServerProcess start(String name, Class<?> mainClass, boolean notifyListen, String heap, List<String> properties)
 			throws Exception {
 		return ServerProcess.start(name, mainClass, notifyListen, container(), heap, this.logs, jvmOptions(),
 				withTuning(properties));
 	}
 
-	// A few rounds through every code path first, so that neither server is measured while the JIT
+	// A few rounds through every code path first, so that neither server is measured
+	// while the JIT
 	// is still compiling; the numbers of this round are not reported.
 	void warmUp(ServerProcess server) throws Exception {
 		int n = Math.min(this.maxListeners, 200);
@@ -239,12 +248,14 @@ public final class BenchmarkMain {
 	List<String> notifyListenProperties(boolean stream) {
 		List<String> properties = new ArrayList<>(List.of("--notify-listen.key=bench",
 				"--notify-listen.secret=benchmark-secret-0123456789abcdef0123456789"));
-		// Nodes with the same key share the stream of its default name, notify-listen.bench.
+		// Nodes with the same key share the stream of its default name,
+		// notify-listen.bench.
 		if (stream) {
 			properties.add("--notify-listen.stream.host=127.0.0.1");
 			properties.add("--notify-listen.stream.port=" + STREAM_PORT);
 		}
-		// --notify-listen-properties=a=1,b=2 passes settings through, such as limits.max-frame-size=4KB.
+		// --notify-listen-properties=a=1,b=2 passes settings through, such as
+		// limits.max-frame-size=4KB.
 		String extra = this.options.getOrDefault("notify-listen-properties", "");
 		for (String property : extra.split(",")) {
 			if (!property.isBlank()) {
@@ -256,21 +267,24 @@ public final class BenchmarkMain {
 
 	static String ratioRow(String label, int listeners, FanoutResult value, FanoutResult base) {
 		return "| " + label + " | " + listeners + " | " + ratio(value.single().p50(), base.single().p50()) + " | "
-				+ ratio(value.single().p99(), base.single().p99()) + " | " + ratio(value.single().max(), base.single().max())
-				+ " | " + ratio(value.deliveriesPerSecond(), base.deliveriesPerSecond()) + " | "
+				+ ratio(value.single().p99(), base.single().p99()) + " | "
+				+ ratio(value.single().max(), base.single().max()) + " | "
+				+ ratio(value.deliveriesPerSecond(), base.deliveriesPerSecond()) + " | "
 				+ ratio(value.burst().p99(), base.burst().p99()) + " | | | "
 				+ ratio(value.serverCpuMicros(), base.serverCpuMicros()) + " | "
 				+ ratio(value.clientCpuMicros(), base.clientCpuMicros()) + " |";
 	}
 
-	FanoutResult measureFanout(ServerProcess server, String entity, String id, String action, int n)
-			throws Exception {
+	FanoutResult measureFanout(ServerProcess server, String entity, String id, String action, int n) throws Exception {
 		return measureFanout(server, List.of(server), entity, id, action, n);
 	}
 
-	// --repeat: the same measurement several times in a row, each figure reported as its median, so
-	// that one disturbed run does not decide a ratio. Notified on one server and delivered by all the
-	// nodes (those of (e)): n counts the listeners of every node, and the server CPU is theirs together.
+	// --repeat: the same measurement several times in a row, each figure reported as its
+	// median, so
+	// that one disturbed run does not decide a ratio. Notified on one server and
+	// delivered by all the
+	// nodes (those of (e)): n counts the listeners of every node, and the server CPU is
+	// theirs together.
 	FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
 			String action, int n) throws Exception {
 		List<FanoutResult> runs = new ArrayList<>();
@@ -299,7 +313,8 @@ public final class BenchmarkMain {
 		notified.notify(entity, id, action, burst);
 		bursty.awaitCount((long) n * burst, DELIVERY_TIMEOUT);
 		long elapsed = Math.max(1, bursty.lastNanos() - start);
-		// Read before the pause, which is idle time; includes the single notifications' pauses.
+		// Read before the pause, which is idle time; includes the single notifications'
+		// pauses.
 		long[] serverCpu = cpuNanos(nodes);
 		long[] clientCpu = ServerProcess.cpuNanos(ProcessHandle.current().pid());
 		Thread.sleep(300);
@@ -346,8 +361,9 @@ public final class BenchmarkMain {
 		listeners.addAll(opened);
 		long subscribed = server.awaitSubscriptions(listeners.size(), SUBSCRIBE_TIMEOUT);
 		Thread.sleep(500);
-		System.out.printf(Locale.ROOT, "  [%s] %d listeners open (%d asked), server counts %d subscriptions, %.1f s%s%n",
-				server.name(), listeners.size(), offset + count, subscribed, (System.nanoTime() - start) / 1e9,
+		System.out.printf(Locale.ROOT,
+				"  [%s] %d listeners open (%d asked), server counts %d subscriptions, %.1f s%s%n", server.name(),
+				listeners.size(), offset + count, subscribed, (System.nanoTime() - start) / 1e9,
 				(opened.size() < count) ? "; last error: " + this.client.lastError() : "");
 		return listeners.size();
 	}
@@ -425,6 +441,7 @@ public final class BenchmarkMain {
 
 	/**
 	 * One fan-out measurement.
+	 *
 	 * @param single latency of single notifications
 	 * @param burst latency within the burst
 	 * @param deliveriesPerSecond deliveries per second within the burst
@@ -433,7 +450,8 @@ public final class BenchmarkMain {
 	 * @param lost expected minus delivered
 	 * @param serverCpuMicros the server's CPU time per delivered message, in microseconds
 	 * @param serverSystemMicros the kernel's part of it
-	 * @param clientCpuMicros the load generator's CPU time per delivered message, in microseconds
+	 * @param clientCpuMicros the load generator's CPU time per delivered message, in
+	 * microseconds
 	 * @param clientSystemMicros the kernel's part of it
 	 */
 	record FanoutResult(DeliveryRecorder.Latency single, DeliveryRecorder.Latency burst, double deliveriesPerSecond,
@@ -463,7 +481,8 @@ public final class BenchmarkMain {
 					median(runs, FanoutResult::clientSystemMicros));
 		}
 
-		private static double median(List<FanoutResult> runs, java.util.function.ToDoubleFunction<FanoutResult> figure) {
+		private static double median(List<FanoutResult> runs,
+				java.util.function.ToDoubleFunction<FanoutResult> figure) {
 			double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
 			int middle = values.length / 2;
 			return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;

@@ -18,13 +18,15 @@ import org.springframework.core.env.Environment;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 
 /**
- * Connect/disconnect churn against the benchmark's notify-listen server, in this JVM, for a bounded
- * time, printing open sessions, connections, subscriptions and heap after GC once per interval: a
- * leak shows as numbers that keep climbing. Each client does what a browser does (login, key,
- * CONNECT, signature, SUBSCRIBE) through the benchmark's {@link LoadClient}. Run it by hand (docs/security.md);
- * it stops by itself, with exit code 0 when nothing was left open and nothing was lost.
+ * Connect/disconnect churn against the benchmark's notify-listen server, in this JVM, for
+ * a bounded time, printing open sessions, connections, subscriptions and heap after GC
+ * once per interval: a leak shows as numbers that keep climbing. Each client does what a
+ * browser does (login, key, CONNECT, signature, SUBSCRIBE) through the benchmark's
+ * {@link LoadClient}. Run it by hand (docs/security.md); it stops by itself, with exit
+ * code 0 when nothing was left open and nothing was lost.
  *
- * <p>Arguments: {@code [minutes=3] [clientsPerRound=20]}.
+ * <p>
+ * Arguments: {@code [minutes=3] [clientsPerRound=20]}.
  */
 public final class ChurnSoakCheck {
 
@@ -45,8 +47,7 @@ public final class ChurnSoakCheck {
 			.properties("server.port=0", "server.address=127.0.0.1", "notify-listen.key=bench",
 					"notify-listen.secret=0123456789abcdef0123456789abcdef", "logging.level.root=WARN",
 					"spring.main.banner-mode=off")
-			.run();
-				LoadClient client = new LoadClient()) {
+			.run(); LoadClient client = new LoadClient()) {
 			int port = server.getBean(Environment.class).getProperty("local.server.port", Integer.class);
 			LoadClient.Target target = new LoadClient.Target("http://127.0.0.1:" + port, true, "/ws",
 					"/topic/bench.{entity}.{id}.{action}", NotifyListenBenchmarkServer.USER_PREFIX);
@@ -87,10 +88,12 @@ public final class ChurnSoakCheck {
 			double growth = heap.get(heap.size() - 1) - heap.get(Math.min(1, heap.size() - 1));
 			leakFree = openSessions == 0 && openConnections == 0 && subscriptions == 0 && received == expected
 					&& growth < 16;
-			System.out.printf("%nafter %d connects: %d sessions, %d connections, %d subscriptions left open; "
-					+ "%d of %d notifications received; heap after GC changed by %.1f MB since the first "
-					+ "warm sample: %s%n", connects, openSessions, openConnections, subscriptions, received, expected,
-					growth, leakFree ? "NO LEAK" : "CHECK");
+			System.out.printf(
+					"%nafter %d connects: %d sessions, %d connections, %d subscriptions left open; "
+							+ "%d of %d notifications received; heap after GC changed by %.1f MB since the first "
+							+ "warm sample: %s%n",
+					connects, openSessions, openConnections, subscriptions, received, expected, growth,
+					leakFree ? "NO LEAK" : "CHECK");
 		}
 		System.exit(leakFree ? 0 : 1);
 	}
@@ -99,8 +102,8 @@ public final class ChurnSoakCheck {
 			long received) {
 		System.gc();
 		double heapMb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
-		System.out.printf("%7ds %7d %9d %9d %9d %11d %13d %12.1f%n", Duration.ofNanos(elapsedNanos).toSeconds(),
-				rounds, connects, received, server.getBean(OutboundTransport.class).openSessions(),
+		System.out.printf("%7ds %7d %9d %9d %9d %11d %13d %12.1f%n", Duration.ofNanos(elapsedNanos).toSeconds(), rounds,
+				connects, received, server.getBean(OutboundTransport.class).openSessions(),
 				server.getBean(ConnectionRegistry.class).connections().size(),
 				server.getBean(SimpUserRegistry.class).findSubscriptions((s) -> true).size(), heapMb);
 		return heapMb;

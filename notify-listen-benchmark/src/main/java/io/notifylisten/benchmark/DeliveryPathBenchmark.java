@@ -26,15 +26,17 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.AuthorityUtils;
 
 /**
- * What notify-listen adds to each delivery, measured without sockets and their noise: messages as
- * Spring's simple broker makes them for one notification fanned out to many connections go through
- * the real client outbound channel's interceptors (as configured by the auto-configuration of a real
- * application context), one thread, after a warm-up. The baseline in the same run is the same loop
- * with no interceptor, which is what a bare Spring STOMP application pays here. The application is
- * the benchmark's notify-listen server, in this JVM. Run it by hand (BENCHMARKS.md); it prints a
- * table and stops by itself.
+ * What notify-listen adds to each delivery, measured without sockets and their noise:
+ * messages as Spring's simple broker makes them for one notification fanned out to many
+ * connections go through the real client outbound channel's interceptors (as configured
+ * by the auto-configuration of a real application context), one thread, after a warm-up.
+ * The baseline in the same run is the same loop with no interceptor, which is what a bare
+ * Spring STOMP application pays here. The application is the benchmark's notify-listen
+ * server, in this JVM. Run it by hand (BENCHMARKS.md); it prints a table and stops by
+ * itself.
  *
- * <p>Arguments: {@code [connections=1000] [rounds=200]}.
+ * <p>
+ * Arguments: {@code [connections=1000] [rounds=200]}.
  */
 public final class DeliveryPathBenchmark {
 
@@ -103,7 +105,8 @@ public final class DeliveryPathBenchmark {
 		System.out.printf(Locale.ROOT, "%-48s %12.0f %,14.0f%n", path, nanos, 1e9 / nanos);
 	}
 
-	// As SimpleBrokerMessageHandler.sendMessageToSubscribers builds one message per subscription,
+	// As SimpleBrokerMessageHandler.sendMessageToSubscribers builds one message per
+	// subscription,
 	// then as ExecutorSubscribableChannel runs interceptors around handling it.
 	private static double measure(List<ChannelInterceptor> interceptors, List<String> sessions, byte[] payload,
 			String destination, int rounds, MessageChannel channel) {

@@ -20,9 +20,9 @@ import static io.notifylisten.benchmark.BenchmarkMain.ratioRow;
 import static io.notifylisten.benchmark.BenchmarkMain.row;
 
 /**
- * Scenarios (a) and (b): one set of listeners on one channel grows through the sizes; at each,
- * heap and RSS with every listener idle, then the fan-out of single notifications and of a burst,
- * notify-listen against the baseline.
+ * Scenarios (a) and (b): one set of listeners on one channel grows through the sizes; at
+ * each, heap and RSS with every listener idle, then the fan-out of single notifications
+ * and of a burst, notify-listen against the baseline.
  */
 final class FanOutScenario {
 
@@ -32,7 +32,8 @@ final class FanOutScenario {
 		this.benchmark = benchmark;
 	}
 
-	// (a) and (b): one set of listeners on one channel grows through the sizes; at each, heap and
+	// (a) and (b): one set of listeners on one channel grows through the sizes; at each,
+	// heap and
 	// RSS are read after GC with every listener idle, then the channel is notified.
 	void idleAndFanout(ServerProcess notifyListen, ServerProcess baseline, boolean fanout) throws Exception {
 		TreeSet<Integer> sizes = new TreeSet<>();
@@ -50,7 +51,8 @@ final class FanOutScenario {
 			ServerProcess.Stats before = server.stats(true);
 			List<LoadClient.Listener> listeners = new ArrayList<>();
 			for (int size : sizes) {
-				int opened = this.benchmark.openAndAwait(server, size - listeners.size(), (i) -> "Item/1/changed", listeners);
+				int opened = this.benchmark.openAndAwait(server, size - listeners.size(), (i) -> "Item/1/changed",
+						listeners);
 				if (size == 1_000 || size == 10_000 || size == this.benchmark.maxListeners) {
 					ServerProcess.Stats after = server.stats(true);
 					double heapKiB = (after.heapUsed() - before.heapUsed()) / 1024.0 / size;
@@ -64,7 +66,8 @@ final class FanOutScenario {
 							f1(heapKiB), f1(rssKiB)));
 				}
 				if (fanout) {
-					FanoutResult result = this.benchmark.measureFanout(server, "Item", "1", "changed", listeners.size());
+					FanoutResult result = this.benchmark.measureFanout(server, "Item", "1", "changed",
+							listeners.size());
 					fanouts.computeIfAbsent(server.name(), (name) -> new LinkedHashMap<>()).put(size, result);
 					fanoutRows.add(result.row(server.name(), size));
 				}
@@ -95,19 +98,21 @@ final class FanOutScenario {
 		if (largestIdle > 0) {
 			double[] measured = idle.get(NOTIFY_LISTEN).get(largestIdle);
 			double heapKiB = measured[0];
-			// Listeners the server closed (an idle timeout, say) would make the heap look small.
-			this.benchmark.targets.add(() -> "<= 20 KiB heap per idle connection: "
-					+ ((measured[2] < largestIdle) ? "**not measured** (the server held " + (int) measured[2]
-							+ " of " + largestIdle + " listeners)"
-							: met(heapKiB <= 20) + " (" + f1(heapKiB) + " KiB at " + largestIdle + " listeners)"));
+			// Listeners the server closed (an idle timeout, say) would make the heap look
+			// small.
+			this.benchmark.targets.add(() -> "<= 20 KiB heap per idle connection: " + ((measured[2] < largestIdle)
+					? "**not measured** (the server held " + (int) measured[2] + " of " + largestIdle + " listeners)"
+					: met(heapKiB <= 20) + " (" + f1(heapKiB) + " KiB at " + largestIdle + " listeners)"));
 		}
 		if (!fanout) {
 			return;
 		}
 		line("## (b) Fan-out: one channel to N listeners");
 		line("");
-		line("Latency: " + this.benchmark.intOption("latency-notifies", 5) + " single notifications, each awaited by all N, "
-				+ "notify (`changedAt`) to receipt by the client. Deliveries/s: a burst of " + this.benchmark.intOption("burst", 20)
+		line("Latency: " + this.benchmark.intOption("latency-notifies", 5)
+				+ " single notifications, each awaited by all N, "
+				+ "notify (`changedAt`) to receipt by the client. Deliveries/s: a burst of "
+				+ this.benchmark.intOption("burst", 20)
 				+ " notifications back to back, N x burst deliveries over the time to the last receipt. "
 				+ "CPU: user and system time of the server's and of the load generator's process over the "
 				+ "whole measurement, per message delivered, the kernel's part (socket reads and writes) in parentheses "
@@ -123,10 +128,10 @@ final class FanOutScenario {
 		if (largest > 0) {
 			FanoutResult top = nl.get(largest);
 			FanoutResult base = fanouts.getOrDefault(BASELINE, Map.of()).get(largest);
-			this.benchmark.targets.add(() -> "10k concurrent listeners on one node: " + met(largest >= 10_000 && top.lost() == 0)
-					+ " (" + largest + " listeners held and notified)");
-			this.benchmark.targets.add(() -> "p99 < 100 ms for one notify to " + largest + " listeners: " + met(top.single().p99() < 100)
-					+ " (p99 " + f1(top.single().p99()) + " ms"
+			this.benchmark.targets.add(() -> "10k concurrent listeners on one node: "
+					+ met(largest >= 10_000 && top.lost() == 0) + " (" + largest + " listeners held and notified)");
+			this.benchmark.targets.add(() -> "p99 < 100 ms for one notify to " + largest + " listeners: "
+					+ met(top.single().p99() < 100) + " (p99 " + f1(top.single().p99()) + " ms"
 					+ ((base != null) ? ", baseline " + f1(base.single().p99()) + " ms" : "")
 					+ ((this.benchmark.bareEndpoint != null && largest == this.benchmark.maxListeners)
 							? ", bare endpoint (g) " + f1(this.benchmark.bareEndpoint.single().p99()) + " ms" : "")
@@ -143,7 +148,8 @@ final class FanOutScenario {
 		}
 	}
 
-	// The two fan-out targets at the largest N as bars: quicker to take in than the table's ratios.
+	// The two fan-out targets at the largest N as bars: quicker to take in than the
+	// table's ratios.
 	private void chart(int listeners, FanoutResult notifyListen, FanoutResult baseline) {
 		Map<String, Double> throughput = new LinkedHashMap<>();
 		throughput.put(NOTIFY_LISTEN, notifyListen.deliveriesPerSecond());

@@ -4,8 +4,8 @@ import static io.notifylisten.benchmark.BenchmarkMain.f1;
 import static io.notifylisten.benchmark.BenchmarkMain.row;
 
 /**
- * Scenario (f): what one write to each of N loopback sockets costs the machine itself, with no
- * framework, for reading the fan-out's p99 against.
+ * Scenario (f): what one write to each of N loopback sockets costs the machine itself,
+ * with no framework, for reading the fan-out's p99 against.
  */
 final class FloorScenario {
 
@@ -15,7 +15,8 @@ final class FloorScenario {
 		this.benchmark = benchmark;
 	}
 
-	// Before the servers start: the floor's two processes hold 2 x N sockets of their own.
+	// Before the servers start: the floor's two processes hold 2 x N sockets of their
+	// own.
 	void floor() throws Exception {
 		int connections = this.benchmark.maxListeners;
 		int rounds = this.benchmark.intOption("latency-notifies", 5);
@@ -31,7 +32,8 @@ final class FloorScenario {
 		line("| --- | --- | --- | --- | --- | --- | --- | --- |");
 		for (int threads : new int[] { 1, 4 }) {
 			SocketFloor.Result floor = SocketFloor.measure(connections, rounds, threads, "512m");
-			// The one with as many writers as notify-listen's default outbound pool on two cores.
+			// The one with as many writers as notify-listen's default outbound pool on
+			// two cores.
 			this.benchmark.floor = floor;
 			line(row(floor.connections(), threads, f1(floor.latency().p50()), f1(floor.latency().p99()),
 					f1(floor.latency().max()), floor.delivered() + " / " + floor.expected(),

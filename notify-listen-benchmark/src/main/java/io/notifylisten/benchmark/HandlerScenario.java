@@ -12,7 +12,8 @@ import io.notifylisten.benchmark.client.LoadClient;
 import static io.notifylisten.benchmark.BenchmarkMain.ratio;
 
 /**
- * Scenario (d): the fan-out of (b) through a {@code @NotifyListen} method against the bare path.
+ * Scenario (d): the fan-out of (b) through a {@code @NotifyListen} method against the
+ * bare path.
  */
 final class HandlerScenario {
 
@@ -22,7 +23,8 @@ final class HandlerScenario {
 		this.benchmark = benchmark;
 	}
 
-	// (d): the same fan-out through a @NotifyListen handler (once per connection, as its user) and bare.
+	// (d): the same fan-out through a @NotifyListen handler (once per connection, as its
+	// user) and bare.
 	void handler(ServerProcess notifyListen, ServerProcess baseline) throws Exception {
 		int n = Math.min(this.benchmark.maxListeners, this.benchmark.intOption("handler-listeners", 1_000));
 		line("## (d) @NotifyListen handler path vs bare messages, " + n + " listeners on one channel");
@@ -33,10 +35,12 @@ final class HandlerScenario {
 		record Path(String label, ServerProcess server, String action) {
 		}
 		for (Path path : List.of(new Path("notify-listen @NotifyListen handler", notifyListen, "view"),
-				new Path("notify-listen bare", notifyListen, "changed"), new Path("baseline bare", baseline, "changed"))) {
+				new Path("notify-listen bare", notifyListen, "changed"),
+				new Path("baseline bare", baseline, "changed"))) {
 			List<LoadClient.Listener> listeners = new ArrayList<>();
 			this.benchmark.openAndAwait(path.server(), n, (i) -> "Item/2/" + path.action(), listeners);
-			FanoutResult result = this.benchmark.measureFanout(path.server(), "Item", "2", path.action(), listeners.size());
+			FanoutResult result = this.benchmark.measureFanout(path.server(), "Item", "2", path.action(),
+					listeners.size());
 			results.put(path.label(), result);
 			line(result.row(path.label(), n));
 			this.benchmark.closeAll(path.server(), listeners);

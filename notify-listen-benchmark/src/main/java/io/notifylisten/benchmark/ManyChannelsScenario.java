@@ -27,7 +27,8 @@ final class ManyChannelsScenario {
 		this.benchmark = benchmark;
 	}
 
-	// (c): every listener on a channel of its own; the server notifies each channel once at a steady rate.
+	// (c): every listener on a channel of its own; the server notifies each channel once
+	// at a steady rate.
 	void manyChannels(ServerProcess notifyListen, ServerProcess baseline) throws Exception {
 		int n = this.benchmark.maxListeners;
 		int rate = this.benchmark.intOption("rate", 1_000);
@@ -52,8 +53,9 @@ final class ManyChannelsScenario {
 			this.benchmark.closeAll(server, listeners);
 		}
 		if (results.size() == 2) {
-			line("| ratio notify-listen / baseline | | | " + ratio(results.get(NOTIFY_LISTEN)[0], results.get(BASELINE)[0])
-					+ " | " + ratio(results.get(NOTIFY_LISTEN)[1], results.get(BASELINE)[1]) + " | | | |");
+			line("| ratio notify-listen / baseline | | | "
+					+ ratio(results.get(NOTIFY_LISTEN)[0], results.get(BASELINE)[0]) + " | "
+					+ ratio(results.get(NOTIFY_LISTEN)[1], results.get(BASELINE)[1]) + " | | | |");
 		}
 		line("");
 	}

@@ -17,8 +17,8 @@ import static io.notifylisten.benchmark.BenchmarkMain.row;
 import static io.notifylisten.benchmark.BenchmarkMain.streamBrokerAnswers;
 
 /**
- * Scenario (e): the fan-out on one node against two nodes that share a RabbitMQ stream, and each
- * node's broker connections.
+ * Scenario (e): the fan-out on one node against two nodes that share a RabbitMQ stream,
+ * and each node's broker connections.
  */
 final class MultiNodeScenario {
 
@@ -28,12 +28,16 @@ final class MultiNodeScenario {
 		this.benchmark = benchmark;
 	}
 
-	// (e): two nodes that share one RabbitMQ stream as their log, against one node with its
-	// in-memory log and as many listeners. Every notification is sent on node A, so that what node
-	// B delivers has gone through the broker; node A's own listeners are served from the stream too.
+	// (e): two nodes that share one RabbitMQ stream as their log, against one node with
+	// its
+	// in-memory log and as many listeners. Every notification is sent on node A, so that
+	// what node
+	// B delivers has gone through the broker; node A's own listeners are served from the
+	// stream too.
 	void multiNode(String heap) throws Exception {
 		int n = Math.min(this.benchmark.maxListeners, this.benchmark.intOption("multinode-listeners", 10_000));
-		line("## (e) Several nodes on a RabbitMQ stream (127.0.0.1:" + STREAM_PORT + "): fan-out to " + n + " listeners");
+		line("## (e) Several nodes on a RabbitMQ stream (127.0.0.1:" + STREAM_PORT + "): fan-out to " + n
+				+ " listeners");
 		line("");
 		if (!streamBrokerAnswers()) {
 			line("Skipped: no stream broker answers on 127.0.0.1:" + STREAM_PORT
@@ -54,11 +58,12 @@ final class MultiNodeScenario {
 		List<String> connectionRows = new ArrayList<>();
 		List<String> connectionCounts = new ArrayList<>();
 		boolean constant = true;
-		try (ServerProcess nodeA = this.benchmark.start(NOTIFY_LISTEN + "-node-a",
-				NotifyListenBenchmarkServer.class, true, heap, this.benchmark.notifyListenProperties(true));
-				ServerProcess nodeB = this.benchmark.start(NOTIFY_LISTEN + "-node-b",
-						NotifyListenBenchmarkServer.class, true, heap, this.benchmark.notifyListenProperties(true))) {
-			// Each warm-up notifies on its own node: both reach the stream before anything is measured.
+		try (ServerProcess nodeA = this.benchmark.start(NOTIFY_LISTEN + "-node-a", NotifyListenBenchmarkServer.class,
+				true, heap, this.benchmark.notifyListenProperties(true));
+				ServerProcess nodeB = this.benchmark.start(NOTIFY_LISTEN + "-node-b", NotifyListenBenchmarkServer.class,
+						true, heap, this.benchmark.notifyListenProperties(true))) {
+			// Each warm-up notifies on its own node: both reach the stream before
+			// anything is measured.
 			this.benchmark.warmUp(nodeA);
 			this.benchmark.warmUp(nodeB);
 			List<ServerProcess> nodes = List.of(nodeA, nodeB);
@@ -97,8 +102,8 @@ final class MultiNodeScenario {
 		connectionRows.forEach(this::line);
 		line("");
 		double ratio = twoNodes.deliveriesPerSecond() / single.deliveriesPerSecond();
-		this.benchmark.targets.add(() -> "two nodes on the stream >= 0.8x one node's fan-out deliveries/s: " + met(ratio >= 0.8)
-				+ " (" + String.format(Locale.ROOT, "%.2f", ratio) + "x at " + n + " listeners: "
+		this.benchmark.targets.add(() -> "two nodes on the stream >= 0.8x one node's fan-out deliveries/s: "
+				+ met(ratio >= 0.8) + " (" + String.format(Locale.ROOT, "%.2f", ratio) + "x at " + n + " listeners: "
 				+ f0(twoNodes.deliveriesPerSecond()) + " vs " + f0(single.deliveriesPerSecond()) + "/s)");
 		boolean brokerConnectionsConstant = constant;
 		this.benchmark.targets.add(() -> "broker connections per node independent of its listeners: "

@@ -22,17 +22,19 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Notifications per second through {@code notify} inside transactions on PostgreSQL, without and
- * with the transactional outbox, in one run. Each transaction updates one row, as the change an
- * application notifies about would, and notifies once; one thread, after a warm-up, best of three
- * passes that alternate between a node without and one with the outbox. The in-memory
- * log is always measured; the RabbitMQ stream too where a broker answers on 127.0.0.1:5552 (run it
- * under {@code flock /tmp/notify-listen-broker.lock}). The application is the benchmark's
- * notify-listen server, in this JVM. Run it by hand (BENCHMARKS.md); it prints a table and stops
- * by itself.
+ * Notifications per second through {@code notify} inside transactions on PostgreSQL,
+ * without and with the transactional outbox, in one run. Each transaction updates one
+ * row, as the change an application notifies about would, and notifies once; one thread,
+ * after a warm-up, best of three passes that alternate between a node without and one
+ * with the outbox. The in-memory log is always measured; the RabbitMQ stream too where a
+ * broker answers on 127.0.0.1:5552 (run it under
+ * {@code flock /tmp/notify-listen-broker.lock}). The application is the benchmark's
+ * notify-listen server, in this JVM. Run it by hand (BENCHMARKS.md); it prints a table
+ * and stops by itself.
  *
- * <p>Arguments: {@code [transactions=2000] [jdbc-url] [user] [password]}; the database defaults to
- * the one {@code .ci/postgres start} brings up.
+ * <p>
+ * Arguments: {@code [transactions=2000] [jdbc-url] [user] [password]}; the database
+ * defaults to the one {@code .ci/postgres start} brings up.
  */
 public final class OutboxBenchmark {
 
@@ -78,7 +80,8 @@ public final class OutboxBenchmark {
 						ConfigurableApplicationContext with = node(log, true)) {
 					double bestWithout = 0;
 					double bestWith = 0;
-					// Alternated, so that a slower moment of a shared machine does not fall on one side only.
+					// Alternated, so that a slower moment of a shared machine does not
+					// fall on one side only.
 					for (int pass = 0; pass < PASSES; pass++) {
 						bestWithout = Math.max(bestWithout, measure(without, transactions));
 						bestWith = Math.max(bestWith, measure(with, transactions));
@@ -100,14 +103,16 @@ public final class OutboxBenchmark {
 				"notify-listen.outbox.enabled=" + outbox, "notify-listen.outbox.jdbc.initialize-schema=always",
 				"logging.level.root=WARN", "spring.main.banner-mode=off", "spring.jmx.enabled=false"));
 		if (log.equals("stream")) {
-			properties.addAll(List.of("notify-listen.stream.host=127.0.0.1", "notify-listen.stream.name=outbox-benchmark"));
+			properties
+				.addAll(List.of("notify-listen.stream.host=127.0.0.1", "notify-listen.stream.name=outbox-benchmark"));
 		}
 		return new SpringApplicationBuilder(NotifyListenBenchmarkServer.class, Database.class)
 			.properties(properties.toArray(String[]::new))
 			.run();
 	}
 
-	// Notifications per second over {@code transactions} transactions, after a quarter as many to warm up.
+	// Notifications per second over {@code transactions} transactions, after a quarter as
+	// many to warm up.
 	private static double measure(ConfigurableApplicationContext context, int transactions) {
 		Notifier notifier = context.getBean(Notifier.class);
 		TransactionTemplate transactionTemplate = context.getBean(TransactionTemplate.class);

@@ -10,12 +10,13 @@ import io.notifylisten.benchmark.client.LoadClient;
 import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
 
 /**
- * Scenario (h): a crowd joins one object's presence, each member a user of its own on a connection
- * of its own. Measured: the time from the first SUBSCRIBE until every member's page has every
- * member in its list (the last presence frame each page received counts them all), and the
- * presence messages the pages received, per join. The baseline, in the same run, is the same
- * server writing every join as soon as it happens (a 1 ms publish interval): close to one message
- * to every member present per join, the N² that batching exists to avoid.
+ * Scenario (h): a crowd joins one object's presence, each member a user of its own on a
+ * connection of its own. Measured: the time from the first SUBSCRIBE until every member's
+ * page has every member in its list (the last presence frame each page received counts
+ * them all), and the presence messages the pages received, per join. The baseline, in the
+ * same run, is the same server writing every join as soon as it happens (a 1 ms publish
+ * interval): close to one message to every member present per join, the N² that batching
+ * exists to avoid.
  */
 final class PresenceScenario {
 
@@ -67,7 +68,8 @@ final class PresenceScenario {
 			DeliveryRecorder recorder = new DeliveryRecorder(1);
 			this.benchmark.client.recordInto(recorder);
 			long start = System.nanoTime();
-			List<LoadClient.Listener> listeners = this.benchmark.client.open(server.target(), members, (i) -> "presence-Item/7");
+			List<LoadClient.Listener> listeners = this.benchmark.client.open(server.target(), members,
+					(i) -> "presence-Item/7");
 			double subscribed = (System.nanoTime() - start) / 1e9;
 			long deadline = start + FULL_LIST_TIMEOUT.toNanos();
 			while (System.nanoTime() < deadline
@@ -77,7 +79,8 @@ final class PresenceScenario {
 			boolean complete = listeners.size() == members
 					&& listeners.stream().allMatch((listener) -> listener.presenceCount() == members);
 			double seconds = (System.nanoTime() - start) / 1e9;
-			// Late frames (none are expected once every count is full) would be counted here.
+			// Late frames (none are expected once every count is full) would be counted
+			// here.
 			Thread.sleep(500);
 			int messages = recorder.count();
 			this.benchmark.client.close(listeners);

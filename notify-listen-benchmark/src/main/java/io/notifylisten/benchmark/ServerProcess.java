@@ -20,8 +20,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One benchmark server in a JVM of its own, started from this JVM's class path, so that its heap,
- * RSS and file descriptors are its own and the load generator's are not counted.
+ * One benchmark server in a JVM of its own, started from this JVM's class path, so that
+ * its heap, RSS and file descriptors are its own and the load generator's are not
+ * counted.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -52,9 +53,12 @@ final class ServerProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx" + heap);
-		// The whole heap committed and touched at start: otherwise the heap grows during the
-		// measurements and its page faults land in them as kernel time, more for the server that
-		// allocates more (seen as twice the baseline's kernel time per delivery before this).
+		// The whole heap committed and touched at start: otherwise the heap grows during
+		// the
+		// measurements and its page faults land in them as kernel time, more for the
+		// server that
+		// allocates more (seen as twice the baseline's kernel time per delivery before
+		// this).
 		command.add("-Xms" + heap);
 		command.add("-XX:+AlwaysPreTouch");
 		// G1 (the JVM's default) unless --server-jvm names another collector.
@@ -63,14 +67,16 @@ final class ServerProcess implements AutoCloseable {
 		}
 		command.add("-XX:+ExitOnOutOfMemoryError");
 		String fileName = fileName(name);
-		// "{name}" in an option stands for this server, so each one writes files of its own.
+		// "{name}" in an option stands for this server, so each one writes files of its
+		// own.
 		jvmOptions.forEach((option) -> command.add(option.replace("{name}", fileName)));
 		command.add("-cp");
 		command.add(classPath(container));
 		command.add(mainClass.getName());
 		command.add("--server.address=127.0.0.1");
 		command.add("--server.port=" + port);
-		// Tomcat's default of 8192 connections would cap both servers below the 10k target.
+		// Tomcat's default of 8192 connections would cap both servers below the 10k
+		// target.
 		command.add("--server.tomcat.max-connections=20000");
 		command.add("--spring.main.banner-mode=off");
 		command.add("--logging.level.root=WARN");
@@ -88,12 +94,14 @@ final class ServerProcess implements AutoCloseable {
 		return server;
 	}
 
-	// The server's name as it appears in the names of its log, profile and histogram files.
+	// The server's name as it appears in the names of its log, profile and histogram
+	// files.
 	private static String fileName(String serverName) {
 		return serverName.replaceAll("[^A-Za-z0-9-]", "_");
 	}
 
-	// Both containers are on this module's class path; each server gets one of them, as an
+	// Both containers are on this module's class path; each server gets one of them, as
+	// an
 	// application that depends on spring-boot-starter-tomcat or -jetty would.
 	private static String classPath(String container) {
 		List<String> unwanted = switch (container) {
@@ -106,7 +114,10 @@ final class ServerProcess implements AutoCloseable {
 			.collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
 	}
 
-	/** Write the server's live-object histogram, as {@code jmap -histo:live} prints it, next to its log. */
+	/**
+	 * Write the server's live-object histogram, as {@code jmap -histo:live} prints it,
+	 * next to its log.
+	 */
 	void writeHistogram(Path logDirectory) throws Exception {
 		Path jmap = Path.of(System.getProperty("java.home"), "bin", "jmap");
 		Path out = logDirectory.resolve(fileName(this.name) + "-histogram.txt");
@@ -133,14 +144,16 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Return the CPU time a process has used so far, from {@code /proc/<pid>/stat}: user and system
-	 * time of all its threads, and system time alone (the kernel's share: socket reads and writes);
-	 * {@code {-1, -1}} where there is no such file. Ticks of 10 ms (Linux' USER_HZ).
+	 * Return the CPU time a process has used so far, from {@code /proc/<pid>/stat}: user
+	 * and system time of all its threads, and system time alone (the kernel's share:
+	 * socket reads and writes); {@code {-1, -1}} where there is no such file. Ticks of 10
+	 * ms (Linux' USER_HZ).
 	 */
 	static long[] cpuNanos(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-			// The command name in parentheses may hold spaces: count fields after its closing one.
+			// The command name in parentheses may hold spaces: count fields after its
+			// closing one.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 			long user = Long.parseLong(fields[11]) * 10_000_000L;
 			long system = Long.parseLong(fields[12]) * 10_000_000L;
@@ -152,10 +165,10 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Count the established TCP connections this server holds to a port of 127.0.0.1, from the
-	 * sockets in {@code /proc/<pid>/fd} and the connection tables {@code /proc/<pid>/net/tcp} and
-	 * {@code tcp6} (where the JVM's sockets usually are, as IPv4-mapped addresses); -1 where there
-	 * are no such files.
+	 * Count the established TCP connections this server holds to a port of 127.0.0.1,
+	 * from the sockets in {@code /proc/<pid>/fd} and the connection tables
+	 * {@code /proc/<pid>/net/tcp} and {@code tcp6} (where the JVM's sockets usually are,
+	 * as IPv4-mapped addresses); -1 where there are no such files.
 	 */
 	int connectionsTo(int port) {
 		String pid = String.valueOf(pid());
@@ -203,7 +216,10 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
-	/** Heap (after GC when asked), RSS, connections and subscriptions as the server counts them. */
+	/**
+	 * Heap (after GC when asked), RSS, connections and subscriptions as the server counts
+	 * them.
+	 */
 	Stats stats(boolean gc) throws Exception {
 		JsonNode stats = get("/bench/stats?gc=" + gc);
 		return new Stats(stats.get("heapUsed").asLong(), stats.get("rss").asLong(), stats.get("connections").asInt(),
@@ -216,16 +232,22 @@ final class ServerProcess implements AutoCloseable {
 		post("/bench/notify?entity=" + entity + "&id=" + id + "&action=" + action + "&count=" + count);
 	}
 
-	/** Notify {@code total} times at {@code rate}/s over {@code channels} ids; returns seconds taken. */
+	/**
+	 * Notify {@code total} times at {@code rate}/s over {@code channels} ids; returns
+	 * seconds taken.
+	 */
 	double notifyMany(String entity, String idPrefix, String action, int channels, int rate, int total)
 			throws Exception {
-		return post("/bench/notify-many?entity=" + entity + "&idPrefix=" + idPrefix + "&action=" + action
-				+ "&channels=" + channels + "&rate=" + rate + "&total=" + total)
+		return post("/bench/notify-many?entity=" + entity + "&idPrefix=" + idPrefix + "&action=" + action + "&channels="
+				+ channels + "&rate=" + rate + "&total=" + total)
 			.get("seconds")
 			.asDouble();
 	}
 
-	/** Wait until the server counts at least this many subscriptions; return what it counts. */
+	/**
+	 * Wait until the server counts at least this many subscriptions; return what it
+	 * counts.
+	 */
 	long awaitSubscriptions(long expected, Duration timeout) throws Exception {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		long subscriptions;
@@ -235,7 +257,9 @@ final class ServerProcess implements AutoCloseable {
 		return subscriptions;
 	}
 
-	/** Wait until the server counts at most this many connections; return what it counts. */
+	/**
+	 * Wait until the server counts at most this many connections; return what it counts.
+	 */
 	int awaitConnectionsAtMost(int expected, Duration timeout) throws Exception {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		int connections;
@@ -296,6 +320,7 @@ final class ServerProcess implements AutoCloseable {
 
 	/**
 	 * What the server reports about itself.
+	 *
 	 * @param heapUsed heap in use, bytes
 	 * @param rss resident set size, bytes, or -1
 	 * @param connections STOMP connections

@@ -25,16 +25,18 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.notifylisten.benchmark.client.DeliveryRecorder;
 
 /**
- * What this machine can do at best for "one notification to N connections": a writer process with
- * N accepted loopback TCP sockets writes one small message to each, the benchmark's process reads
- * them on two selector threads (as the load client's two event loops), and each message's time from
- * the writer's stamp to its read is recorded. No HTTP, WebSocket, STOMP, JSON or security: one write
- * and one read system call per connection and message, and almost nothing else.
+ * What this machine can do at best for "one notification to N connections": a writer
+ * process with N accepted loopback TCP sockets writes one small message to each, the
+ * benchmark's process reads them on two selector threads (as the load client's two event
+ * loops), and each message's time from the writer's stamp to its read is recorded. No
+ * HTTP, WebSocket, STOMP, JSON or security: one write and one read system call per
+ * connection and message, and almost nothing else.
  *
- * <p>Why: the fan-out target (p99 under 100 ms for one notification to 10,000 listeners) is set on a
- * two-core machine whose system calls are expensive (a virtual machine); this floor says how much of
- * the 100 ms the kernel alone takes for 10,000 writes and reads, so that the servers' figures can be
- * read against it.
+ * <p>
+ * Why: the fan-out target (p99 under 100 ms for one notification to 10,000 listeners) is
+ * set on a two-core machine whose system calls are expensive (a virtual machine); this
+ * floor says how much of the 100 ms the kernel alone takes for 10,000 writes and reads,
+ * so that the servers' figures can be read against it.
  */
 final class SocketFloor {
 
@@ -47,8 +49,8 @@ final class SocketFloor {
 	}
 
 	/**
-	 * The writer: accepts connections, then writes one stamped message to each of them per
-	 * {@code write} line on standard input, and answers {@code written}.
+	 * The writer: accepts connections, then writes one stamped message to each of them
+	 * per {@code write} line on standard input, and answers {@code written}.
 	 * @param args the number of connections and of writer threads
 	 */
 	public static void main(String[] args) throws Exception {
@@ -91,7 +93,8 @@ final class SocketFloor {
 	}
 
 	/**
-	 * Measure: start the writer process, connect, and time {@code rounds} messages to every connection.
+	 * Measure: start the writer process, connect, and time {@code rounds} messages to
+	 * every connection.
 	 * @param connections N
 	 * @param rounds messages to each connection, each awaited by all before the next
 	 * @param writerThreads threads of the writer process
@@ -99,8 +102,8 @@ final class SocketFloor {
 	 * @return the latencies, and each process's CPU time per message
 	 */
 	static Result measure(int connections, int rounds, int writerThreads, String heap) throws Exception {
-		List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + heap,
-				"-cp", System.getProperty("java.class.path"), SocketFloor.class.getName(), String.valueOf(connections),
+		List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + heap, "-cp",
+				System.getProperty("java.class.path"), SocketFloor.class.getName(), String.valueOf(connections),
 				String.valueOf(writerThreads));
 		Process writer = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 		Runtime.getRuntime().addShutdownHook(new Thread(writer::destroy));
@@ -145,8 +148,8 @@ final class SocketFloor {
 			double messages = measured.count();
 			return new Result(connections, writerThreads, measured.latency(), measured.count(),
 					(long) connections * rounds, (writerCpuAfter[0] - writerCpu[0]) / 1000.0 / messages,
-					(writerCpuAfter[1] - writerCpu[1]) / 1000.0 / messages, (ownCpuAfter[0] - ownCpu[0]) / 1000.0 / messages,
-					(ownCpuAfter[1] - ownCpu[1]) / 1000.0 / messages);
+					(writerCpuAfter[1] - writerCpu[1]) / 1000.0 / messages,
+					(ownCpuAfter[0] - ownCpu[0]) / 1000.0 / messages, (ownCpuAfter[1] - ownCpu[1]) / 1000.0 / messages);
 		}
 		finally {
 			readers.forEach(Thread::interrupt);
@@ -182,7 +185,8 @@ final class SocketFloor {
 					ready.remove();
 					buffer.clear();
 					int read = ((SocketChannel) key.channel()).read(buffer);
-					// One message per connection and round: a read holds one, whole or (rarely) in part.
+					// One message per connection and round: a read holds one, whole or
+					// (rarely) in part.
 					if (read >= Long.BYTES) {
 						recorder.get().record(micros(Instant.now()) - buffer.getLong(0));
 					}
@@ -208,6 +212,7 @@ final class SocketFloor {
 
 	/**
 	 * One floor measurement.
+	 *
 	 * @param connections N
 	 * @param writerThreads threads writing
 	 * @param latency write stamp to read, over all rounds
@@ -218,9 +223,8 @@ final class SocketFloor {
 	 * @param readerCpuMicros the reading process' CPU per message
 	 * @param readerSystemMicros the kernel's part of it
 	 */
-	record Result(int connections, int writerThreads, DeliveryRecorder.Latency latency, long delivered,
-			long expected, double writerCpuMicros, double writerSystemMicros, double readerCpuMicros,
-			double readerSystemMicros) {
+	record Result(int connections, int writerThreads, DeliveryRecorder.Latency latency, long delivered, long expected,
+			double writerCpuMicros, double writerSystemMicros, double readerCpuMicros, double readerSystemMicros) {
 
 	}
 

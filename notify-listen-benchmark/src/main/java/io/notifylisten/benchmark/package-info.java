@@ -1,6 +1,7 @@
 /**
- * Load benchmark of notify-listen against a bare Spring STOMP broker: {@link BenchmarkMain} starts
- * both servers as child JVMs, drives them with real WebSocket listeners and prints one table per scenario.
+ * Load benchmark of notify-listen against a bare Spring STOMP broker:
+ * {@link BenchmarkMain} starts both servers as child JVMs, drives them with real
+ * WebSocket listeners and prints one table per scenario.
  */
 @NullMarked
 package io.notifylisten.benchmark;

@@ -26,9 +26,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * One headless Chromium with its own profile, so two of them are two users with two cookie jars.
- * It runs the Debian chromium and chromedriver named here, so Selenium Manager never downloads a
- * browser or a driver; every wait is bounded.
+ * One headless Chromium with its own profile, so two of them are two users with two
+ * cookie jars. It runs the Debian chromium and chromedriver named here, so Selenium
+ * Manager never downloads a browser or a driver; every wait is bounded.
  */
 final class Browser implements AutoCloseable {
 
@@ -63,7 +63,8 @@ final class Browser implements AutoCloseable {
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 				"--disable-dev-shm-usage", "--no-first-run", "--disable-component-update", "--disable-sync",
 				"--window-size=1100,800", "--user-data-dir=" + this.profile);
-		// The page's console, for a failure's message: what the client logged and what the browser refused.
+		// The page's console, for a failure's message: what the client logged and what
+		// the browser refused.
 		LoggingPreferences logging = new LoggingPreferences();
 		logging.enable(LogType.BROWSER, Level.ALL);
 		options.setCapability("goog:loggingPrefs", logging);
@@ -103,7 +104,9 @@ final class Browser implements AutoCloseable {
 		return this;
 	}
 
-	/** Open a page of the application and wait until its top bar shows who is logged in. */
+	/**
+	 * Open a page of the application and wait until its top bar shows who is logged in.
+	 */
 	Browser open(String path) {
 		this.driver.get(this.baseUrl + path);
 		waitFor(By.id("current-user"), DEFAULT_WAIT);
@@ -122,7 +125,9 @@ final class Browser implements AutoCloseable {
 		new WebDriverWait(this.driver, timeout).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
 	}
 
-	/** Wait until the connection badge shows a state: connected, reconnecting, denied, ... */
+	/**
+	 * Wait until the connection badge shows a state: connected, reconnecting, denied, ...
+	 */
 	void waitForBadge(String state, Duration timeout) {
 		new WebDriverWait(this.driver, timeout)
 			.withMessage(() -> "badge still '" + badge() + "' (" + find(By.id("connection-badge")).getAttribute("title")
@@ -130,7 +135,9 @@ final class Browser implements AutoCloseable {
 			.until(ExpectedConditions.attributeToBe(By.id("connection-badge"), "data-state", state));
 	}
 
-	/** What the page wrote to its console, and what the browser reported there, so far. */
+	/**
+	 * What the page wrote to its console, and what the browser reported there, so far.
+	 */
 	String console() {
 		return this.driver.manage()
 			.logs()

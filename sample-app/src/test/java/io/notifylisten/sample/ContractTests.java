@@ -30,9 +30,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample's contract describes what the sample declares: a channel per entity of its access
- * rules, and {@code Order/refresh} with the {@link OrderView} its {@code @NotifyListen} method
- * returns. Writes the document and the TypeScript declarations to {@code target/notify-listen/}.
+ * The sample's contract describes what the sample declares: a channel per entity of its
+ * access rules, and {@code Order/refresh} with the {@link OrderView} its
+ * {@code @NotifyListen} method returns. Writes the document and the TypeScript
+ * declarations to {@code target/notify-listen/}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "notify-listen.contract.enabled=true")
 class ContractTests {
@@ -66,7 +67,8 @@ class ContractTests {
 	void orderRefreshCarriesTheOrderViewTheListenerReturns() throws Exception {
 		JsonNode document = asyncApi();
 
-		assertThat(document.at("/channels/Order.refresh/address").asString()).isEqualTo("/topic/sample.Order.{id}.refresh");
+		assertThat(document.at("/channels/Order.refresh/address").asString())
+			.isEqualTo("/topic/sample.Order.{id}.refresh");
 		JsonNode result = document.at("/components/schemas/OrderRefreshMessage/allOf/1/properties/result");
 		assertThat(result.get("properties").propertyNames()).containsExactlyElementsOf(
 				Arrays.stream(OrderView.class.getRecordComponents()).map((component) -> component.getName()).toList());
@@ -111,15 +113,17 @@ class ContractTests {
 		return JsonMapper.shared().readTree(response.body());
 	}
 
-	// The sample lets only logged-in users read the contract, as every path it does not permit.
+	// The sample lets only logged-in users read the contract, as every path it does not
+	// permit.
 	private HttpResponse<String> get(String path) throws Exception {
 		logIn();
 		return this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private void logIn() throws Exception {
-		String page = this.http.send(HttpRequest.newBuilder(uri("/login")).GET().build(),
-				HttpResponse.BodyHandlers.ofString()).body();
+		String page = this.http
+			.send(HttpRequest.newBuilder(uri("/login")).GET().build(), HttpResponse.BodyHandlers.ofString())
+			.body();
 		Matcher csrf = CSRF_FIELD.matcher(page);
 		assertThat(csrf.find()).as("CSRF field of the login page").isTrue();
 		String form = "username=" + DemoUsers.ALICE + "&password=" + DemoUsers.PASSWORD + "&_csrf="
@@ -128,8 +132,8 @@ class ContractTests {
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(form))
 			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(login.headers().firstValue("Location")).hasValueSatisfying(
-				(location) -> assertThat(location).doesNotContain("error"));
+		assertThat(login.headers().firstValue("Location"))
+			.hasValueSatisfying((location) -> assertThat(location).doesNotContain("error"));
 	}
 
 	private URI uri(String path) {

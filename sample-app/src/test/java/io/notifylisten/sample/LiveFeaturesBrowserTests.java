@@ -15,7 +15,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The chat room, the long-running job and the admin banner, each seen live in a real browser.
+ * The chat room, the long-running job and the admin banner, each seen live in a real
+ * browser.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Timeout(90)
@@ -30,7 +31,8 @@ class LiveFeaturesBrowserTests {
 			alice.loginAs(DemoUsers.ALICE).open("/jobs");
 			alice.waitForBadge("connected", Browser.DEFAULT_WAIT);
 			alice.find(By.id("start-job")).click();
-			// Somewhere in between first: the bar moves, it does not just jump to the end.
+			// Somewhere in between first: the bar moves, it does not just jump to the
+			// end.
 			alice.waitUntil(Browser.DEFAULT_WAIT, () -> {
 				String percent = alice.find(By.id("job-percent")).getText();
 				return !percent.equals("0%") && !percent.equals("100%");

@@ -25,8 +25,8 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The orders page in real browsers: a save by one user shows up on another user's page, and users
- * who may not listen see that they may not, and nothing else.
+ * The orders page in real browsers: a save by one user shows up on another user's page,
+ * and users who may not listen see that they may not, and nothing else.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Timeout(90)

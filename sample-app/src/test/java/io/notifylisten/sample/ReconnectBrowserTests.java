@@ -20,9 +20,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An open page outlives a server restart: it reconnects by itself, is logged in again by its
- * remember-me cookie (the HTTP session died with the server), signs its channels again and receives
- * the next notification, all without a reload.
+ * An open page outlives a server restart: it reconnects by itself, is logged in again by
+ * its remember-me cookie (the HTTP session died with the server), signs its channels
+ * again and receives the next notification, all without a reload.
  */
 @Timeout(120)
 class ReconnectBrowserTests {
@@ -50,11 +50,13 @@ class ReconnectBrowserTests {
 			// A second presence handle on the page that counts what the client reports.
 			alice.script("window.seen = {here: 0, leaving: 0}; window.left = []; NotifyListen.presence('Order', 2, {"
 					+ "here: () => window.seen.here++, leaving: (m) => { window.seen.leaving++; window.left.push(m.id); }});");
-			alice.waitUntil(Browser.DEFAULT_WAIT, () -> ((Number) alice.script("return window.seen.here;")).intValue() == 1);
+			alice.waitUntil(Browser.DEFAULT_WAIT,
+					() -> ((Number) alice.script("return window.seen.here;")).intValue() == 1);
 
 			this.server.close();
 			alice.waitForBadge("reconnecting", Browser.DEFAULT_WAIT);
-			// Each new context seeds its own in-memory database afresh: order 2 is PAID again.
+			// Each new context seeds its own in-memory database afresh: order 2 is PAID
+			// again.
 			this.server = start(port);
 
 			alice.waitForBadge("connected", Duration.ofSeconds(45));
@@ -63,7 +65,8 @@ class ReconnectBrowserTests {
 			alice.waitForText(By.id("viewers"), "bob is also viewing this order", Duration.ofSeconds(45));
 			assertThat(((Number) alice.script("return window.seen.here;")).intValue()).isGreaterThanOrEqualTo(2);
 			assertThat(((Number) alice.script("return window.seen.leaving;")).intValue())
-				.as("left: %s", alice.script("return JSON.stringify(window.left);")).isZero();
+				.as("left: %s", alice.script("return JSON.stringify(window.left);"))
+				.isZero();
 			this.server.getBean(OrderService.class)
 				.save(OrderPageBrowserTests.user(DemoUsers.BOB), 2, OrderStatus.CANCELLED, new BigDecimal("89.90"));
 			alice.waitForText(By.id("order-status"), "CANCELLED", Duration.ofSeconds(5));
@@ -72,7 +75,8 @@ class ReconnectBrowserTests {
 	}
 
 	private static ConfigurableApplicationContext start(int port) {
-		// Arguments, not default properties, so they beat application.yml. Immediate shutdown: a
+		// Arguments, not default properties, so they beat application.yml. Immediate
+		// shutdown: a
 		// graceful one would wait for the open WebSocket to finish.
 		return new SpringApplicationBuilder(SampleApplication.class).run("--server.port=" + port,
 				"--server.shutdown=immediate");

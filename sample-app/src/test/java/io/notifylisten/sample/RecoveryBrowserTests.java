@@ -28,8 +28,8 @@ import org.springframework.messaging.support.MessageBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A page whose connection drops gets the notifications it missed once it is back, from the
- * server's history, without reloading anything.
+ * A page whose connection drops gets the notifications it missed once it is back, from
+ * the server's history, without reloading anything.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Timeout(90)
@@ -58,18 +58,19 @@ class RecoveryBrowserTests {
 		try (Browser alice = Browser.start(baseUrl())) {
 			alice.loginAs(DemoUsers.ALICE).open("/chat");
 			alice.waitForBadge("connected", Browser.DEFAULT_WAIT);
-			// The chat channel's subscription, not just any: every page also listens to notices, whose
+			// The chat channel's subscription, not just any: every page also listens to
+			// notices, whose
 			// SUBSCRIBE needs no signature and so arrives first.
-			alice.waitUntil(Browser.DEFAULT_WAIT, () -> !this.broker.getSubscriptionRegistry()
-				.findSubscriptions(chatMessage())
-				.isEmpty());
+			alice.waitUntil(Browser.DEFAULT_WAIT,
+					() -> !this.broker.getSubscriptionRegistry().findSubscriptions(chatMessage()).isEmpty());
 			notifyLine(900001, "before the drop");
 			alice.waitForText(By.id("chat-lines"), "before the drop", Duration.ofSeconds(3));
 
 			for (ListenerConnection connection : this.connections.connections()) {
 				this.sessions.close(connection.sessionId(), "Server going away");
 			}
-			// Not in the database: only the server's history can bring this line to the page.
+			// Not in the database: only the server's history can bring this line to the
+			// page.
 			notifyLine(900002, "while the page was away");
 
 			alice.waitForText(By.id("chat-lines"), "while the page was away", Duration.ofSeconds(10));

@@ -19,15 +19,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A SUBSCRIBE the server refuses costs the whole connection (ERROR, then close). The client must
- * report the channel once, reconnect without it, and keep every other channel working, rather than
- * reconnect and be refused forever.
+ * A SUBSCRIBE the server refuses costs the whole connection (ERROR, then close). The
+ * client must report the channel once, reconnect without it, and keep every other channel
+ * working, rather than reconnect and be refused forever.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Timeout(60)
 class RefusedSubscriptionBrowserTests {
 
-	// Hands the client a forged signature for Order/2/refresh, so the server refuses its SUBSCRIBE.
+	// Hands the client a forged signature for Order/2/refresh, so the server refuses its
+	// SUBSCRIBE.
 	private static final String FORGE_SIGNATURE_AND_LISTEN = """
 			const realFetch = window.fetch;
 			window.fetch = (url, init) => (String(url).endsWith('/rest/pusher/auth')

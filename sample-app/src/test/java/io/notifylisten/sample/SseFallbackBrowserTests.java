@@ -27,8 +27,8 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On a network that refuses WebSocket, the page falls back to Server-Sent Events by itself and still
- * shows another user's save without a reload.
+ * On a network that refuses WebSocket, the page falls back to Server-Sent Events by
+ * itself and still shows another user's save without a reload.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Import(SseFallbackBrowserTests.NoWebSocket.class)
@@ -49,9 +49,10 @@ class SseFallbackBrowserTests {
 			assertThat(alice.script("return NotifyListen.transport")).isEqualTo("sse");
 			alice.waitFor(By.id("order-details"), Browser.DEFAULT_WAIT);
 
-			this.orders.save(new UsernamePasswordAuthenticationToken(DemoUsers.BOB, null,
-					AuthorityUtils.createAuthorityList("NOTIFY_LISTEN_USER")), 2, OrderStatus.CANCELLED,
-					new BigDecimal("12.50"));
+			this.orders.save(
+					new UsernamePasswordAuthenticationToken(DemoUsers.BOB, null,
+							AuthorityUtils.createAuthorityList("NOTIFY_LISTEN_USER")),
+					2, OrderStatus.CANCELLED, new BigDecimal("12.50"));
 
 			alice.waitForText(By.id("order-status"), "CANCELLED", Duration.ofSeconds(3));
 			assertThat(alice.find(By.id("order-changed-by")).getText()).isEqualTo(DemoUsers.BOB);

@@ -22,8 +22,9 @@ import org.springframework.core.env.Environment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample app, unchanged, on two nodes that share a RabbitMQ stream: a save by a user on one node
- * shows up on the page of a user on the other, through the same browser client.
+ * The sample app, unchanged, on two nodes that share a RabbitMQ stream: a save by a user
+ * on one node shows up on the page of a user on the other, through the same browser
+ * client.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
@@ -81,11 +82,13 @@ class TwoNodesBrowserTests {
 	}
 
 	private ConfigurableApplicationContext startNode() {
-		// As command line arguments: they win over the sample's application.yml, as on a real node.
+		// As command line arguments: they win over the sample's application.yml, as on a
+		// real node.
 		return new SpringApplicationBuilder(SampleApplication.class).run("--server.port=0",
 				"--notify-listen.key=sample-two-nodes", "--notify-listen.stream.host=" + STREAM_HOST,
 				"--notify-listen.stream.port=" + STREAM_PORT,
-				// One database for both nodes, as in production; the second node keeps what the first made.
+				// One database for both nodes, as in production; the second node keeps
+				// what the first made.
 				"--spring.datasource.url=jdbc:h2:mem:two-nodes;DB_CLOSE_DELAY=-1",
 				"--spring.jpa.hibernate.ddl-auto=update", "--spring.jmx.enabled=false");
 	}

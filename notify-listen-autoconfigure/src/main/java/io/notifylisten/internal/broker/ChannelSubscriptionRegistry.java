@@ -18,16 +18,18 @@ import org.springframework.util.MultiValueMapAdapter;
 import org.springframework.util.PathMatcher;
 
 /**
- * The embedded broker's subscriptions, indexed by destination: finding a channel's subscribers is
- * one lookup, and subscribing or unsubscribing changes one entry.
+ * The embedded broker's subscriptions, indexed by destination: finding a channel's
+ * subscribers is one lookup, and subscribing or unsubscribing changes one entry.
  *
- * <p>Why not Spring's {@code DefaultSubscriptionRegistry}: it resolves a destination by scanning
- * every subscription of every session and caches the result per destination, copying a
- * destination's whole subscriber map on each SUBSCRIBE to it. A notification to a channel outside
- * its cache costs a scan of all subscriptions (10,000 listeners on a channel each: the benchmark's
- * many-channels scenario), and 10,000 listeners subscribing to one channel cost 10,000 copies of a
- * growing map (seen in its profile). notify-listen's destinations are exact (wildcards and selectors
- * are refused at SUBSCRIBE), so a map serves; a pattern subscription, should an application's own
+ * <p>
+ * Why not Spring's {@code DefaultSubscriptionRegistry}: it resolves a destination by
+ * scanning every subscription of every session and caches the result per destination,
+ * copying a destination's whole subscriber map on each SUBSCRIBE to it. A notification to
+ * a channel outside its cache costs a scan of all subscriptions (10,000 listeners on a
+ * channel each: the benchmark's many-channels scenario), and 10,000 listeners subscribing
+ * to one channel cost 10,000 copies of a growing map (seen in its profile).
+ * notify-listen's destinations are exact (wildcards and selectors are refused at
+ * SUBSCRIBE), so a map serves; a pattern subscription, should an application's own
  * configuration let one through, is still matched as Spring's registry would.
  */
 public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
@@ -83,8 +85,9 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 	}
 
 	/**
-	 * The subscribers of a destination, as a live view: the broker iterates it once per message, and
-	 * subscriptions that come or go meanwhile may or may not be seen, as with any fan-out in flight.
+	 * The subscribers of a destination, as a live view: the broker iterates it once per
+	 * message, and subscriptions that come or go meanwhile may or may not be seen, as
+	 * with any fan-out in flight.
 	 */
 	@Override
 	protected MultiValueMap<String, String> findSubscriptionsInternal(String destination, Message<?> message) {
@@ -108,8 +111,9 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 	}
 
 	/**
-	 * Return the subscriptions to exactly this destination, as session id to subscription ids, as a
-	 * live view; pattern subscriptions that match it are not among them (see {@link #hasPatterns()}).
+	 * Return the subscriptions to exactly this destination, as session id to subscription
+	 * ids, as a live view; pattern subscriptions that match it are not among them (see
+	 * {@link #hasPatterns()}).
 	 * @param destination an exact destination
 	 * @return the subscribers, or {@code null} if it has none
 	 */
@@ -118,8 +122,8 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 	}
 
 	/**
-	 * Return whether a pattern subscription exists, so that a destination's subscribers are more than
-	 * its {@link #exactSubscribers(String) exact} ones.
+	 * Return whether a pattern subscription exists, so that a destination's subscribers
+	 * are more than its {@link #exactSubscribers(String) exact} ones.
 	 * @return whether any subscription is a pattern
 	 */
 	public boolean hasPatterns() {

@@ -6,15 +6,16 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Remembers a value computed from an object that every message of one fan-out shares: the embedded
- * broker hands each subscriber the same payload array and the same destination string, so a
- * fan-out to many connections computes the value once instead of once per connection. Keys are
- * compared with {@code equals}, which is identity for arrays: where each connection gets a
- * destination string of its own, equal strings still share one computation. Several slots, because the outbound threads
- * interleave the fan-outs of notifications sent close together; two keys in one slot only mean
- * computing again.
+ * Remembers a value computed from an object that every message of one fan-out shares: the
+ * embedded broker hands each subscriber the same payload array and the same destination
+ * string, so a fan-out to many connections computes the value once instead of once per
+ * connection. Keys are compared with {@code equals}, which is identity for arrays: where
+ * each connection gets a destination string of its own, equal strings still share one
+ * computation. Several slots, because the outbound threads interleave the fan-outs of
+ * notifications sent close together; two keys in one slot only mean computing again.
  *
- * @param <K> the shared object; its value must depend only on what {@code equals} compares
+ * @param <K> the shared object; its value must depend only on what {@code equals}
+ * compares
  * @param <V> what is computed from it
  */
 public final class FanOutMemo<K, V> {
@@ -34,8 +35,8 @@ public final class FanOutMemo<K, V> {
 	}
 
 	/**
-	 * Return the value for this key, computing it unless it was computed lately for this key or
-	 * one equal to it.
+	 * Return the value for this key, computing it unless it was computed lately for this
+	 * key or one equal to it.
 	 * @param key the shared object
 	 * @return the value, or {@code null} where the computation gave none
 	 */

@@ -7,11 +7,14 @@ import io.notifylisten.channel.InvalidChannelException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps {@link ChannelName channel names} to STOMP destinations and back, within one application key.
+ * Maps {@link ChannelName channel names} to STOMP destinations and back, within one
+ * application key.
  *
- * <p>{@code Order/42/refresh} under key {@code shop} becomes {@code /topic/shop.Order.42.refresh}.
- * Dots separate the words, as a STOMP broker's topic routing keys do. The key comes first so that
- * two applications or environments never share a destination.
+ * <p>
+ * {@code Order/42/refresh} under key {@code shop} becomes
+ * {@code /topic/shop.Order.42.refresh}. Dots separate the words, as a STOMP broker's
+ * topic routing keys do. The key comes first so that two applications or environments
+ * never share a destination.
  */
 public final class ChannelDestinations {
 
@@ -62,8 +65,9 @@ public final class ChannelDestinations {
 	}
 
 	/**
-	 * Return the destination a client subscribes to for notifications addressed to its user. The
-	 * server turns that subscription into one to {@link #userTopic(String) the user's own topic}.
+	 * Return the destination a client subscribes to for notifications addressed to its
+	 * user. The server turns that subscription into one to {@link #userTopic(String) the
+	 * user's own topic}.
 	 * @return for example {@code /user/topic/shop.notify}
 	 */
 	public String userDestination() {
@@ -71,9 +75,9 @@ public final class ChannelDestinations {
 	}
 
 	/**
-	 * Return the destination a client subscribes to for notices: broadcasts and messages addressed
-	 * to a role or to one connection. The server turns that subscription into one to
-	 * {@link #noticeTopic()}, and filters what arrives there per connection.
+	 * Return the destination a client subscribes to for notices: broadcasts and messages
+	 * addressed to a role or to one connection. The server turns that subscription into
+	 * one to {@link #noticeTopic()}, and filters what arrives there per connection.
 	 * @return for example {@code /user/topic/shop.notices}
 	 */
 	public String noticeDestination() {
@@ -90,7 +94,8 @@ public final class ChannelDestinations {
 
 	/**
 	 * Return the topic that carries notifications addressed to one user, on every node.
-	 * @param userToken the user's token, which only the server can compute from the username
+	 * @param userToken the user's token, which only the server can compute from the
+	 * username
 	 * @return for example {@code /topic/shop.u.3f9c...}
 	 */
 	public String userTopic(String userToken) {
@@ -106,8 +111,8 @@ public final class ChannelDestinations {
 	}
 
 	/**
-	 * Return the destination a client subscribes to for an object's presence. It has four words, so
-	 * it is never a channel's destination, whatever the names.
+	 * Return the destination a client subscribes to for an object's presence. It has four
+	 * words, so it is never a channel's destination, whatever the names.
 	 * @param presence the presence
 	 * @return for example {@code /topic/shop.presence.Order.42.members}
 	 */
@@ -145,8 +150,8 @@ public final class ChannelDestinations {
 	}
 
 	/**
-	 * Return the destination of the records by which nodes tell each other who is present. Only the
-	 * notification log carries it; no client can subscribe to it.
+	 * Return the destination of the records by which nodes tell each other who is
+	 * present. Only the notification log carries it; no client can subscribe to it.
 	 * @return for example {@code /topic/shop.presence}
 	 */
 	public String presenceRecords() {
@@ -166,7 +171,8 @@ public final class ChannelDestinations {
 	 * Parse a STOMP destination back into the channel it was made from.
 	 * @param destination the destination a client named
 	 * @return the channel
-	 * @throws InvalidChannelException if the destination is not a notification destination of this key
+	 * @throws InvalidChannelException if the destination is not a notification
+	 * destination of this key
 	 */
 	public ChannelName channelOf(@Nullable String destination) {
 		if (destination == null || !destination.startsWith(this.prefix)) {
@@ -180,7 +186,8 @@ public final class ChannelDestinations {
 	}
 
 	/**
-	 * Parse a STOMP destination, or return {@code null} where it is not a notification destination.
+	 * Parse a STOMP destination, or return {@code null} where it is not a notification
+	 * destination.
 	 * @param destination the destination
 	 * @return the channel, or {@code null}
 	 */

@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The id a connection gets at CONNECT: pages sign subscriptions for it, and the server addresses
- * one connection or skips the one that caused a change by it. Random, so that one page cannot
- * guess another's.
+ * The id a connection gets at CONNECT: pages sign subscriptions for it, and the server
+ * addresses one connection or skips the one that caused a change by it. Random, so that
+ * one page cannot guess another's.
  */
 public final class ConnectionId {
 

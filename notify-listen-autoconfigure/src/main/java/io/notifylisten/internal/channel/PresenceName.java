@@ -5,9 +5,9 @@ import io.notifylisten.channel.InvalidChannelException;
 
 /**
  * The name of one object's presence: who is looking at {@code entity/id} now, written
- * {@code presence-entity/id} (for example {@code presence-Order/42}) where a channel name is
- * expected, as Pusher names its presence channels. Entity and id follow {@link ChannelName}'s
- * alphabet.
+ * {@code presence-entity/id} (for example {@code presence-Order/42}) where a channel name
+ * is expected, as Pusher names its presence channels. Entity and id follow
+ * {@link ChannelName}'s alphabet.
  *
  * @param entity entity name, for example {@code Order}
  * @param id entity id, for example {@code 42}
@@ -25,7 +25,8 @@ public record PresenceName(String entity, String id) {
 	}
 
 	/**
-	 * Whether a name given where a channel is expected names a presence rather than a channel.
+	 * Whether a name given where a channel is expected names a presence rather than a
+	 * channel.
 	 * @param name the name, for example {@code presence-Order/42}
 	 * @return whether it starts with {@value #PREFIX}
 	 */
@@ -48,8 +49,8 @@ public record PresenceName(String entity, String id) {
 	}
 
 	/**
-	 * Return a channel of the same entity and id, for the checks that take one: who may read an
-	 * entity does not depend on the action.
+	 * Return a channel of the same entity and id, for the checks that take one: who may
+	 * read an entity does not depend on the action.
 	 * @return the channel {@code entity/id/presence}, which is never subscribed to
 	 */
 	public ChannelName readCheck() {

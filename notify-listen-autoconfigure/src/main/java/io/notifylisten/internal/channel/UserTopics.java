@@ -1,8 +1,8 @@
 package io.notifylisten.internal.channel;
 
 /**
- * Names the topic that carries one user's messages on every node. The name hides the username: it
- * is derived with the secret, so that nobody can name another user's topic.
+ * Names the topic that carries one user's messages on every node. The name hides the
+ * username: it is derived with the secret, so that nobody can name another user's topic.
  */
 @FunctionalInterface
 public interface UserTopics {

@@ -16,15 +16,17 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 
 /**
- * Adds the {@value #CONNECTION_ID_HEADER} header to the CONNECTED frame, so that a client can ask
- * {@code /rest/pusher/auth} for signatures bound to this connection, as a Pusher client does with
- * its socket id.
+ * Adds the {@value #CONNECTION_ID_HEADER} header to the CONNECTED frame, so that a client
+ * can ask {@code /rest/pusher/auth} for signatures bound to this connection, as a Pusher
+ * client does with its socket id.
  *
- * <p>Spring's STOMP handler gives no hook for CONNECTED headers. For the embedded broker, whose
- * acknowledgement is not yet a STOMP frame, this builds the CONNECTED frame the way
- * {@code StompSubProtocolHandler} would (version and heart-beat), which the handler then passes on
- * unchanged; a CONNECTED frame that already exists only gains the header. Its heart-beat is agreed
- * with the transport, which sends the server's heart-beats (see {@link OutboundTransport#agreeHeartbeats}).
+ * <p>
+ * Spring's STOMP handler gives no hook for CONNECTED headers. For the embedded broker,
+ * whose acknowledgement is not yet a STOMP frame, this builds the CONNECTED frame the way
+ * {@code StompSubProtocolHandler} would (version and heart-beat), which the handler then
+ * passes on unchanged; a CONNECTED frame that already exists only gains the header. Its
+ * heart-beat is agreed with the transport, which sends the server's heart-beats (see
+ * {@link OutboundTransport#agreeHeartbeats}).
  */
 public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAware {
 
@@ -51,7 +53,8 @@ public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAwar
 		if (!connectAck && !connected) {
 			return message;
 		}
-		ListenerConnection connection = this.connections.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
+		ListenerConnection connection = this.connections
+			.get(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
 		if (connection == null) {
 			return message;
 		}
@@ -75,10 +78,12 @@ public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAwar
 				break;
 			}
 		}
-		// The broker's value says how often it expects the client's heart-beats; the server's own are
+		// The broker's value says how often it expects the client's heart-beats; the
+		// server's own are
 		// the transport's, which sees every write to the connection.
 		long[] brokerHeartbeat = (long[]) connectAck.getHeaders().get(SimpMessageHeaderAccessor.HEART_BEAT_HEADER);
-		long[] clientHeartbeat = (connect != null) ? SimpMessageHeaderAccessor.getHeartbeat(connect.getHeaders()) : null;
+		long[] clientHeartbeat = (connect != null) ? SimpMessageHeaderAccessor.getHeartbeat(connect.getHeaders())
+				: null;
 		connected.setHeartbeat(this.transport.agreeHeartbeats(sessionId, clientHeartbeat),
 				(brokerHeartbeat != null) ? brokerHeartbeat[1] : 0);
 		return connected;

@@ -14,8 +14,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 /**
- * The connections open on this node. An entry is added when CONNECT is accepted and removed when
- * the WebSocket session ends, however it ends.
+ * The connections open on this node. An entry is added when CONNECT is accepted and
+ * removed when the WebSocket session ends, however it ends.
  */
 public class ConnectionRegistry implements ApplicationListener<SessionDisconnectEvent> {
 
@@ -29,12 +29,14 @@ public class ConnectionRegistry implements ApplicationListener<SessionDisconnect
 	 * Register a connection that passed CONNECT and give it a fresh connection id.
 	 * @param sessionId the WebSocket session id
 	 * @param user the authenticated user
-	 * @param httpSessionId the HTTP session the WebSocket was opened from, or {@code null}
+	 * @param httpSessionId the HTTP session the WebSocket was opened from, or
+	 * {@code null}
 	 * @param maxPerUser the most connections one user may hold open on this node
-	 * @return the registered connection, or {@code null} if the user already holds the maximum
+	 * @return the registered connection, or {@code null} if the user already holds the
+	 * maximum
 	 */
-	public @Nullable ListenerConnection register(String sessionId, Authentication user,
-			@Nullable String httpSessionId, int maxPerUser) {
+	public @Nullable ListenerConnection register(String sessionId, Authentication user, @Nullable String httpSessionId,
+			int maxPerUser) {
 		boolean[] admitted = new boolean[1];
 		this.perUser.compute(user.getName(), (name, count) -> {
 			int current = (count != null) ? count : 0;
@@ -44,7 +46,8 @@ public class ConnectionRegistry implements ApplicationListener<SessionDisconnect
 		if (!admitted[0]) {
 			return null;
 		}
-		// A random id rather than the session id: the client learns it, and it should say nothing
+		// A random id rather than the session id: the client learns it, and it should say
+		// nothing
 		// about the server's sessions.
 		ListenerConnection connection = new ListenerConnection(sessionId, ConnectionId.next(this.random), user,
 				httpSessionId);

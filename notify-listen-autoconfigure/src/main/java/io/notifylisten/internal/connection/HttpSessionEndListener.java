@@ -6,8 +6,9 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.security.web.session.HttpSessionDestroyedEvent;
 
 /**
- * Ends the STOMP connections opened from an HTTP session when that session ends, by logout or
- * expiry, so that a page stops listening as soon as its user is no longer logged in.
+ * Ends the STOMP connections opened from an HTTP session when that session ends, by
+ * logout or expiry, so that a page stops listening as soon as its user is no longer
+ * logged in.
  */
 public class HttpSessionEndListener implements ApplicationListener<HttpSessionDestroyedEvent> {
 

@@ -46,7 +46,8 @@ public final class ListenerConnection {
 	}
 
 	/**
-	 * Return the id sent to the client in CONNECTED, which subscription signatures bind to.
+	 * Return the id sent to the client in CONNECTED, which subscription signatures bind
+	 * to.
 	 * @return the connection id
 	 */
 	public String connectionId() {
@@ -62,8 +63,8 @@ public final class ListenerConnection {
 	}
 
 	/**
-	 * Return the id of the HTTP session the WebSocket was opened from, if there was one; the
-	 * connection ends with it.
+	 * Return the id of the HTTP session the WebSocket was opened from, if there was one;
+	 * the connection ends with it.
 	 * @return the HTTP session id, or {@code null}
 	 */
 	public @Nullable String httpSessionId() {
@@ -71,8 +72,8 @@ public final class ListenerConnection {
 	}
 
 	/**
-	 * Return what a part of notify-listen keeps with this connection under its own key, made on
-	 * first use; it goes with the connection.
+	 * Return what a part of notify-listen keeps with this connection under its own key,
+	 * made on first use; it goes with the connection.
 	 * @param <T> the kind of value
 	 * @param key the key, which its owner holds
 	 * @return the value
@@ -83,8 +84,9 @@ public final class ListenerConnection {
 	}
 
 	/**
-	 * A key under which one part of notify-listen keeps something with each connection, so that the
-	 * connection need not know what it is.
+	 * A key under which one part of notify-listen keeps something with each connection,
+	 * so that the connection need not know what it is.
+	 *
 	 * @param <T> the kind of value
 	 */
 	public static final class Attachment<T> {

@@ -10,8 +10,8 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.MimeTypeUtils;
 
 /**
- * Messages on the client outbound channel that notify-listen answers or drops itself: a reply to
- * one subscription, and a drop that does not stall its connection.
+ * Messages on the client outbound channel that notify-listen answers or drops itself: a
+ * reply to one subscription, and a drop that does not stall its connection.
  */
 public final class OutboundMessages {
 
@@ -19,8 +19,8 @@ public final class OutboundMessages {
 	}
 
 	/**
-	 * Make the one message that answers a SUBSCRIBE on that subscription alone, before or between
-	 * what the broker sends to it.
+	 * Make the one message that answers a SUBSCRIBE on that subscription alone, before or
+	 * between what the broker sends to it.
 	 * @param subscribe the SUBSCRIBE, once the broker registered it
 	 * @param header the MESSAGE header that tells the reply apart from notifications
 	 * @param value the header's value
@@ -40,11 +40,12 @@ public final class OutboundMessages {
 	}
 
 	/**
-	 * Drop a message for a connection, from an interceptor's {@code beforeHandle}. With publish order
-	 * preserved, the next message of the session is released by an interceptor that the channel only
-	 * calls for interceptors before the one that returned {@code null}: without releasing it here,
-	 * every later message of the connection would wait forever.
-	 * Releasing twice is harmless: the task only acts while its message is still first in line.
+	 * Drop a message for a connection, from an interceptor's {@code beforeHandle}. With
+	 * publish order preserved, the next message of the session is released by an
+	 * interceptor that the channel only calls for interceptors before the one that
+	 * returned {@code null}: without releasing it here, every later message of the
+	 * connection would wait forever. Releasing twice is harmless: the task only acts
+	 * while its message is still first in line.
 	 * @param message the message not to deliver
 	 * @return {@code null}, for the interceptor to return
 	 */

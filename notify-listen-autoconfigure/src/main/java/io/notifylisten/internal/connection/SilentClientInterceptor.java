@@ -12,12 +12,14 @@ import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 
 /**
- * Says why in the ERROR frame that ends the connection of a client the embedded broker cuts off
- * for sending no heart-beats. Spring's STOMP handler writes "Session closed." for it, as for a
- * client's own DISCONNECT, which leaves a page's developer guessing.
+ * Says why in the ERROR frame that ends the connection of a client the embedded broker
+ * cuts off for sending no heart-beats. Spring's STOMP handler writes "Session closed."
+ * for it, as for a client's own DISCONNECT, which leaves a page's developer guessing.
  *
- * <p>The broker acknowledges a disconnect without the client's DISCONNECT only when it cuts the
- * client off for silence; an acknowledgement of a client's DISCONNECT carries that frame.
+ * <p>
+ * The broker acknowledges a disconnect without the client's DISCONNECT only when it cuts
+ * the client off for silence; an acknowledgement of a client's DISCONNECT carries that
+ * frame.
  */
 public class SilentClientInterceptor implements ChannelInterceptor, FanOutAware {
 

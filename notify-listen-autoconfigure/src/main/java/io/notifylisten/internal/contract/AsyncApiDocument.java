@@ -11,10 +11,11 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The AsyncAPI 3.0 document of a {@link Contract}: one STOMP server, a channel per entity (any
- * action), per {@code @NotifyListen} method (its {@code result} typed), per entity's presence, and
- * the notices and user destinations, each with the operation by which the application sends on it.
- * Channel ids and message names are the ones {@link TypeScriptDeclarations} uses.
+ * The AsyncAPI 3.0 document of a {@link Contract}: one STOMP server, a channel per entity
+ * (any action), per {@code @NotifyListen} method (its {@code result} typed), per entity's
+ * presence, and the notices and user destinations, each with the operation by which the
+ * application sends on it. Channel ids and message names are the ones
+ * {@link TypeScriptDeclarations} uses.
  */
 final class AsyncApiDocument {
 
@@ -26,7 +27,8 @@ final class AsyncApiDocument {
 
 	private static final String PRESENCE_MESSAGE = "PresenceMessage";
 
-	// Channel ids are entity names, "entity.action" and "presence-entity"; no entity name holds a
+	// Channel ids are entity names, "entity.action" and "presence-entity"; no entity name
+	// holds a
 	// '-', so these two never collide with one.
 	private static final String NOTICES = "notify-listen-notices";
 
@@ -63,7 +65,8 @@ final class AsyncApiDocument {
 			schemas.set(name, refined(entity, null, null));
 			message(messages, name, "Any action on one " + entity, schemaRef(name));
 			ObjectNode channel = channel(channels, entity, destinations.prefix() + entity + ".{id}.{action}",
-					entity + "/{id}/{action}", "Every action on one " + entity + " (" + entity
+					entity + "/{id}/{action}",
+					"Every action on one " + entity + " (" + entity
 							+ " has an access rule or a @NotifyListen method). Actions with a @NotifyListen method "
 							+ "also have a channel of their own.");
 			parameter(channel, "id", "Id of the " + entity + ": letters, digits, '_' or '-'");
@@ -106,13 +109,12 @@ final class AsyncApiDocument {
 				String channelId = PresenceName.PREFIX + entity;
 				ObjectNode channel = channel(channels, channelId,
 						destinations.presenceDestinationFormat().replace("{entity}", entity),
-						PresenceName.PREFIX + entity + "/{id}",
-						"Who else is looking at one " + entity + "; subscribed with a signature for "
-								+ PresenceName.PREFIX + entity + "/{id}.");
+						PresenceName.PREFIX + entity + "/{id}", "Who else is looking at one " + entity
+								+ "; subscribed with a signature for " + PresenceName.PREFIX + entity + "/{id}.");
 				parameter(channel, "id", "Id of the " + entity);
 				channelMessage(channel, PRESENCE_MESSAGE);
-				operation(operations, channelId, PRESENCE_MESSAGE, "Tells the pages present on one " + entity
-						+ " who is there");
+				operation(operations, channelId, PRESENCE_MESSAGE,
+						"Tells the pages present on one " + entity + " who is there");
 			}
 		}
 
@@ -155,7 +157,8 @@ final class AsyncApiDocument {
 		return server;
 	}
 
-	// entity and action as constants on top of NotifyMessage, and the result where a handler has one.
+	// entity and action as constants on top of NotifyMessage, and the result where a
+	// handler has one.
 	private static ObjectNode refined(String entity, @Nullable String action, @Nullable HandlerChannel handler) {
 		ObjectNode schema = nodes.objectNode();
 		ArrayNode allOf = schema.putArray("allOf");
@@ -225,7 +228,9 @@ final class AsyncApiDocument {
 			.put("type", "boolean")
 			.put("description", "More members than presence.max-members: only the count is sent");
 		for (String list : new String[] { "members", "joining", "leaving" }) {
-			properties.putObject(list).put("type", "array").set("items", schemaRef(PresenceMember.class.getSimpleName()));
+			properties.putObject(list)
+				.put("type", "array")
+				.set("items", schemaRef(PresenceMember.class.getSimpleName()));
 		}
 		properties.set("me", schemaRef(PresenceMember.class.getSimpleName()));
 		return schema;

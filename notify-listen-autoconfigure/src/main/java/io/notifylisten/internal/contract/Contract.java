@@ -15,9 +15,9 @@ import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.security.EntityAccessRules;
 
 /**
- * What an application declares that decides what its pages receive: the entities that may be
- * listened to, the {@code @NotifyListen} methods whose return value arrives as {@code result}, and
- * where the messages go.
+ * What an application declares that decides what its pages receive: the entities that may
+ * be listened to, the {@code @NotifyListen} methods whose return value arrives as
+ * {@code result}, and where the messages go.
  *
  * @param title what the documents call the application
  * @param version the application's version, as the documents show it
@@ -42,9 +42,10 @@ public record Contract(String title, String version, ChannelDestinations destina
 	}
 
 	/**
-	 * Return the name both documents give each entity's and each handler channel's message: one
-	 * name each, none of them a built-in one. An entity {@code OrderRefresh} beside the channel
-	 * {@code Order/refresh}, or an entity {@code Notify}, would otherwise declare one name twice.
+	 * Return the name both documents give each entity's and each handler channel's
+	 * message: one name each, none of them a built-in one. An entity {@code OrderRefresh}
+	 * beside the channel {@code Order/refresh}, or an entity {@code Notify}, would
+	 * otherwise declare one name twice.
 	 * @return the names, by entity name and by {@link HandlerChannel#channelId()}
 	 */
 	MessageNames messageNames() {
@@ -61,7 +62,8 @@ public record Contract(String title, String version, ChannelDestinations destina
 		return new MessageNames(ofEntities, ofHandlers);
 	}
 
-	// The readable name where it is free, else the fallback, else the fallback numbered; each stem
+	// The readable name where it is free, else the fallback, else the fallback numbered;
+	// each stem
 	// followed by "Message".
 	private static String unique(Set<String> taken, String stem, String fallbackStem) {
 		String candidate = taken.contains(stem + "Message") ? fallbackStem + "Message" : stem + "Message";
@@ -91,8 +93,9 @@ public record Contract(String title, String version, ChannelDestinations destina
 	}
 
 	/**
-	 * Read the contract from what the application declared. Entities that only the application's
-	 * {@code PermissionEvaluator} covers have no name to read, so only those with a handler appear.
+	 * Read the contract from what the application declared. Entities that only the
+	 * application's {@code PermissionEvaluator} covers have no name to read, so only
+	 * those with a handler appear.
 	 * @param title what the documents call the application
 	 * @param version the application's version
 	 * @param destinations the key's destinations
@@ -115,7 +118,8 @@ public record Contract(String title, String version, ChannelDestinations destina
 	}
 
 	/**
-	 * One {@code entity/{id}/action} channel whose messages carry a handler's {@code result}.
+	 * One {@code entity/{id}/action} channel whose messages carry a handler's
+	 * {@code result}.
 	 *
 	 * @param entity entity name
 	 * @param action action name
@@ -137,7 +141,8 @@ public record Contract(String title, String version, ChannelDestinations destina
 
 	}
 
-	// Actions may hold '-' and '_', which neither a TypeScript name nor a readable one should.
+	// Actions may hold '-' and '_', which neither a TypeScript name nor a readable one
+	// should.
 	private static String typeName(String name) {
 		StringBuilder typeName = new StringBuilder(name.length());
 		boolean upper = true;

@@ -17,11 +17,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /notify-listen/asyncapi.json} and {@code GET /notify-listen/contract.d.ts}: what the
- * pages of this application receive, as an AsyncAPI document and as TypeScript declarations. Both
- * are the same for every caller and hold no secret; the application's security decides who may
- * reach them, and by default only users who hold the listen role may read them (a 403 with a short
- * JSON error for others).
+ * {@code GET /notify-listen/asyncapi.json} and {@code GET /notify-listen/contract.d.ts}:
+ * what the pages of this application receive, as an AsyncAPI document and as TypeScript
+ * declarations. Both are the same for every caller and hold no secret; the application's
+ * security decides who may reach them, and by default only users who hold the listen role
+ * may read them (a 403 with a short JSON error for others).
  */
 @RestController
 public class ContractController {
@@ -43,10 +43,10 @@ public class ContractController {
 
 	/**
 	 * Create the controller.
-	 * @param contract the contract; read on first request, once every {@code @NotifyListen} method is
-	 * registered
-	 * @param listeners checks that a reader holds the listen role, or {@code null} to leave who may
-	 * read to the application's security alone
+	 * @param contract the contract; read on first request, once every
+	 * {@code @NotifyListen} method is registered
+	 * @param listeners checks that a reader holds the listen role, or {@code null} to
+	 * leave who may read to the application's security alone
 	 */
 	public ContractController(Supplier<Contract> contract, @Nullable ListenAuthorizer listeners) {
 		Supplier<Contract> once = SingletonSupplier.of(contract);
@@ -65,7 +65,8 @@ public class ContractController {
 		return readableBy(principal, TYPESCRIPT, this.typeScript);
 	}
 
-	// The version and every channel are of use to those who build pages, not to every logged-in user.
+	// The version and every channel are of use to those who build pages, not to every
+	// logged-in user.
 	private ResponseEntity<?> readableBy(@Nullable Principal principal, MediaType type, Supplier<?> document) {
 		if (this.listeners != null) {
 			try {

@@ -39,14 +39,14 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * JSON Schemas of the Java types a {@code @NotifyListen} method may return, as Jackson writes them
- * with its defaults: records by their components, other classes by their getters, maps, collections,
- * arrays, enums by name, numbers, text and {@code java.time} values as ISO-8601 text.
- * {@code @JsonProperty} names and {@code @JsonIgnore} are followed. A type it cannot tell
- * ({@code Object}, an interface, a JDK type it does not know, a class where it recurs inside itself,
- * a class written through {@code @JsonValue} or {@code @JsonSerialize}) is {@code {}}, "any JSON",
- * rather than a guess. Mix-ins, naming strategies and serializers registered on the mapper are not
- * seen.
+ * JSON Schemas of the Java types a {@code @NotifyListen} method may return, as Jackson
+ * writes them with its defaults: records by their components, other classes by their
+ * getters, maps, collections, arrays, enums by name, numbers, text and {@code java.time}
+ * values as ISO-8601 text. {@code @JsonProperty} names and {@code @JsonIgnore} are
+ * followed. A type it cannot tell ({@code Object}, an interface, a JDK type it does not
+ * know, a class where it recurs inside itself, a class written through {@code @JsonValue}
+ * or {@code @JsonSerialize}) is {@code {}}, "any JSON", rather than a guess. Mix-ins,
+ * naming strategies and serializers registered on the mapper are not seen.
  */
 final class JsonSchemas {
 
@@ -69,7 +69,8 @@ final class JsonSchemas {
 		return schema(ResolvableType.forType(type), new HashSet<>());
 	}
 
-	// 'enclosing' holds the classes being described on the way down: a type that contains itself
+	// 'enclosing' holds the classes being described on the way down: a type that contains
+	// itself
 	// (a tree of comments) is described as {} where it recurs instead of without end.
 	private static ObjectNode schema(ResolvableType type, Set<Class<?>> enclosing) {
 		Class<?> raw = ClassUtils.resolvePrimitiveIfNecessary(type.toClass());
@@ -150,8 +151,8 @@ final class JsonSchemas {
 			Field field = ReflectionUtils.findField(raw, component.getName());
 			ResolvableType componentType = (field != null) ? ResolvableType.forField(field, type)
 					: ResolvableType.forMethodReturnType(accessor, raw);
-			property(properties, required, component.getName(), accessor, componentType,
-					component.getAnnotatedType(), enclosing);
+			property(properties, required, component.getName(), accessor, componentType, component.getAnnotatedType(),
+					enclosing);
 		}
 		return schema;
 	}
@@ -170,13 +171,15 @@ final class JsonSchemas {
 					enclosing);
 		}
 		if (properties.isEmpty()) {
-			// Jackson refuses to write a class without properties: nothing honest to say about it.
+			// Jackson refuses to write a class without properties: nothing honest to say
+			// about it.
 			return nodes.objectNode();
 		}
 		return schema;
 	}
 
-	// Jackson writes null values too, so every property is present: required, and nullable where
+	// Jackson writes null values too, so every property is present: required, and
+	// nullable where
 	// the type says it may be null.
 	private static void property(ObjectNode properties, ArrayNode required, String name, AnnotatedElement accessor,
 			ResolvableType type, AnnotatedType annotatedType, Set<Class<?>> enclosing) {
@@ -204,7 +207,8 @@ final class JsonSchemas {
 		return schema;
 	}
 
-	// The class says how Jackson writes it, in a way its components and getters do not show.
+	// The class says how Jackson writes it, in a way its components and getters do not
+	// show.
 	private static boolean writtenOtherwise(Class<?> type) {
 		if (type.isAnnotationPresent(JsonSerialize.class)) {
 			return true;

@@ -32,15 +32,17 @@ import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 import org.springframework.security.access.AccessDeniedException;
 
 /**
- * The one place that decides whether a connection gets a message and in what form, for every route
- * a message takes to a page: a channel's notification (fanned out directly or by Spring's broker),
- * a notice, a user's, role's or connection's message, a presence frame, a recovery frame, and a
- * Server-Sent Event stream. It also hears what became of each message and tells the meters.
+ * The one place that decides whether a connection gets a message and in what form, for
+ * every route a message takes to a page: a channel's notification (fanned out directly or
+ * by Spring's broker), a notice, a user's, role's or connection's message, a presence
+ * frame, a recovery frame, and a Server-Sent Event stream. It also hears what became of
+ * each message and tells the meters.
  *
- * <p>Role and entity access are checked again on every delivery, so a user who lost either stops
- * receiving with the next message. A {@link NotifyListen @NotifyListen} handler runs as the
- * connection's user, after that check, and its result replaces the message for that connection
- * alone.
+ * <p>
+ * Role and entity access are checked again on every delivery, so a user who lost either
+ * stops receiving with the next message. A {@link NotifyListen @NotifyListen} handler
+ * runs as the connection's user, after that check, and its result replaces the message
+ * for that connection alone.
  */
 public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 
@@ -60,7 +62,10 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 
 	private final String noticeTopic;
 
-	/** The channel a destination names, or none: parsed once per fan-out rather than per connection. */
+	/**
+	 * The channel a destination names, or none: parsed once per fan-out rather than per
+	 * connection.
+	 */
 	private final FanOutMemo<String, ChannelName> channelOfDestination;
 
 	private final FanOutMemo<String, PresenceName> presenceOfDestination;
@@ -89,7 +94,8 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 	}
 
 	/**
-	 * Return whether a message is a notify-listen message to a connection, whose outcome counts.
+	 * Return whether a message is a notify-listen message to a connection, whose outcome
+	 * counts.
 	 * @param message an outbound message
 	 * @return whether it is a MESSAGE to one of notify-listen's destinations
 	 */
@@ -102,9 +108,10 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 	}
 
 	/**
-	 * Decide what a connection gets of a message addressed to it: the message, another in its place
-	 * (a handler's result), or nothing. A message refused to the connection is counted as dropped;
-	 * one that was never meant for it (it is excluded or not targeted) is not.
+	 * Decide what a connection gets of a message addressed to it: the message, another in
+	 * its place (a handler's result), or nothing. A message refused to the connection is
+	 * counted as dropped; one that was never meant for it (it is excluded or not
+	 * targeted) is not.
 	 * @param message a message the broker addressed to one connection
 	 * @return what to write to the connection, or {@code null} for nothing
 	 */
@@ -113,7 +120,8 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 			return message;
 		}
 		if (!isNotification(message)) {
-			// The application's own destinations on a shared broker: not notify-listen's to decide.
+			// The application's own destinations on a shared broker: not notify-listen's
+			// to decide.
 			return message;
 		}
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
@@ -142,7 +150,8 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 			return message;
 		}
 		if (this.noticeTopic.equals(destination) || destination.startsWith(this.userTopicPrefix)) {
-			// Addressed to a user, a role, a connection or everyone: not checked at SUBSCRIBE, and the
+			// Addressed to a user, a role, a connection or everyone: not checked at
+			// SUBSCRIBE, and the
 			// user may not be allowed to read its entity.
 			NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
 			return allowed(connection, notification.channel()) ? message : null;
@@ -198,13 +207,14 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 		}
 		catch (RuntimeException ex) {
 			// An entity access policy that fails (its database, say) allows nothing.
-			logger.warn("Delivery check for " + channel + " failed; not delivered to session "
-					+ connection.sessionId(), ex);
+			logger.warn("Delivery check for " + channel + " failed; not delivered to session " + connection.sessionId(),
+					ex);
 			return false;
 		}
 	}
 
-	// Notices, and messages that skip a connection, carry targeting headers: whether this connection
+	// Notices, and messages that skip a connection, carry targeting headers: whether this
+	// connection
 	// is one the message is for.
 	private boolean isTarget(ListenerConnection connection, Map<?, ?> targeting) {
 		return !connection.connectionId().equals(first(targeting, Targeting.EXCLUDE_HEADER))
@@ -212,9 +222,11 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 				&& hasRole(connection, first(targeting, Targeting.ROLE_HEADER));
 	}
 
-	// The browser has no business with other connections' ids: the headers go before the frame does.
+	// The browser has no business with other connections' ids: the headers go before the
+	// frame does.
 	private static Message<?> withoutTargeting(Message<?> message) {
-		// A SimpMessageHeaderAccessor, not a STOMP one: Spring turns it into a MESSAGE frame itself.
+		// A SimpMessageHeaderAccessor, not a STOMP one: Spring turns it into a MESSAGE
+		// frame itself.
 		SimpMessageHeaderAccessor stripped = SimpMessageHeaderAccessor.wrap(message);
 		stripped.removeNativeHeader(Targeting.EXCLUDE_HEADER);
 		stripped.removeNativeHeader(Targeting.CONNECTION_HEADER);
@@ -259,7 +271,8 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 			return null;
 		}
 		catch (Exception ex) {
-			// The page still learns that the object changed; it just misses the handler's result.
+			// The page still learns that the object changed; it just misses the handler's
+			// result.
 			logger.warn("@NotifyListen handler " + method.getShortLogMessage() + " failed for " + channelName, ex);
 			return message;
 		}

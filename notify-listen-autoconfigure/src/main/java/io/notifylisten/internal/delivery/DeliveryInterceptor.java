@@ -13,14 +13,15 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
 
 /**
- * {@link Deliveries} on Spring's route: the last interceptor on the client outbound channel, where
- * the broker has already turned one notification into one message per subscribed connection. It
- * asks for each message what the connection gets, hands a Server-Sent Event stream's messages to
- * their stream, and reports what became of each.
+ * {@link Deliveries} on Spring's route: the last interceptor on the client outbound
+ * channel, where the broker has already turned one notification into one message per
+ * subscribed connection. It asks for each message what the connection gets, hands a
+ * Server-Sent Event stream's messages to their stream, and reports what became of each.
  *
- * <p>Last, so that what it lets through goes to Spring's STOMP handler and nothing else: after
- * handling, "no exception" then means "written to the session", and no interceptor of the
- * application's can change a message once it was checked.
+ * <p>
+ * Last, so that what it lets through goes to Spring's STOMP handler and nothing else:
+ * after handling, "no exception" then means "written to the session", and no interceptor
+ * of the application's can change a message once it was checked.
  */
 public final class DeliveryInterceptor implements ExecutorChannelInterceptor, FanOutAware {
 

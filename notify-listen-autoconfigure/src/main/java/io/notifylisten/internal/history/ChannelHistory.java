@@ -20,17 +20,21 @@ import io.notifylisten.notify.NotifyMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps the most recent messages of each channel, numbered by their position in the notification
- * log, so that a client that lost its connection can be sent what it missed.
+ * Keeps the most recent messages of each channel, numbered by their position in the
+ * notification log, so that a client that lost its connection can be sent what it missed.
  *
- * <p>A message's sequence is its offset in the log: it grows across all channels, so a channel's
- * sequences have gaps, and every node that reads the same log gives a message the same number.
- * Recovery therefore asks not "is the next number there" but "has this node seen everything on
- * this channel since that offset": it has, unless it started reading after it, or dropped a newer
- * message of the channel (or the whole channel) since.
+ * <p>
+ * A message's sequence is its offset in the log: it grows across all channels, so a
+ * channel's sequences have gaps, and every node that reads the same log gives a message
+ * the same number. Recovery therefore asks not "is the next number there" but "has this
+ * node seen everything on this channel since that offset": it has, unless it started
+ * reading after it, or dropped a newer message of the channel (or the whole channel)
+ * since.
  *
- * <p>Bounded three ways: at most {@code size} messages per channel, none older than {@code ttl},
- * and at most {@code maxChannels} channels (the least recently notified are forgotten first).
+ * <p>
+ * Bounded three ways: at most {@code size} messages per channel, none older than
+ * {@code ttl}, and at most {@code maxChannels} channels (the least recently notified are
+ * forgotten first).
  */
 public class ChannelHistory {
 
@@ -46,7 +50,8 @@ public class ChannelHistory {
 
 	private final Map<ChannelName, ChannelLog> logs;
 
-	// Guarded by logs: the first offset this node has seen (everything since is known to it), the
+	// Guarded by logs: the first offset this node has seen (everything since is known to
+	// it), the
 	// newest, and the newest of the channels forgotten beyond maxChannels.
 	private long knownFrom = -1;
 
@@ -58,8 +63,8 @@ public class ChannelHistory {
 
 	/**
 	 * Create a history.
-	 * @param epoch names the log the offsets belong to; a client's offsets from another epoch never
-	 * match
+	 * @param epoch names the log the offsets belong to; a client's offsets from another
+	 * epoch never match
 	 * @param size most messages kept per channel
 	 * @param ttl how long a message is kept
 	 * @param maxChannels most channels kept
@@ -94,16 +99,17 @@ public class ChannelHistory {
 	}
 
 	/**
-	 * Make recoveries wait, up to {@value #CATCH_UP_WAIT_SECONDS} s, until {@link #caughtUp()}: a
-	 * node that reads a shared log from the past must not tell a returning client about messages
-	 * it has not read yet.
+	 * Make recoveries wait, up to {@value #CATCH_UP_WAIT_SECONDS} s, until
+	 * {@link #caughtUp()}: a node that reads a shared log from the past must not tell a
+	 * returning client about messages it has not read yet.
 	 */
 	public void startCatchingUp() {
 		this.caughtUp = new CountDownLatch(1);
 	}
 
 	/**
-	 * Let recoveries go ahead: the history holds what the log held when this node started.
+	 * Let recoveries go ahead: the history holds what the log held when this node
+	 * started.
 	 */
 	public void caughtUp() {
 		this.caughtUp.countDown();
@@ -118,14 +124,15 @@ public class ChannelHistory {
 	}
 
 	/**
-	 * Number a message with its log offset, keep it, and send it, all while holding the channel, so
-	 * that messages leave in the order of their numbers and a recovery sees each either kept or sent
-	 * after it. If sending fails the message is forgotten again: it was never sent, and must not be
-	 * replayed either.
+	 * Number a message with its log offset, keep it, and send it, all while holding the
+	 * channel, so that messages leave in the order of their numbers and a recovery sees
+	 * each either kept or sent after it. If sending fails the message is forgotten again:
+	 * it was never sent, and must not be replayed either.
 	 * @param channel the channel
 	 * @param message the message to number
-	 * @param offset gives the message's offset in the log; called once, while the channel is held,
-	 * so that a log that numbers as it goes numbers each channel's messages in the order they leave
+	 * @param offset gives the message's offset in the log; called once, while the channel
+	 * is held, so that a log that numbers as it goes numbers each channel's messages in
+	 * the order they leave
 	 * @param appendedAt when the message was appended to the log; it ages from then
 	 * @param send hands the numbered message to the broker
 	 */
@@ -151,8 +158,9 @@ public class ChannelHistory {
 	}
 
 	/**
-	 * Work out what a client missed since the last message it received, and hand the answer to
-	 * {@code deliver} while holding the channel, so that no newer message is sent in between.
+	 * Work out what a client missed since the last message it received, and hand the
+	 * answer to {@code deliver} while holding the channel, so that no newer message is
+	 * sent in between.
 	 * @param channel the channel
 	 * @param epoch the epoch of the last message the client received
 	 * @param lastSequence the sequence of that message
@@ -168,7 +176,8 @@ public class ChannelHistory {
 		long knownSince;
 		synchronized (this.logs) {
 			log = this.logs.get(channel);
-			// A client ahead of this node (a faster node numbered it, or the log began anew) or from
+			// A client ahead of this node (a faster node numbered it, or the log began
+			// anew) or from
 			// before what this node has read cannot be told that it missed nothing.
 			if (this.knownFrom < 0 || lastSequence > this.newest || lastSequence + 1 < this.knownFrom) {
 				deliver.accept(Recovery.failed(this.epoch));
@@ -177,7 +186,8 @@ public class ChannelHistory {
 			knownSince = Math.max(this.knownFrom - 1, this.forgottenUpTo);
 		}
 		if (log == null) {
-			// Nothing of this channel since the client's offset, unless it was forgotten after it.
+			// Nothing of this channel since the client's offset, unless it was forgotten
+			// after it.
 			deliver.accept(lastSequence >= knownSince ? new Recovery(true, this.epoch, lastSequence, List.of())
 					: Recovery.failed(this.epoch));
 			return;
@@ -198,7 +208,8 @@ public class ChannelHistory {
 
 	private void awaitCaughtUp() {
 		try {
-			// Bounded: a log that cannot be read answers from what was read, most likely "reload".
+			// Bounded: a log that cannot be read answers from what was read, most likely
+			// "reload".
 			this.caughtUp.await(CATCH_UP_WAIT_SECONDS, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
@@ -210,7 +221,8 @@ public class ChannelHistory {
 		synchronized (this.logs) {
 			ChannelLog log = this.logs.get(channel);
 			if (log == null) {
-				// A channel kept anew knows nothing from before: not what was forgotten with an
+				// A channel kept anew knows nothing from before: not what was forgotten
+				// with an
 				// earlier log of it, nor what came before this node read the log.
 				log = new ChannelLog(Math.max(this.forgottenUpTo, this.knownFrom - 1));
 				this.logs.put(channel, log);
@@ -243,7 +255,8 @@ public class ChannelHistory {
 		// Read without the channel's lock when the channel is forgotten.
 		private volatile long newest;
 
-		// The newest offset of this channel that is no longer kept: a client behind it missed it.
+		// The newest offset of this channel that is no longer kept: a client behind it
+		// missed it.
 		private long droppedUpTo;
 
 		private ChannelLog(long droppedUpTo) {
@@ -260,7 +273,8 @@ public class ChannelHistory {
 	/**
 	 * What a returning client is told.
 	 *
-	 * @param recovered whether {@code messages} is everything it missed; if not, it should reload
+	 * @param recovered whether {@code messages} is everything it missed; if not, it
+	 * should reload
 	 * @param epoch the current epoch
 	 * @param sequence the channel's latest sequence
 	 * @param messages the missed messages, oldest first

@@ -8,8 +8,8 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
- * What a native image needs to write a notification and the recovery frame as JSON, and to read a
- * notification back: Jackson reaches both records' components by reflection.
+ * What a native image needs to write a notification and the recovery frame as JSON, and
+ * to read a notification back: Jackson reaches both records' components by reflection.
  */
 class HistoryRuntimeHints implements RuntimeHintsRegistrar {
 

@@ -20,18 +20,23 @@ import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 
 /**
- * Answers a SUBSCRIBE that carries {@value #LAST_EPOCH_HEADER} and {@value #LAST_SEQUENCE_HEADER}
- * with one {@value #RECOVERY_HEADER} frame on that subscription: the messages the client missed, or
- * {@code recovered: false}, which tells it to reload.
+ * Answers a SUBSCRIBE that carries {@value #LAST_EPOCH_HEADER} and
+ * {@value #LAST_SEQUENCE_HEADER} with one {@value #RECOVERY_HEADER} frame on that
+ * subscription: the messages the client missed, or {@code recovered: false}, which tells
+ * it to reload.
  *
- * <p>It acts once the broker has registered the subscription, and under the channel's lock, so that
- * every message is either in the recovery frame or delivered live afterwards. The frame and live
- * messages may still reach the socket in either order, which is why the browser client holds live
- * messages of a recovering channel until the frame has arrived and drops duplicates by sequence.
- * */
+ * <p>
+ * It acts once the broker has registered the subscription, and under the channel's lock,
+ * so that every message is either in the recovery frame or delivered live afterwards. The
+ * frame and live messages may still reach the socket in either order, which is why the
+ * browser client holds live messages of a recovering channel until the frame has arrived
+ * and drops duplicates by sequence.
+ */
 public class RecoveryInterceptor implements ExecutorChannelInterceptor {
 
-	/** SUBSCRIBE header: the epoch of the last message the client received on the channel. */
+	/**
+	 * SUBSCRIBE header: the epoch of the last message the client received on the channel.
+	 */
 	public static final String LAST_EPOCH_HEADER = "last-epoch";
 
 	/** SUBSCRIBE header: the sequence of that message. */

@@ -19,8 +19,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 
 /**
- * Finds {@link NotifyListen @NotifyListen} methods on beans and, once every singleton exists,
- * registers them with {@link NotifyListenHandlers}, in the manner of Spring's
+ * Finds {@link NotifyListen @NotifyListen} methods on beans and, once every singleton
+ * exists, registers them with {@link NotifyListenHandlers}, in the manner of Spring's
  * {@code @JmsListener} and {@code @RabbitListener} processing.
  */
 public class NotifyListenAnnotationBeanPostProcessor implements BeanPostProcessor, SmartInitializingSingleton {
@@ -60,8 +60,8 @@ public class NotifyListenAnnotationBeanPostProcessor implements BeanPostProcesso
 	public void afterSingletonsInstantiated() {
 		NotifyListenHandlers registry = this.handlers.getObject();
 		synchronized (this.endpoints) {
-			this.endpoints.forEach((endpoint) -> registry.register(endpoint.bean(), endpoint.method(),
-					endpoint.annotation()));
+			this.endpoints
+				.forEach((endpoint) -> registry.register(endpoint.bean(), endpoint.method(), endpoint.annotation()));
 			this.endpoints.clear();
 		}
 	}

@@ -35,16 +35,15 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.util.ClassUtils;
 
 /**
- * The {@link NotifyListen @NotifyListen} methods of the application, one per entity and action,
- * ready to invoke through Spring's {@link DefaultMessageHandlerMethodFactory}.
+ * The {@link NotifyListen @NotifyListen} methods of the application, one per entity and
+ * action, ready to invoke through Spring's {@link DefaultMessageHandlerMethodFactory}.
  */
 public class NotifyListenHandlers {
 
-	private final SecurityContextHolderStrategy securityContexts = SecurityContextHolder
-		.getContextHolderStrategy();
+	private final SecurityContextHolderStrategy securityContexts = SecurityContextHolder.getContextHolderStrategy();
 
-	private static final boolean SPRING_DATA_PRESENT = ClassUtils
-		.isPresent("org.springframework.data.repository.support.Repositories", NotifyListenHandlers.class.getClassLoader());
+	private static final boolean SPRING_DATA_PRESENT = ClassUtils.isPresent(
+			"org.springframework.data.repository.support.Repositories", NotifyListenHandlers.class.getClassLoader());
 
 	private final List<HandlerMethodArgumentResolver> argumentResolvers;
 
@@ -55,8 +54,8 @@ public class NotifyListenHandlers {
 	/**
 	 * Create the registry.
 	 * @param conversionService converts ids and payload values to parameter types
-	 * @param beanFactory where to find Spring Data repositories to load entity parameters with, or
-	 * {@code null} for none
+	 * @param beanFactory where to find Spring Data repositories to load entity parameters
+	 * with, or {@code null} for none
 	 */
 	public NotifyListenHandlers(ConversionService conversionService, @Nullable ListableBeanFactory beanFactory) {
 		List<HandlerMethodArgumentResolver> resolvers = new ArrayList<>();
@@ -77,8 +76,8 @@ public class NotifyListenHandlers {
 	 * @param bean the bean that declares it
 	 * @param method the method, invocable on {@code bean}
 	 * @param annotation its annotation
-	 * @throws IllegalStateException if the names are invalid, a parameter cannot be resolved, or the
-	 * entity and action already have a handler
+	 * @throws IllegalStateException if the names are invalid, a parameter cannot be
+	 * resolved, or the entity and action already have a handler
 	 */
 	public void register(Object bean, Method method, NotifyListen annotation) {
 		String where = ClassUtils.getQualifiedMethodName(method);
@@ -99,9 +98,9 @@ public class NotifyListenHandlers {
 		InvocableHandlerMethod handler = this.methodFactory.createInvocableHandlerMethod(bean, method);
 		InvocableHandlerMethod existing = this.handlers.putIfAbsent(key, handler);
 		if (existing != null) {
-			throw new IllegalStateException("@NotifyListen for " + annotation.entity() + "/" + annotation.action()
-					+ " is declared twice: on " + where + " and on "
-					+ ClassUtils.getQualifiedMethodName(existing.getMethod()));
+			throw new IllegalStateException(
+					"@NotifyListen for " + annotation.entity() + "/" + annotation.action() + " is declared twice: on "
+							+ where + " and on " + ClassUtils.getQualifiedMethodName(existing.getMethod()));
 		}
 	}
 
@@ -116,14 +115,15 @@ public class NotifyListenHandlers {
 	}
 
 	/**
-	 * Run a handler as a listening user: with that user in the security context, and as the
-	 * {@link java.security.Principal} and session of the message it is given.
+	 * Run a handler as a listening user: with that user in the security context, and as
+	 * the {@link java.security.Principal} and session of the message it is given.
 	 * @param handler the handler, from {@link #find}
 	 * @param notification what was notified
 	 * @param user the listening user
 	 * @param sessionId the listening connection's session
 	 * @return what the handler returned, or {@code null}
-	 * @throws Exception what the handler threw, such as Spring Security's {@code AccessDeniedException}
+	 * @throws Exception what the handler threw, such as Spring Security's
+	 * {@code AccessDeniedException}
 	 */
 	public @Nullable Object invokeAs(InvocableHandlerMethod handler, NotifyMessage notification, Authentication user,
 			String sessionId) throws Exception {
@@ -154,8 +154,8 @@ public class NotifyListenHandlers {
 	}
 
 	/**
-	 * Return every handler, in the order of its entity and action, for tools that describe what a
-	 * page receives (the AsyncAPI contract).
+	 * Return every handler, in the order of its entity and action, for tools that
+	 * describe what a page receives (the AsyncAPI contract).
 	 * @return the declared handlers
 	 */
 	public List<Declaration> declarations() {
@@ -181,7 +181,10 @@ public class NotifyListenHandlers {
 
 	}
 
-	/** Kept apart so that Spring Data stays an optional dependency: loaded only where it is present. */
+	/**
+	 * Kept apart so that Spring Data stays an optional dependency: loaded only where it
+	 * is present.
+	 */
 	private static final class SpringData {
 
 		static HandlerMethodArgumentResolver entityResolver(ListableBeanFactory beanFactory) {

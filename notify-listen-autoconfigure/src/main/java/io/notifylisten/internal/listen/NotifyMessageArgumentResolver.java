@@ -14,7 +14,8 @@ import org.springframework.messaging.handler.invocation.HandlerMethodArgumentRes
 
 /**
  * Resolves the {@link NotifyMessage} itself, {@link EntityId @EntityId} and
- * {@link PayloadValue @PayloadValue} parameters of {@link NotifyListen @NotifyListen} methods.
+ * {@link PayloadValue @PayloadValue} parameters of {@link NotifyListen @NotifyListen}
+ * methods.
  */
 class NotifyMessageArgumentResolver implements HandlerMethodArgumentResolver {
 

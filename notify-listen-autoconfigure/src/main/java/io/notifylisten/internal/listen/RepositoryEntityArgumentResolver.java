@@ -15,9 +15,9 @@ import org.springframework.messaging.handler.invocation.HandlerMethodArgumentRes
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Resolves a parameter whose type has a Spring Data repository to the entity with the notified id,
- * loaded through that repository (so as the listening user, inside whatever security the repository
- * applies); {@code null} when it no longer exists.
+ * Resolves a parameter whose type has a Spring Data repository to the entity with the
+ * notified id, loaded through that repository (so as the listening user, inside whatever
+ * security the repository applies); {@code null} when it no longer exists.
  */
 class RepositoryEntityArgumentResolver implements HandlerMethodArgumentResolver {
 
@@ -25,7 +25,8 @@ class RepositoryEntityArgumentResolver implements HandlerMethodArgumentResolver 
 
 	private final SingletonSupplier<RepositoryInvokerFactory> invokers;
 
-	// Repositories are looked up lazily: building them instantiates every repository, which must not
+	// Repositories are looked up lazily: building them instantiates every repository,
+	// which must not
 	// happen while the message broker's beans are still being created.
 	RepositoryEntityArgumentResolver(Supplier<Repositories> repositories) {
 		this.repositories = SingletonSupplier.of(repositories);
@@ -40,7 +41,8 @@ class RepositoryEntityArgumentResolver implements HandlerMethodArgumentResolver 
 	@Override
 	public @Nullable Object resolveArgument(MethodParameter parameter, Message<?> message) {
 		NotifyMessage notification = (NotifyMessage) message.getPayload();
-		Optional<Object> entity = this.invokers.obtain().getInvokerFor(parameter.getParameterType())
+		Optional<Object> entity = this.invokers.obtain()
+			.getInvokerFor(parameter.getParameterType())
 			.invokeFindById(notification.id());
 		return entity.orElse(null);
 	}

@@ -3,8 +3,9 @@ package io.notifylisten.internal.log;
 import java.util.Map;
 
 /**
- * A node's connection to the broker that holds its notification log, as health and operators see
- * it. Kept apart from the log's class so that reading it needs no broker client on the class path.
+ * A node's connection to the broker that holds its notification log, as health and
+ * operators see it. Kept apart from the log's class so that reading it needs no broker
+ * client on the class path.
  */
 public interface BrokerConnection {
 
@@ -21,7 +22,8 @@ public interface BrokerConnection {
 	int waiting();
 
 	/**
-	 * Return whether notifications are refused now, because too many wait or for too long.
+	 * Return whether notifications are refused now, because too many wait or for too
+	 * long.
 	 * @return whether notify throws
 	 */
 	boolean isRefusing();
@@ -33,10 +35,10 @@ public interface BrokerConnection {
 	String describe();
 
 	/**
-	 * Return how many records read from the log were dropped because they do not verify, since
-	 * this node started.
-	 * @return the count by reason ({@code unsigned}, {@code unknown-format}, {@code bad-signature}),
-	 * every reason present
+	 * Return how many records read from the log were dropped because they do not verify,
+	 * since this node started.
+	 * @return the count by reason ({@code unsigned}, {@code unknown-format},
+	 * {@code bad-signature}), every reason present
 	 */
 	Map<String, Long> rejectedRecords();
 

@@ -7,10 +7,11 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 
 /**
- * Reports whether this node takes notifications and delivers them. With several nodes it shows
- * the RabbitMQ stream's state as details, and stays up while the broker is away and notifications
- * are still accepted into the outbox: every node would otherwise leave its load balancer at once
- * during an outage that loses nothing. It is down only while notify refuses notifications.
+ * Reports whether this node takes notifications and delivers them. With several nodes it
+ * shows the RabbitMQ stream's state as details, and stays up while the broker is away and
+ * notifications are still accepted into the outbox: every node would otherwise leave its
+ * load balancer at once during an outage that loses nothing. It is down only while notify
+ * refuses notifications.
  */
 public class BrokerHealthIndicator extends AbstractHealthIndicator {
 

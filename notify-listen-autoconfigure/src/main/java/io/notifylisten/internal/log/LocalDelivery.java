@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
 
 /**
- * Hands what the notification log delivers to this node's own connections: a channel's message is
- * numbered with its log offset and kept in the history, then every message goes to the embedded
- * broker, which fans it out to the subscribed connections.
+ * Hands what the notification log delivers to this node's own connections: a channel's
+ * message is numbered with its log offset and kept in the history, then every message
+ * goes to the embedded broker, which fans it out to the subscribed connections.
  */
 public class LocalDelivery {
 
@@ -36,11 +36,13 @@ public class LocalDelivery {
 
 	/**
 	 * Create a delivery.
-	 * @param messagingTemplate sends to the embedded broker; asked for at the first delivery, so
-	 * that making the notifier does not make the broker, its configuration and the access rules,
-	 * which an application class that injects the notifier may declare itself
+	 * @param messagingTemplate sends to the embedded broker; asked for at the first
+	 * delivery, so that making the notifier does not make the broker, its configuration
+	 * and the access rules, which an application class that injects the notifier may
+	 * declare itself
 	 * @param destinations tells a channel's destination from the others
-	 * @param history numbers and keeps channel messages for recovery, or {@code null} for none
+	 * @param history numbers and keeps channel messages for recovery, or {@code null} for
+	 * none
 	 */
 	public LocalDelivery(Supplier<SimpMessageSendingOperations> messagingTemplate, ChannelDestinations destinations,
 			@Nullable ChannelHistory history) {
@@ -51,15 +53,16 @@ public class LocalDelivery {
 
 	/**
 	 * Hand the records by which nodes share who is present to this node's presence.
-	 * @param presence the presence, asked for at the first record: it writes to the log itself
+	 * @param presence the presence, asked for at the first record: it writes to the log
+	 * itself
 	 */
 	public void setPresence(Supplier<@Nullable ClusterPresence> presence) {
 		this.presence = presence;
 	}
 
 	/**
-	 * Observe each delivery ({@value NotificationObservations#DELIVERY}), as part of the trace that
-	 * notified it.
+	 * Observe each delivery ({@value NotificationObservations#DELIVERY}), as part of the
+	 * trace that notified it.
 	 * @param observationRegistry the registry, asked for at the first delivery
 	 */
 	public void setObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
@@ -69,7 +72,8 @@ public class LocalDelivery {
 	/**
 	 * Deliver a notification to this node's connections.
 	 * @param notification the notification
-	 * @param offset gives its offset in the log, asked for once and only for a channel's message
+	 * @param offset gives its offset in the log, asked for once and only for a channel's
+	 * message
 	 * @param appendedAt when it was appended to the log
 	 */
 	public void deliver(LoggedNotification notification, LongSupplier offset, Instant appendedAt) {
@@ -88,8 +92,9 @@ public class LocalDelivery {
 	}
 
 	/**
-	 * Keep a channel's notification in the history without sending it: one appended to the log
-	 * before this node started reading it, which its connections did not wait for live.
+	 * Keep a channel's notification in the history without sending it: one appended to
+	 * the log before this node started reading it, which its connections did not wait for
+	 * live.
 	 * @param notification the notification
 	 * @param offset its offset in the log
 	 * @param appendedAt when it was appended to the log
@@ -106,7 +111,8 @@ public class LocalDelivery {
 	}
 
 	/**
-	 * Hold recoveries until {@link #caughtUp()}: this node reads the log from the past first.
+	 * Hold recoveries until {@link #caughtUp()}: this node reads the log from the past
+	 * first.
 	 */
 	public void startCatchingUp() {
 		if (this.history != null) {
@@ -124,7 +130,8 @@ public class LocalDelivery {
 	}
 
 	/**
-	 * Return whether a notification is one of the records by which nodes share who is present.
+	 * Return whether a notification is one of the records by which nodes share who is
+	 * present.
 	 * @param notification what was appended to the log
 	 * @return whether it goes to presence rather than to connections
 	 */

@@ -40,15 +40,17 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
 
 /**
- * The notification log of several nodes: one RabbitMQ stream that every node appends to and reads
- * from start to end, delivering each notification to its own connections. A node holds one producer
- * and one consumer on the broker, whatever the number of pages.
+ * The notification log of several nodes: one RabbitMQ stream that every node appends to
+ * and reads from start to end, delivering each notification to its own connections. A
+ * node holds one producer and one consumer on the broker, whatever the number of pages.
  *
- * <p>{@link #append} returns once the broker confirmed the notification, or once it is held in a
- * bounded outbox because the broker did not answer within the confirm timeout; the outbox publishes
- * in order when the broker is back. The stream's offset is the notification's sequence on every
- * node. A node that starts reads the last {@code history.ttl} of the stream into its history, so
- * pages that reconnect to it recover what they missed.
+ * <p>
+ * {@link #append} returns once the broker confirmed the notification, or once it is held
+ * in a bounded outbox because the broker did not answer within the confirm timeout; the
+ * outbox publishes in order when the broker is back. The stream's offset is the
+ * notification's sequence on every node. A node that starts reads the last
+ * {@code history.ttl} of the stream into its history, so pages that reconnect to it
+ * recover what they missed.
  */
 public class RabbitStreamNotificationLog
 		implements NotificationLog, BrokerConnection, SmartLifecycle, ApplicationListener<BrokerAvailabilityEvent> {
@@ -59,16 +61,18 @@ public class RabbitStreamNotificationLog
 	private static final int BATCH_SIZE = 256;
 
 	/**
-	 * Most presence records held while the broker is away. A node writes one change record per
-	 * presence publish interval at most and a snapshot, which replaces them, every third of the node
-	 * timeout: with the defaults, 200 at most between two snapshots.
+	 * Most presence records held while the broker is away. A node writes one change
+	 * record per presence publish interval at most and a snapshot, which replaces them,
+	 * every third of the node timeout: with the defaults, 200 at most between two
+	 * snapshots.
 	 */
 	private static final int MAX_PRESENCE_RECORDS = 512;
 
 	/**
-	 * Notifications appended this long before the node started are only remembered, not delivered:
-	 * no page of this node waited for them live. The allowance covers clocks that differ between
-	 * this node and the broker; a page that connected meanwhile drops a message it already has.
+	 * Notifications appended this long before the node started are only remembered, not
+	 * delivered: no page of this node waited for them live. The allowance covers clocks
+	 * that differ between this node and the broker; a page that connected meanwhile drops
+	 * a message it already has.
 	 */
 	private static final Duration LIVE_ALLOWANCE = Duration.ofSeconds(10);
 
@@ -106,14 +110,16 @@ public class RabbitStreamNotificationLog
 
 	private volatile boolean running;
 
-	// Set first when the node stops: the publishing thread then publishes what is held and ends.
+	// Set first when the node stops: the publishing thread then publishes what is held
+	// and ends.
 	private volatile boolean stopping;
 
 	private volatile long stopDeadline;
 
 	private final Object wakeUp = new Object();
 
-	// Set when the client closed the producer or consumer for good (the stream was deleted): the
+	// Set when the client closed the producer or consumer for good (the stream was
+	// deleted): the
 	// publishing thread then connects anew, which creates the stream again.
 	private volatile boolean reconnect;
 
@@ -135,7 +141,8 @@ public class RabbitStreamNotificationLog
 	 * @param settings where the stream is and its bounds
 	 * @param delivery hands what is read to this node's connections
 	 * @param jsonMapper writes and reads the stream's records
-	 * @param signer signs the records this node writes and checks those it reads, with the secret
+	 * @param signer signs the records this node writes and checks those it reads, with
+	 * the secret
 	 * @param clock ages held notifications
 	 */
 	public RabbitStreamNotificationLog(StreamSettings settings, LocalDelivery delivery, JsonMapper jsonMapper,
@@ -152,15 +159,15 @@ public class RabbitStreamNotificationLog
 
 	@Override
 	public void append(LoggedNotification notification) {
-		Pending pending = this.delivery.carriesPresence(notification)
-				? this.outbox.addPresence(notification, PresenceRecords.node(notification.message()),
-						PresenceRecords.replacesEarlier(notification.message()))
+		Pending pending = this.delivery.carriesPresence(notification) ? this.outbox.addPresence(notification,
+				PresenceRecords.node(notification.message()), PresenceRecords.replacesEarlier(notification.message()))
 				: this.outbox.add(notification);
 		if (!isConnected()) {
 			return;
 		}
 		try {
-			// Confirmed, or held in the outbox once the broker has not answered in time: either
+			// Confirmed, or held in the outbox once the broker has not answered in time:
+			// either
 			// way it will reach every node, so the caller goes on.
 			pending.awaitConfirmation(this.settings.confirmTimeout());
 		}
@@ -169,7 +176,8 @@ public class RabbitStreamNotificationLog
 		}
 	}
 
-	// The caller keeps the notification until it is confirmed, so nothing waits here for the broker.
+	// The caller keeps the notification until it is confirmed, so nothing waits here for
+	// the broker.
 	@Override
 	public CompletableFuture<Void> append(String id, LoggedNotification notification) {
 		return this.outbox.add(id, notification).confirmation().copy();
@@ -202,7 +210,8 @@ public class RabbitStreamNotificationLog
 
 	@Override
 	public void onApplicationEvent(BrokerAvailabilityEvent event) {
-		// Reading starts once the embedded broker takes messages: before, a delivery would be lost.
+		// Reading starts once the embedded broker takes messages: before, a delivery
+		// would be lost.
 		if (event.isBrokerAvailable()) {
 			this.brokerStarted.countDown();
 		}
@@ -218,9 +227,12 @@ public class RabbitStreamNotificationLog
 		thread.start();
 	}
 
-	// What the outbox holds was promised to notify's callers: the publishing thread tries the
-	// broker once more at once, without waiting out the recovery interval, and publishes for as
-	// long as Spring gives this shutdown phase. Only a broker that refuses the connection ends it
+	// What the outbox holds was promised to notify's callers: the publishing thread tries
+	// the
+	// broker once more at once, without waiting out the recovery interval, and publishes
+	// for as
+	// long as Spring gives this shutdown phase. Only a broker that refuses the connection
+	// ends it
 	// early: nothing held could get out then.
 	@Override
 	public void stop() {
@@ -247,8 +259,8 @@ public class RabbitStreamNotificationLog
 					+ " are dropped at shutdown: the broker is unreachable");
 		}
 		else if (left > 0) {
-			logger.warn(left + " notifications could not be published to the " + this.settings.describe()
-					+ " within " + budget.toMillis() + " ms of spring.lifecycle.timeout-per-shutdown-phase ("
+			logger.warn(left + " notifications could not be published to the " + this.settings.describe() + " within "
+					+ budget.toMillis() + " ms of spring.lifecycle.timeout-per-shutdown-phase ("
 					+ this.settings.shutdownTimeout() + ") and are dropped at shutdown");
 		}
 		else if (held > 0) {
@@ -280,9 +292,12 @@ public class RabbitStreamNotificationLog
 		return this.running;
 	}
 
-	// Started before the web server and stopped after it (Spring Boot's web server lifecycles run
-	// at DEFAULT_PHASE - 2048 and - 1024): requests still served during a graceful shutdown can
-	// notify, and what they notify is published before the connection closes. Reading waits for
+	// Started before the web server and stopped after it (Spring Boot's web server
+	// lifecycles run
+	// at DEFAULT_PHASE - 2048 and - 1024): requests still served during a graceful
+	// shutdown can
+	// notify, and what they notify is published before the connection closes. Reading
+	// waits for
 	// the embedded broker anyway (onApplicationEvent).
 	@Override
 	public int getPhase() {
@@ -319,8 +334,10 @@ public class RabbitStreamNotificationLog
 		}
 	}
 
-	// A producer of its own, without a consumer: the web server has stopped, no page of this node
-	// waits for what it would read. The client's own recovery waits for the recovery interval, so
+	// A producer of its own, without a consumer: the web server has stopped, no page of
+	// this node
+	// waits for what it would read. The client's own recovery waits for the recovery
+	// interval, so
 	// a producer that is not open is made anew at once.
 	private void publishBeforeShutdown() throws InterruptedException {
 		while (!this.outbox.isEmpty()) {
@@ -341,7 +358,8 @@ public class RabbitStreamNotificationLog
 				progressed = publish(this.outbox.head(BATCH_SIZE, Duration.ZERO), Duration.ofNanos(left));
 			}
 			if (!progressed) {
-				// A stream not yet back after the broker's start, for example: soon again, not at once.
+				// A stream not yet back after the broker's start, for example: soon
+				// again, not at once.
 				Thread.sleep(Math.min(250, TimeUnit.NANOSECONDS.toMillis(left)));
 			}
 		}
@@ -365,9 +383,12 @@ public class RabbitStreamNotificationLog
 		}
 	}
 
-	// One batch at a time, and the next only once every confirmation of this one is in: a batch goes
-	// out on one connection, so when one of its notifications is lost, those sent after it on that
-	// connection are lost too, and publishing the unconfirmed ones again keeps the order of
+	// One batch at a time, and the next only once every confirmation of this one is in: a
+	// batch goes
+	// out on one connection, so when one of its notifications is lost, those sent after
+	// it on that
+	// connection are lost too, and publishing the unconfirmed ones again keeps the order
+	// of
 	// acceptance. Confirmed ones are not sent again.
 	private boolean publish(List<Pending> batch, Duration wait) throws InterruptedException {
 		Producer current = this.producer;
@@ -385,7 +406,8 @@ public class RabbitStreamNotificationLog
 					this.jsonMapper.writeValueAsBytes(StreamRecord.of(pending)));
 			current.send(message, (status) -> answer(pending, status, failed, answered));
 		}
-		// The producer answers each within its confirm timeout; the caller's margin covers a lost answer.
+		// The producer answers each within its confirm timeout; the caller's margin
+		// covers a lost answer.
 		if (!answered.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
 			failed.set(true);
 		}
@@ -418,12 +440,13 @@ public class RabbitStreamNotificationLog
 				.username(this.settings.username())
 				.password(this.settings.password())
 				.virtualHost(this.settings.virtualHost())
-				// Every connection to the configured address, as behind a load balancer: the
+				// Every connection to the configured address, as behind a load balancer:
+				// the
 				// broker's advertised host may be a name only it resolves.
 				.addressResolver((ignored) -> address)
 				.recoveryBackOffDelayPolicy(BackOffDelayPolicy.fixed(this.settings.recoveryInterval()))
-				.topologyUpdateBackOffDelayPolicy(BackOffDelayPolicy.fixedWithInitialDelay(
-						this.settings.recoveryInterval(), this.settings.recoveryInterval()))
+				.topologyUpdateBackOffDelayPolicy(BackOffDelayPolicy
+					.fixedWithInitialDelay(this.settings.recoveryInterval(), this.settings.recoveryInterval()))
 				.build();
 			createStream(built);
 			this.producer = built.producerBuilder()
@@ -464,8 +487,10 @@ public class RabbitStreamNotificationLog
 		}
 	}
 
-	// The history has caught up once the consumer reads the marker this node appends after it
-	// started reading: the stream has no cheaper way, on every supported broker, to tell its end.
+	// The history has caught up once the consumer reads the marker this node appends
+	// after it
+	// started reading: the stream has no cheaper way, on every supported broker, to tell
+	// its end.
 	private void markStart() {
 		Producer current = this.producer;
 		if (current != null && this.startMarker == null) {
@@ -473,11 +498,12 @@ public class RabbitStreamNotificationLog
 			this.startMarker = marker;
 			current.send(this.signature.sign(current.messageBuilder(),
 					this.jsonMapper.writeValueAsBytes(StreamRecord.marker(marker))), (status) -> {
-					if (!status.isConfirmed()) {
-						// Not stored: recoveries stop waiting after their bound instead.
-						this.delivery.caughtUp();
-					}
-				});
+						if (!status.isConfirmed()) {
+							// Not stored: recoveries stop waiting after their bound
+							// instead.
+							this.delivery.caughtUp();
+						}
+					});
 		}
 	}
 
@@ -505,7 +531,8 @@ public class RabbitStreamNotificationLog
 			return;
 		}
 		this.lastOffset = offset;
-		// Checked before anything is read from it: only a node of this application is trusted.
+		// Checked before anything is read from it: only a node of this application is
+		// trusted.
 		RejectedRecords.Reason rejection = this.signature.check(message);
 		if (rejection != null) {
 			this.rejected.rejected(rejection, offset);
@@ -516,8 +543,8 @@ public class RabbitStreamNotificationLog
 			record = this.jsonMapper.readValue(message.getBodyAsBinary(), StreamRecord.class);
 		}
 		catch (JacksonException ex) {
-			logger.warn("Skipped unreadable record at offset " + offset + " of the " + this.settings.describe()
-					+ ": " + ex.getOriginalMessage());
+			logger.warn("Skipped unreadable record at offset " + offset + " of the " + this.settings.describe() + ": "
+					+ ex.getOriginalMessage());
 			return;
 		}
 		if (record.isMarker()) {
@@ -552,7 +579,8 @@ public class RabbitStreamNotificationLog
 		availabilityChanged();
 	}
 
-	// One WARN when the broker is lost, one INFO when it is back, whatever the number of resources.
+	// One WARN when the broker is lost, one INFO when it is back, whatever the number of
+	// resources.
 	private void availabilityChanged() {
 		if (!this.running || this.stopping) {
 			return;
@@ -563,13 +591,15 @@ public class RabbitStreamNotificationLog
 				this.reported = false;
 				this.lostAt = this.clock.instant();
 				logger.warn("Lost the " + this.settings.describe() + "; pages stay connected and notifications "
-						+ "are held (at most " + this.settings.outboxMaxSize() + ") until it is back. Trying again every "
-						+ this.settings.recoveryInterval().toSeconds() + " s");
+						+ "are held (at most " + this.settings.outboxMaxSize()
+						+ ") until it is back. Trying again every " + this.settings.recoveryInterval().toSeconds()
+						+ " s");
 			}
 			else if (connected && !this.reported) {
 				this.reported = true;
 				logger.info("Connected to the " + this.settings.describe()
-						+ ((this.lostAt != null) ? " again after " + Duration.between(this.lostAt, this.clock.instant()).toSeconds() + " s" : "")
+						+ ((this.lostAt != null) ? " again after "
+								+ Duration.between(this.lostAt, this.clock.instant()).toSeconds() + " s" : "")
 						+ "; " + this.outbox.size() + " notifications waited and are published now");
 				this.lostAt = null;
 			}

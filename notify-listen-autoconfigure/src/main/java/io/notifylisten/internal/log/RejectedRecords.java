@@ -13,10 +13,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The records read from the stream that this node dropped because they do not verify, counted by
- * reason: each at DEBUG, the first at once at WARN, then one WARN per interval that sums them up.
- * Whoever can write to the stream can write garbage as fast as the broker takes it, so nothing may
- * reach the log once per record; a sudden count still shows, and the totals feed a meter.
+ * The records read from the stream that this node dropped because they do not verify,
+ * counted by reason: each at DEBUG, the first at once at WARN, then one WARN per interval
+ * that sums them up. Whoever can write to the stream can write garbage as fast as the
+ * broker takes it, so nothing may reach the log once per record; a sudden count still
+ * shows, and the totals feed a meter.
  */
 final class RejectedRecords {
 
@@ -76,7 +77,10 @@ final class RejectedRecords {
 		reportIfDue();
 	}
 
-	/** Log one WARN with what was dropped since the last one, once the interval has passed. */
+	/**
+	 * Log one WARN with what was dropped since the last one, once the interval has
+	 * passed.
+	 */
 	synchronized void reportIfDue() {
 		Instant now = this.clock.instant();
 		if (this.sinceReport.isEmpty() || now.isBefore(this.nextReport)) {

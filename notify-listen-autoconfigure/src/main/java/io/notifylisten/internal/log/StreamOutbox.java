@@ -18,13 +18,16 @@ import io.notifylisten.notify.NotificationFailedException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The notifications accepted for the stream and not yet confirmed by the broker, oldest first.
- * They are published from the head in batches and leave only once confirmed, so that nothing
- * accepted is lost and every node reads them in the order they were accepted.
+ * The notifications accepted for the stream and not yet confirmed by the broker, oldest
+ * first. They are published from the head in batches and leave only once confirmed, so
+ * that nothing accepted is lost and every node reads them in the order they were
+ * accepted.
  *
- * <p>Presence records wait apart, in a queue of their own with its own bound: they are state, not
- * a history, so a node's snapshot replaces its records before it, and one user's joins and leaves
- * during an outage never take the room that notify's callers were promised.
+ * <p>
+ * Presence records wait apart, in a queue of their own with its own bound: they are
+ * state, not a history, so a node's snapshot replaces its records before it, and one
+ * user's joins and leaves during an outage never take the room that notify's callers were
+ * promised.
  */
 final class StreamOutbox {
 
@@ -46,8 +49,8 @@ final class StreamOutbox {
 	 * Create an outbox.
 	 * @param maxSize most notifications held
 	 * @param maxAge longest the oldest notification may wait before no more are accepted
-	 * @param maxPresence most presence records held; a snapshot is taken in any case and replaces
-	 * its node's earlier records
+	 * @param maxPresence most presence records held; a snapshot is taken in any case and
+	 * replaces its node's earlier records
 	 * @param clock ages held notifications
 	 */
 	StreamOutbox(int maxSize, Duration maxAge, int maxPresence, Clock clock) {
@@ -65,12 +68,15 @@ final class StreamOutbox {
 		return add(UUID.randomUUID().toString(), notification);
 	}
 
-	/** Accept a notification under an id its caller chose, such as the row of a database outbox. */
+	/**
+	 * Accept a notification under an id its caller chose, such as the row of a database
+	 * outbox.
+	 */
 	synchronized Pending add(String id, LoggedNotification notification) {
 		String refusal = refusal();
 		if (refusal != null) {
-			throw new NotificationFailedException("Notification " + notification.message().channel()
-					+ " was not sent: " + refusal);
+			throw new NotificationFailedException(
+					"Notification " + notification.message().channel() + " was not sent: " + refusal);
 		}
 		Pending added = new Pending(id, notification, this.clock.instant());
 		this.pending.addLast(added);
@@ -79,9 +85,9 @@ final class StreamOutbox {
 	}
 
 	/**
-	 * Accept a presence record. One that replaces its node's earlier records (a snapshot) is always
-	 * taken, and those it replaces leave; any other is refused once {@code maxPresence} wait, and
-	 * the node's next snapshot carries what it said.
+	 * Accept a presence record. One that replaces its node's earlier records (a snapshot)
+	 * is always taken, and those it replaces leave; any other is refused once
+	 * {@code maxPresence} wait, and the node's next snapshot carries what it said.
 	 * @param record the record
 	 * @param node the node that wrote it
 	 * @param replacesEarlier whether it says all there is to know of its node
@@ -91,7 +97,8 @@ final class StreamOutbox {
 			throw new NotificationFailedException("Presence was not sent: the application is shutting down");
 		}
 		if (replacesEarlier) {
-			// One that is being published goes on; its confirmation then finds nothing to remove.
+			// One that is being published goes on; its confirmation then finds nothing to
+			// remove.
 			this.presence.removeIf((held) -> node.equals(held.node()));
 		}
 		else if (this.presence.size() >= this.maxPresence) {
@@ -121,9 +128,10 @@ final class StreamOutbox {
 	}
 
 	/**
-	 * Wait until something waits to be published, and return up to {@code max} of the oldest,
-	 * without removing them; an empty list once the outbox is closed and empty, or after the wait.
-	 * Presence records come first: they are few, and each order is kept within its own kind.
+	 * Wait until something waits to be published, and return up to {@code max} of the
+	 * oldest, without removing them; an empty list once the outbox is closed and empty,
+	 * or after the wait. Presence records come first: they are few, and each order is
+	 * kept within its own kind.
 	 */
 	synchronized List<Pending> head(int max, Duration wait) throws InterruptedException {
 		if (isEmpty() && !this.closed && !wait.isZero()) {
@@ -142,9 +150,9 @@ final class StreamOutbox {
 	}
 
 	/**
-	 * Remove the confirmed notifications at the head, up to the first one that was not confirmed:
-	 * confirmed ones behind it stay until it is confirmed too, so that the head is always the
-	 * oldest notification not yet in the stream.
+	 * Remove the confirmed notifications at the head, up to the first one that was not
+	 * confirmed: confirmed ones behind it stay until it is confirmed too, so that the
+	 * head is always the oldest notification not yet in the stream.
 	 * @return how many left the outbox
 	 */
 	synchronized int removeConfirmedHead() {
@@ -199,11 +207,12 @@ final class StreamOutbox {
 	/**
 	 * A notification waiting for the broker's confirmation.
 	 *
-	 * @param id identifies the notification across publishing attempts, so that readers drop a
-	 * copy published again after a lost confirmation
+	 * @param id identifies the notification across publishing attempts, so that readers
+	 * drop a copy published again after a lost confirmation
 	 * @param notification the notification
 	 * @param acceptedAt when notify accepted it
-	 * @param node the node that wrote it, for a presence record; {@code null} for a notification
+	 * @param node the node that wrote it, for a presence record; {@code null} for a
+	 * notification
 	 * @param confirmation completed once the broker confirmed it
 	 */
 	record Pending(String id, LoggedNotification notification, Instant acceptedAt, @Nullable String node,

@@ -7,9 +7,9 @@ import io.notifylisten.notify.NotifyMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A notification as it is written to the stream, as JSON: with the id that lets readers drop a
- * copy published twice. A record without a destination is a node's start marker, which every
- * reader skips.
+ * A notification as it is written to the stream, as JSON: with the id that lets readers
+ * drop a copy published twice. A record without a destination is a node's start marker,
+ * which every reader skips.
  *
  * @param id the notification's id, or the marker's
  * @param destination the broker destination, {@code null} for a marker

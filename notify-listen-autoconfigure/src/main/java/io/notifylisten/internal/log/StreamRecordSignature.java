@@ -14,23 +14,30 @@ import org.jspecify.annotations.Nullable;
  * Signs the records this node writes to the stream and checks those it reads, with the
  * application's secret ({@code notify-listen.secret}).
  *
- * <p>Why: whoever may write to the stream on the broker could otherwise inject any notification,
- * to any user, or fake presence members on every node. Rights on the broker are granted by
- * whoever runs RabbitMQ; the secret belongs to the application alone.
+ * <p>
+ * Why: whoever may write to the stream on the broker could otherwise inject any
+ * notification, to any user, or fake presence members on every node. Rights on the broker
+ * are granted by whoever runs RabbitMQ; the secret belongs to the application alone.
  *
- * <p>Why HMAC-SHA256: every node already holds the secret, which signs subscriptions and the
- * publish API, so a MAC needs no key per node and no key distribution, and costs microseconds per
- * record. A reader learns that a holder of the secret wrote the record and that it is unchanged.
+ * <p>
+ * Why HMAC-SHA256: every node already holds the secret, which signs subscriptions and the
+ * publish API, so a MAC needs no key per node and no key distribution, and costs
+ * microseconds per record. A reader learns that a holder of the secret wrote the record
+ * and that it is unchanged.
  *
- * <p>What it covers: the format's version, the stream's name (a record copied from another
- * application's stream, even one with the same secret, does not verify) and every byte of the
- * record's body: id, destination, targeting headers and message. Not covered: a copy of a record
- * written again to the same stream verifies, and nodes drop it by its id while they remember it;
- * nor does it hide anything: whoever reads the stream reads the notifications.
+ * <p>
+ * What it covers: the format's version, the stream's name (a record copied from another
+ * application's stream, even one with the same secret, does not verify) and every byte of
+ * the record's body: id, destination, targeting headers and message. Not covered: a copy
+ * of a record written again to the same stream verifies, and nodes drop it by its id
+ * while they remember it; nor does it hide anything: whoever reads the stream reads the
+ * notifications.
  *
- * <p>The signature and the format's version travel as AMQP application properties beside the
+ * <p>
+ * The signature and the format's version travel as AMQP application properties beside the
  * body, which stays the JSON of a {@link StreamRecord}: a later format says so in
- * {@value #FORMAT_PROPERTY}, and a node that does not know it drops the record rather than guess.
+ * {@value #FORMAT_PROPERTY}, and a node that does not know it drops the record rather
+ * than guess.
  */
 final class StreamRecordSignature {
 

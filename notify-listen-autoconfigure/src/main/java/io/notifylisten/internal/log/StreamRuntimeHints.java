@@ -7,7 +7,8 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
- * What a native image needs to write and read the records of the notification log's stream.
+ * What a native image needs to write and read the records of the notification log's
+ * stream.
  */
 class StreamRuntimeHints implements RuntimeHintsRegistrar {
 

@@ -3,7 +3,8 @@ package io.notifylisten.internal.log;
 import java.time.Duration;
 
 /**
- * How a node reaches the RabbitMQ stream that several nodes share as their notification log.
+ * How a node reaches the RabbitMQ stream that several nodes share as their notification
+ * log.
  *
  * @param host the broker's host; every connection goes there
  * @param port the stream plugin's port
@@ -19,12 +20,12 @@ import java.time.Duration;
  * @param outboxMaxAge longest a held notification may wait before no more are accepted
  * @param historyTtl how far back a starting node reads to rebuild its history
  * @param shutdownTimeout how long Spring gives each shutdown phase
- * ({@code spring.lifecycle.timeout-per-shutdown-phase}): a stopping node publishes what its
- * outbox holds within it
+ * ({@code spring.lifecycle.timeout-per-shutdown-phase}): a stopping node publishes what
+ * its outbox holds within it
  */
-public record StreamSettings(String host, int port, String username, String password, String virtualHost,
-		String stream, Duration maxAge, long maxSizeBytes, Duration confirmTimeout, Duration recoveryInterval,
-		int outboxMaxSize, Duration outboxMaxAge, Duration historyTtl, Duration shutdownTimeout) {
+public record StreamSettings(String host, int port, String username, String password, String virtualHost, String stream,
+		Duration maxAge, long maxSizeBytes, Duration confirmTimeout, Duration recoveryInterval, int outboxMaxSize,
+		Duration outboxMaxAge, Duration historyTtl, Duration shutdownTimeout) {
 
 	/**
 	 * Return where the stream is, for logs and health: never the password.

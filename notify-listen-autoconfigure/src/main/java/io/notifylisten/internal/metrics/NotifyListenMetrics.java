@@ -38,12 +38,13 @@ import org.springframework.web.socket.messaging.SessionSubscribeEvent;
 import org.springframework.web.socket.messaging.SessionUnsubscribeEvent;
 
 /**
- * Keeps notify-listen's meters: {@value #CONNECTIONS}, {@value #SUBSCRIPTIONS}, {@value #NOTIFIED},
- * {@value #DELIVERED}, {@value #DROPPED} (tagged with the {@code reason}: {@code denied},
- * {@code slow}, {@code closed} or {@code error}), {@value #DELIVERY_LATENCY} and, with several
- * nodes, {@value #STREAM_REJECTED} (see {@link #streamMeters}). It hears what
- * became of each message from the delivery rules, whichever route the message took. A
- * {@link MeterBinder}: Spring Boot binds it to the application's registry.
+ * Keeps notify-listen's meters: {@value #CONNECTIONS}, {@value #SUBSCRIPTIONS},
+ * {@value #NOTIFIED}, {@value #DELIVERED}, {@value #DROPPED} (tagged with the
+ * {@code reason}: {@code denied}, {@code slow}, {@code closed} or {@code error}),
+ * {@value #DELIVERY_LATENCY} and, with several nodes, {@value #STREAM_REJECTED} (see
+ * {@link #streamMeters}). It hears what became of each message from the delivery rules,
+ * whichever route the message took. A {@link MeterBinder}: Spring Boot binds it to the
+ * application's registry.
  */
 public final class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
 
@@ -59,15 +60,20 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes 
 	/** Counter of notification messages handed to a connection's WebSocket session. */
 	public static final String DELIVERED = "notify.listen.delivered";
 
-	/** Counter of notification messages that reached this node's outbound channel but no socket. */
+	/**
+	 * Counter of notification messages that reached this node's outbound channel but no
+	 * socket.
+	 */
 	public static final String DROPPED = "notify.listen.dropped";
 
-	/** Timer from a message's {@code changedAt} to its hand-off to the WebSocket session. */
+	/**
+	 * Timer from a message's {@code changedAt} to its hand-off to the WebSocket session.
+	 */
 	public static final String DELIVERY_LATENCY = "notify.listen.delivery.latency";
 
 	/**
-	 * Counter of records read from the stream and dropped because they do not verify, tagged with
-	 * the {@code reason}; several nodes only.
+	 * Counter of records read from the stream and dropped because they do not verify,
+	 * tagged with the {@code reason}; several nodes only.
 	 */
 	public static final String STREAM_REJECTED = "notify.listen.stream.rejected";
 
@@ -84,15 +90,18 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes 
 
 	private final AtomicLong subscriptions = new AtomicLong();
 
-	/** Subscription ids per session, so that a disconnect takes away exactly what it held. */
+	/**
+	 * Subscription ids per session, so that a disconnect takes away exactly what it held.
+	 */
 	private final Map<String, Set<String>> sessionSubscriptions = new ConcurrentHashMap<>();
 
 	/** One parse of {@code changedAt} per fan-out instead of one per connection. */
 	private final FanOutMemo<byte[], Instant> changedAtOfPayload = new FanOutMemo<>(this::parseChangedAt);
 
 	/**
-	 * The same where each connection's payload is an array of its own ({@code @NotifyListen} results):
-	 * {@code Instant.parse} per delivery was a tenth of the outbound threads' samples there.
+	 * The same where each connection's payload is an array of its own
+	 * ({@code @NotifyListen} results): {@code Instant.parse} per delivery was a tenth of
+	 * the outbound threads' samples there.
 	 */
 	private final FanOutMemo<String, Instant> changedAtOfText = new FanOutMemo<>(NotifyListenMetrics::parseInstant);
 
@@ -103,8 +112,8 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes 
 	}
 
 	/**
-	 * Return the meters of the stream that several nodes share: the records dropped because they do
-	 * not verify, by reason.
+	 * Return the meters of the stream that several nodes share: the records dropped
+	 * because they do not verify, by reason.
 	 * @param stream the node's connection to the stream
 	 * @return a binder that Spring Boot binds to the application's registry
 	 */
@@ -228,7 +237,8 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes 
 		return (text != null) ? this.changedAtOfText.get(text) : null;
 	}
 
-	// A scan for one field rather than a JSON parse: this runs on the outbound path, once per
+	// A scan for one field rather than a JSON parse: this runs on the outbound path, once
+	// per
 	// fan-out on the embedded broker and once per delivery where payloads are not shared.
 	static @Nullable String changedAtText(byte[] json) {
 		int start = indexOf(json, CHANGED_AT);

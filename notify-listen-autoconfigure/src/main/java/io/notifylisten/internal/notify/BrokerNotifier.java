@@ -35,8 +35,8 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * {@link Notifier} that appends messages to the {@link NotificationLog}, from which every node
- * delivers them to its own connections.
+ * {@link Notifier} that appends messages to the {@link NotificationLog}, from which every
+ * node delivers them to its own connections.
  */
 public class BrokerNotifier implements Notifier {
 
@@ -71,8 +71,7 @@ public class BrokerNotifier implements Notifier {
 	 * @param userTopics names each user's topic
 	 * @param clock stamps {@code changedAt}
 	 */
-	public BrokerNotifier(NotificationLog log, ChannelDestinations destinations, UserTopics userTopics,
-			Clock clock) {
+	public BrokerNotifier(NotificationLog log, ChannelDestinations destinations, UserTopics userTopics, Clock clock) {
 		this.log = log;
 		this.destinations = destinations;
 		this.userTopics = userTopics;
@@ -112,8 +111,7 @@ public class BrokerNotifier implements Notifier {
 	}
 
 	@Override
-	public void notifyConnection(String connectionId, String entity, Object id, String action,
-			Map<String, ?> payload) {
+	public void notifyConnection(String connectionId, String entity, Object id, String action, Map<String, ?> payload) {
 		Assert.isTrue(ConnectionId.isValid(connectionId), "Invalid connection id");
 		notice(Map.of(Targeting.CONNECTION_HEADER, connectionId), entity, id, action, payload);
 	}
@@ -143,7 +141,8 @@ public class BrokerNotifier implements Notifier {
 		if (this.excludedConnection != null) {
 			headers.put(Targeting.EXCLUDE_HEADER, this.excludedConnection);
 		}
-		// The notification is made once the observation started: a tracer has then written the
+		// The notification is made once the observation started: a tracer has then
+		// written the
 		// trace context into its headers.
 		NotificationObservations.notifying(this.observationRegistry.get(), message, headers)
 			.observe(() -> sink.accept(new LoggedNotification(destination, headers, message)));
@@ -162,15 +161,16 @@ public class BrokerNotifier implements Notifier {
 		if (this.progressScheduler == null) {
 			return Notifier.super.progress(entity, id);
 		}
-		// Validated now, so that a bad name fails where the work starts, not at its first update.
+		// Validated now, so that a bad name fails where the work starts, not at its first
+		// update.
 		new ChannelName(entity, String.valueOf(id), "progress");
-		return new CoalescingProgress((action, payload) -> sendNow(entity, id, action, payload),
-				this.progressInterval, this.progressScheduler, this.clock);
+		return new CoalescingProgress((action, payload) -> sendNow(entity, id, action, payload), this.progressInterval,
+				this.progressScheduler, this.clock);
 	}
 
 	/**
-	 * Observe each notification ({@value NotificationObservations#NOTIFY}), so that a tracer
-	 * follows it from the notifying request to every node's delivery.
+	 * Observe each notification ({@value NotificationObservations#NOTIFY}), so that a
+	 * tracer follows it from the notifying request to every node's delivery.
 	 * @param observationRegistry the registry, asked for at the first notification
 	 */
 	public void setObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
@@ -196,7 +196,8 @@ public class BrokerNotifier implements Notifier {
 	}
 
 	/**
-	 * Coalesce {@link #progress(String, Object) progress} updates to at most one per interval.
+	 * Coalesce {@link #progress(String, Object) progress} updates to at most one per
+	 * interval.
 	 * @param scheduler sends an update held back by the interval once it has passed
 	 * @param interval the shortest time between two updates of one piece of work
 	 */
@@ -218,8 +219,10 @@ public class BrokerNotifier implements Notifier {
 		sendOnCommit(this.userTopics.topicOf(username), Map.of(), message);
 	}
 
-	// Validate and stamp now, in the caller's thread: a bad name fails where it was written, and
-	// notifiedBy is the user who made the change even though sending may happen after commit.
+	// Validate and stamp now, in the caller's thread: a bad name fails where it was
+	// written, and
+	// notifiedBy is the user who made the change even though sending may happen after
+	// commit.
 	private NotifyMessage message(String entity, Object id, String action, Map<String, ?> payload) {
 		ChannelName channel = new ChannelName(entity, String.valueOf(id), action);
 		checkSize(channel, payload);
@@ -234,7 +237,8 @@ public class BrokerNotifier implements Notifier {
 		}
 		TransactionalOutbox outbox = this.outbox;
 		if (outbox != null && outbox.joinsCurrentTransaction()) {
-			// Written now, with the transaction's changes; the outbox publishes it after commit.
+			// Written now, with the transaction's changes; the outbox publishes it after
+			// commit.
 			append(destination, target, message, outbox::store);
 			return;
 		}
@@ -262,9 +266,9 @@ public class BrokerNotifier implements Notifier {
 		}
 		int size = this.jsonMapper.writeValueAsBytes(payload).length;
 		if (size > this.maxPayloadBytes) {
-			throw new PayloadTooLargeException("Payload of " + channel + " is " + size + " bytes; the limit is "
-					+ this.maxPayloadBytes + " (notify-listen.payload.max-size). Send an id and let the "
-					+ "listener load the rest.");
+			throw new PayloadTooLargeException(
+					"Payload of " + channel + " is " + size + " bytes; the limit is " + this.maxPayloadBytes
+							+ " (notify-listen.payload.max-size). Send an id and let the " + "listener load the rest.");
 		}
 	}
 

@@ -14,9 +14,9 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.Assert;
 
 /**
- * {@link Progress} that sends at most one update per interval and keeps the newest update waiting
- * meanwhile, flushed by the scheduler when the interval has passed, so the last value always
- * arrives even if the work goes quiet.
+ * {@link Progress} that sends at most one update per interval and keeps the newest update
+ * waiting meanwhile, flushed by the scheduler when the interval has passed, so the last
+ * value always arrives even if the work goes quiet.
  */
 final class CoalescingProgress implements Progress {
 

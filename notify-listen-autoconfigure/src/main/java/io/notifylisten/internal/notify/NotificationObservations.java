@@ -11,21 +11,24 @@ import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotifyMessage;
 
 /**
- * The two observations of a notification: {@value #NOTIFY} around its append to the log, and
- * {@value #DELIVERY} around each node's delivery of it to its own connections. The first is a
- * sender and the second a receiver: a tracer writes the notifying request's trace context into the
- * notification's headers, which the log carries to every node, and each node's delivery continues
- * that trace.
+ * The two observations of a notification: {@value #NOTIFY} around its append to the log,
+ * and {@value #DELIVERY} around each node's delivery of it to its own connections. The
+ * first is a sender and the second a receiver: a tracer writes the notifying request's
+ * trace context into the notification's headers, which the log carries to every node, and
+ * each node's delivery continues that trace.
  *
- * <p>The trace context travels under a prefix of its own, apart from the targeting headers, and
- * never reaches a browser.
+ * <p>
+ * The trace context travels under a prefix of its own, apart from the targeting headers,
+ * and never reaches a browser.
  */
 public final class NotificationObservations {
 
 	/** Observation of a notification appended to the log, from the notifying thread. */
 	public static final String NOTIFY = "notify.listen.notify";
 
-	/** Observation of a node handing a notification to its embedded broker, on that node. */
+	/**
+	 * Observation of a node handing a notification to its embedded broker, on that node.
+	 */
 	public static final String DELIVERY = "notify.listen.delivery";
 
 	private static final String TRACE_HEADER_PREFIX = "trace-";
@@ -37,8 +40,8 @@ public final class NotificationObservations {
 	 * Observe a notification on its way into the log.
 	 * @param registry the registry
 	 * @param message the message
-	 * @param headers the notification's headers, which the trace context is written into once the
-	 * observation starts
+	 * @param headers the notification's headers, which the trace context is written into
+	 * once the observation starts
 	 * @return the observation, not started
 	 */
 	static Observation notifying(ObservationRegistry registry, NotifyMessage message, Map<String, String> headers) {
@@ -65,7 +68,8 @@ public final class NotificationObservations {
 	}
 
 	/**
-	 * Return the headers that go to the broker with a notification: its targeting, not its trace.
+	 * Return the headers that go to the broker with a notification: its targeting, not
+	 * its trace.
 	 * @param headers the notification's headers
 	 * @return those without the trace context, as the broker's template takes them
 	 */

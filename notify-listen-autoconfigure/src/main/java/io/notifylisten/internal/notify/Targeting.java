@@ -1,9 +1,9 @@
 package io.notifylisten.internal.notify;
 
 /**
- * Message headers that say who a notice is for, or who it skips. They travel with the message
- * through the broker, are checked for each connection on delivery, and are removed before the
- * frame reaches a browser.
+ * Message headers that say who a notice is for, or who it skips. They travel with the
+ * message through the broker, are checked for each connection on delivery, and are
+ * removed before the frame reaches a browser.
  */
 public final class Targeting {
 

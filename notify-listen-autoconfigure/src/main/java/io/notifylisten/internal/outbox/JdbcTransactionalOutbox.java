@@ -31,10 +31,11 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * {@link TransactionalOutbox} in a table of the application's database. A notification made inside
- * a transaction is written in it, appended to the {@link NotificationLog} after commit under the
- * row's id, and deleted once the log holds it for good. Rows left by a node that crashed, or that
- * the log refused, are published by the first node whose sweep finds their lease run out.
+ * {@link TransactionalOutbox} in a table of the application's database. A notification
+ * made inside a transaction is written in it, appended to the {@link NotificationLog}
+ * after commit under the row's id, and deleted once the log holds it for good. Rows left
+ * by a node that crashed, or that the log refused, are published by the first node whose
+ * sweep finds their lease run out.
  */
 public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecycle {
 
@@ -59,7 +60,8 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 
 	private final int sweepBatchSize;
 
-	// A node's rows carry its id, which is new with every start: the rows of a node that crashed
+	// A node's rows carry its id, which is new with every start: the rows of a node that
+	// crashed
 	// are renewed by nobody, and their lease runs out.
 	private final String node = UUID.randomUUID().toString();
 
@@ -77,12 +79,14 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 	/**
 	 * Create the outbox.
 	 * @param dataSource the database the application's transactions write to
-	 * @param schemaScript the script that creates the table on this database, named in errors
+	 * @param schemaScript the script that creates the table on this database, named in
+	 * errors
 	 * @param log where rows are published
 	 * @param jsonMapper writes and reads the rows' notifications
 	 * @param clock stamps leases
 	 * @param lease how long a row waits for its node before any node may publish it
-	 * @param sweepInterval how often leases are renewed and rows whose lease ran out published
+	 * @param sweepInterval how often leases are renewed and rows whose lease ran out
+	 * published
 	 * @param sweepBatchSize most rows one sweep claims at once
 	 */
 	public JdbcTransactionalOutbox(DataSource dataSource, String schemaScript, NotificationLog log,
@@ -97,8 +101,10 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 		this.sweepBatchSize = sweepBatchSize;
 	}
 
-	// Only a transaction that holds this database's connection: a row written on another connection
-	// would stay when the application's transaction rolls back. A read-only one could not write it.
+	// Only a transaction that holds this database's connection: a row written on another
+	// connection
+	// would stay when the application's transaction rolls back. A read-only one could not
+	// write it.
 	@Override
 	public boolean joinsCurrentTransaction() {
 		return TransactionSynchronizationManager.isActualTransactionActive()
@@ -131,12 +137,12 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 			appended = this.log.append(id, notification);
 		}
 		catch (RuntimeException ex) {
-			// The row stays: a later sweep publishes it once the log takes notifications again.
+			// The row stays: a later sweep publishes it once the log takes notifications
+			// again.
 			logger.debug("The notification log refused outbox row " + id + ": " + ex.getMessage());
 			appended = CompletableFuture.failedFuture(ex);
 		}
-		return appended.whenComplete(
-				(ignored, failure) -> ((failure == null) ? this.confirmed : this.refused).add(id));
+		return appended.whenComplete((ignored, failure) -> ((failure == null) ? this.confirmed : this.refused).add(id));
 	}
 
 	@Override
@@ -165,7 +171,8 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 				Thread.currentThread().interrupt();
 			}
 		}
-		// What the log confirmed while it stopped goes now; anything else waits for a sweep.
+		// What the log confirmed while it stopped goes now; anything else waits for a
+		// sweep.
 		try {
 			deleteConfirmed();
 		}
@@ -241,7 +248,8 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 		}
 	}
 
-	// A batch published and confirmed is followed by the next at once, so that a node drains what
+	// A batch published and confirmed is followed by the next at once, so that a node
+	// drains what
 	// a crashed node left at the log's pace, not one batch per interval.
 	private void sweep() throws InterruptedException {
 		this.table.renew(this.node, leaseUntil());

@@ -16,10 +16,10 @@ import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The SQL of the outbox table. A row is one notification: its id (the id every node drops a second
- * copy by), an identity that orders rows as they were written, the node that wrote it, the node
- * that publishes it and until when (epoch milliseconds, so that no time zone gets between nodes),
- * and the notification as JSON.
+ * The SQL of the outbox table. A row is one notification: its id (the id every node drops
+ * a second copy by), an identity that orders rows as they were written, the node that
+ * wrote it, the node that publishes it and until when (epoch milliseconds, so that no
+ * time zone gets between nodes), and the notification as JSON.
  */
 final class OutboxTable {
 
@@ -29,7 +29,8 @@ final class OutboxTable {
 
 	private final JdbcTemplate jdbc;
 
-	// The outbox's own work (claims, deletes) in transactions of its own, whatever the application's
+	// The outbox's own work (claims, deletes) in transactions of its own, whatever the
+	// application's
 	// transaction manager is.
 	private final TransactionTemplate transactions;
 
@@ -39,7 +40,8 @@ final class OutboxTable {
 
 	/**
 	 * @param dataSource the application's database
-	 * @param schemaScript the script that creates the table on this database, named in errors
+	 * @param schemaScript the script that creates the table on this database, named in
+	 * errors
 	 */
 	OutboxTable(DataSource dataSource, String schemaScript) {
 		this.jdbc = new JdbcTemplate(dataSource);
@@ -48,16 +50,18 @@ final class OutboxTable {
 	}
 
 	/**
-	 * Check that the table is there with its columns, and learn whether the database can skip
-	 * rows another node has locked.
+	 * Check that the table is there with its columns, and learn whether the database can
+	 * skip rows another node has locked.
 	 * @throws IllegalStateException naming the script and property that create the table
 	 */
 	void check() {
 		try {
-			this.jdbc.queryForList("SELECT ID, SEQ, ORIGIN, NODE, LEASE_UNTIL, NOTIFICATION FROM " + NAME + " WHERE 1 = 0");
+			this.jdbc
+				.queryForList("SELECT ID, SEQ, ORIGIN, NODE, LEASE_UNTIL, NOTIFICATION FROM " + NAME + " WHERE 1 = 0");
 			String product = JdbcUtils.extractDatabaseMetaData(this.jdbc.getDataSource(),
 					DatabaseMetaData::getDatabaseProductName);
-			// Without SKIP LOCKED a sweep waits for another node's claim, which is short; with it,
+			// Without SKIP LOCKED a sweep waits for another node's claim, which is short;
+			// with it,
 			// it goes on at once.
 			if (SKIP_LOCKED_PRODUCTS.contains(product.toLowerCase(Locale.ROOT))) {
 				this.lockClause = " FOR UPDATE SKIP LOCKED";
@@ -70,8 +74,9 @@ final class OutboxTable {
 
 	/** Write a row on the current transaction's connection. */
 	void insert(String id, String node, long leaseUntil, String notification) {
-		this.jdbc.update("INSERT INTO " + NAME + " (ID, ORIGIN, NODE, LEASE_UNTIL, NOTIFICATION) VALUES (?, ?, ?, ?, ?)",
-				id, node, node, leaseUntil, notification);
+		this.jdbc.update(
+				"INSERT INTO " + NAME + " (ID, ORIGIN, NODE, LEASE_UNTIL, NOTIFICATION) VALUES (?, ?, ?, ?, ?)", id,
+				node, node, leaseUntil, notification);
 	}
 
 	/** Keep the rows a live node publishes from being claimed by another. */
@@ -80,31 +85,35 @@ final class OutboxTable {
 	}
 
 	/**
-	 * Take rows whose lease ran out for {@code node} until {@code leaseUntil}: up to {@code max} of
-	 * the oldest, all written by one node, in the order it wrote them. Takes none while an older
-	 * row of that node is held by another, and stops before a row another node holds: publishing
-	 * what follows such a row first would break the order of that node's notifications.
+	 * Take rows whose lease ran out for {@code node} until {@code leaseUntil}: up to
+	 * {@code max} of the oldest, all written by one node, in the order it wrote them.
+	 * Takes none while an older row of that node is held by another, and stops before a
+	 * row another node holds: publishing what follows such a row first would break the
+	 * order of that node's notifications.
 	 */
 	List<Row> claim(String node, long now, long leaseUntil, int max) {
 		List<Row> claimed = this.transactions.execute((status) -> {
-			List<String> origins = this.jdbc.queryForList("SELECT ORIGIN FROM " + NAME
-					+ " WHERE LEASE_UNTIL < ? ORDER BY SEQ FETCH FIRST 1 ROWS ONLY", String.class, now);
+			List<String> origins = this.jdbc.queryForList(
+					"SELECT ORIGIN FROM " + NAME + " WHERE LEASE_UNTIL < ? ORDER BY SEQ FETCH FIRST 1 ROWS ONLY",
+					String.class, now);
 			if (origins.isEmpty()) {
 				return List.of();
 			}
 			String origin = origins.get(0);
-			List<Row> rows = this.jdbc.query("SELECT ID, SEQ, LEASE_UNTIL, NOTIFICATION FROM " + NAME
-					+ " WHERE ORIGIN = ? ORDER BY SEQ FETCH FIRST " + max + " ROWS ONLY" + this.lockClause,
+			List<Row> rows = this.jdbc.query(
+					"SELECT ID, SEQ, LEASE_UNTIL, NOTIFICATION FROM " + NAME
+							+ " WHERE ORIGIN = ? ORDER BY SEQ FETCH FIRST " + max + " ROWS ONLY" + this.lockClause,
 					(result, index) -> new Row(result.getString(1), result.getLong(2), result.getLong(3),
 							result.getString(4)),
 					origin);
 			if (rows.isEmpty()) {
 				return List.of();
 			}
-			// Every row of that node up to the last one locked here, locked by others or not: the
+			// Every row of that node up to the last one locked here, locked by others or
+			// not: the
 			// rows taken must be the first of them, without a gap another node holds.
-			List<Long> written = this.jdbc.queryForList("SELECT SEQ FROM " + NAME
-					+ " WHERE ORIGIN = ? AND SEQ <= ? ORDER BY SEQ", Long.class, origin,
+			List<Long> written = this.jdbc.queryForList(
+					"SELECT SEQ FROM " + NAME + " WHERE ORIGIN = ? AND SEQ <= ? ORDER BY SEQ", Long.class, origin,
 					rows.get(rows.size() - 1).seq());
 			List<Row> taken = new ArrayList<>(rows.size());
 			for (Row row : rows) {
@@ -127,15 +136,16 @@ final class OutboxTable {
 
 	/** Hand rows the log refused to the next sweep of any node. */
 	void release(Collection<String> ids) {
-		this.transactions.executeWithoutResult((status) -> this.jdbc.batchUpdate(
-				"UPDATE " + NAME + " SET NODE = NULL, LEASE_UNTIL = 0 WHERE ID = ?", ids, 256,
-				(statement, id) -> statement.setString(1, id)));
+		this.transactions.executeWithoutResult(
+				(status) -> this.jdbc.batchUpdate("UPDATE " + NAME + " SET NODE = NULL, LEASE_UNTIL = 0 WHERE ID = ?",
+						ids, 256, (statement, id) -> statement.setString(1, id)));
 	}
 
 	/** Delete the rows the log holds for good. */
 	void delete(Collection<String> ids) {
-		this.transactions.executeWithoutResult((status) -> this.jdbc.batchUpdate(
-				"DELETE FROM " + NAME + " WHERE ID = ?", ids, 256, (statement, id) -> statement.setString(1, id)));
+		this.transactions
+			.executeWithoutResult((status) -> this.jdbc.batchUpdate("DELETE FROM " + NAME + " WHERE ID = ?", ids, 256,
+					(statement, id) -> statement.setString(1, id)));
 	}
 
 	/** Why the database refused, and how to create the table. */

@@ -38,42 +38,51 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
 
 /**
- * Presence on every node. Each node keeps its own members (users with at least one presence
- * subscription on the node) and tells the others through the notification log; every node builds
- * the same view of all members from what the log delivers, its own records included, and sends
- * the changes to its own subscribers.
+ * Presence on every node. Each node keeps its own members (users with at least one
+ * presence subscription on the node) and tells the others through the notification log;
+ * every node builds the same view of all members from what the log delivers, its own
+ * records included, and sends the changes to its own subscribers.
  *
- * <p>Why it holds across nodes without a coordinator: a node writes its joins and leaves to the log
- * in batches, one record per {@code publish-interval} at most, so a crowd joining at once costs one
- * message per subscriber per batch instead of one per join. Every third of {@code node-timeout} it
- * writes all its members (a snapshot), which mends any record that failed and is its heart-beat: a
- * node not heard from for {@code node-timeout} is taken for dead and its members leave everywhere.
- * A node without members writes one empty snapshot and then nothing: there is nothing of it to
- * expire.
+ * <p>
+ * Why it holds across nodes without a coordinator: a node writes its joins and leaves to
+ * the log in batches, one record per {@code publish-interval} at most, so a crowd joining
+ * at once costs one message per subscriber per batch instead of one per join. Every third
+ * of {@code node-timeout} it writes all its members (a snapshot), which mends any record
+ * that failed and is its heart-beat: a node not heard from for {@code node-timeout} is
+ * taken for dead and its members leave everywhere. A node without members writes one
+ * empty snapshot and then nothing: there is nothing of it to expire.
  *
- * <p>What a subscriber receives: one {@value #FRAME_HEADER}{@code : here} frame when it subscribes
- * (the members, or only their count beyond {@code max-members}), then {@code change} frames. Both
- * carry a version that grows with every change of that object on this node, so a client that gets
- * a change before the list it belongs after can tell. It counts that object's changes only: a
- * version shared by all objects would show a page each time someone opened or closed an object
- * the page may not read.
+ * <p>
+ * What a subscriber receives: one {@value #FRAME_HEADER}{@code : here} frame when it
+ * subscribes (the members, or only their count beyond {@code max-members}), then
+ * {@code change} frames. Both carry a version that grows with every change of that object
+ * on this node, so a client that gets a change before the list it belongs after can tell.
+ * It counts that object's changes only: a version shared by all objects would show a page
+ * each time someone opened or closed an object the page may not read.
  *
- * <p>Why the list waits for the subscriber's own join: the list names the subscriber, and so must
- * every change after it. Sent before the join had come back through the log, the list would be
- * followed by changes whose count and members leave the subscriber out, and then by one that
- * announces it joining. So the list goes once the view holds the subscriber, after the change
- * that brought it (a change a client skips, its version being the list's); only when the log takes
- * longer than {@link #HERE_WAIT} beyond the publish interval, as while the broker is away, is it
- * sent with the subscriber added.
+ * <p>
+ * Why the list waits for the subscriber's own join: the list names the subscriber, and so
+ * must every change after it. Sent before the join had come back through the log, the
+ * list would be followed by changes whose count and members leave the subscriber out, and
+ * then by one that announces it joining. So the list goes once the view holds the
+ * subscriber, after the change that brought it (a change a client skips, its version
+ * being the list's); only when the log takes longer than {@link #HERE_WAIT} beyond the
+ * publish interval, as while the broker is away, is it sent with the subscriber added.
  */
 public class ClusterPresence implements Presence, SmartLifecycle {
 
-	/** MESSAGE header that says whether a presence frame is the list ({@code here}) or a change. */
+	/**
+	 * MESSAGE header that says whether a presence frame is the list ({@code here}) or a
+	 * change.
+	 */
 	public static final String FRAME_HEADER = "notify-listen-presence";
 
 	private static final Log logger = LogFactory.getLog(ClusterPresence.class);
 
-	/** How long, beyond the publish interval, a list waits for its subscriber's join to come back. */
+	/**
+	 * How long, beyond the publish interval, a list waits for its subscriber's join to
+	 * come back.
+	 */
 	static final Duration HERE_WAIT = Duration.ofSeconds(1);
 
 	private final String node = UUID.randomUUID().toString();
@@ -96,7 +105,10 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 	private final Object localLock = new Object();
 
-	/** This node's members: object, username, how many of the user's subscriptions hold them here. */
+	/**
+	 * This node's members: object, username, how many of the user's subscriptions hold
+	 * them here.
+	 */
 	private final Map<PresenceName, Map<String, LocalMember>> local = new HashMap<>();
 
 	/** Session id to subscription id to the object it is present on, and as whom. */
@@ -108,7 +120,10 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 	private Instant nextSnapshot = Instant.MIN;
 
-	/** Whether the last snapshot written had no members; a node starts with nothing to say. */
+	/**
+	 * Whether the last snapshot written had no members; a node starts with nothing to
+	 * say.
+	 */
 	private boolean saidEmpty = true;
 
 	private final Object viewLock = new Object();
@@ -129,13 +144,17 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	/**
 	 * Create the presence of one node.
 	 * @param destinations names the destinations of subscribers and of the log's records
-	 * @param log where records go; asked for at the first one, the log delivers to this object
-	 * @param messagingTemplate sends changes to this node's subscribers; asked for at the first one
+	 * @param log where records go; asked for at the first one, the log delivers to this
+	 * object
+	 * @param messagingTemplate sends changes to this node's subscribers; asked for at the
+	 * first one
 	 * @param events publishes joins and leaves to the application
 	 * @param clock tells when a node was last heard from
-	 * @param publishInterval how long joins and leaves gather before they are written as one record
+	 * @param publishInterval how long joins and leaves gather before they are written as
+	 * one record
 	 * @param nodeTimeout how long a node may stay silent before its members leave
-	 * @param maxMembers the most members subscribers are shown; beyond it, only their count
+	 * @param maxMembers the most members subscribers are shown; beyond it, only their
+	 * count
 	 */
 	public ClusterPresence(ChannelDestinations destinations, Supplier<NotificationLog> log,
 			Supplier<SimpMessageSendingOperations> messagingTemplate, ApplicationEventPublisher events, Clock clock,
@@ -177,7 +196,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	}
 
 	/**
-	 * End a presence subscription; its user leaves when it was their last one on this node.
+	 * End a presence subscription; its user leaves when it was their last one on this
+	 * node.
 	 * @param sessionId the connection's session
 	 * @param subscriptionId the subscription, which may not be a presence one
 	 */
@@ -236,8 +256,10 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		long snapshotSequence = 0;
 		Instant now = this.clock.instant();
 		synchronized (this.localLock) {
-			// A node without members has nothing for the others to expire: it says so once, then
-			// stays quiet, and takes no room in the log's outbox while the broker is away.
+			// A node without members has nothing for the others to expire: it says so
+			// once, then
+			// stays quiet, and takes no room in the log's outbox while the broker is
+			// away.
 			boolean snapshotDue = !now.isBefore(this.nextSnapshot) && !(this.local.isEmpty() && this.saidEmpty);
 			if (this.pending.isEmpty() && !snapshotDue) {
 				return;
@@ -288,11 +310,11 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	// ---- every node's members ----
 
 	/**
-	 * Take in a record the notification log delivered: update the view and tell this node's
-	 * subscribers and the application what changed.
+	 * Take in a record the notification log delivered: update the view and tell this
+	 * node's subscribers and the application what changed.
 	 * @param message the record
-	 * @param heardAt when it was written to the log, for a record this node reads from before it
-	 * started; {@code null} when it arrives live
+	 * @param heardAt when it was written to the log, for a record this node reads from
+	 * before it started; {@code null} when it arrives live
 	 */
 	public void accept(NotifyMessage message, @Nullable Instant heardAt) {
 		PresenceRecord record;
@@ -304,13 +326,15 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 			return;
 		}
 		if (record.kind() == Kind.GONE && record.node().equals(this.node)) {
-			// This node stops: its own pages are about to be disconnected, and see the list again
+			// This node stops: its own pages are about to be disconnected, and see the
+			// list again
 			// on the node they reconnect to, not everyone leaving first.
 			return;
 		}
 		Instant now = this.clock.instant();
 		if (heardAt != null && heardAt.isBefore(now.minus(this.nodeTimeout))) {
-			// From before this node started, and older than a live node's latest snapshot.
+			// From before this node started, and older than a live node's latest
+			// snapshot.
 			return;
 		}
 		List<Object> happened = new ArrayList<>();
@@ -353,7 +377,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		}
 	}
 
-	// Brings a node's members to what it says it has now: what it no longer has leaves, the rest joins.
+	// Brings a node's members to what it says it has now: what it no longer has leaves,
+	// the rest joins.
 	private void replace(String node, NodeMembers sender, List<Change> now, Map<PresenceName, CrowdChange> changed) {
 		Set<String> kept = new LinkedHashSet<>();
 		now.forEach((change) -> kept.add(change.presence() + "\n" + change.username()));
@@ -371,7 +396,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		return this.crowds.computeIfAbsent(presence, (name) -> new Crowd());
 	}
 
-	// Under the view lock, so that versions reach the broker in order and a "here" frame sits
+	// Under the view lock, so that versions reach the broker in order and a "here" frame
+	// sits
 	// between two changes.
 	private void announce(Map<PresenceName, CrowdChange> changed, List<Object> happened) {
 		changed.forEach((presence, change) -> {
@@ -381,8 +407,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 				return;
 			}
 			for (Change joined : change.joining) {
-				happened.add(new PresenceJoinedEvent(presence.entity(), presence.id(), joined.username(),
-						joined.member()));
+				happened
+					.add(new PresenceJoinedEvent(presence.entity(), presence.id(), joined.username(), joined.member()));
 			}
 			for (Change left : change.leaving) {
 				happened.add(new PresenceLeftEvent(presence.entity(), presence.id(), left.username(), left.member()));
@@ -405,7 +431,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		changed.keySet().forEach((presence) -> sendLists(presence, false));
 	}
 
-	// An object's version may start again only when no subscriber here can hold the old one: while
+	// An object's version may start again only when no subscriber here can hold the old
+	// one: while
 	// this node has a subscription on it, the crowd stays, empty or not.
 	private void forgetIfIdle(PresenceName presence, Crowd crowd) {
 		if (crowd.members.isEmpty() && !subscribedHere(presence)) {
@@ -433,9 +460,9 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	}
 
 	/**
-	 * Send a new subscriber the members present now, itself among them, between the changes it
-	 * missed and those it will get: at once if the view holds its user already, otherwise once its
-	 * join has come back through the log.
+	 * Send a new subscriber the members present now, itself among them, between the
+	 * changes it missed and those it will get: at once if the view holds its user
+	 * already, otherwise once its join has come back through the log.
 	 * @param sessionId the subscriber's session
 	 * @param subscriptionId its presence subscription, joined already
 	 * @param sender sends the frame to the subscription
@@ -446,7 +473,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		synchronized (this.localLock) {
 			subscription = held(sessionId, subscriptionId);
 			if (subscription == null) {
-				// It left before the broker had taken its SUBSCRIBE: there is nobody to tell.
+				// It left before the broker had taken its SUBSCRIBE: there is nobody to
+				// tell.
 				return;
 			}
 			self = this.local.get(subscription.presence()).get(subscription.username()).member;
@@ -454,8 +482,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		Instant deadline = this.clock.instant().plus(this.publishInterval).plus(HERE_WAIT);
 		synchronized (this.viewLock) {
 			Crowd crowd = crowd(subscription.presence());
-			crowd.waiting.add(new WaitingList(sessionId, subscriptionId, subscription.username(), self, sender,
-					deadline));
+			crowd.waiting
+				.add(new WaitingList(sessionId, subscriptionId, subscription.username(), self, sender, deadline));
 			this.listsWaiting.add(subscription.presence());
 			sendLists(subscription.presence(), false);
 		}
@@ -466,7 +494,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		return (held != null) ? held.get(subscriptionId) : null;
 	}
 
-	// Under the view lock: sends the lists whose subscriber the view now holds, or, when overdue,
+	// Under the view lock: sends the lists whose subscriber the view now holds, or, when
+	// overdue,
 	// all that waited past their deadline.
 	private void sendLists(PresenceName presence, boolean overdue) {
 		Crowd crowd = this.crowds.get(presence);
@@ -527,7 +556,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		}
 	}
 
-	// Runs on the presence thread: nodes that stopped writing snapshots have their members leave.
+	// Runs on the presence thread: nodes that stopped writing snapshots have their
+	// members leave.
 	void sweep() {
 		Instant deadline = this.clock.instant().minus(this.nodeTimeout);
 		List<Object> happened = new ArrayList<>();
@@ -548,7 +578,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 				it.remove();
 			}
 			announce(changed, happened);
-			// Kept for a subscriber whose own join never came back through the log (the broker was
+			// Kept for a subscriber whose own join never came back through the log (the
+			// broker was
 			// away), and no longer needed once it has left.
 			this.crowds.entrySet()
 				.removeIf((entry) -> entry.getValue().members.isEmpty() && !subscribedHere(entry.getKey()));
@@ -665,7 +696,10 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 
 		private final Map<String, CrowdMember> members = new LinkedHashMap<>();
 
-		/** Grows with every change frame of this object: a subscriber's frames are ordered by it. */
+		/**
+		 * Grows with every change frame of this object: a subscriber's frames are ordered
+		 * by it.
+		 */
 		private long version;
 
 		private final List<WaitingList> waiting = new ArrayList<>(0);

@@ -22,15 +22,16 @@ import org.springframework.messaging.support.ExecutorChannelInterceptor;
 
 /**
  * Turns presence subscriptions into joins and leaves: a SUBSCRIBE to an object's presence
- * destination (already checked like any other) joins its user and is answered with the members
- * present; its UNSUBSCRIBE, or the connection's end, leaves.
+ * destination (already checked like any other) joins its user and is answered with the
+ * members present; its UNSUBSCRIBE, or the connection's end, leaves.
  *
- * <p>Joins and leaves happen as the frame is sent into the inbound channel, on the thread that
- * reads the connection, because only there are a connection's frames in the order they came: the
- * channel's pool may run a SUBSCRIBE and the UNSUBSCRIBE right behind it on two threads, and a
- * leave taken before its join would keep the user present until the connection closes. The list
- * is sent once the broker has registered the subscription, so that the subscriber receives every
- * change after the list it was sent.
+ * <p>
+ * Joins and leaves happen as the frame is sent into the inbound channel, on the thread
+ * that reads the connection, because only there are a connection's frames in the order
+ * they came: the channel's pool may run a SUBSCRIBE and the UNSUBSCRIBE right behind it
+ * on two threads, and a leave taken before its join would keep the user present until the
+ * connection closes. The list is sent once the broker has registered the subscription, so
+ * that the subscriber receives every change after the list it was sent.
  */
 public class PresenceInterceptor implements ExecutorChannelInterceptor {
 
@@ -76,7 +77,8 @@ public class PresenceInterceptor implements ExecutorChannelInterceptor {
 					this.presence.leave(sessionId, subscriptionId);
 				}
 			}
-			// Also sent by Spring when a connection ends, by then gone from the connection registry.
+			// Also sent by Spring when a connection ends, by then gone from the
+			// connection registry.
 			case DISCONNECT -> this.presence.leaveAll(sessionId);
 			default -> {
 			}
@@ -95,8 +97,7 @@ public class PresenceInterceptor implements ExecutorChannelInterceptor {
 
 	// An interceptor after this one refused the SUBSCRIBE: the broker never holds it.
 	@Override
-	public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent,
-			@Nullable Exception ex) {
+	public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent, @Nullable Exception ex) {
 		if (!sent || ex != null) {
 			notSubscribed(message);
 		}

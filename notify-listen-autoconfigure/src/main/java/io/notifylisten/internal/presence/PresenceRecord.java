@@ -12,18 +12,21 @@ import io.notifylisten.presence.PresenceMember;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one node tells the others through the notification log: members who joined or left on it
- * ({@link Kind#CHANGE}), all its members ({@link Kind#SNAPSHOT}, sent every third of the node
- * timeout, which doubles as the node's heart-beat), or that it stops ({@link Kind#GONE}).
+ * What one node tells the others through the notification log: members who joined or left
+ * on it ({@link Kind#CHANGE}), all its members ({@link Kind#SNAPSHOT}, sent every third
+ * of the node timeout, which doubles as the node's heart-beat), or that it stops
+ * ({@link Kind#GONE}).
  *
- * <p>It travels as a {@link NotifyMessage} to the log's presence destination, so that both logs
- * carry it as they carry notifications, with the same outbox and confirms; entries are lists of
- * strings, which come back from JSON as they went in.
+ * <p>
+ * It travels as a {@link NotifyMessage} to the log's presence destination, so that both
+ * logs carry it as they carry notifications, with the same outbox and confirms; entries
+ * are lists of strings, which come back from JSON as they went in.
  *
  * @param node the id of the node that sent it, new with every start
  * @param sequence counts the node's records from 1; a reader skips what it has seen
  * @param kind what the record says
- * @param changes the joins and leaves in the order they happened, or all members for a snapshot
+ * @param changes the joins and leaves in the order they happened, or all members for a
+ * snapshot
  */
 record PresenceRecord(String node, long sequence, Kind kind, List<Change> changes) {
 
@@ -37,9 +40,11 @@ record PresenceRecord(String node, long sequence, Kind kind, List<Change> change
 
 	/**
 	 * One member on one object.
+	 *
 	 * @param joined whether the member joined, or left
 	 * @param presence the object
-	 * @param username the user, which identifies the member among the nodes and never leaves them
+	 * @param username the user, which identifies the member among the nodes and never
+	 * leaves them
 	 * @param member what pages see of the user
 	 */
 	record Change(boolean joined, PresenceName presence, String username, PresenceMember member) {

@@ -3,10 +3,10 @@ package io.notifylisten.internal.presence;
 import io.notifylisten.notify.NotifyMessage;
 
 /**
- * What the notification log may know of a presence record without reading its members: which node
- * wrote it, and whether it makes that node's earlier records redundant. Presence is state, not a
- * history: while the broker is away, a log keeps a node's latest snapshot and the changes after it,
- * not every join and leave.
+ * What the notification log may know of a presence record without reading its members:
+ * which node wrote it, and whether it makes that node's earlier records redundant.
+ * Presence is state, not a history: while the broker is away, a log keeps a node's latest
+ * snapshot and the changes after it, not every join and leave.
  */
 public final class PresenceRecords {
 
@@ -23,8 +23,9 @@ public final class PresenceRecords {
 	}
 
 	/**
-	 * Return whether a record says all there is to know of its node: a snapshot or the node's
-	 * goodbye, after which no earlier record of the node changes anything a reader builds.
+	 * Return whether a record says all there is to know of its node: a snapshot or the
+	 * node's goodbye, after which no earlier record of the node changes anything a reader
+	 * builds.
 	 * @param record a presence record as the log carries it
 	 * @return whether the node's earlier records may be left out
 	 */

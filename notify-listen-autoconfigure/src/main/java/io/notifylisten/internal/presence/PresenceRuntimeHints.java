@@ -8,8 +8,8 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
- * What a native image needs to write the members that pages see as JSON (presence records travel
- * as plain notifications, built and read without reflection).
+ * What a native image needs to write the members that pages see as JSON (presence records
+ * travel as plain notifications, built and read without reflection).
  */
 class PresenceRuntimeHints implements RuntimeHintsRegistrar {
 

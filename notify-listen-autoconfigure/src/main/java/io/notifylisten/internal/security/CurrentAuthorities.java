@@ -23,20 +23,23 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
 /**
- * A user's authorities as they are now, not as they were at login: an open connection outlives the
- * moment its user's roles were read, and a revoked listen role must stop delivery. Reloaded through
- * the application's {@link UserDetailsService} about once per {@code maxAge} per user while asked
- * for; a user who is gone, disabled or locked has none.
+ * A user's authorities as they are now, not as they were at login: an open connection
+ * outlives the moment its user's roles were read, and a revoked listen role must stop
+ * delivery. Reloaded through the application's {@link UserDetailsService} about once per
+ * {@code maxAge} per user while asked for; a user who is gone, disabled or locked has
+ * none.
  *
- * <p>With an executor for loads, authorities older than {@code maxAge} are reloaded there while
- * the ones loaded before still answer, for at most another {@code maxAge}; and a connection whose
- * user's authorities are missing or older than that waits, through {@link #whenCurrent}, for a
- * load there before anything is written to it. Why: the callers are the threads that write to
- * clients, and a {@code UserDetailsService} backed by a database would otherwise hold them for a
- * query once per {@code maxAge} for every listening user (10,000 users at the default 5 s: 2,000
- * queries a second), and for every user at once after a quiet spell. Should a load not be done when
- * it is needed all the same (it failed, took longer than {@code maxAge}, or the executor refused
- * it), the caller makes its own. A revoked authority is seen within {@code 2 × maxAge} and a load.
+ * <p>
+ * With an executor for loads, authorities older than {@code maxAge} are reloaded there
+ * while the ones loaded before still answer, for at most another {@code maxAge}; and a
+ * connection whose user's authorities are missing or older than that waits, through
+ * {@link #whenCurrent}, for a load there before anything is written to it. Why: the
+ * callers are the threads that write to clients, and a {@code UserDetailsService} backed
+ * by a database would otherwise hold them for a query once per {@code maxAge} for every
+ * listening user (10,000 users at the default 5 s: 2,000 queries a second), and for every
+ * user at once after a quiet spell. Should a load not be done when it is needed all the
+ * same (it failed, took longer than {@code maxAge}, or the executor refused it), the
+ * caller makes its own. A revoked authority is seen within {@code 2 × maxAge} and a load.
  */
 public class CurrentAuthorities {
 
@@ -50,7 +53,10 @@ public class CurrentAuthorities {
 
 	private final @Nullable Executor loads;
 
-	/** How long authorities older than maxAge still answer while they are reloaded elsewhere. */
+	/**
+	 * How long authorities older than maxAge still answer while they are reloaded
+	 * elsewhere.
+	 */
 	private final long graceMillis;
 
 	private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
@@ -71,7 +77,8 @@ public class CurrentAuthorities {
 	}
 
 	/**
-	 * Create authorities that are loaded on the given executor once they are {@code maxAge} old.
+	 * Create authorities that are loaded on the given executor once they are
+	 * {@code maxAge} old.
 	 * @param users where users are reloaded from
 	 * @param maxAge how long loaded authorities are trusted
 	 * @param clock the clock
@@ -82,14 +89,16 @@ public class CurrentAuthorities {
 		this.maxAgeMillis = maxAge.toMillis();
 		this.clock = clock;
 		this.loads = loads;
-		// With no maximum age every call reloads on the caller, as configured: nothing to wait for.
+		// With no maximum age every call reloads on the caller, as configured: nothing to
+		// wait for.
 		this.graceMillis = (loads != null && this.maxAgeMillis > 0) ? this.maxAgeMillis : 0;
 		this.lastPurge = clock.millis();
 	}
 
 	/**
-	 * Return the user as authenticated now: the same principal and details, with the authorities
-	 * the user holds now. Asked on every delivery, so the answer is kept with the authorities.
+	 * Return the user as authenticated now: the same principal and details, with the
+	 * authorities the user holds now. Asked on every delivery, so the answer is kept with
+	 * the authorities.
 	 * @param user the user as authenticated when the connection opened
 	 * @return the user with current authorities
 	 */
@@ -98,9 +107,10 @@ public class CurrentAuthorities {
 	}
 
 	/**
-	 * Return the user as authenticated now, as {@link #asNow} does, with the time until which the
-	 * same call would give the same answer: the end of the authorities' {@code maxAge}, after which
-	 * they are reloaded. One lookup for both, so that the time belongs to the authorities returned.
+	 * Return the user as authenticated now, as {@link #asNow} does, with the time until
+	 * which the same call would give the same answer: the end of the authorities'
+	 * {@code maxAge}, after which they are reloaded. One lookup for both, so that the
+	 * time belongs to the authorities returned.
 	 * @param user the user as authenticated when the connection opened
 	 * @return the user with current authorities, and until when they stand
 	 */
@@ -120,19 +130,20 @@ public class CurrentAuthorities {
 
 	/**
 	 * A user as authenticated now.
+	 *
 	 * @param current the user with the authorities they hold now
-	 * @param until until when {@link CurrentAuthorities#answer} gives the same authorities, in
-	 * {@link Clock#millis()}
+	 * @param until until when {@link CurrentAuthorities#answer} gives the same
+	 * authorities, in {@link Clock#millis()}
 	 */
 	public record Answer(Authentication current, long until) {
 	}
 
 	/**
-	 * Return when {@link #asNow} is expected to answer for the user without loading on the caller:
-	 * at once ({@code null}) when the authorities are fresh, or stale but within their grace (their
-	 * reload starts on the executor), else once a load on the executor is done (started here if
-	 * none is), or {@code maxAge} has passed, whichever is first: a load that hangs holds nobody
-	 * for longer (the caller then loads itself).
+	 * Return when {@link #asNow} is expected to answer for the user without loading on
+	 * the caller: at once ({@code null}) when the authorities are fresh, or stale but
+	 * within their grace (their reload starts on the executor), else once a load on the
+	 * executor is done (started here if none is), or {@code maxAge} has passed, whichever
+	 * is first: a load that hangs holds nobody for longer (the caller then loads itself).
 	 * @param user the user as authenticated when the connection opened
 	 * @return {@code null}, or the load to wait for
 	 */
@@ -163,9 +174,9 @@ public class CurrentAuthorities {
 	}
 
 	/**
-	 * Return until when {@link #whenCurrent} answers {@code null} for the user however the
-	 * authorities are asked for meanwhile, in {@link Clock#millis()}: the end of the loaded
-	 * authorities' grace, or 0 if none are loaded or the caller loads them.
+	 * Return until when {@link #whenCurrent} answers {@code null} for the user however
+	 * the authorities are asked for meanwhile, in {@link Clock#millis()}: the end of the
+	 * loaded authorities' grace, or 0 if none are loaded or the caller loads them.
 	 * @param user the user as authenticated when the connection opened
 	 * @return the time, or 0
 	 */
@@ -199,8 +210,10 @@ public class CurrentAuthorities {
 				(present, candidate) -> (present.at > candidate.at) ? present : candidate);
 	}
 
-	// One load per user at a time; one that has not ended within the grace (it hangs, or its task
-	// was lost) no longer counts, so that the user's authorities are not left to it for good.
+	// One load per user at a time; one that has not ended within the grace (it hangs, or
+	// its task
+	// was lost) no longer counts, so that the user's authorities are not left to it for
+	// good.
 	private CompletableFuture<Void> loadLater(Executor loads, String username, long now) {
 		InFlight underWay = this.loading.get(username);
 		if (underWay != null && now - underWay.startedAt() < this.graceMillis) {
@@ -217,7 +230,8 @@ public class CurrentAuthorities {
 			loads.execute(() -> loadNow(username, mine));
 		}
 		catch (RejectedExecutionException ex) {
-			// Shutting down, or the executor is full: the caller loads itself when it must.
+			// Shutting down, or the executor is full: the caller loads itself when it
+			// must.
 			this.loading.remove(username, mine);
 			mine.done().complete(null);
 		}
@@ -231,7 +245,8 @@ public class CurrentAuthorities {
 			purgeOverdue(started);
 		}
 		catch (RuntimeException ex) {
-			// Fails closed all the same: the caller that finds no current authorities loads itself,
+			// Fails closed all the same: the caller that finds no current authorities
+			// loads itself,
 			// and when that throws too nothing is delivered.
 			logger.warn("Could not reload the authorities of user " + username, ex);
 		}
@@ -241,8 +256,10 @@ public class CurrentAuthorities {
 		}
 	}
 
-	// Users who stopped listening would otherwise stay in the cache for good. An entry past its
-	// grace is reloaded before use anyway; dropping them at most once per maxAge keeps the cost to
+	// Users who stopped listening would otherwise stay in the cache for good. An entry
+	// past its
+	// grace is reloaded before use anyway; dropping them at most once per maxAge keeps
+	// the cost to
 	// one pass.
 	private void purgeOverdue(long now) {
 		if (now - this.lastPurge < this.maxAgeMillis) {
@@ -256,7 +273,8 @@ public class CurrentAuthorities {
 		return now - loaded.at < this.maxAgeMillis;
 	}
 
-	// Loaded authorities answer for maxAge, and with an executor for another maxAge while their
+	// Loaded authorities answer for maxAge, and with an executor for another maxAge while
+	// their
 	// reload runs there.
 	private boolean isPastGrace(Loaded loaded, long now) {
 		return now - loaded.at >= this.maxAgeMillis + this.graceMillis;
@@ -287,7 +305,10 @@ public class CurrentAuthorities {
 
 		final long at;
 
-		/** The last user asked for, as authenticated now; connections of the same user take turns. */
+		/**
+		 * The last user asked for, as authenticated now; connections of the same user
+		 * take turns.
+		 */
 		volatile @Nullable Built built;
 
 		Loaded(Collection<? extends GrantedAuthority> authorities, long at) {

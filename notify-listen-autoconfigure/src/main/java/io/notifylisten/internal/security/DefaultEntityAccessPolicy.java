@@ -9,9 +9,9 @@ import org.springframework.security.access.PermissionEvaluator;
 import org.springframework.security.core.Authentication;
 
 /**
- * {@link EntityAccessPolicy} that applies the declared {@link EntityAccessRules} first and, for
- * entities without a rule, asks the application's {@link PermissionEvaluator} for
- * {@code hasPermission(user, id, entity, "read")}. With neither, access is denied.
+ * {@link EntityAccessPolicy} that applies the declared {@link EntityAccessRules} first
+ * and, for entities without a rule, asks the application's {@link PermissionEvaluator}
+ * for {@code hasPermission(user, id, entity, "read")}. With neither, access is denied.
  */
 public class DefaultEntityAccessPolicy implements EntityAccessPolicy {
 

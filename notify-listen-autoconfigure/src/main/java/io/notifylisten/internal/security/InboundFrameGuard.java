@@ -26,16 +26,18 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
 
 /**
- * Checks every frame a client sends before Spring's STOMP handler takes it: bytes that do not
- * decode into frames, commands a listening client has no use for, frames before CONNECT, and the
- * per-frame limits (headers, destination length, frames per second). A refused frame ends its
- * connection with an ERROR frame that names the reason, counted in the {@link RefusalLog}.
+ * Checks every frame a client sends before Spring's STOMP handler takes it: bytes that do
+ * not decode into frames, commands a listening client has no use for, frames before
+ * CONNECT, and the per-frame limits (headers, destination length, frames per second). A
+ * refused frame ends its connection with an ERROR frame that names the reason, counted in
+ * the {@link RefusalLog}.
  *
- * <p>Why here and not in the inbound channel's interceptor: Spring's handler logs a frame it cannot
- * decode at ERROR with a stack trace, and any refused frame but CONNECT and SUBSCRIBE at ERROR too,
- * so anyone could fill an operator's log and pager. Decoding twice costs little: clients send a
- * handful of frames (CONNECT, SUBSCRIBE, heart-beats), and a partial frame is kept only until it is
- * complete.
+ * <p>
+ * Why here and not in the inbound channel's interceptor: Spring's handler logs a frame it
+ * cannot decode at ERROR with a stack trace, and any refused frame but CONNECT and
+ * SUBSCRIBE at ERROR too, so anyone could fill an operator's log and pager. Decoding
+ * twice costs little: clients send a handful of frames (CONNECT, SUBSCRIBE, heart-beats),
+ * and a partial frame is kept only until it is complete.
  */
 public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 
@@ -56,7 +58,8 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 
 	/**
 	 * Create a guard.
-	 * @param connections tells connected sessions from the others, and counts their frames
+	 * @param connections tells connected sessions from the others, and counts their
+	 * frames
 	 * @param sessions closes a connection with an ERROR frame
 	 * @param limits the per-frame limits
 	 * @param maxFrameSize the largest frame, as Spring's STOMP handler is configured
@@ -96,7 +99,8 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 	}
 
 	/**
-	 * Return why a WebSocket message from a client is refused, or {@code null} if Spring may take it.
+	 * Return why a WebSocket message from a client is refused, or {@code null} if Spring
+	 * may take it.
 	 * @param sessionId the WebSocket session
 	 * @param message the message, a whole frame, several, or a piece of one
 	 * @return the reason for the client, or {@code null}
@@ -143,7 +147,8 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 		return null;
 	}
 
-	// Cheap checks first, before anything is looked up; the order is the one clients were told.
+	// Cheap checks first, before anything is looked up; the order is the one clients were
+	// told.
 	private @Nullable String refusal(StompHeaderAccessor headers, StompCommand command, boolean connected,
 			@Nullable ListenerConnection connection) {
 		Map<String, List<String>> nativeHeaders = headers.toNativeHeaderMap();
@@ -155,9 +160,12 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 			return "Destination too long";
 		}
 		switch (command) {
-			// CONNECT is checked by StompAccessInterceptor (login, CSRF, connections per user). A second
-			// one is refused here rather than by Spring's STOMP handler, whose refusal carries no session
-			// id: its ERROR would race the CONNECTED frame still being written, and be lost behind it.
+			// CONNECT is checked by StompAccessInterceptor (login, CSRF, connections per
+			// user). A second
+			// one is refused here rather than by Spring's STOMP handler, whose refusal
+			// carries no session
+			// id: its ERROR would race the CONNECTED frame still being written, and be
+			// lost behind it.
 			case CONNECT, STOMP -> {
 				return connected ? "Already connected" : null;
 			}
@@ -174,7 +182,8 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 				}
 				return null;
 			}
-			// SEND and every frame without a use here: clients listen, only the server notifies.
+			// SEND and every frame without a use here: clients listen, only the server
+			// notifies.
 			default -> {
 				return "Clients may not send messages";
 			}

@@ -15,8 +15,8 @@ import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.core.Authentication;
 
 /**
- * The one check that guards listening, used alike by {@code /rest/pusher/auth} and by STOMP
- * SUBSCRIBE: the user is logged in, holds the listen role and may read the entity.
+ * The one check that guards listening, used alike by {@code /rest/pusher/auth} and by
+ * STOMP SUBSCRIBE: the user is logged in, holds the listen role and may read the entity.
  */
 public class ListenAuthorizer {
 
@@ -36,12 +36,13 @@ public class ListenAuthorizer {
 	 * Create an authorizer.
 	 * @param listenRole the authority a user must hold to listen
 	 * @param entityAccessPolicy who may read which entity
-	 * @param currentAuthorities users' authorities as they are now, to re-check the role on delivery;
-	 * {@code null} to check it at SUBSCRIBE only
+	 * @param currentAuthorities users' authorities as they are now, to re-check the role
+	 * on delivery; {@code null} to check it at SUBSCRIBE only
 	 */
 	public ListenAuthorizer(String listenRole, EntityAccessPolicy entityAccessPolicy,
 			@Nullable CurrentAuthorities currentAuthorities) {
-		// Spring Security's manager rather than a plain authority lookup, so a RoleHierarchy can be set.
+		// Spring Security's manager rather than a plain authority lookup, so a
+		// RoleHierarchy can be set.
 		this.listenRole = AuthorityAuthorizationManager.hasAuthority(listenRole);
 		this.entityAccessPolicy = entityAccessPolicy;
 		this.currentAuthorities = currentAuthorities;
@@ -75,9 +76,10 @@ public class ListenAuthorizer {
 	}
 
 	/**
-	 * Check that a user is logged in and holds the listen role, as the user's authorities are now
-	 * where they can be reloaded (so that the first delivery finds them loaded, and a role revoked
-	 * since they were last loaded, up to {@code role-recheck-interval} before, is refused here).
+	 * Check that a user is logged in and holds the listen role, as the user's authorities
+	 * are now where they can be reloaded (so that the first delivery finds them loaded,
+	 * and a role revoked since they were last loaded, up to {@code role-recheck-interval}
+	 * before, is refused here).
 	 * @param user the user
 	 * @throws ListenDeniedException if not
 	 */
@@ -95,10 +97,11 @@ public class ListenAuthorizer {
 	}
 
 	/**
-	 * Whether a message about a channel may still be delivered to a user: the listen role (as the
-	 * user's authorities are now, where they can be reloaded) and the entity access, both checked
-	 * again on every delivery so that lost entity access takes effect with the next message, and a
-	 * lost role once the authorities are reloaded (see {@link CurrentAuthorities}).
+	 * Whether a message about a channel may still be delivered to a user: the listen role
+	 * (as the user's authorities are now, where they can be reloaded) and the entity
+	 * access, both checked again on every delivery so that lost entity access takes
+	 * effect with the next message, and a lost role once the authorities are reloaded
+	 * (see {@link CurrentAuthorities}).
 	 * @param user the user as authenticated when the connection opened
 	 * @param channel the channel
 	 * @return whether to deliver
@@ -110,11 +113,12 @@ public class ListenAuthorizer {
 
 	/**
 	 * Whether a message about a channel may still be delivered to a connection's user, as
-	 * {@link #canDeliver(Authentication, ChannelName)}. The user as authenticated now and whether
-	 * they hold the listen role are kept with the connection until their authorities are due for a
-	 * reload: the same answer the authorities would give meanwhile, without looking the user up
-	 * among all users on every delivery (a tenth of the delivering threads' time at 10,000 listeners,
-	 * BENCHMARKS.md, "The delivery check kept with the connection").
+	 * {@link #canDeliver(Authentication, ChannelName)}. The user as authenticated now and
+	 * whether they hold the listen role are kept with the connection until their
+	 * authorities are due for a reload: the same answer the authorities would give
+	 * meanwhile, without looking the user up among all users on every delivery (a tenth
+	 * of the delivering threads' time at 10,000 listeners, BENCHMARKS.md, "The delivery
+	 * check kept with the connection").
 	 * @param connection the connection
 	 * @param channel the channel
 	 * @return whether to deliver
@@ -140,7 +144,8 @@ public class ListenAuthorizer {
 	}
 
 	/**
-	 * Whether a user holds an authority, as their authorities are now where they can be reloaded.
+	 * Whether a user holds an authority, as their authorities are now where they can be
+	 * reloaded.
 	 * @param user the user as authenticated when the connection opened
 	 * @param authority the authority
 	 * @return whether the user holds it
@@ -152,9 +157,10 @@ public class ListenAuthorizer {
 	}
 
 	/**
-	 * Return when the current authorities of a connection's user can be had without a load on the
-	 * caller: see {@link CurrentAuthorities#whenCurrent}. Asked before every turn of the
-	 * connection's outbox, so the answer is kept with the connection for as long as it holds.
+	 * Return when the current authorities of a connection's user can be had without a
+	 * load on the caller: see {@link CurrentAuthorities#whenCurrent}. Asked before every
+	 * turn of the connection's outbox, so the answer is kept with the connection for as
+	 * long as it holds.
 	 * @param connection the connection
 	 * @return {@code null} if at once, or the load to wait for
 	 */
@@ -197,8 +203,8 @@ public class ListenAuthorizer {
 	}
 
 	/**
-	 * The answers kept with a connection while the authorities behind them are fresh: the user as
-	 * authenticated now, and until when their authorities need no load.
+	 * The answers kept with a connection while the authorities behind them are fresh: the
+	 * user as authenticated now, and until when their authorities need no load.
 	 */
 	private static final class Answers {
 
@@ -210,8 +216,9 @@ public class ListenAuthorizer {
 	}
 
 	/**
-	 * The user of a connection as authenticated now, whether they hold the listen role, and until
-	 * when that answer stands.
+	 * The user of a connection as authenticated now, whether they hold the listen role,
+	 * and until when that answer stands.
+	 *
 	 * @param current the user with the authorities they hold now
 	 * @param listens whether they hold the listen role
 	 * @param until until when, in the authorities' clock's milliseconds

@@ -16,9 +16,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * What notify-listen refused from clients, for operators: each refusal at DEBUG, and one WARN per
- * interval that counts them by reason. Anyone can send garbage, so nothing a client sends may
- * reach an operator's log at ERROR or once per frame; a sudden count still shows.
+ * What notify-listen refused from clients, for operators: each refusal at DEBUG, and one
+ * WARN per interval that counts them by reason. Anyone can send garbage, so nothing a
+ * client sends may reach an operator's log at ERROR or once per frame; a sudden count
+ * still shows.
  */
 public class RefusalLog implements SmartLifecycle {
 
@@ -35,8 +36,8 @@ public class RefusalLog implements SmartLifecycle {
 	/**
 	 * Create a log whose summary covers {@code interval}.
 	 * @param interval the time between two summaries
-	 * @param scheduler runs {@link #report()} every {@code interval} while the log runs, or
-	 * {@code null} to leave calling it to the caller
+	 * @param scheduler runs {@link #report()} every {@code interval} while the log runs,
+	 * or {@code null} to leave calling it to the caller
 	 */
 	public RefusalLog(Duration interval, @Nullable TaskScheduler scheduler) {
 		this.interval = interval;
@@ -88,7 +89,8 @@ public class RefusalLog implements SmartLifecycle {
 		});
 		if (!since.isEmpty()) {
 			logger.warn("Refused client input in the last " + this.interval.toMinutes() + " min (each at DEBUG on "
-					+ RefusalLog.class.getName() + "): " + since.entrySet()
+					+ RefusalLog.class.getName() + "): "
+					+ since.entrySet()
 						.stream()
 						.map((entry) -> entry.getKey() + " x" + entry.getValue())
 						.collect(Collectors.joining(", ")));

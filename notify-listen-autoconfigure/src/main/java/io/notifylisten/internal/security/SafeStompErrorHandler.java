@@ -17,9 +17,9 @@ import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.web.socket.messaging.StompSubProtocolErrorHandler;
 
 /**
- * Turns any failure while handling a client frame into an ERROR frame with a short, safe message:
- * the reason a client can act on, never an exception class, stack trace or header value. Spring
- * closes the connection after sending it.
+ * Turns any failure while handling a client frame into an ERROR frame with a short, safe
+ * message: the reason a client can act on, never an exception class, stack trace or
+ * header value. Spring closes the connection after sending it.
  */
 public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 
@@ -32,18 +32,22 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 	private final @Nullable RefusalLog refusals;
 
 	/**
-	 * Create a handler that sends the ERROR frame as Spring does, whatever else is being written.
+	 * Create a handler that sends the ERROR frame as Spring does, whatever else is being
+	 * written.
 	 */
 	public SafeStompErrorHandler() {
 		this(null, Duration.ZERO, null);
 	}
 
 	/**
-	 * Create a handler that first lets the messages being written to the connection finish, so
-	 * that the ERROR frame is not dropped behind them (see {@link OutboundTransport#quiesce}).
-	 * @param transport the connections' transport, whose outboxes hold the messages waiting
+	 * Create a handler that first lets the messages being written to the connection
+	 * finish, so that the ERROR frame is not dropped behind them (see
+	 * {@link OutboundTransport#quiesce}).
+	 * @param transport the connections' transport, whose outboxes hold the messages
+	 * waiting
 	 * @param quiesceTimeout how long to wait for them at most
-	 * @param refusals counts what was refused, or {@code null} to log each refusal at DEBUG only
+	 * @param refusals counts what was refused, or {@code null} to log each refusal at
+	 * DEBUG only
 	 */
 	public SafeStompErrorHandler(@Nullable OutboundTransport transport, Duration quiesceTimeout,
 			@Nullable RefusalLog refusals) {
@@ -56,7 +60,8 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 	public @Nullable Message<byte[]> handleClientMessageProcessingError(@Nullable Message<byte[]> clientMessage,
 			Throwable ex) {
 		Message<byte[]> error = super.handleClientMessageProcessingError(clientMessage, ex);
-		// Bytes that could not be decoded come without a message, hence without a session id: Spring
+		// Bytes that could not be decoded come without a message, hence without a session
+		// id: Spring
 		// writes their ERROR straight away, as before.
 		String sessionId = (clientMessage != null) ? SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders())
 				: null;

@@ -23,11 +23,12 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.socket.server.support.HttpSessionHandshakeInterceptor;
 
 /**
- * Guards the client inbound channel. CONNECT needs a logged-in user and, unless disabled, a valid
- * CSRF token; SUBSCRIBE needs a valid notification or presence destination, the listen role, entity
- * access and (when required) a signature for this connection and channel or presence; SEND and every other client frame
- * are refused; every frame must stay within the {@link StompLimits}. A refusal throws, which makes
- * Spring send an ERROR frame and close the connection.
+ * Guards the client inbound channel. CONNECT needs a logged-in user and, unless disabled,
+ * a valid CSRF token; SUBSCRIBE needs a valid notification or presence destination, the
+ * listen role, entity access and (when required) a signature for this connection and
+ * channel or presence; SEND and every other client frame are refused; every frame must
+ * stay within the {@link StompLimits}. A refusal throws, which makes Spring send an ERROR
+ * frame and close the connection.
  */
 public class StompAccessInterceptor implements ChannelInterceptor {
 
@@ -75,10 +76,12 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 				return subscribe(message);
 			}
 			case UNSUBSCRIBE -> requireConnection(message).removeSubscription();
-			// Spring sends DISCONNECT itself when a session ends, also for sessions refused at CONNECT.
+			// Spring sends DISCONNECT itself when a session ends, also for sessions
+			// refused at CONNECT.
 			case DISCONNECT, HEARTBEAT -> {
 			}
-			// SEND and every frame without a use here: clients listen, only the server notifies.
+			// SEND and every frame without a use here: clients listen, only the server
+			// notifies.
 			default -> throw new ListenDeniedException("Clients may not send messages");
 		}
 		return message;
@@ -102,8 +105,10 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		}
 	}
 
-	// Checked, the token has no business further on: a broker behind Spring's handler would be sent
-	// the CONNECT headers. Spring's STOMP handler leaves the headers mutable for interceptors.
+	// Checked, the token has no business further on: a broker behind Spring's handler
+	// would be sent
+	// the CONNECT headers. Spring's STOMP handler leaves the headers mutable for
+	// interceptors.
 	private static void withoutCsrfToken(Message<?> message) {
 		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
 		StompHeaderAccessor headers = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
@@ -120,13 +125,16 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			throw new ListenDeniedException("Selector header not supported");
 		}
 		if (this.destinations.userDestination().equals(accessor.getDestination())) {
-			// The subscription is pointed at this user's own topic, which the broker fans out to all
-			// of the user's connections on every node; what arrives is checked on delivery.
+			// The subscription is pointed at this user's own topic, which the broker fans
+			// out to all
+			// of the user's connections on every node; what arrives is checked on
+			// delivery.
 			return redirected(connection, message,
 					this.destinations.userTopic(this.signer.userToken(connection.user().getName())));
 		}
 		if (this.destinations.noticeDestination().equals(accessor.getDestination())) {
-			// Notices go to every connection's notice topic; who each one is for is checked on delivery.
+			// Notices go to every connection's notice topic; who each one is for is
+			// checked on delivery.
 			return redirected(connection, message, this.destinations.noticeTopic());
 		}
 		PresenceName presence = this.destinations.presenceOrNull(accessor.getDestination());

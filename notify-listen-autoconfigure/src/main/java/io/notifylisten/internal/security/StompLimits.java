@@ -12,7 +12,9 @@ package io.notifylisten.internal.security;
 public record StompLimits(int maxHeaders, int maxDestinationLength, int maxSubscriptionsPerConnection,
 		int maxConnectionsPerUser, int maxInboundFramesPerSecond) {
 
-	/** Limits generous enough never to get in the way of a test or a small application. */
+	/**
+	 * Limits generous enough never to get in the way of a test or a small application.
+	 */
 	public static final StompLimits DEFAULTS = new StompLimits(32, 256, 200, 20, 50);
 
 }

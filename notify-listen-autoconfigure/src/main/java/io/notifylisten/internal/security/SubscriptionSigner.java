@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Signs and verifies subscriptions in Pusher's format,
- * {@code key:hex(HMAC-SHA256(secret, "connectionId:channel"))}, so a signature is good for one
- * connection and one channel only. The secret stays in this object: it is never returned, logged
- * or printed by {@link #toString()}.
+ * {@code key:hex(HMAC-SHA256(secret, "connectionId:channel"))}, so a signature is good
+ * for one connection and one channel only. The secret stays in this object: it is never
+ * returned, logged or printed by {@link #toString()}.
  */
 public final class SubscriptionSigner {
 
@@ -43,7 +43,8 @@ public final class SubscriptionSigner {
 	 * @param connectionId the connection the subscription arrived on
 	 * @param channel the channel it names
 	 * @param signature what the client sent
-	 * @return whether the signature was made by this signer for exactly this connection and channel
+	 * @return whether the signature was made by this signer for exactly this connection
+	 * and channel
 	 */
 	public boolean verify(String connectionId, String channel, @Nullable String signature) {
 		if (signature == null) {
@@ -63,8 +64,8 @@ public final class SubscriptionSigner {
 	}
 
 	/**
-	 * Sign bytes with the secret, exactly as they are: no text encoding stands between what was
-	 * written and what is verified.
+	 * Sign bytes with the secret, exactly as they are: no text encoding stands between
+	 * what was written and what is verified.
 	 * @param parts what to sign, one after the other
 	 * @return the hex HMAC-SHA256
 	 */
@@ -77,8 +78,9 @@ public final class SubscriptionSigner {
 	}
 
 	/**
-	 * Return the token that names a user's own topic. It is derived from the secret so that nobody
-	 * can compute another user's topic, and hex so that any username makes a valid routing key.
+	 * Return the token that names a user's own topic. It is derived from the secret so
+	 * that nobody can compute another user's topic, and hex so that any username makes a
+	 * valid routing key.
 	 * @param username the username
 	 * @return 32 hex characters
 	 */
@@ -90,7 +92,8 @@ public final class SubscriptionSigner {
 		return mac().doFinal(data.getBytes(StandardCharsets.UTF_8));
 	}
 
-	// javax.crypto's HMAC, not a hand-written one; a Mac is not thread-safe, so one per call.
+	// javax.crypto's HMAC, not a hand-written one; a Mac is not thread-safe, so one per
+	// call.
 	private Mac mac() {
 		try {
 			Mac mac = Mac.getInstance(ALGORITHM);

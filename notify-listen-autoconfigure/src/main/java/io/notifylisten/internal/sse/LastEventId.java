@@ -4,15 +4,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A stream's position as its events' ids carry it and a browser sends it back in
- * {@code Last-Event-ID}: {@code epoch:s1,s2,…}, one sequence per channel in the order of the URL.
- * An id that does not fit the stream's channels counts as none: the stream starts afresh.
+ * {@code Last-Event-ID}: {@code epoch:s1,s2,…}, one sequence per channel in the order of
+ * the URL. An id that does not fit the stream's channels counts as none: the stream
+ * starts afresh.
  *
  * @param epoch the epoch of the sequences, or {@code null} for none
  * @param sequences the last sequence received per channel
  */
 record LastEventId(@Nullable String epoch, long[] sequences) {
 
-	/** The epoch of an id sent before the stream had one; it matches no history's epoch. */
+	/**
+	 * The epoch of an id sent before the stream had one; it matches no history's epoch.
+	 */
 	private static final String NO_EPOCH = "-";
 
 	static LastEventId parse(@Nullable String lastEventId, int channels) {

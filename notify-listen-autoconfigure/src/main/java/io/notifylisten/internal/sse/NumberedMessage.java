@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What an event needs of a notification: its channel and its number in the channel's history.
+ * What an event needs of a notification: its channel and its number in the channel's
+ * history.
  *
  * @param channel the channel
  * @param epoch the history's epoch, or {@code null} where the message has none

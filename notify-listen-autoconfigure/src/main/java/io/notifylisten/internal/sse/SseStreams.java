@@ -39,17 +39,22 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The open Server-Sent Event streams. Each is a pseudo-session of the embedded broker:
- * CONNECT and SUBSCRIBE are handed to the broker as if a STOMP client had sent them (the stream was
- * authorized over HTTP first), and the broker's messages for that session are taken off the client
- * outbound channel, after the same per-delivery checks as any connection, and written as events.
+ * CONNECT and SUBSCRIBE are handed to the broker as if a STOMP client had sent them (the
+ * stream was authorized over HTTP first), and the broker's messages for that session are
+ * taken off the client outbound channel, after the same per-delivery checks as any
+ * connection, and written as events.
  *
- * <p>Every event's id is the stream's position, {@code epoch:s1,s2,…} (one sequence per channel in
- * the order of the URL), so a browser's automatic {@code Last-Event-ID} lets the stream resume from
- * the history; where it cannot, a {@code reload} event says so.
+ * <p>
+ * Every event's id is the stream's position, {@code epoch:s1,s2,…} (one sequence per
+ * channel in the order of the URL), so a browser's automatic {@code Last-Event-ID} lets
+ * the stream resume from the history; where it cannot, a {@code reload} event says so.
  */
 public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessionDestroyedEvent> {
 
-	/** Session ids of streams start with this, so that nothing mistakes one for a WebSocket. */
+	/**
+	 * Session ids of streams start with this, so that nothing mistakes one for a
+	 * WebSocket.
+	 */
 	public static final String SESSION_PREFIX = "sse-";
 
 	private static final Log logger = LogFactory.getLog(SseStreams.class);
@@ -75,8 +80,8 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	private final Duration keepAlive;
 
 	public SseStreams(ChannelDestinations destinations, ConnectionRegistry connections,
-			ObjectProvider<AbstractBrokerMessageHandler> brokers, @Nullable ChannelHistory history, JsonMapper jsonMapper,
-			TaskScheduler scheduler, Duration retry, Duration keepAlive) {
+			ObjectProvider<AbstractBrokerMessageHandler> brokers, @Nullable ChannelHistory history,
+			JsonMapper jsonMapper, TaskScheduler scheduler, Duration retry, Duration keepAlive) {
 		this.destinations = destinations;
 		this.connections = connections;
 		this.brokers = brokers;
@@ -135,13 +140,14 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	}
 
 	/**
-	 * Take a message the broker addressed to a stream: subscribe once it acknowledged CONNECT,
-	 * write notifications as events, and drop the rest.
+	 * Take a message the broker addressed to a stream: subscribe once it acknowledged
+	 * CONNECT, write notifications as events, and drop the rest.
 	 * @param message an outbound message whose session is a stream
 	 * @return whether it was a notification and written
 	 */
 	public boolean handle(Message<?> message) {
-		Stream stream = this.streams.get(Objects.requireNonNull(SimpMessageHeaderAccessor.getSessionId(message.getHeaders())));
+		Stream stream = this.streams
+			.get(Objects.requireNonNull(SimpMessageHeaderAccessor.getSessionId(message.getHeaders())));
 		if (stream == null) {
 			return false;
 		}
@@ -174,8 +180,10 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 		}
 	}
 
-	// Once subscriptions are live, replay from the history what the browser missed, channel by
-	// channel; ordering against live events is settled by the sequence each event carries.
+	// Once subscriptions are live, replay from the history what the browser missed,
+	// channel by
+	// channel; ordering against live events is settled by the sequence each event
+	// carries.
 	private void recover(Stream stream) {
 		for (int i = 0; i < stream.channels.size(); i++) {
 			long last = stream.position.sequences()[i];
@@ -244,7 +252,8 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 		}
 	}
 
-	// A stream ends with the HTTP session it was opened from (logout or expiry), like a WebSocket.
+	// A stream ends with the HTTP session it was opened from (logout or expiry), like a
+	// WebSocket.
 	@Override
 	public void onApplicationEvent(HttpSessionDestroyedEvent event) {
 		for (ListenerConnection connection : this.connections.ofHttpSession(event.getId())) {
@@ -254,8 +263,10 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 		}
 	}
 
-	// Streams never time out by themselves: end them as the application starts to stop (the default
-	// phase stops before the web server's graceful shutdown, which would wait for them forever).
+	// Streams never time out by themselves: end them as the application starts to stop
+	// (the default
+	// phase stops before the web server's graceful shutdown, which would wait for them
+	// forever).
 	@Override
 	public void start() {
 		this.running = true;
@@ -285,7 +296,8 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 		stream.emitter.complete();
 	}
 
-	// STOMP headers, as a STOMP client's frames would have, so that the broker treats the stream as one.
+	// STOMP headers, as a STOMP client's frames would have, so that the broker treats the
+	// stream as one.
 	private StompHeaderAccessor headers(StompCommand command, Stream stream) {
 		StompHeaderAccessor headers = StompHeaderAccessor.create(command);
 		headers.setSessionId(stream.sessionId);

@@ -14,23 +14,27 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 /**
- * A connection's session that holds a STOMP frame back while more messages for the connection
- * wait in its outbox, and writes the frames held back together as one WebSocket text message.
- * STOMP frames end with a NUL octet, so a client reads several from one message (stomp.js' parser
- * and Spring's {@code BufferingStompDecoder} both do); a text message with one frame is what it was.
+ * A connection's session that holds a STOMP frame back while more messages for the
+ * connection wait in its outbox, and writes the frames held back together as one
+ * WebSocket text message. STOMP frames end with a NUL octet, so a client reads several
+ * from one message (stomp.js' parser and Spring's {@code BufferingStompDecoder} both do);
+ * a text message with one frame is what it was.
  */
 class BatchingWebSocketSession extends WebSocketSessionDecorator {
 
 	private static final Log logger = LogFactory.getLog(BatchingWebSocketSession.class);
 
 	/**
-	 * The longest message frames are joined into, in characters. Below 8 K characters, the text
-	 * message size Tomcat's WebSocket client (under Spring's STOMP client) accepts by default, which
-	 * it counts in characters; a frame alone may still be longer.
+	 * The longest message frames are joined into, in characters. Below 8 K characters,
+	 * the text message size Tomcat's WebSocket client (under Spring's STOMP client)
+	 * accepts by default, which it counts in characters; a frame alone may still be
+	 * longer.
 	 */
 	static final int MAX_BATCH_CHARS = 4096;
 
-	/** How often a write the container refuses while it finishes the one before is tried. */
+	/**
+	 * How often a write the container refuses while it finishes the one before is tried.
+	 */
 	private static final int WRITE_ATTEMPTS = 10;
 
 	private static final long WRITE_RETRY_MILLIS = 10;
@@ -39,20 +43,28 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	private static final String HEARTBEAT = "\n";
 
 	/**
-	 * Frames held back. Characters rather than bytes: the container takes text messages as strings,
-	 * and Spring's text messages carry their string already.
+	 * Frames held back. Characters rather than bytes: the container takes text messages
+	 * as strings, and Spring's text messages carry their string already.
 	 */
 	private @Nullable StringBuilder heldBack;
 
 	private final ConnectionOutboxes outboxes;
 
-	/** When a write to the connection last went out, on {@link System#nanoTime()}'s scale. */
+	/**
+	 * When a write to the connection last went out, on {@link System#nanoTime()}'s scale.
+	 */
 	private volatile long lastWriteNanos = System.nanoTime();
 
-	/** How long the connection may stay quiet before it gets a heart-beat, in nanoseconds; 0 for never. */
+	/**
+	 * How long the connection may stay quiet before it gets a heart-beat, in nanoseconds;
+	 * 0 for never.
+	 */
 	private volatile long quietLimitNanos;
 
-	/** Whether a heart-beat waits in the outbox: a client that stops reading gets one, not one per check. */
+	/**
+	 * Whether a heart-beat waits in the outbox: a client that stops reading gets one, not
+	 * one per check.
+	 */
 	private final AtomicBoolean heartbeatWaiting = new AtomicBoolean();
 
 	BatchingWebSocketSession(WebSocketSession delegate, ConnectionOutboxes outboxes) {
@@ -112,8 +124,8 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Return whether the connection needs a heart-beat and none waits for it yet; if so, one is
-	 * taken to wait from now until {@link #sendHeartbeat} runs.
+	 * Return whether the connection needs a heart-beat and none waits for it yet; if so,
+	 * one is taken to wait from now until {@link #sendHeartbeat} runs.
 	 * @param now the time, on {@link System#nanoTime()}'s scale
 	 * @return whether to queue a heart-beat
 	 */
@@ -151,14 +163,18 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 			writeHeldBack();
 		}
 		catch (IOException | RuntimeException ex) {
-			// As Spring's channel handles a failed write: the client is gone, or about to be.
+			// As Spring's channel handles a failed write: the client is gone, or about to
+			// be.
 			logger.debug("Failed to write held-back frames to session " + getId(), ex);
 		}
 	}
 
-	// Spring's STOMP handler writes an ERROR frame and closes the session straight after, on the
-	// thread emptying the outbox; the frame is held back if anything else waits there (the broker
-	// queues a heart-beat right behind the DISCONNECT_ACK of a client it cuts off for silence), and
+	// Spring's STOMP handler writes an ERROR frame and closes the session straight after,
+	// on the
+	// thread emptying the outbox; the frame is held back if anything else waits there
+	// (the broker
+	// queues a heart-beat right behind the DISCONNECT_ACK of a client it cuts off for
+	// silence), and
 	// the client would be closed without learning why.
 	@Override
 	public void close() throws IOException {
@@ -168,7 +184,8 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 
 	@Override
 	public void close(CloseStatus status) throws IOException {
-		// Not to a client that reads too slowly: another write would only block until the send time limit.
+		// Not to a client that reads too slowly: another write would only block until the
+		// send time limit.
 		if (!CloseStatus.SESSION_NOT_RELIABLE.equals(status)) {
 			flush();
 		}
@@ -185,10 +202,14 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 		write(new TextMessage(batch));
 	}
 
-	// A write the container has not quite finished (its bytes are out, its state not yet back to
-	// idle; typically CONNECTED, which a client answers at once) refuses the next one with
-	// IllegalStateException for a few milliseconds. The next one may be the ERROR frame that Spring's
-	// STOMP handler writes, and closes the session behind, on the inbound thread: without another
+	// A write the container has not quite finished (its bytes are out, its state not yet
+	// back to
+	// idle; typically CONNECTED, which a client answers at once) refuses the next one
+	// with
+	// IllegalStateException for a few milliseconds. The next one may be the ERROR frame
+	// that Spring's
+	// STOMP handler writes, and closes the session behind, on the inbound thread: without
+	// another
 	// try the client would be cut off without learning why.
 	private void write(WebSocketMessage<?> message) throws IOException {
 		for (int attempt = 1;; attempt++) {

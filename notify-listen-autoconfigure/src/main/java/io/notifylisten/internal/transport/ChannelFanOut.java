@@ -35,30 +35,35 @@ import org.springframework.util.MimeTypeUtils;
 import org.springframework.web.socket.CloseStatus;
 
 /**
- * Fans a channel notification out from the embedded broker straight into the outboxes of the
- * subscribed WebSocket connections: one encoding of the frame for all of them, and per connection
- * the delivery check, the two headers that differ, and the write.
+ * Fans a channel notification out from the embedded broker straight into the outboxes of
+ * the subscribed WebSocket connections: one encoding of the frame for all of them, and
+ * per connection the delivery check, the two headers that differ, and the write.
  *
- * <p>Why: Spring's simple broker turns one notification into one message per subscriber (a copy of
- * its headers), sends each through the client outbound channel (a task and the interceptor chain),
- * and its STOMP handler copies the headers again and encodes the frame. For one notification to
- * 10,000 connections that per-subscriber work was most of the server's CPU outside the kernel (the
- * benchmark's fan-out scenario, BENCHMARKS.md, "Direct fan-out"). Here it is one lookup of the subscribers, and per
- * connection a small task in the same outbox Spring's path uses, so a connection's messages keep
- * their order whichever path they take.
+ * <p>
+ * Why: Spring's simple broker turns one notification into one message per subscriber (a
+ * copy of its headers), sends each through the client outbound channel (a task and the
+ * interceptor chain), and its STOMP handler copies the headers again and encodes the
+ * frame. For one notification to 10,000 connections that per-subscriber work was most of
+ * the server's CPU outside the kernel (the benchmark's fan-out scenario, BENCHMARKS.md,
+ * "Direct fan-out"). Here it is one lookup of the subscribers, and per connection a small
+ * task in the same outbox Spring's path uses, so a connection's messages keep their order
+ * whichever path they take.
  *
- * <p>It sits on the broker channel, in front of the simple broker, and takes only what it can
- * deliver exactly as Spring's path would: messages to a channel destination that every allowed
- * subscriber gets unchanged (see {@link DeliveryCheck}). Everything else (notices, users' topics,
- * channels with {@code @NotifyListen} handlers, pattern subscriptions, Server-Sent Event streams)
- * goes on to the broker. It is only started where the two paths cannot tell apart: the client
- * outbound channel carries notify-listen's interceptors alone (an application's own interceptor
- * there expects to see every message) and the outboxes as its executor, and the broker has no
- * header initializer. Its writes count as a connection's activity as any other write does, so a
- * connection that gets notifications needs no heart-beats ({@link OutgoingHeartbeats}). Unlike
- * Spring's broker, which sends only to sessions it has seen CONNECT, this writes to any connection
- * that passed CONNECT (access checked as ever): a client that subscribes before its CONNECTED frame
- * arrives may see a message first. Browser clients and Spring's wait for CONNECTED.
+ * <p>
+ * It sits on the broker channel, in front of the simple broker, and takes only what it
+ * can deliver exactly as Spring's path would: messages to a channel destination that
+ * every allowed subscriber gets unchanged (see {@link DeliveryCheck}). Everything else
+ * (notices, users' topics, channels with {@code @NotifyListen} handlers, pattern
+ * subscriptions, Server-Sent Event streams) goes on to the broker. It is only started
+ * where the two paths cannot tell apart: the client outbound channel carries
+ * notify-listen's interceptors alone (an application's own interceptor there expects to
+ * see every message) and the outboxes as its executor, and the broker has no header
+ * initializer. Its writes count as a connection's activity as any other write does, so a
+ * connection that gets notifications needs no heart-beats ({@link OutgoingHeartbeats}).
+ * Unlike Spring's broker, which sends only to sessions it has seen CONNECT, this writes
+ * to any connection that passed CONNECT (access checked as ever): a client that
+ * subscribes before its CONNECTED frame arrives may see a message first. Browser clients
+ * and Spring's wait for CONNECTED.
  */
 public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAware {
 
@@ -67,8 +72,9 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 	private static final MimeType BINARY = MimeTypeUtils.APPLICATION_OCTET_STREAM;
 
 	/**
-	 * Message ids as Spring's STOMP handler makes them (session id, dash, a number unique on the
-	 * node), with an {@code f} before the number so that they never equal one of Spring's.
+	 * Message ids as Spring's STOMP handler makes them (session id, dash, a number unique
+	 * on the node), with an {@code f} before the number so that they never equal one of
+	 * Spring's.
 	 */
 	private final AtomicLong messageIds = new AtomicLong();
 
@@ -110,7 +116,8 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 	 * Start taking channel messages from the broker.
 	 * @param broker the embedded broker
 	 * @param registry its subscriptions
-	 * @param clientOutboundChannel where messages for other kinds of sessions go, as from the broker
+	 * @param clientOutboundChannel where messages for other kinds of sessions go, as from
+	 * the broker
 	 */
 	public void start(SimpleBrokerMessageHandler broker, ChannelSubscriptionRegistry registry,
 			MessageChannel clientOutboundChannel) {
@@ -118,8 +125,9 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 	}
 
 	/**
-	 * Start taking channel messages from the broker, where that delivers exactly what Spring's path
-	 * would: otherwise log why not, once, and leave the broker to deliver every message.
+	 * Start taking channel messages from the broker, where that delivers exactly what
+	 * Spring's path would: otherwise log why not, once, and leave the broker to deliver
+	 * every message.
 	 * @param broker the embedded broker
 	 * @param clientOutboundChannel the client outbound channel
 	 * @param brokerChannel the broker channel
@@ -158,7 +166,8 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 		return null;
 	}
 
-	// notify-listen's own, and the one Spring puts on every channel, which only seals a message's headers.
+	// notify-listen's own, and the one Spring puts on every channel, which only seals a
+	// message's headers.
 	private static boolean accountedFor(List<ChannelInterceptor> interceptors) {
 		return interceptors.stream()
 			.allMatch((interceptor) -> interceptor instanceof FanOutAware
@@ -179,8 +188,9 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 		if (broker == null || handler != broker.handler() || !broker.handler().isRunning()) {
 			return message;
 		}
-		String destination = SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))
-				? SimpMessageHeaderAccessor.getDestination(message.getHeaders()) : null;
+		String destination = SimpMessageType.MESSAGE
+			.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))
+					? SimpMessageHeaderAccessor.getDestination(message.getHeaders()) : null;
 		ChannelName channelName = (destination != null) ? this.channelOfDestination.get(destination) : null;
 		if (channelName == null || !(message.getPayload() instanceof byte[] payload) || !isPlainText(message)
 				|| broker.registry().hasPatterns() || !this.check.deliversUnchanged(message, channelName)) {
@@ -198,12 +208,14 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 							this.outboxes.execute(sessionId, new Delivery(fanOut, session, subscriptionId));
 						}
 						else {
-							// Not a WebSocket of this node (a Server-Sent Event stream, or closed a moment ago).
+							// Not a WebSocket of this node (a Server-Sent Event stream,
+							// or closed a moment ago).
 							broker.clientOutboundChannel().send(fanOut.perSubscriber(sessionId, subscriptionId));
 						}
 					}
 					catch (RuntimeException ex) {
-						// As Spring's broker does: one subscriber's failure is not the notifier's, nor the
+						// As Spring's broker does: one subscriber's failure is not the
+						// notifier's, nor the
 						// other subscribers'.
 						logger.error("Failed to send " + channelName + " to session " + sessionId, ex);
 					}
@@ -222,7 +234,8 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 		return this.fanOuts.sum();
 	}
 
-	// Spring's STOMP handler sends an octet-stream payload as a binary message, keeps a message id
+	// Spring's STOMP handler sends an octet-stream payload as a binary message, keeps a
+	// message id
 	// the message brings and restores a user destination's original one; all left to it.
 	private static boolean isPlainText(Message<?> message) {
 		Object contentType = message.getHeaders().get(MessageHeaders.CONTENT_TYPE);
@@ -260,7 +273,9 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 
 		private final Broker broker;
 
-		/** The frame after its two per-subscriber headers, encoded on the first delivery. */
+		/**
+		 * The frame after its two per-subscriber headers, encoded on the first delivery.
+		 */
 		private volatile @Nullable String tail;
 
 		FanOut(Message<?> message, byte[] payload, ChannelName channel, Broker broker) {
@@ -270,7 +285,10 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 			this.broker = broker;
 		}
 
-		/** The message Spring's broker would hand to the client outbound channel for this subscriber. */
+		/**
+		 * The message Spring's broker would hand to the client outbound channel for this
+		 * subscriber.
+		 */
 		Message<?> perSubscriber(String sessionId, String subscriptionId) {
 			SimpMessageHeaderAccessor accessor = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
 			MessageHeaderInitializer initializer = this.broker.handler().getHeaderInitializer();
@@ -295,7 +313,8 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 				session.sendText(frame);
 			}
 			catch (Throwable ex) {
-				// As Spring's STOMP handler does with a failed write: the client is gone or broken.
+				// As Spring's STOMP handler does with a failed write: the client is gone
+				// or broken.
 				logger.debug("Failed to send a message to session " + sessionId, ex);
 				ChannelFanOut.this.outcomes.dropped(session.isOpen() ? DropReason.ERROR : DropReason.CLOSED);
 				closeQuietly(session);
@@ -304,7 +323,8 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 			ChannelFanOut.this.outcomes.delivered(this.payload);
 		}
 
-		// Encoded from the message Spring's path would encode, so that the frame is the same but for
+		// Encoded from the message Spring's path would encode, so that the frame is the
+		// same but for
 		// the order of its headers (the two per-subscriber ones come first).
 		private String tail(String sessionId, String subscriptionId) {
 			String tail = this.tail;
@@ -320,8 +340,8 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 	}
 
 	/** One connection's share of a fan-out, waiting in its outbox. */
-	private record Delivery(FanOut fanOut, BatchingWebSocketSession session, String subscriptionId)
-			implements ConnectionOutboxes.SizedTask {
+	private record Delivery(FanOut fanOut, BatchingWebSocketSession session,
+			String subscriptionId) implements ConnectionOutboxes.SizedTask {
 
 		@Override
 		public void run() {

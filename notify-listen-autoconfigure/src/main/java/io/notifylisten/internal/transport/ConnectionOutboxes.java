@@ -19,26 +19,33 @@ import org.springframework.messaging.support.MessageHandlingRunnable;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The client outbound channel's executor: one outbox per connection, emptied by one pool thread at a
- * time, so that a connection's messages leave in the order they were sent and a connection with
- * several messages waiting gets them in one WebSocket write.
+ * The client outbound channel's executor: one outbox per connection, emptied by one pool
+ * thread at a time, so that a connection's messages leave in the order they were sent and
+ * a connection with several messages waiting gets them in one WebSocket write.
  *
- * <p>Why not Spring's {@code preservePublishOrder}: it also keeps the order, but hands a
- * connection's messages to the pool one at a time, each only once the one before has been written.
- * A burst of notifications to thousands of connections then costs one socket write per message and
- * connection. Here the thread emptying an outbox sees what else is waiting and the connection's
- * {@link BatchingWebSocketSession} joins those STOMP frames into one message, which STOMP clients
- * read frame by frame (stomp.js and Spring's client both do). Measured with the benchmark's
- * fan-out scenario (BENCHMARKS.md, "Per-connection outboxes" and "One WebSocket message for the
- * frames waiting on a connection").
+ * <p>
+ * Why not Spring's {@code preservePublishOrder}: it also keeps the order, but hands a
+ * connection's messages to the pool one at a time, each only once the one before has been
+ * written. A burst of notifications to thousands of connections then costs one socket
+ * write per message and connection. Here the thread emptying an outbox sees what else is
+ * waiting and the connection's {@link BatchingWebSocketSession} joins those STOMP frames
+ * into one message, which STOMP clients read frame by frame (stomp.js and Spring's client
+ * both do). Measured with the benchmark's fan-out scenario (BENCHMARKS.md,
+ * "Per-connection outboxes" and "One WebSocket message for the frames waiting on a
+ * connection").
  *
- * <p>An outbox exists only while it holds messages, so an idle connection costs nothing here.
+ * <p>
+ * An outbox exists only while it holds messages, so an idle connection costs nothing
+ * here.
  */
 final class ConnectionOutboxes implements Executor {
 
 	private static final Log logger = LogFactory.getLog(ConnectionOutboxes.class);
 
-	/** Messages one turn of a pool thread takes from one outbox before the other outboxes get theirs. */
+	/**
+	 * Messages one turn of a pool thread takes from one outbox before the other outboxes
+	 * get theirs.
+	 */
 	static final int MESSAGES_PER_TURN = 64;
 
 	private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
@@ -46,10 +53,10 @@ final class ConnectionOutboxes implements Executor {
 	private final Executor pool;
 
 	/**
-	 * The outboxes as Spring's client outbound channel takes them. A view, not the outboxes
-	 * themselves: Spring registers the channel's executor as a bean ("clientOutboundChannelExecutor",
-	 * a TaskExecutor for its statistics), and a second bean of this type would make the outboxes
-	 * ambiguous to inject.
+	 * The outboxes as Spring's client outbound channel takes them. A view, not the
+	 * outboxes themselves: Spring registers the channel's executor as a bean
+	 * ("clientOutboundChannelExecutor", a TaskExecutor for its statistics), and a second
+	 * bean of this type would make the outboxes ambiguous to inject.
 	 */
 	private final TaskExecutor channelExecutor = this::execute;
 
@@ -66,8 +73,8 @@ final class ConnectionOutboxes implements Executor {
 	}
 
 	/**
-	 * Return the outboxes as the client outbound channel's executor; always the same instance, so
-	 * that whether the channel still uses them can be told.
+	 * Return the outboxes as the client outbound channel's executor; always the same
+	 * instance, so that whether the channel still uses them can be told.
 	 * @return the executor
 	 */
 	TaskExecutor channelExecutor() {
@@ -109,16 +116,17 @@ final class ConnectionOutboxes implements Executor {
 	}
 
 	/**
-	 * Let no further message through to a connection and wait until the one being written to it is
-	 * written, so that the caller can write its ERROR frame and close it. Messages still waiting
-	 * for the connection are discarded: it is being closed.
-	 * <p>Why: Spring writes an ERROR for a refused client frame on the inbound thread and closes the
-	 * session straight after. If a pool thread is still writing to that session (typically the
-	 * CONNECTED frame, which a client answers with SUBSCRIBE at once), Spring's
-	 * {@code ConcurrentWebSocketSessionDecorator} queues the ERROR behind that write and then drops
-	 * it because the session is closing: the connection closes without its reason, and a browser
-	 * client that cannot tell "denied" from "dropped" reconnects and asks again. Seen in the
-	 * integration tests on Tomcat and on Jetty.
+	 * Let no further message through to a connection and wait until the one being written
+	 * to it is written, so that the caller can write its ERROR frame and close it.
+	 * Messages still waiting for the connection are discarded: it is being closed.
+	 * <p>
+	 * Why: Spring writes an ERROR for a refused client frame on the inbound thread and
+	 * closes the session straight after. If a pool thread is still writing to that
+	 * session (typically the CONNECTED frame, which a client answers with SUBSCRIBE at
+	 * once), Spring's {@code ConcurrentWebSocketSessionDecorator} queues the ERROR behind
+	 * that write and then drops it because the session is closing: the connection closes
+	 * without its reason, and a browser client that cannot tell "denied" from "dropped"
+	 * reconnects and asks again. Seen in the integration tests on Tomcat and on Jetty.
 	 * @param sessionId the WebSocket session id
 	 * @param timeout how long to wait at most
 	 * @return whether nothing is being written to the connection any more
@@ -150,8 +158,8 @@ final class ConnectionOutboxes implements Executor {
 	}
 
 	/**
-	 * Wrap a connection's session so that frames written while more wait in its outbox are joined
-	 * into one WebSocket message.
+	 * Wrap a connection's session so that frames written while more wait in its outbox
+	 * are joined into one WebSocket message.
 	 * @param session the container's session
 	 * @return the session to hand to Spring's STOMP handler
 	 */
@@ -160,8 +168,8 @@ final class ConnectionOutboxes implements Executor {
 	}
 
 	/**
-	 * Return how many outboxes hold messages or belong to a connection being closed, for tests of
-	 * clean-up.
+	 * Return how many outboxes hold messages or belong to a connection being closed, for
+	 * tests of clean-up.
 	 * @return the count
 	 */
 	int size() {
@@ -169,8 +177,9 @@ final class ConnectionOutboxes implements Executor {
 	}
 
 	/**
-	 * Return whether the calling thread is emptying the outbox of the given connection and further
-	 * messages wait in it; if so, remember the writer to flush once this turn is over.
+	 * Return whether the calling thread is emptying the outbox of the given connection
+	 * and further messages wait in it; if so, remember the writer to flush once this turn
+	 * is over.
 	 * @param sessionId the connection's session id
 	 * @param writer the connection's session, which holds a frame back if so
 	 * @return whether more messages for the connection follow in this turn
@@ -190,12 +199,14 @@ final class ConnectionOutboxes implements Executor {
 		}
 	}
 
-	// What a message adds to a connection's send buffer: its payload, as Spring's decorator counts.
+	// What a message adds to a connection's send buffer: its payload, as Spring's
+	// decorator counts.
 	private static int sizeOf(Runnable task) {
 		if (task instanceof SizedTask sized) {
 			return sized.size();
 		}
-		if (task instanceof MessageHandlingRunnable handling && handling.getMessage().getPayload() instanceof byte[] bytes) {
+		if (task instanceof MessageHandlingRunnable handling
+				&& handling.getMessage().getPayload() instanceof byte[] bytes) {
 			return bytes.length;
 		}
 		return 0;
@@ -213,8 +224,9 @@ final class ConnectionOutboxes implements Executor {
 
 	// A notification, as opposed to a CONNECTED frame, a receipt or a heart-beat.
 	private static boolean isMessage(Runnable task) {
-		return (task instanceof SizedTask) || (task instanceof MessageHandlingRunnable handling
-				&& SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(handling.getMessage().getHeaders())));
+		return (task instanceof SizedTask)
+				|| (task instanceof MessageHandlingRunnable handling && SimpMessageType.MESSAGE
+					.equals(SimpMessageHeaderAccessor.getMessageType(handling.getMessage().getHeaders())));
 	}
 
 	/**
@@ -223,31 +235,33 @@ final class ConnectionOutboxes implements Executor {
 	interface Policy {
 
 		/**
-		 * Return the most payload bytes that may wait for one connection. Over it, what waits is
-		 * discarded, nothing more is taken, and {@link #overflowed} is told: with one writer per
-		 * connection, messages for a client that reads too slowly wait in its outbox, and nothing
-		 * else would bound them (as Spring's {@code send-buffer-size-limit} does for its session
-		 * decorator).
+		 * Return the most payload bytes that may wait for one connection. Over it, what
+		 * waits is discarded, nothing more is taken, and {@link #overflowed} is told:
+		 * with one writer per connection, messages for a client that reads too slowly
+		 * wait in its outbox, and nothing else would bound them (as Spring's
+		 * {@code send-buffer-size-limit} does for its session decorator).
 		 * @return the limit
 		 */
 		long sendBufferLimit();
 
 		/**
-		 * Told, on a pool thread as a write to the client would block one (not on the sending
-		 * thread, which fans a notification out to other connections too), that a connection went
-		 * over the send buffer limit.
+		 * Told, on a pool thread as a write to the client would block one (not on the
+		 * sending thread, which fans a notification out to other connections too), that a
+		 * connection went over the send buffer limit.
 		 * @param sessionId the WebSocket session id
 		 * @param discardedMessages how many messages to the client were discarded
 		 */
 		void overflowed(String sessionId, int discardedMessages);
 
 		/**
-		 * Return what a connection's messages must wait for before a pool thread writes them, so
-		 * that it does not wait there itself: asked at the start of each turn, a connection that
-		 * must wait gives its thread back and gets another turn once what it waits for is done.
-		 * Messages keep their order; other connections' turns go on meanwhile.
+		 * Return what a connection's messages must wait for before a pool thread writes
+		 * them, so that it does not wait there itself: asked at the start of each turn, a
+		 * connection that must wait gives its thread back and gets another turn once what
+		 * it waits for is done. Messages keep their order; other connections' turns go on
+		 * meanwhile.
 		 * @param sessionId the WebSocket session id
-		 * @return {@code null} if its messages may be written now, else what they must wait for
+		 * @return {@code null} if its messages may be written now, else what they must
+		 * wait for
 		 */
 		@Nullable CompletableFuture<?> readiness(String sessionId);
 
@@ -317,7 +331,10 @@ final class ConnectionOutboxes implements Executor {
 		/** Set when a turn starts again after a wait; read by the thread of that turn. */
 		private volatile boolean resumed;
 
-		/** Set by the connection's writer when it holds frames back for later in this turn. */
+		/**
+		 * Set by the connection's writer when it holds frames back for later in this
+		 * turn.
+		 */
 		private @Nullable BatchingWebSocketSession writer;
 
 		Outbox(String sessionId) {
@@ -352,7 +369,8 @@ final class ConnectionOutboxes implements Executor {
 			return this.discardedOnOverflow;
 		}
 
-		// Only the turn's own thread holds frames back: a write from anywhere else goes out at once.
+		// Only the turn's own thread holds frames back: a write from anywhere else goes
+		// out at once.
 		synchronized boolean moreToCome(BatchingWebSocketSession writer) {
 			if (this.drainer != Thread.currentThread() || this.waiting.isEmpty()) {
 				return false;
@@ -411,8 +429,10 @@ final class ConnectionOutboxes implements Executor {
 			}
 		}
 
-		// Asked once per wait: a turn resumed after one goes ahead, so that what took longer than
-		// it stays valid cannot hold the connection up for good (its messages' own check still runs).
+		// Asked once per wait: a turn resumed after one goes ahead, so that what took
+		// longer than
+		// it stays valid cannot hold the connection up for good (its messages' own check
+		// still runs).
 		private boolean mustWait() {
 			if (this.resumed) {
 				this.resumed = false;
@@ -429,7 +449,8 @@ final class ConnectionOutboxes implements Executor {
 			if (ready == null || ready.isDone()) {
 				return false;
 			}
-			// Still scheduled: messages that arrive meanwhile queue behind, and no other turn starts.
+			// Still scheduled: messages that arrive meanwhile queue behind, and no other
+			// turn starts.
 			ready.whenComplete((result, failure) -> {
 				this.resumed = true;
 				schedule(this);
@@ -468,7 +489,8 @@ final class ConnectionOutboxes implements Executor {
 		private synchronized boolean turnOver() {
 			this.drainer = null;
 			if (this.closing) {
-				// Only quiesce waits, and only once it has marked the outbox closing; a notify on
+				// Only quiesce waits, and only once it has marked the outbox closing; a
+				// notify on
 				// every turn would inflate every outbox's monitor.
 				notifyAll();
 			}

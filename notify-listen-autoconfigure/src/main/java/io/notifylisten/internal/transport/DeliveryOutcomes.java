@@ -3,8 +3,8 @@ package io.notifylisten.internal.transport;
 import java.util.Locale;
 
 /**
- * Told what became of each notification message meant for a connection, whichever route it took:
- * the one place meters hook in.
+ * Told what became of each notification message meant for a connection, whichever route
+ * it took: the one place meters hook in.
  */
 public interface DeliveryOutcomes {
 
@@ -21,8 +21,8 @@ public interface DeliveryOutcomes {
 
 	/**
 	 * A notification message was handed to a connection's session.
-	 * @param payload the message's body, the same array for every connection of one notification
-	 * where none gets a body of its own
+	 * @param payload the message's body, the same array for every connection of one
+	 * notification where none gets a body of its own
 	 */
 	void delivered(byte[] payload);
 
@@ -37,7 +37,10 @@ public interface DeliveryOutcomes {
 	 */
 	enum DropReason {
 
-		/** The user may not receive it now: role, entity access or a {@code @NotifyListen} handler said no. */
+		/**
+		 * The user may not receive it now: role, entity access or a {@code @NotifyListen}
+		 * handler said no.
+		 */
 		DENIED,
 
 		/** The connection read too slowly and went over its send buffer limit. */

@@ -15,13 +15,14 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 
 /**
- * Spring's STOMP encoder, except that a MESSAGE frame fanned out to many subscribers is encoded once:
- * the broker hands every subscriber the same payload with the same headers but for
- * {@code subscription} and {@code message-id}, and Spring's STOMP handler encodes each copy anew,
- * header by header. Here the rest of the frame (its other headers, {@code content-length} and body,
- * as Spring's encoder writes them) is kept per payload and only the two headers are written per
- * subscriber. A frame is only taken from the cache when its payload is the very same array and its
- * other headers are equal to those it was encoded with; anything else is encoded as Spring does.
+ * Spring's STOMP encoder, except that a MESSAGE frame fanned out to many subscribers is
+ * encoded once: the broker hands every subscriber the same payload with the same headers
+ * but for {@code subscription} and {@code message-id}, and Spring's STOMP handler encodes
+ * each copy anew, header by header. Here the rest of the frame (its other headers,
+ * {@code content-length} and body, as Spring's encoder writes them) is kept per payload
+ * and only the two headers are written per subscriber. A frame is only taken from the
+ * cache when its payload is the very same array and its other headers are equal to those
+ * it was encoded with; anything else is encoded as Spring does.
  */
 class FanOutStompEncoder extends StompEncoder {
 
@@ -37,7 +38,10 @@ class FanOutStompEncoder extends StompEncoder {
 
 	private static final byte[] MESSAGE_ID_KEY = (MESSAGE_ID + ":").getBytes(StandardCharsets.US_ASCII);
 
-	/** Several slots: the outbound threads interleave the fan-outs of notifications sent close together. */
+	/**
+	 * Several slots: the outbound threads interleave the fan-outs of notifications sent
+	 * close together.
+	 */
 	private static final int SLOTS = 32;
 
 	/** Per slot, an {@link EncodedTail} or a payload seen once. */
@@ -66,7 +70,8 @@ class FanOutStompEncoder extends StompEncoder {
 			this.recent.set(slot, tail);
 		}
 		else {
-			// A payload for one subscriber only (@NotifyListen results, recovery frames) costs no more
+			// A payload for one subscriber only (@NotifyListen results, recovery frames)
+			// costs no more
 			// than Spring's encoding: only its identity is remembered.
 			this.recent.set(slot, payload);
 			return super.encode(headers, payload);
@@ -76,10 +81,11 @@ class FanOutStompEncoder extends StompEncoder {
 	}
 
 	/**
-	 * Encode what follows the command line and the {@code subscription} and {@code message-id}
-	 * headers of a MESSAGE frame: its other headers, {@code content-length}, the blank line, the body
-	 * and the NUL octet.
-	 * @param headers the message's headers as Spring's STOMP handler hands them to the encoder
+	 * Encode what follows the command line and the {@code subscription} and
+	 * {@code message-id} headers of a MESSAGE frame: its other headers,
+	 * {@code content-length}, the blank line, the body and the NUL octet.
+	 * @param headers the message's headers as Spring's STOMP handler hands them to the
+	 * encoder
 	 * @param payload the body
 	 * @return the rest of the frame
 	 */
@@ -116,8 +122,8 @@ class FanOutStompEncoder extends StompEncoder {
 	}
 
 	/**
-	 * Put a MESSAGE frame together as {@link #encode} does from a kept tail: the command line, the
-	 * two per-subscriber headers, then the rest.
+	 * Put a MESSAGE frame together as {@link #encode} does from a kept tail: the command
+	 * line, the two per-subscriber headers, then the rest.
 	 * @param tail what {@link #encodeTail(Map, byte[])} returned for the message
 	 * @param subscription the subscription id
 	 * @param messageId the message id
@@ -130,16 +136,15 @@ class FanOutStompEncoder extends StompEncoder {
 
 	// STOMP 1.2 value encoding, as Spring's encoder applies it to MESSAGE headers.
 	private static String escape(String value) {
-		if (value.indexOf('\\') < 0 && value.indexOf(':') < 0 && value.indexOf('\n') < 0
-				&& value.indexOf('\r') < 0) {
+		if (value.indexOf('\\') < 0 && value.indexOf(':') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
 			return value;
 		}
 		return value.replace("\\", "\\\\").replace(":", "\\c").replace("\n", "\\n").replace("\r", "\\r");
 	}
 
 	/**
-	 * What follows the two per-subscriber headers: the other headers, {@code content-length}, the
-	 * blank line, the body and the NUL octet.
+	 * What follows the two per-subscriber headers: the other headers,
+	 * {@code content-length}, the blank line, the body and the NUL octet.
 	 */
 	private record EncodedTail(byte[] payload, Map<String, List<String>> headers, byte[] tail) {
 

@@ -30,14 +30,15 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
 
 /**
- * The connections' outbound transport: the WebSocket sessions with their limits, one outbox per
- * connection behind Spring's client outbound channel, and the direct fan-out of channel
- * notifications, which writes to the same outboxes.
+ * The connections' outbound transport: the WebSocket sessions with their limits, one
+ * outbox per connection behind Spring's client outbound channel, and the direct fan-out
+ * of channel notifications, which writes to the same outboxes.
  *
- * <p>It keeps hold of the open sessions so that the server can end one on its own initiative, with
- * a STOMP ERROR frame that says why: when no CONNECT arrived in time (Spring's own
- * time-to-first-message check only runs when some other message arrives), when the user's HTTP
- * session ended, or when the client reads too slowly.
+ * <p>
+ * It keeps hold of the open sessions so that the server can end one on its own
+ * initiative, with a STOMP ERROR frame that says why: when no CONNECT arrived in time
+ * (Spring's own time-to-first-message check only runs when some other message arrives),
+ * when the user's HTTP session ended, or when the client reads too slowly.
  */
 public final class OutboundTransport implements WebSocketHandlerDecoratorFactory {
 
@@ -49,9 +50,9 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
 	/**
-	 * How much of a client's WebSocket message Tomcat holds at a time. Listeners send CONNECT,
-	 * SUBSCRIBE and UNSUBSCRIBE, all well under 1 KiB; longer frames arrive in pieces and Spring's
-	 * STOMP decoder joins them up to the STOMP frame limit.
+	 * How much of a client's WebSocket message Tomcat holds at a time. Listeners send
+	 * CONNECT, SUBSCRIBE and UNSUBSCRIBE, all well under 1 KiB; longer frames arrive in
+	 * pieces and Spring's STOMP decoder joins them up to the STOMP frame limit.
 	 */
 	static final int TOMCAT_BUFFER_SIZE = 1024;
 
@@ -86,10 +87,11 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 	 * @param pool the threads that write to the connections
 	 * @param scheduler runs the time-to-first-CONNECT checks and those for heart-beats
 	 * @param limits the limits of each connection
-	 * @param heartbeat how often the server offers clients to write to them at least, with
-	 * heart-beats when nothing else goes; zero for never
-	 * @param readiness given a session id, what its messages must wait for before they are
-	 * written, or {@code null} for nothing (see {@link ConnectionOutboxes.Policy#readiness})
+	 * @param heartbeat how often the server offers clients to write to them at least,
+	 * with heart-beats when nothing else goes; zero for never
+	 * @param readiness given a session id, what its messages must wait for before they
+	 * are written, or {@code null} for nothing (see
+	 * {@link ConnectionOutboxes.Policy#readiness})
 	 * @param outcomes told of messages discarded for a client that reads too slowly
 	 */
 	public OutboundTransport(Predicate<String> connected, Executor pool, TaskScheduler scheduler,
@@ -99,9 +101,12 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 		this.outcomes = outcomes;
 		this.scheduler = scheduler;
 		this.timeToFirstConnect = limits.timeToFirstConnect();
-		// Elsewhere than on Tomcat, the container's limit bounds the whole message even when it is
-		// handed over in pieces (Jetty closes with 1009 above it). It sits above the STOMP limit, so
-		// that an oversized frame reaches the STOMP decoder and is answered with an ERROR frame.
+		// Elsewhere than on Tomcat, the container's limit bounds the whole message even
+		// when it is
+		// handed over in pieces (Jetty closes with 1009 above it). It sits above the
+		// STOMP limit, so
+		// that an oversized frame reaches the STOMP decoder and is answered with an ERROR
+		// frame.
 		this.containerMessageLimit = limits.maxFrameSize() * 2;
 		this.sendTimeLimit = limits.sendTimeLimit();
 		this.outboxes = new ConnectionOutboxes(pool, new OutboxPolicy(limits.sendBufferSizeLimit(), readiness));
@@ -119,8 +124,8 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 	}
 
 	/**
-	 * Return the encoder for Spring's STOMP handler, which writes frames the way the direct
-	 * fan-out does.
+	 * Return the encoder for Spring's STOMP handler, which writes frames the way the
+	 * direct fan-out does.
 	 * @return a new encoder
 	 */
 	public StompEncoder stompEncoder() {
@@ -128,11 +133,13 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 	}
 
 	/**
-	 * Create the direct fan-out of channel notifications into these connections' outboxes.
+	 * Create the direct fan-out of channel notifications into these connections'
+	 * outboxes.
 	 * @param destinations maps destinations to channels
 	 * @param check the delivery rules every route follows
 	 * @param outcomes told what became of each message
-	 * @return the fan-out, for the broker channel; it passes every message on until started
+	 * @return the fan-out, for the broker channel; it passes every message on until
+	 * started
 	 */
 	public ChannelFanOut channelFanOut(ChannelDestinations destinations, DeliveryCheck check,
 			DeliveryOutcomes outcomes) {
@@ -140,9 +147,9 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 	}
 
 	/**
-	 * Let no further message through to a connection and wait until the one being written to it is
-	 * written, so that the caller can write its ERROR frame and close it (why: see
-	 * {@link ConnectionOutboxes#quiesce}).
+	 * Let no further message through to a connection and wait until the one being written
+	 * to it is written, so that the caller can write its ERROR frame and close it (why:
+	 * see {@link ConnectionOutboxes#quiesce}).
 	 * @param sessionId the WebSocket session id
 	 * @param timeout how long to wait at most
 	 * @return whether nothing is being written to the connection any more
@@ -153,12 +160,13 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 	}
 
 	/**
-	 * Agree on heart-beats with a connection about to get its CONNECTED frame, and keep to them
-	 * whichever route writes to it (see {@link OutgoingHeartbeats}).
+	 * Agree on heart-beats with a connection about to get its CONNECTED frame, and keep
+	 * to them whichever route writes to it (see {@link OutgoingHeartbeats}).
 	 * @param sessionId the WebSocket session id
-	 * @param clientHeartbeat the {@code heart-beat} header of the client's CONNECT, or {@code null}
-	 * @return how often the server offers to write at least, in milliseconds (zero for never): the
-	 * first value of the CONNECTED frame's {@code heart-beat} header
+	 * @param clientHeartbeat the {@code heart-beat} header of the client's CONNECT, or
+	 * {@code null}
+	 * @return how often the server offers to write at least, in milliseconds (zero for
+	 * never): the first value of the CONNECTED frame's {@code heart-beat} header
 	 */
 	public long agreeHeartbeats(String sessionId, long @Nullable [] clientHeartbeat) {
 		BatchingWebSocketSession session = batching(sessionId);
@@ -180,7 +188,8 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 				OutboundTransport.this.scheduler.schedule(() -> closeIfNotConnected(session),
 						Instant.now().plus(OutboundTransport.this.timeToFirstConnect));
 				super.afterConnectionEstablished(session);
-				// After Spring's STOMP handler, which raises the limits to 16 KiB + 256 (a whole frame
+				// After Spring's STOMP handler, which raises the limits to 16 KiB + 256
+				// (a whole frame
 				// of the STOMP spec's minimum size).
 				int limit = isTomcat(containerSession) ? TOMCAT_BUFFER_SIZE
 						: OutboundTransport.this.containerMessageLimit;
@@ -188,12 +197,18 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 				session.setBinaryMessageSizeLimit(limit);
 			}
 
-			// Tomcat keeps a buffer as large as the message size limit for each session's whole life
-			// (a CharBuffer: two bytes per character); Jetty takes buffers from a pool per message.
-			// Taken in pieces, messages on Tomcat need only TOMCAT_BUFFER_SIZE while the STOMP
-			// decoder, which buffers an incomplete frame per session, still answers an oversized
-			// frame with an ERROR at max-frame-size. Measured with the benchmark's idle scenario
-			// (BENCHMARKS.md, "Tomcat: client messages in pieces"); HostileInputTests run on Tomcat
+			// Tomcat keeps a buffer as large as the message size limit for each session's
+			// whole life
+			// (a CharBuffer: two bytes per character); Jetty takes buffers from a pool
+			// per message.
+			// Taken in pieces, messages on Tomcat need only TOMCAT_BUFFER_SIZE while the
+			// STOMP
+			// decoder, which buffers an incomplete frame per session, still answers an
+			// oversized
+			// frame with an ERROR at max-frame-size. Measured with the benchmark's idle
+			// scenario
+			// (BENCHMARKS.md, "Tomcat: client messages in pieces"); HostileInputTests run
+			// on Tomcat
 			// and on Jetty.
 			@Override
 			public boolean supportsPartialMessages() {
@@ -215,10 +230,14 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 		return nativeSession != null && nativeSession.getClass().getName().startsWith("org.apache.tomcat.");
 	}
 
-	// Spring's send time limit is only checked when the next message for a session arrives; a write
-	// to a client that stopped reading blocks an outbound thread until the container gives up (20 s
-	// on Tomcat's default), and enough such threads would stall every other client. Bounding the
-	// write itself frees the thread after the send time limit. Other containers ignore the property.
+	// Spring's send time limit is only checked when the next message for a session
+	// arrives; a write
+	// to a client that stopped reading blocks an outbound thread until the container
+	// gives up (20 s
+	// on Tomcat's default), and enough such threads would stall every other client.
+	// Bounding the
+	// write itself frees the thread after the send time limit. Other containers ignore
+	// the property.
 	private void limitBlockingSends(WebSocketSession session) {
 		if (STANDARD_WEBSOCKET_PRESENT && session instanceof NativeWebSocketSession nativeSession) {
 			jakarta.websocket.Session standard = nativeSession.getNativeSession(jakarta.websocket.Session.class);
@@ -241,7 +260,8 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 	}
 
 	/**
-	 * Return the session that writes to an open WebSocket, joining frames that leave together.
+	 * Return the session that writes to an open WebSocket, joining frames that leave
+	 * together.
 	 * @param sessionId the WebSocket session id
 	 * @return the session, or {@code null} if no WebSocket of this node has that id
 	 */
@@ -267,17 +287,21 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 		StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
 		error.setMessage(reason);
 		try {
-			// Written past Spring's outbound channel: wait for what it is writing to this session, but
-			// not long, as a logout may be waiting here; the session is closed in any case.
+			// Written past Spring's outbound channel: wait for what it is writing to this
+			// session, but
+			// not long, as a logout may be waiting here; the session is closed in any
+			// case.
 			this.outboxes.quiesce(session.getId(), QUIESCE_BEFORE_CLOSE);
-			// The session retries a write the container refuses while it finishes the one before.
+			// The session retries a write the container refuses while it finishes the one
+			// before.
 			session.sendMessage(new TextMessage(this.encoder.encode(error.getMessageHeaders(), new byte[0])));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (IOException | IllegalStateException ex) {
-			// Gone already, or still being written to after every retry: closing still ends it.
+			// Gone already, or still being written to after every retry: closing still
+			// ends it.
 			logger.debug("Could not send ERROR before closing session " + session.getId(), ex);
 		}
 		finally {

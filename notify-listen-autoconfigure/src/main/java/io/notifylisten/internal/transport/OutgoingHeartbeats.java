@@ -11,18 +11,20 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The server's STOMP heart-beats: a connection that agreed to them gets one whenever nothing else was
- * written to it for most of the agreed interval, whichever route wrote (Spring's STOMP handler, the
- * direct fan-out, an ERROR frame).
+ * The server's STOMP heart-beats: a connection that agreed to them gets one whenever
+ * nothing else was written to it for most of the agreed interval, whichever route wrote
+ * (Spring's STOMP handler, the direct fan-out, an ERROR frame).
  *
- * <p>Why not Spring's simple broker: it checks once per interval whether the interval has passed
- * since its own last write, so a heart-beat can come up to twice the interval after the last write
- * (the first one 10–20 s after CONNECTED with the defaults), and it does not see the direct
- * fan-out's writes at all. stomp.js closes a connection that stays silent for twice the agreed
- * interval, so a healthy page could be dropped. Here a check runs {@value #CHECKS_PER_INTERVAL}
- * times per offered interval, and a connection quiet for all but two checks' worth of its interval
- * gets a heart-beat: no silence is longer than the interval less one check, which leaves that
- * check's time for a late scheduler and a busy outbox.
+ * <p>
+ * Why not Spring's simple broker: it checks once per interval whether the interval has
+ * passed since its own last write, so a heart-beat can come up to twice the interval
+ * after the last write (the first one 10–20 s after CONNECTED with the defaults), and it
+ * does not see the direct fan-out's writes at all. stomp.js closes a connection that
+ * stays silent for twice the agreed interval, so a healthy page could be dropped. Here a
+ * check runs {@value #CHECKS_PER_INTERVAL} times per offered interval, and a connection
+ * quiet for all but two checks' worth of its interval gets a heart-beat: no silence is
+ * longer than the interval less one check, which leaves that check's time for a late
+ * scheduler and a busy outbox.
  */
 final class OutgoingHeartbeats implements Runnable {
 
@@ -64,8 +66,8 @@ final class OutgoingHeartbeats implements Runnable {
 	}
 
 	/**
-	 * Return how often the server offers to write at least: the first value of the CONNECTED
-	 * frame's {@code heart-beat} header.
+	 * Return how often the server offers to write at least: the first value of the
+	 * CONNECTED frame's {@code heart-beat} header.
 	 * @return the interval in milliseconds, zero for never
 	 */
 	long offeredMillis() {
@@ -73,11 +75,12 @@ final class OutgoingHeartbeats implements Runnable {
 	}
 
 	/**
-	 * Agree on heart-beats with a connection about to get its CONNECTED frame, as STOMP negotiates
-	 * them: if the client wants to hear from the server and the server offers heart-beats, the
-	 * server writes at least every so often, the larger of the two.
+	 * Agree on heart-beats with a connection about to get its CONNECTED frame, as STOMP
+	 * negotiates them: if the client wants to hear from the server and the server offers
+	 * heart-beats, the server writes at least every so often, the larger of the two.
 	 * @param session the connection's session
-	 * @param clientHeartbeat the {@code heart-beat} header of the client's CONNECT, or {@code null}
+	 * @param clientHeartbeat the {@code heart-beat} header of the client's CONNECT, or
+	 * {@code null}
 	 */
 	void agree(BatchingWebSocketSession session, long @Nullable [] clientHeartbeat) {
 		long clientWants = (clientHeartbeat != null && clientHeartbeat.length == 2) ? clientHeartbeat[1] : 0;

@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param timeToFirstConnect how long a new WebSocket may take to send CONNECT
  * @param maxFrameSize the largest STOMP frame a client may send, in bytes
  * @param sendTimeLimit the longest one write to a client may block
- * @param sendBufferSizeLimit the most bytes that may wait for a client before it is cut off
+ * @param sendBufferSizeLimit the most bytes that may wait for a client before it is cut
+ * off
  */
 public record TransportLimits(Duration timeToFirstConnect, int maxFrameSize, Duration sendTimeLimit,
 		long sendBufferSizeLimit) {

@@ -21,19 +21,22 @@ import org.springframework.web.cors.DefaultCorsProcessor;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The {@code Origin} header of notify-listen's own paths, handled before the application's security
- * runs: a malformed origin is refused with a 403 (Spring's origin checks throw on one, which would be
- * a 500 with a stack trace), and the CORS requests of the allowed origins are answered, preflights
- * included (a preflight carries no credentials, so a security chain that wants a login would refuse
- * it, and the page could never make the request it asks about).
+ * The {@code Origin} header of notify-listen's own paths, handled before the
+ * application's security runs: a malformed origin is refused with a 403 (Spring's origin
+ * checks throw on one, which would be a 500 with a stack trace), and the CORS requests of
+ * the allowed origins are answered, preflights included (a preflight carries no
+ * credentials, so a security chain that wants a login would refuse it, and the page could
+ * never make the request it asks about).
  */
 public class CrossOriginFilter extends OncePerRequestFilter {
 
 	/** The reason a malformed origin is given. */
 	public static final String MALFORMED_ORIGIN = "Malformed Origin";
 
-	// What a browser sends (RFC 6454): "null", or scheme://host with an optional port; the host a
-	// DNS name (IDNs arrive in punycode) or an IP literal. Nothing else has come from a browser.
+	// What a browser sends (RFC 6454): "null", or scheme://host with an optional port;
+	// the host a
+	// DNS name (IDNs arrive in punycode) or an IP literal. Nothing else has come from a
+	// browser.
 	private static final Pattern SERIALIZED_ORIGIN = Pattern.compile(
 			"null|[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.?|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?");
 
@@ -48,8 +51,9 @@ public class CrossOriginFilter extends OncePerRequestFilter {
 
 	/**
 	 * Create the filter.
-	 * @param allowedOrigins the origins allowed besides the application's own, with the methods and
-	 * headers their pages may use, or {@code null} where no other origin is allowed
+	 * @param allowedOrigins the origins allowed besides the application's own, with the
+	 * methods and headers their pages may use, or {@code null} where no other origin is
+	 * allowed
 	 * @param refusals where malformed origins are counted, or {@code null}
 	 */
 	public CrossOriginFilter(@Nullable CorsConfiguration allowedOrigins, @Nullable RefusalLog refusals) {

@@ -9,8 +9,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
- * The one shape every notify-listen HTTP refusal has: a status and {@code {"error": "…"}} with a
- * short reason a page can show, never an exception or a stack trace.
+ * The one shape every notify-listen HTTP refusal has: a status and {@code {"error": "…"}}
+ * with a short reason a page can show, never an exception or a stack trace.
  */
 public final class JsonError {
 

@@ -28,11 +28,12 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /rest/pusher/notify}: lets a service in another language notify, authenticated by an
- * HMAC-SHA256 over {@code method \n path \n timestamp \n body} made with the shared secret. A request
- * older or newer than the replay window, or one whose signature was seen before, is refused; every
- * refusal is a 401 with a short JSON error. The headers are checked before the body is read, and
- * a body larger than the limit is refused with a 413 without being read.
+ * {@code POST /rest/pusher/notify}: lets a service in another language notify,
+ * authenticated by an HMAC-SHA256 over {@code method \n path \n timestamp \n body} made
+ * with the shared secret. A request older or newer than the replay window, or one whose
+ * signature was seen before, is refused; every refusal is a 401 with a short JSON error.
+ * The headers are checked before the body is read, and a body larger than the limit is
+ * refused with a 413 without being read.
  */
 @RestController
 public class PublishController {
@@ -47,13 +48,17 @@ public class PublishController {
 	public static final String SIGNATURE_HEADER = "X-Notify-Signature";
 
 	/**
-	 * Most signatures remembered at once, each for up to two replay windows: about 25 MB. Only
-	 * requests signed with the secret are remembered, so only a service that holds it can fill
-	 * this; a runaway one then gets 429s instead of exhausting the node's memory.
+	 * Most signatures remembered at once, each for up to two replay windows: about 25 MB.
+	 * Only requests signed with the secret are remembered, so only a service that holds
+	 * it can fill this; a runaway one then gets 429s instead of exhausting the node's
+	 * memory.
 	 */
 	public static final int MAX_REMEMBERED_SIGNATURES = 100_000;
 
-	/** A refused notification may be sent again after this many seconds: the stream's default recovery interval. */
+	/**
+	 * A refused notification may be sent again after this many seconds: the stream's
+	 * default recovery interval.
+	 */
 	private static final String RETRY_AFTER_SECONDS = "5";
 
 	// Up to year 5138: a longer number is no time a clock of this era sends.
@@ -101,8 +106,7 @@ public class PublishController {
 	}
 
 	@PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<?> publish(
-			@RequestHeader(name = TIMESTAMP_HEADER, required = false) @Nullable String timestamp,
+	ResponseEntity<?> publish(@RequestHeader(name = TIMESTAMP_HEADER, required = false) @Nullable String timestamp,
 			@RequestHeader(name = SIGNATURE_HEADER, required = false) @Nullable String signature,
 			HttpServletRequest request) {
 		if (timestamp == null || signature == null) {
@@ -119,7 +123,8 @@ public class PublishController {
 		if (!SIGNATURE.matcher(signature).matches()) {
 			return refused("Invalid signature");
 		}
-		// Anyone can send a body: none is held beyond the limit, whatever Content-Length says.
+		// Anyone can send a body: none is held beyond the limit, whatever Content-Length
+		// says.
 		if (request.getContentLengthLong() > this.maxRequestSize) {
 			return tooLarge();
 		}
@@ -171,7 +176,8 @@ public class PublishController {
 			return ResponseEntity.ok(Map.of("sent", true));
 		}
 		catch (NotificationFailedException ex) {
-			// Not accepted (the broker has been away too long): the caller should send it again.
+			// Not accepted (the broker has been away too long): the caller should send it
+			// again.
 			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 				.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
 				.contentType(MediaType.APPLICATION_JSON)
@@ -181,11 +187,11 @@ public class PublishController {
 			return JsonError.of(HttpStatus.BAD_REQUEST, "Body must be a JSON object");
 		}
 		catch (IllegalArgumentException ex) {
-			// Invalid channel parts, a payload over the limit, a missing field: all say what to fix.
+			// Invalid channel parts, a payload over the limit, a missing field: all say
+			// what to fix.
 			return JsonError.of(HttpStatus.BAD_REQUEST, ex.getMessage());
 		}
 	}
-
 
 	private ResponseEntity<?> refused(String reason) {
 		return JsonError.of(HttpStatus.UNAUTHORIZED, reason);

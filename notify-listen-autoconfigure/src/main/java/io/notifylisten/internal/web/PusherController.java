@@ -27,8 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /rest/pusher/key} returns the public {@link ClientSettings}; {@code POST
- * /rest/pusher/auth} signs a subscription, as Pusher's auth endpoint does, for a logged-in user who
- * holds the listen role and may read the entity. Refusals are a 403 with a short JSON error.
+ * /rest/pusher/auth} signs a subscription, as Pusher's auth endpoint does, for a
+ * logged-in user who holds the listen role and may read the entity. Refusals are a 403
+ * with a short JSON error.
  */
 @RestController
 public class PusherController extends RefusingController {
@@ -67,7 +68,8 @@ public class PusherController extends RefusingController {
 	/**
 	 * Sign a subscription. Parameter names are Pusher's, so its clients work unchanged.
 	 * @param connectionId the connection id from the CONNECTED frame
-	 * @param channel the channel, {@code entity/id/action}, or a presence, {@code presence-entity/id}
+	 * @param channel the channel, {@code entity/id/action}, or a presence,
+	 * {@code presence-entity/id}
 	 * @param principal the logged-in user
 	 * @return {@code {"auth": "key:signature"}}
 	 */
@@ -79,7 +81,8 @@ public class PusherController extends RefusingController {
 			throw new InvalidChannelException("Invalid socket_id");
 		}
 		if (PresenceName.isPresence(channel)) {
-			// As SUBSCRIBE would refuse it: a signature for what does not exist is of no use.
+			// As SUBSCRIBE would refuse it: a signature for what does not exist is of no
+			// use.
 			if (this.settings.presenceDestinationFormat() == null) {
 				throw new ListenDeniedException("Presence is off");
 			}

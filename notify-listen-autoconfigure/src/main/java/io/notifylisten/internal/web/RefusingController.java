@@ -10,9 +10,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 
 /**
- * What the endpoints that check a listening user answer when they refuse: a 403 for a refusal
- * ("Login required", "Not allowed to read Order 3"), a 400 for a malformed name, each as a
- * {@link JsonError}.
+ * What the endpoints that check a listening user answer when they refuse: a 403 for a
+ * refusal ("Login required", "Not allowed to read Order 3"), a 400 for a malformed name,
+ * each as a {@link JsonError}.
  */
 abstract class RefusingController {
 

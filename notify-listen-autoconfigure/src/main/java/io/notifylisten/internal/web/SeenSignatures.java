@@ -8,8 +8,8 @@ import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
- * The signatures of the publish requests accepted so far, each kept for as long as its timestamp is
- * accepted, up to a bound.
+ * The signatures of the publish requests accepted so far, each kept for as long as its
+ * timestamp is accepted, up to a bound.
  */
 final class SeenSignatures {
 
@@ -37,7 +37,8 @@ final class SeenSignatures {
 
 	private final Set<String> signatures = new HashSet<>();
 
-	// Timestamps arrive in any order (a request may be stamped up to a window ahead), so the
+	// Timestamps arrive in any order (a request may be stamped up to a window ahead), so
+	// the
 	// signatures leave by their own deadline, not in the order they came.
 	private final PriorityQueue<Seen> deadlines = new PriorityQueue<>(Comparator.comparing(Seen::forgetAfter));
 
@@ -52,11 +53,12 @@ final class SeenSignatures {
 	}
 
 	/**
-	 * Remember a signature until its timestamp is no longer accepted: a timestamp is accepted from
-	 * one window before it to one window after it, so the signature is kept until
-	 * {@code timestamp + window}, however early or late it arrived.
+	 * Remember a signature until its timestamp is no longer accepted: a timestamp is
+	 * accepted from one window before it to one window after it, so the signature is kept
+	 * until {@code timestamp + window}, however early or late it arrived.
 	 * @param signature the request's signature
-	 * @param timestamp the request's timestamp, already found within the window of {@code now}
+	 * @param timestamp the request's timestamp, already found within the window of
+	 * {@code now}
 	 * @param now the clock's time
 	 * @return whether it was new, a replay, or could not be remembered
 	 */

@@ -23,8 +23,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code GET /notify-listen/sse/{entity}/{id}?events=refresh,deleted}: the channels
- * {@code entity/id/event} as a stream of Server-Sent Events named by action, with the same checks as
- * a STOMP SUBSCRIBE (login, listen role, entity access) and a 403 or 400 with a short JSON error.
+ * {@code entity/id/event} as a stream of Server-Sent Events named by action, with the
+ * same checks as a STOMP SUBSCRIBE (login, listen role, entity access) and a 403 or 400
+ * with a short JSON error.
  */
 @RestController
 public class SseController extends RefusingController {
@@ -64,8 +65,8 @@ public class SseController extends RefusingController {
 		}
 		channels.forEach((channel) -> this.authorizer.check(user, channel));
 		HttpSession session = request.getSession(false);
-		SseEmitter emitter = this.streams.open(user, (session != null) ? session.getId() : null, channels,
-				lastEventId, this.maxConnectionsPerUser);
+		SseEmitter emitter = this.streams.open(user, (session != null) ? session.getId() : null, channels, lastEventId,
+				this.maxConnectionsPerUser);
 		if (emitter == null) {
 			throw new ListenDeniedException("Too many connections");
 		}

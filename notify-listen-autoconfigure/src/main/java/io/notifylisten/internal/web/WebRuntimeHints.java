@@ -7,7 +7,8 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
- * What a native image needs to write the client settings of {@code /rest/pusher/key} as JSON.
+ * What a native image needs to write the client settings of {@code /rest/pusher/key} as
+ * JSON.
  */
 class WebRuntimeHints implements RuntimeHintsRegistrar {
 

@@ -20,7 +20,8 @@ import org.springframework.util.MultiValueMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ChannelSubscriptionRegistry} finds what Spring's {@link DefaultSubscriptionRegistry} finds.
+ * {@link ChannelSubscriptionRegistry} finds what Spring's
+ * {@link DefaultSubscriptionRegistry} finds.
  */
 class ChannelSubscriptionRegistryTests {
 

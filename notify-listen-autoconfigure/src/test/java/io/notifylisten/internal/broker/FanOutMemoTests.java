@@ -18,7 +18,8 @@ class FanOutMemoTests {
 		assertThat(memo.get(shared)).isEqualTo(3);
 		assertThat(memo.get(shared)).isEqualTo(3);
 		assertThat(this.computed).hasValue(1);
-		// Arrays are equal only to themselves: another array is another key, whatever it holds.
+		// Arrays are equal only to themselves: another array is another key, whatever it
+		// holds.
 		assertThat(memo.get(new byte[] { 1, 2, 3 })).isEqualTo(3);
 		assertThat(this.computed).hasValue(2);
 	}

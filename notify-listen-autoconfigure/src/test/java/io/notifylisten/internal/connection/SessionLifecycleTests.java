@@ -21,13 +21,13 @@ import static io.notifylisten.testapp.OrdersTestApplication.CAROL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Access lost while a connection is open takes effect with the next message, not the next login.
+ * Access lost while a connection is open takes effect with the next message, not the next
+ * login.
  */
 @OrdersServerTest({ "notify-listen.key=lifecycle", "notify-listen.role-recheck-interval=0s" })
 class SessionLifecycleTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
-
 
 	@LocalServerPort
 	int port;
@@ -62,11 +62,13 @@ class SessionLifecycleTests {
 
 	@Test
 	void aListenRoleLostSinceLoginIsRefusedByAuthAndBySubscribe() throws Exception {
-		this.users.updateUser(User.withUsername(CAROL).password("{noop}password")
+		this.users.updateUser(User.withUsername(CAROL)
+			.password("{noop}password")
 			.authorities("ORDER_CLERK", "NOTIFY_LISTEN_USER")
 			.build());
 		try (ListenerClient carol = ListenerClient.as(this.port, CAROL).connect()) {
-			this.users.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
+			this.users
+				.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
 
 			HttpResponse<String> auth = carol.authorize(carol.connectionId(), "Order/73/shipped");
 			assertThat(auth.statusCode()).as("the session's authorities still hold the role").isEqualTo(403);
@@ -76,14 +78,16 @@ class SessionLifecycleTests {
 			assertThat(carol.awaitClosed(ONE_SECOND)).as("closed after the refusal").isTrue();
 		}
 		finally {
-			this.users.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
+			this.users
+				.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
 		}
 	}
 
 	@Test
 	void losingTheListenRoleStopsDeliveryWithTheNextMessage() throws Exception {
 		try (ListenerClient carol = ListenerClient.as(this.port, CAROL)) {
-			this.users.updateUser(User.withUsername(CAROL).password("{noop}password")
+			this.users.updateUser(User.withUsername(CAROL)
+				.password("{noop}password")
 				.authorities("ORDER_CLERK", "NOTIFY_LISTEN_USER")
 				.build());
 			carol.connect().listen("Order/72/shipped");
@@ -91,13 +95,15 @@ class SessionLifecycleTests {
 			this.notifier.notify("Order", 72, "shipped");
 			assertThat(carol.nextMessage(ONE_SECOND)).isNotNull();
 
-			this.users.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
+			this.users
+				.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
 			this.notifier.notify("Order", 72, "shipped");
 
 			assertThat(carol.nextMessage(QUIET)).isNull();
 		}
 		finally {
-			this.users.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
+			this.users
+				.updateUser(User.withUsername(CAROL).password("{noop}password").authorities("ORDER_CLERK").build());
 		}
 	}
 

@@ -54,10 +54,12 @@ class UpgradedRequestCleanupFilterTests {
 		assertThat(this.request.getAttribute("_csrf")).isEqualTo("token");
 	}
 
-	// What the application's filters and Jetty's upgrade set while the request is handled.
+	// What the application's filters and Jetty's upgrade set while the request is
+	// handled.
 	private static FilterChain chain(int status) {
 		return (request, response) -> {
-			request.setAttribute("org.springframework.web.filter.ServerHttpObservationFilter.observation", "observation");
+			request.setAttribute("org.springframework.web.filter.ServerHttpObservationFilter.observation",
+					"observation");
 			request.setAttribute("_csrf", "token");
 			request.setAttribute("org.eclipse.jetty.server.HttpStream.upgradeConnection", "connection");
 			((HttpServletResponse) response).setStatus(status);

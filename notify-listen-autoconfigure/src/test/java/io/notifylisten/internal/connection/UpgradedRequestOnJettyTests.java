@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * On Jetty, a WebSocket's handshake request stays reachable for the connection's life; what the
- * application put in its attributes must not. Runs in the {@code on-jetty} execution only (the
- * default one has Tomcat, which recycles its requests).
+ * On Jetty, a WebSocket's handshake request stays reachable for the connection's life;
+ * what the application put in its attributes must not. Runs in the {@code on-jetty}
+ * execution only (the default one has Tomcat, which recycles its requests).
  */
 @OrdersServerTest("notify-listen.key=jetty-upgrade")
 @Import(UpgradedRequestOnJettyTests.HandshakeObservationsConfiguration.class)

@@ -10,8 +10,8 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Below a DispatcherServlet path, the handshake clean-up is mapped where the endpoint then is. Runs
- * in the {@code on-jetty} execution only.
+ * Below a DispatcherServlet path, the handshake clean-up is mapped where the endpoint
+ * then is. Runs in the {@code on-jetty} execution only.
  */
 @SpringBootTest(classes = OrdersTestApplication.class,
 		properties = { "notify-listen.key=jetty-servlet-path", "notify-listen.secret=0123456789abcdef0123456789abcdef",

@@ -13,8 +13,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The AsyncAPI document names every channel a page can subscribe to, at the destination the server
- * uses, with the message it gets there; a handler's channel types its {@code result}.
+ * The AsyncAPI document names every channel a page can subscribe to, at the destination
+ * the server uses, with the message it gets there; a handler's channel types its
+ * {@code result}.
  */
 class AsyncApiDocumentTests {
 
@@ -112,8 +113,8 @@ class AsyncApiDocumentTests {
 		Contract withoutPresence = new Contract("Shop", "1", SHOP, "/ws", false, Set.of("Order"), List.of());
 		JsonNode document = AsyncApiDocument.of(withoutPresence);
 
-		assertThat(document.get("channels").propertyNames()).containsExactlyInAnyOrder("Order",
-				"notify-listen-notices", "notify-listen-user");
+		assertThat(document.get("channels").propertyNames()).containsExactlyInAnyOrder("Order", "notify-listen-notices",
+				"notify-listen-user");
 		assertThat(document.at("/components/schemas").has("PresenceMessage")).isFalse();
 	}
 

@@ -16,8 +16,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With {@code contract.listeners-only=false}, the application's security alone decides who reads
- * the contract: a logged-in user without the listen role does.
+ * With {@code contract.listeners-only=false}, the application's security alone decides
+ * who reads the contract: a logged-in user without the listen role does.
  */
 @OrdersServerTest({ "notify-listen.key=contract-open", "notify-listen.contract.enabled=true",
 		"notify-listen.contract.listeners-only=false" })
@@ -30,7 +30,8 @@ class ContractForEveryUserIntegrationTests {
 	void aLoggedInUserWithoutTheListenRoleReadsIt() throws Exception {
 		String credentials = OrdersTestApplication.CAROL + ":password";
 		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + ContractController.TYPESCRIPT_PATH))
+			.send(HttpRequest
+				.newBuilder(URI.create("http://localhost:" + this.port + ContractController.TYPESCRIPT_PATH))
 				.header("Authorization",
 						"Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
 				.build(), HttpResponse.BodyHandlers.ofString());

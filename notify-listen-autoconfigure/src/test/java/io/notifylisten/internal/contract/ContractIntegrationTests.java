@@ -35,8 +35,8 @@ class ContractIntegrationTests {
 		HttpResponse<String> response = get(ContractController.ASYNCAPI_PATH, OrdersTestApplication.ALICE);
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
 		JsonNode document = JsonMapper.shared().readTree(response.body());
 		assertThat(document.get("asyncapi").asString()).isEqualTo("3.0.0");
 		assertThat(document.at("/info/title").asString()).isEqualTo("orders");
@@ -58,8 +58,9 @@ class ContractIntegrationTests {
 		HttpResponse<String> response = get(ContractController.TYPESCRIPT_PATH, OrdersTestApplication.BOB);
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body()).contains("export interface OrderRefreshMessage extends NotifyMessage {\n"
-				+ "\tentity: 'Order';\n\taction: 'refresh';\n")
+		assertThat(response.body())
+			.contains("export interface OrderRefreshMessage extends NotifyMessage {\n"
+					+ "\tentity: 'Order';\n\taction: 'refresh';\n")
 			.contains("\tresult?: Record<string, unknown>;\n")
 			.contains("\t'Order/refresh': OrderRefreshMessage;\n");
 	}
@@ -70,7 +71,8 @@ class ContractIntegrationTests {
 		assertThat(get(ContractController.TYPESCRIPT_PATH, null).statusCode()).isEqualTo(401);
 	}
 
-	// It shows every channel and the application's version: of use to those who build pages.
+	// It shows every channel and the application's version: of use to those who build
+	// pages.
 	@Test
 	void aUserWithoutTheListenRoleMayNotReadIt() throws Exception {
 		for (String path : new String[] { ContractController.ASYNCAPI_PATH, ContractController.TYPESCRIPT_PATH }) {

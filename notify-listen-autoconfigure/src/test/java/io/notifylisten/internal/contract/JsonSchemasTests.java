@@ -23,8 +23,8 @@ import org.springframework.core.ResolvableType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The JSON Schema of a handler's return type says what Jackson writes for it, and {@code {}} where
- * it cannot tell.
+ * The JSON Schema of a handler's return type says what Jackson writes for it, and
+ * {@code {}} where it cannot tell.
  */
 class JsonSchemasTests {
 
@@ -85,8 +85,8 @@ class JsonSchemasTests {
 
 	@Test
 	void aMapOfAnythingIsAnObjectOfAnyValues() {
-		JsonNode schema = JsonSchemas.of(ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class)
-			.getType());
+		JsonNode schema = JsonSchemas
+			.of(ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class).getType());
 
 		assertThat(schema).isEqualTo(parse("{\"type\":\"object\",\"additionalProperties\":{}}"));
 	}
@@ -104,8 +104,7 @@ class JsonSchemasTests {
 		JsonNode schema = JsonSchemas.of(Comment.class);
 
 		assertThat(schema.get("properties").get("text")).isEqualTo(parse("{\"type\":\"string\"}"));
-		assertThat(schema.get("properties").get("replies"))
-			.isEqualTo(parse("{\"type\":\"array\",\"items\":{}}"));
+		assertThat(schema.get("properties").get("replies")).isEqualTo(parse("{\"type\":\"array\",\"items\":{}}"));
 	}
 
 	@Test

@@ -18,16 +18,15 @@ import org.springframework.core.ResolvableType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The TypeScript declarations refine the browser client's {@code NotifyMessage} per channel, with
- * the same types as the AsyncAPI document's schemas.
+ * The TypeScript declarations refine the browser client's {@code NotifyMessage} per
+ * channel, with the same types as the AsyncAPI document's schemas.
  */
 class TypeScriptDeclarationsTests {
 
 	private final Contract contract = new Contract("Shop", "1", new ChannelDestinations("shop"), "/ws", true,
 			Set.of("Order", "ChatRoom"),
 			List.of(new HandlerChannel("Order", "refresh", OrderView.class),
-					new HandlerChannel("Order", "ship-now", void.class),
-					new HandlerChannel("ChatRoom", "message",
+					new HandlerChannel("Order", "ship-now", void.class), new HandlerChannel("ChatRoom", "message",
 							ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class).getType())));
 
 	private final String declarations = TypeScriptDeclarations.of(this.contract);
@@ -98,8 +97,8 @@ class TypeScriptDeclarationsTests {
 		assertThat(TypeScriptDeclarations.type(json.readTree("{}"), 0)).isEqualTo("unknown");
 		assertThat(TypeScriptDeclarations.type(json.readTree("{\"type\":[\"integer\",\"null\"]}"), 0))
 			.isEqualTo("number | null");
-		assertThat(TypeScriptDeclarations.type(json.readTree("{\"type\":[\"string\",\"null\"],\"enum\":[\"A\",null]}"),
-				0))
+		assertThat(
+				TypeScriptDeclarations.type(json.readTree("{\"type\":[\"string\",\"null\"],\"enum\":[\"A\",null]}"), 0))
 			.isEqualTo("'A' | null");
 		assertThat(TypeScriptDeclarations.type(json.readTree("{\"const\":\"it's\"}"), 0)).isEqualTo("'it\\'s'");
 		assertThat(TypeScriptDeclarations
@@ -120,7 +119,8 @@ class TypeScriptDeclarationsTests {
 			List<Line> lines) {
 	}
 
-	// Names an application may well choose: an entity whose name is another's entity and action,
+	// Names an application may well choose: an entity whose name is another's entity and
+	// action,
 	// and one named like the client's own message type.
 	@Test
 	void namesThatWouldCollideGetOneDeclarationEachInBothDocuments() {
@@ -141,7 +141,8 @@ class TypeScriptDeclarationsTests {
 		assertThat(schemas.get("NotifyMessage").toString()).doesNotContain("\"const\":\"Notify\"");
 	}
 
-	// Entity names that differ only in '_' and '-' read the same as type names; "Message" inside a
+	// Entity names that differ only in '_' and '-' read the same as type names; "Message"
+	// inside a
 	// name stays where it is.
 	@Test
 	void namesThatReadTheSameAreNumbered() {

@@ -40,8 +40,8 @@ import org.springframework.util.ReflectionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link Deliveries}: what a connection gets of a message on every route, and what the
- * meters hear of it.
+ * Tests for {@link Deliveries}: what a connection gets of a message on every route, and
+ * what the meters hear of it.
  */
 class DeliveriesTests {
 
@@ -190,7 +190,8 @@ class DeliveriesTests {
 	@Test
 	void showsWhoIsPresentOnAnObjectOnlyToWhoMayReadIt() {
 		String members = this.destinations.destinationOf(new PresenceName("Order", "3"));
-		Message<?> here = MessageBuilder.createMessage("{\"here\":[]}".getBytes(), headers("s-alice", members, Map.of()));
+		Message<?> here = MessageBuilder.createMessage("{\"here\":[]}".getBytes(),
+				headers("s-alice", members, Map.of()));
 		Message<?> hereForBob = MessageBuilder.createMessage("{\"here\":[]}".getBytes(),
 				headers("s-bob", members, Map.of()));
 
@@ -290,8 +291,7 @@ class DeliveriesTests {
 				headers(sessionId, destination, nativeHeaders));
 	}
 
-	private static MessageHeaders headers(String sessionId, String destination,
-			Map<String, String> nativeHeaders) {
+	private static MessageHeaders headers(String sessionId, String destination, Map<String, String> nativeHeaders) {
 		SimpMessageHeaderAccessor accessor = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
 		accessor.setSessionId(sessionId);
 		accessor.setDestination(destination);
@@ -301,8 +301,9 @@ class DeliveriesTests {
 	}
 
 	private static NotifyMessage notification(ChannelName channel) {
-		return new NotifyMessage(channel.entity(), channel.id(), channel.action(), Instant.parse("2026-01-01T00:00:00Z"),
-				"dave", Map.of()).withSequence("e1", 1);
+		return new NotifyMessage(channel.entity(), channel.id(), channel.action(),
+				Instant.parse("2026-01-01T00:00:00Z"), "dave", Map.of())
+			.withSequence("e1", 1);
 	}
 
 	static class OrderHandlers {

@@ -52,7 +52,8 @@ class ChannelHistoryTests {
 		assertThat(recovery.recovered()).isTrue();
 		assertThat(recovery.messages()).extracting(NotifyMessage::sequence).containsExactly(4L);
 		assertThat(recover(history, ORDER_1, EPOCH, 3).messages()).extracting(NotifyMessage::sequence)
-			.as("the client saw offset 3 elsewhere; offset 4 is still news").containsExactly(4L);
+			.as("the client saw offset 3 elsewhere; offset 4 is still news")
+			.containsExactly(4L);
 	}
 
 	@Test
@@ -94,8 +95,7 @@ class ChannelHistoryTests {
 		append(history, ORDER_1, 6);
 
 		assertThat(recover(history, ORDER_1, "an-old-epoch", 5).recovered()).isFalse();
-		assertThat(recover(history, ORDER_1, history.epoch(), 2).recovered()).as("4, 5, 6 kept; 3 is gone")
-			.isFalse();
+		assertThat(recover(history, ORDER_1, history.epoch(), 2).recovered()).as("4, 5, 6 kept; 3 is gone").isFalse();
 		assertThat(recover(history, ORDER_1, history.epoch(), 3).recovered()).isTrue();
 		assertThat(recover(history, ORDER_1, history.epoch(), 7).recovered()).as("from the future").isFalse();
 	}

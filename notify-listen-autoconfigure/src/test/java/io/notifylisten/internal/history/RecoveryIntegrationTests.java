@@ -16,7 +16,8 @@ import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A client that comes back after a drop gets what it missed, in order, or is told to reload.
+ * A client that comes back after a drop gets what it missed, in order, or is told to
+ * reload.
  */
 @OrdersServerTest({ "notify-listen.key=recovery", "notify-listen.history.size=5" })
 class RecoveryIntegrationTests {

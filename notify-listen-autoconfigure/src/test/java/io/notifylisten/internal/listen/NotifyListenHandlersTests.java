@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Tests for {@link NotifyListenHandlers}: which methods it takes, what their parameters receive, and
- * as whom they run.
+ * Tests for {@link NotifyListenHandlers}: which methods it takes, what their parameters
+ * receive, and as whom they run.
  */
 class NotifyListenHandlersTests {
 
@@ -119,16 +119,17 @@ class NotifyListenHandlersTests {
 		register(new Handlers(), "whoAmI");
 		register(new Handlers(), "refresh");
 
-		assertThat(this.handlers.declarations()).extracting((declaration) -> declaration.entity() + "/"
-				+ declaration.action() + " " + declaration.method().getName())
+		assertThat(this.handlers.declarations())
+			.extracting((declaration) -> declaration.entity() + "/" + declaration.action() + " "
+					+ declaration.method().getName())
 			.containsExactly("Job/whoAmI whoAmI", "Order/refresh refresh");
 	}
 
 	private Object invoke(String action, String id, Map<String, Object> payload) throws Exception {
 		String entity = action.equals("refresh") ? "Order" : "Job";
 		InvocableHandlerMethod handler = this.handlers.find(entity, action);
-		NotifyMessage notification = new NotifyMessage(entity, id, action, Instant.parse("2026-01-01T00:00:00Z"),
-				"bob", payload);
+		NotifyMessage notification = new NotifyMessage(entity, id, action, Instant.parse("2026-01-01T00:00:00Z"), "bob",
+				payload);
 		return this.handlers.invokeAs(handler, notification, this.alice, "s1");
 	}
 

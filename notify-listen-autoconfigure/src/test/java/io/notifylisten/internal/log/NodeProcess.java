@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import io.notifylisten.testapp.OrdersTestApplication;
 
 /**
- * A node of the test application in a process of its own, for the tests that kill one with
- * SIGKILL ({@link Process#destroyForcibly()}), as a crash would.
+ * A node of the test application in a process of its own, for the tests that kill one
+ * with SIGKILL ({@link Process#destroyForcibly()}), as a crash would.
  */
 public final class NodeProcess {
 
@@ -30,9 +30,10 @@ public final class NodeProcess {
 	 * @return the running process
 	 */
 	public static Process start(String name, int port, String... properties) throws Exception {
-		List<String> command = new ArrayList<>(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:TieredStopAtLevel=1",
-				"-cp", System.getProperty("java.class.path"), OrdersTestApplication.class.getName()));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+						"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+						OrdersTestApplication.class.getName()));
 		for (String property : properties) {
 			command.add("--" + property);
 		}
@@ -57,8 +58,8 @@ public final class NodeProcess {
 			Thread.sleep(200);
 		}
 		process.destroyForcibly();
-		throw new IllegalStateException("Node " + name + " did not start on port " + port + "; see "
-				+ log.getAbsolutePath());
+		throw new IllegalStateException(
+				"Node " + name + " did not start on port " + port + "; see " + log.getAbsolutePath());
 	}
 
 }

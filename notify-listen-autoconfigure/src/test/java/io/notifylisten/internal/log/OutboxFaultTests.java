@@ -21,11 +21,11 @@ import static io.notifylisten.testapp.OrdersTestApplication.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Committed means delivered: with the transactional outbox on a real PostgreSQL and the real
- * broker, what a node committed while the broker was stopped reaches every listener once and in
- * order after that node was killed with SIGKILL, and a rolled-back transaction sends nothing.
- * Node A runs in a process of its own, so that it can be killed; node B in this JVM. Bounded in
- * time and stops by itself.
+ * Committed means delivered: with the transactional outbox on a real PostgreSQL and the
+ * real broker, what a node committed while the broker was stopped reaches every listener
+ * once and in order after that node was killed with SIGKILL, and a rolled-back
+ * transaction sends nothing. Node A runs in a process of its own, so that it can be
+ * killed; node B in this JVM. Bounded in time and stops by itself.
  */
 class OutboxFaultTests {
 

@@ -16,9 +16,10 @@ import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A node whose RabbitMQ is unreachable (nothing answers on port 1) while a user's page joins and
- * leaves an object's presence over and over: the presence records it writes meanwhile must not take
- * the outbox's room, which belongs to the notifications that notify accepted.
+ * A node whose RabbitMQ is unreachable (nothing answers on port 1) while a user's page
+ * joins and leaves an object's presence over and over: the presence records it writes
+ * meanwhile must not take the outbox's room, which belongs to the notifications that
+ * notify accepted.
  */
 @OrdersServerTest({ "notify-listen.key=presence-away", "notify-listen.stream.host=127.0.0.1",
 		"notify-listen.stream.port=1", "notify-listen.stream.outbox.max-size=5" })

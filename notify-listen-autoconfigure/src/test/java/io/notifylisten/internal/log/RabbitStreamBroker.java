@@ -17,10 +17,11 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
 
 /**
- * A real RabbitMQ with its stream plugin for the tests of several nodes: Testcontainers' RabbitMQ
- * where Docker runs, otherwise the local broker that {@code .ci/rabbitmq start} brings up on
- * 127.0.0.1:5552 from Debian's package. Under CI a missing broker fails the tests; on a developer
- * machine without either, they are skipped with a message that says how to run them.
+ * A real RabbitMQ with its stream plugin for the tests of several nodes: Testcontainers'
+ * RabbitMQ where Docker runs, otherwise the local broker that {@code .ci/rabbitmq start}
+ * brings up on 127.0.0.1:5552 from Debian's package. Under CI a missing broker fails the
+ * tests; on a developer machine without either, they are skipped with a message that says
+ * how to run them.
  */
 public abstract class RabbitStreamBroker {
 
@@ -37,7 +38,10 @@ public abstract class RabbitStreamBroker {
 
 	public abstract int port();
 
-	/** Stop the broker as an outage would: every connection drops and new ones are refused. */
+	/**
+	 * Stop the broker as an outage would: every connection drops and new ones are
+	 * refused.
+	 */
 	abstract void stop() throws Exception;
 
 	/** Bring the broker back, with the streams it had. */
@@ -60,12 +64,13 @@ public abstract class RabbitStreamBroker {
 
 		private final int port = freePort();
 
-		// A fixed host port: the container keeps it when it is started again after a kill.
+		// A fixed host port: the container keeps it when it is started again after a
+		// kill.
 		private final RabbitMQContainer container = new RabbitMQContainer("rabbitmq:3.13-management")
 			.withExposedPorts(5672, 5552)
 			.withCreateContainerCmdModifier((command) -> command.getHostConfig()
-				.withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", this.port),
-						ExposedPort.tcp(5552))));
+				.withPortBindings(
+						new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", this.port), ExposedPort.tcp(5552))));
 
 		Container() {
 			this.container.start();

@@ -9,11 +9,11 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A page as the browser client runs it, on a real STOMP connection: it listens to one channel,
- * and when it connects again it asks for what it missed since the last message it received,
- * holds live messages until the recovery frame has arrived, and drops a message it already has by
- * its sequence. What it hands to the page's handler is {@link #received()}: the {@code n} of each
- * message's payload.
+ * A page as the browser client runs it, on a real STOMP connection: it listens to one
+ * channel, and when it connects again it asks for what it missed since the last message
+ * it received, holds live messages until the recovery frame has arrived, and drops a
+ * message it already has by its sequence. What it hands to the page's handler is
+ * {@link #received()}: the {@code n} of each message's payload.
  */
 final class RecoveringPage implements AutoCloseable {
 
@@ -53,7 +53,10 @@ final class RecoveringPage implements AutoCloseable {
 		return this;
 	}
 
-	/** Take what has arrived until {@code count} messages were handed over, at most {@code timeout}. */
+	/**
+	 * Take what has arrived until {@code count} messages were handed over, at most
+	 * {@code timeout}.
+	 */
 	List<Integer> awaitReceived(int count, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (this.received.size() < count && System.nanoTime() < deadline) {

@@ -32,11 +32,12 @@ import static io.notifylisten.testapp.OrdersTestApplication.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Nothing that {@code notify} accepted is lost when RabbitMQ or a node fails: two nodes in this JVM
- * (A, which notifies 20 times a second, and B) and, for a node's crash, a third in a process of its
- * own; listeners on each; every notification that returned normally must reach every listener
- * exactly once and in order, counted per listener, as the browser client hands them to the page.
- * Each scenario is bounded in time and stops by itself.
+ * Nothing that {@code notify} accepted is lost when RabbitMQ or a node fails: two nodes
+ * in this JVM (A, which notifies 20 times a second, and B) and, for a node's crash, a
+ * third in a process of its own; listeners on each; every notification that returned
+ * normally must reach every listener exactly once and in order, counted per listener, as
+ * the browser client hands them to the page. Each scenario is bounded in time and stops
+ * by itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamFaultTests {
@@ -56,10 +57,8 @@ class StreamFaultTests {
 	@BeforeAll
 	void startNodes() {
 		this.broker = RabbitStreamBroker.get();
-		this.nodeA = new SpringApplicationBuilder(OrdersTestApplication.class).properties(nodeProperties("A", 0))
-			.run();
-		this.nodeB = new SpringApplicationBuilder(OrdersTestApplication.class).properties(nodeProperties("B", 0))
-			.run();
+		this.nodeA = new SpringApplicationBuilder(OrdersTestApplication.class).properties(nodeProperties("A", 0)).run();
+		this.nodeB = new SpringApplicationBuilder(OrdersTestApplication.class).properties(nodeProperties("B", 0)).run();
 	}
 
 	@AfterAll
@@ -175,11 +174,16 @@ class StreamFaultTests {
 			List<Integer> accepted = new ArrayList<>();
 			this.broker.stop();
 			try {
-				// Time for node C to see the connection drop, so that notify holds without waiting.
+				// Time for node C to see the connection drop, so that notify holds
+				// without waiting.
 				Thread.sleep(3000);
 				for (int n = 1; n <= 30; n++) {
-					assertThat(publish(portC, "{\"entity\":\"Order\",\"id\":\"63\",\"action\":\"shipped\","
-							+ "\"payload\":{\"n\":" + n + "}}")).as("notification %d", n).isEqualTo(200);
+					assertThat(
+							publish(portC,
+									"{\"entity\":\"Order\",\"id\":\"63\",\"action\":\"shipped\","
+											+ "\"payload\":{\"n\":" + n + "}}"))
+						.as("notification %d", n)
+						.isEqualTo(200);
 					accepted.add(n);
 				}
 			}
@@ -226,7 +230,8 @@ class StreamFaultTests {
 				"notify-listen.key=" + KEY, "notify-listen.secret=" + SECRET, "notify-listen.publish.enabled=true",
 				"notify-listen.stream.host=" + this.broker.host(), "notify-listen.stream.port=" + this.broker.port(),
 				"notify-listen.stream.recovery-interval=1s", "notify-listen.stream.confirm-timeout=2s",
-				// Room for everything a page misses while its node restarts, at 20 notifications a second.
+				// Room for everything a page misses while its node restarts, at 20
+				// notifications a second.
 				"notify-listen.history.size=1000",
 				"spring.datasource.url=jdbc:h2:mem:fault-test-" + name + ";DB_CLOSE_DELAY=-1",
 				"spring.jmx.enabled=false" };
@@ -243,7 +248,10 @@ class StreamFaultTests {
 
 	}
 
-	/** Notifies one channel 20 times a second, with a number in the payload, and records the outcome. */
+	/**
+	 * Notifies one channel 20 times a second, with a number in the payload, and records
+	 * the outcome.
+	 */
 	private static final class Publisher implements AutoCloseable {
 
 		private final List<Integer> accepted = new CopyOnWriteArrayList<>();

@@ -55,8 +55,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Several nodes sharing one real RabbitMQ stream as their notification log: two nodes of one
- * application (A and B) and a third node (C) of another environment with its own key.
+ * Several nodes sharing one real RabbitMQ stream as their notification log: two nodes of
+ * one application (A and B) and a third node (C) of another environment with its own key.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
@@ -64,7 +64,8 @@ class StreamIntegrationTests {
 
 	private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
 
-	// Longer than ListenerClient.QUIET: a message to another node goes through the broker first.
+	// Longer than ListenerClient.QUIET: a message to another node goes through the broker
+	// first.
 	private static final Duration QUIET = Duration.ofMillis(700);
 
 	private static final String SECRET = "0123456789abcdef0123456789abcdef";
@@ -197,7 +198,8 @@ class StreamIntegrationTests {
 			aliceOnB.listen("Order/43/shipped");
 			awaitSubscribed();
 			byte[] record = record("retried-" + UUID.randomUUID(), 43, 1);
-			// Both copies, as a node's outbox publishes one again when the broker's confirmation was lost.
+			// Both copies, as a node's outbox publishes one again when the broker's
+			// confirmation was lost.
 			writeToTheStream((producer) -> List.of(signed(producer, SECRET, record), signed(producer, SECRET, record)));
 
 			assertThat(aliceOnB.nextMessage(TWO_SECONDS)).isNotNull();
@@ -231,7 +233,8 @@ class StreamIntegrationTests {
 			.tag("reason", "bad-signature")
 			.functionCounter()
 			.count()).isEqualTo(forgedBefore + 1);
-		// At the first one dropped, which may be one left in the stream's history by an earlier run.
+		// At the first one dropped, which may be one left in the stream's history by an
+		// earlier run.
 		assertThat(output.getAll()).containsPattern("WARN .*Dropped records of the stream 'notify-listen.stream-test'");
 		assertThat(output.getAll().substring(logStart)).doesNotContain(" ERROR ").doesNotContain("\tat ");
 	}
@@ -249,7 +252,8 @@ class StreamIntegrationTests {
 			.sign(producer.messageBuilder(), record);
 	}
 
-	// Straight to the stream with the client's environment API, as anyone with rights on the broker can.
+	// Straight to the stream with the client's environment API, as anyone with rights on
+	// the broker can.
 	private void writeToTheStream(Function<Producer, List<Message>> messages) throws Exception {
 		Address broker = new Address(this.broker.host(), this.broker.port());
 		try (com.rabbitmq.stream.Environment environment = com.rabbitmq.stream.Environment.builder()
@@ -281,7 +285,8 @@ class StreamIntegrationTests {
 			assertThat(aliceOnB.lastHeaders()).doesNotContainKey("nl-role");
 			assertThat(aliceOnB.nextMessage(TWO_SECONDS).get("action").asString()).isEqualTo("maintenance");
 			assertThat(bobOnB.nextMessage(TWO_SECONDS).get("action").asString())
-				.as("bob has no ROLE_MANAGER: only the broadcast").isEqualTo("maintenance");
+				.as("bob has no ROLE_MANAGER: only the broadcast")
+				.isEqualTo("maintenance");
 			assertThat(bobOnB.nextMessage(QUIET)).isNull();
 		}
 	}
@@ -289,9 +294,11 @@ class StreamIntegrationTests {
 	@Test
 	void serverSentEventStreamOnOneNodeGetsNotificationsFromAnother() throws Exception {
 		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://localhost:" + port(this.nodeB) + "/notify-listen/sse/Order/42?events=shipped"))
-			.header("Authorization", "Basic "
-					+ Base64.getEncoder().encodeToString((ALICE + ":password").getBytes(StandardCharsets.UTF_8)))
+			.newBuilder(
+					URI.create("http://localhost:" + port(this.nodeB) + "/notify-listen/sse/Order/42?events=shipped"))
+			.header("Authorization",
+					"Basic " + Base64.getEncoder()
+						.encodeToString((ALICE + ":password").getBytes(StandardCharsets.UTF_8)))
 			.GET()
 			.build();
 		HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
@@ -367,7 +374,8 @@ class StreamIntegrationTests {
 			}
 		}
 		assertThat(delivered).containsExactly(1, 2, 3, 4, 5, 6);
-		// A node may deliver what it reads again a moment before it has logged that it is back.
+		// A node may deliver what it reads again a moment before it has logged that it is
+		// back.
 		String again = "INFO .*Connected to the stream 'notify-listen.stream-test' on [^ ]+ \\(virtual host /\\) again";
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> occurrences(output.getAll().substring(logStart), again) >= 2);
@@ -425,13 +433,15 @@ class StreamIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext startNode(String name, String key) {
-		return new SpringApplicationBuilder(OrdersTestApplication.class).properties("server.port=0",
-				"server.address=127.0.0.1", "test.node-name=" + name, "notify-listen.key=" + key,
-				"notify-listen.secret=" + SECRET, "notify-listen.stream.host=" + this.broker.host(),
-				"notify-listen.stream.port=" + this.broker.port(), "notify-listen.stream.recovery-interval=1s",
-				// One database for the nodes, as in production; each node only adds what is missing.
-				"spring.datasource.url=jdbc:h2:mem:stream-test;DB_CLOSE_DELAY=-1",
-				"spring.jpa.hibernate.ddl-auto=update", "spring.jmx.enabled=false")
+		return new SpringApplicationBuilder(OrdersTestApplication.class)
+			.properties("server.port=0", "server.address=127.0.0.1", "test.node-name=" + name,
+					"notify-listen.key=" + key, "notify-listen.secret=" + SECRET,
+					"notify-listen.stream.host=" + this.broker.host(),
+					"notify-listen.stream.port=" + this.broker.port(), "notify-listen.stream.recovery-interval=1s",
+					// One database for the nodes, as in production; each node only adds
+					// what is missing.
+					"spring.datasource.url=jdbc:h2:mem:stream-test;DB_CLOSE_DELAY=-1",
+					"spring.jpa.hibernate.ddl-auto=update", "spring.jmx.enabled=false")
 			.run();
 	}
 
@@ -475,7 +485,8 @@ class StreamIntegrationTests {
 	}
 
 	private static void awaitSubscribed() throws InterruptedException {
-		// RabbitMQ binds the subscription's queue asynchronously; a browser has long done so by the
+		// RabbitMQ binds the subscription's queue asynchronously; a browser has long done
+		// so by the
 		// time a user acts.
 		Thread.sleep(300);
 	}

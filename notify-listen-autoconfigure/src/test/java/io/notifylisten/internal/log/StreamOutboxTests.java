@@ -140,9 +140,8 @@ class StreamOutboxTests {
 	}
 
 	private LoggedNotification notification(int id) {
-		return new LoggedNotification("/topic/shop.Order." + id + ".refresh", Map.of(),
-				new NotifyMessage("Order", String.valueOf(id), "refresh", this.clock.instant(), NotifyMessage.SYSTEM,
-						Map.of()));
+		return new LoggedNotification("/topic/shop.Order." + id + ".refresh", Map.of(), new NotifyMessage("Order",
+				String.valueOf(id), "refresh", this.clock.instant(), NotifyMessage.SYSTEM, Map.of()));
 	}
 
 }

@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The stop path of a node's log: what its outbox holds when the node stops is published if the
- * broker takes it within the shutdown phase, and dropped, at once and said so, only if it cannot.
+ * The stop path of a node's log: what its outbox holds when the node stops is published
+ * if the broker takes it within the shutdown phase, and dropped, at once and said so,
+ * only if it cannot.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StreamShutdownTests {
@@ -41,7 +42,8 @@ class StreamShutdownTests {
 	void aNodeStoppedBeforeItConnectedPublishesWhatItsOutboxHolds() throws Exception {
 		RabbitStreamBroker broker = RabbitStreamBroker.get();
 		String run = String.valueOf(System.nanoTime());
-		// Started, but the embedded broker never said it is available: this node has not connected,
+		// Started, but the embedded broker never said it is available: this node has not
+		// connected,
 		// as in the first second of a node's life.
 		RabbitStreamNotificationLog log = log(broker.host(), broker.port());
 		log.start();
@@ -76,8 +78,8 @@ class StreamShutdownTests {
 		LocalDelivery delivery = new LocalDelivery(() -> {
 			throw new IllegalStateException("nothing is read on a node that never connected");
 		}, new ChannelDestinations(KEY), null);
-		return new RabbitStreamNotificationLog(settings, delivery, JsonMapper.shared(), new SubscriptionSigner(KEY, SECRET),
-				Clock.systemUTC());
+		return new RabbitStreamNotificationLog(settings, delivery, JsonMapper.shared(),
+				new SubscriptionSigner(KEY, SECRET), Clock.systemUTC());
 	}
 
 	private static LoggedNotification notification(String run, int n) {

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The meters move when a real listener connects, subscribes and receives over a real WebSocket.
+ * The meters move when a real listener connects, subscribes and receives over a real
+ * WebSocket.
  */
 @OrdersServerTest("notify-listen.key=metrics-test")
 class NotifyListenMetricsIntegrationTests {
@@ -85,7 +86,8 @@ class NotifyListenMetricsIntegrationTests {
 			Thread.sleep(200);
 			double delivered = counter(NotifyListenMetrics.DELIVERED);
 			long timed = latency().count();
-			// A @NotifyListen channel goes through Spring's broker, one message per connection.
+			// A @NotifyListen channel goes through Spring's broker, one message per
+			// connection.
 			this.notifier.notify("Order", 22, "refresh", Map.of("status", "PAID"));
 
 			JsonNode message = alice.nextMessage(FIVE_SECONDS);
@@ -106,11 +108,11 @@ class NotifyListenMetricsIntegrationTests {
 			Thread.sleep(200);
 			double dropped = dropped();
 			double delivered = counter(NotifyListenMetrics.DELIVERED);
-			// A user message is checked on delivery, and bob may not read the secret order.
+			// A user message is checked on delivery, and bob may not read the secret
+			// order.
 			this.notifier.notifyUser(BOB, "Order", OrdersTestApplication.SECRET_ORDER, "refresh", Map.of());
 
-			await().atMost(FIVE_SECONDS)
-				.untilAsserted(() -> assertThat(dropped()).isEqualTo(dropped + 1));
+			await().atMost(FIVE_SECONDS).untilAsserted(() -> assertThat(dropped()).isEqualTo(dropped + 1));
 			assertThat(counter(NotifyListenMetrics.DELIVERED)).isEqualTo(delivered);
 			assertThat(bob.nextMessage(Duration.ofMillis(300))).isNull();
 		}
@@ -129,8 +131,7 @@ class NotifyListenMetricsIntegrationTests {
 			this.revokedOrders.revoke(ALICE, 23);
 			this.notifier.notify("Order", 23, "shipped");
 
-			await().atMost(FIVE_SECONDS)
-				.untilAsserted(() -> assertThat(dropped()).isEqualTo(dropped + 1));
+			await().atMost(FIVE_SECONDS).untilAsserted(() -> assertThat(dropped()).isEqualTo(dropped + 1));
 			assertThat(counter(NotifyListenMetrics.DELIVERED)).isEqualTo(delivered);
 			assertThat(alice.nextMessage(Duration.ofMillis(300))).isNull();
 		}

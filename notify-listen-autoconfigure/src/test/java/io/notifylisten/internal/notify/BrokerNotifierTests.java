@@ -119,7 +119,8 @@ class BrokerNotifierTests {
 
 		String toAlice = SimpMessageHeaderAccessor.getDestination(this.sent.get(0).getHeaders());
 		String toBob = SimpMessageHeaderAccessor.getDestination(this.sent.get(1).getHeaders());
-		assertThat(toAlice).isEqualTo("/topic/shop.u." + this.signer.userToken("alice")).matches("/topic/shop\\.u\\.[0-9a-f]{32}");
+		assertThat(toAlice).isEqualTo("/topic/shop.u." + this.signer.userToken("alice"))
+			.matches("/topic/shop\\.u\\.[0-9a-f]{32}");
 		assertThat(toBob).isNotEqualTo(toAlice);
 	}
 
@@ -129,8 +130,8 @@ class BrokerNotifierTests {
 		down.subscribe((message) -> {
 			throw new MessageDeliveryException(message, "Message broker not active");
 		});
-		BrokerNotifier notifier = new BrokerNotifier(inMemoryLog(down), new ChannelDestinations("shop"), this::userTopic,
-				Clock.systemUTC());
+		BrokerNotifier notifier = new BrokerNotifier(inMemoryLog(down), new ChannelDestinations("shop"),
+				this::userTopic, Clock.systemUTC());
 		assertThatExceptionOfType(NotificationFailedException.class)
 			.isThrownBy(() -> notifier.notify("Order", 42, "refresh"))
 			.withMessageStartingWith("Notification Order/42/refresh was not sent: ");
@@ -157,7 +158,8 @@ class BrokerNotifierTests {
 			Progress progress = this.notifier.progress("Job", 7);
 			progress.update(50, "half way");
 			progress.done("finished");
-			assertThat(this.sent).extracting((message) -> SimpMessageHeaderAccessor.getDestination(message.getHeaders()))
+			assertThat(this.sent)
+				.extracting((message) -> SimpMessageHeaderAccessor.getDestination(message.getHeaders()))
 				.containsExactly("/topic/shop.Job.7.progress", "/topic/shop.Job.7.done");
 		}
 		finally {
@@ -167,8 +169,8 @@ class BrokerNotifierTests {
 
 	private static NotificationLog inMemoryLog(ExecutorSubscribableChannel brokerChannel) {
 		SimpMessagingTemplate template = new SimpMessagingTemplate(brokerChannel);
-		return new InMemoryNotificationLog(new LocalDelivery(() -> template,
-				new ChannelDestinations("shop"), null), Clock.systemUTC());
+		return new InMemoryNotificationLog(new LocalDelivery(() -> template, new ChannelDestinations("shop"), null),
+				Clock.systemUTC());
 	}
 
 	@Test

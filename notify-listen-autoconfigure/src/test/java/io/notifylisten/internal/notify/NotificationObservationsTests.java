@@ -34,8 +34,9 @@ import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A tracer follows a notification from the request that notified it to each node's delivery: the
- * trace context travels in the notification's headers, through the log, and not to the browser.
+ * A tracer follows a notification from the request that notified it to each node's
+ * delivery: the trace context travels in the notification's headers, through the log, and
+ * not to the browser.
  */
 class NotificationObservationsTests {
 
@@ -60,7 +61,8 @@ class NotificationObservationsTests {
 	void eachNodesDeliveryContinuesTheTraceOfTheRequestThatNotified() {
 		LocalDelivery nodeA = node(this.sentOnA);
 		LocalDelivery nodeB = node(this.sentOnB);
-		// Two nodes on one log; node B reads the notification as the stream carries it, as JSON.
+		// Two nodes on one log; node B reads the notification as the stream carries it,
+		// as JSON.
 		NotificationLog log = (notification) -> {
 			nodeA.deliver(notification, () -> 1, Instant.now());
 			nodeB.deliver(acrossTheWire(notification), () -> 1, Instant.now());
@@ -102,8 +104,9 @@ class NotificationObservationsTests {
 	@Test
 	void targetingHeadersStillReachTheBrokerBesideTheTraceContext() {
 		LocalDelivery nodeA = node(this.sentOnA);
-		BrokerNotifier notifier = new BrokerNotifier((notification) -> nodeA.deliver(notification, () -> 1,
-				Instant.now()), new ChannelDestinations("shop"), (user) -> "/topic/u", Clock.systemUTC());
+		BrokerNotifier notifier = new BrokerNotifier(
+				(notification) -> nodeA.deliver(notification, () -> 1, Instant.now()), new ChannelDestinations("shop"),
+				(user) -> "/topic/u", Clock.systemUTC());
 		notifier.setObservationRegistry(() -> this.observations);
 
 		notifier.notifyRole("ROLE_ADMIN", "Broadcast", "all", "banner", Map.of());

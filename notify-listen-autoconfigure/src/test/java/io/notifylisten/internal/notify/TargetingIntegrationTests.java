@@ -19,8 +19,8 @@ import static io.notifylisten.testapp.OrdersTestApplication.SECRET_ORDER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Broadcast, role and connection targeting, and skipping the page that caused a change: nobody
- * receives a message not addressed to them or about an entity they may not read.
+ * Broadcast, role and connection targeting, and skipping the page that caused a change:
+ * nobody receives a message not addressed to them or about an entity they may not read.
  */
 @OrdersServerTest("notify-listen.key=targeting")
 class TargetingIntegrationTests {
@@ -28,7 +28,6 @@ class TargetingIntegrationTests {
 	private static final String NOTICES = "/user/topic/targeting.notices";
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
-
 
 	@LocalServerPort
 	int port;
@@ -81,7 +80,8 @@ class TargetingIntegrationTests {
 			otherTab.listen("Order/80/shipped");
 			Thread.sleep(200);
 
-			int status = origin.post("/orders/80/ship", Map.of(Notifier.ORIGIN_CONNECTION_HEADER, origin.connectionId()));
+			int status = origin.post("/orders/80/ship",
+					Map.of(Notifier.ORIGIN_CONNECTION_HEADER, origin.connectionId()));
 			assertThat(status).isEqualTo(200);
 
 			JsonNode message = otherTab.nextMessage(ONE_SECOND);

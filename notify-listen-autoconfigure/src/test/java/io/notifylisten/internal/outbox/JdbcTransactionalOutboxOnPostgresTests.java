@@ -3,7 +3,8 @@ package io.notifylisten.internal.outbox;
 import javax.sql.DataSource;
 
 /**
- * The outbox's tests on a real PostgreSQL, where claims skip the rows another node has locked.
+ * The outbox's tests on a real PostgreSQL, where claims skip the rows another node has
+ * locked.
  */
 class JdbcTransactionalOutboxOnPostgresTests extends JdbcTransactionalOutboxTests {
 

@@ -35,9 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The outbox on H2 (and, in a subclass, on PostgreSQL): what a transaction notifies is a row until
- * the log holds it, and what a node left behind is published by another, once per id and in the
- * order it was written.
+ * The outbox on H2 (and, in a subclass, on PostgreSQL): what a transaction notifies is a
+ * row until the log holds it, and what a node left behind is published by another, once
+ * per id and in the order it was written.
  */
 class JdbcTransactionalOutboxTests {
 
@@ -128,8 +128,10 @@ class JdbcTransactionalOutboxTests {
 	@Test
 	void twoNodesSweepingTogetherPublishEachNodesRowsInOrder() {
 		createTable();
-		// A lease long enough for a node to publish a batch, even while it warms up: one that ran out
-		// meanwhile would let the other node publish the same rows, and order holds only within it.
+		// A lease long enough for a node to publish a batch, even while it warms up: one
+		// that ran out
+		// meanwhile would let the other node publish the same rows, and order holds only
+		// within it.
 		Duration lease = Duration.ofSeconds(2);
 		RecordingLog logOfA = new RecordingLog((id) -> new CompletableFuture<>());
 		JdbcTransactionalOutbox nodeA = outbox(logOfA, lease);
@@ -137,7 +139,8 @@ class JdbcTransactionalOutboxTests {
 			int number = n;
 			this.transactions.executeWithoutResult((status) -> nodeA.store(notification(number)));
 		}
-		// One log shared by both, as the stream is: what matters is the order of first copies.
+		// One log shared by both, as the stream is: what matters is the order of first
+		// copies.
 		RecordingLog shared = new RecordingLog((id) -> CompletableFuture.completedFuture(null));
 		start(outbox(shared, lease));
 		start(outbox(shared, lease));

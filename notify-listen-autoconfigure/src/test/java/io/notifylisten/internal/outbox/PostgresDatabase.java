@@ -16,10 +16,11 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /**
- * A real PostgreSQL for the outbox's tests: Testcontainers' PostgreSQL where Docker runs, otherwise
- * the local server that {@code .ci/postgres start} brings up on 127.0.0.1:5433 from Debian's
- * package. Under CI a missing server fails the tests; on a developer machine without either, they
- * are skipped with a message that says how to run them. Each caller works in a schema of its own.
+ * A real PostgreSQL for the outbox's tests: Testcontainers' PostgreSQL where Docker runs,
+ * otherwise the local server that {@code .ci/postgres start} brings up on 127.0.0.1:5433
+ * from Debian's package. Under CI a missing server fails the tests; on a developer
+ * machine without either, they are skipped with a message that says how to run them. Each
+ * caller works in a schema of its own.
  */
 public abstract class PostgresDatabase {
 
@@ -39,11 +40,12 @@ public abstract class PostgresDatabase {
 	public abstract String password();
 
 	/**
-	 * Create an empty schema and return the JDBC URL that works in it, so that tests sharing the
-	 * database do not see each other's outbox.
+	 * Create an empty schema and return the JDBC URL that works in it, so that tests
+	 * sharing the database do not see each other's outbox.
 	 */
 	public String freshSchemaUrl() {
-		String schema = "outbox_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+		String schema = "outbox_"
+				+ UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
 		try (Connection connection = DriverManager.getConnection(baseUrl(), username(), password())) {
 			connection.createStatement().execute("CREATE SCHEMA " + schema);
 		}

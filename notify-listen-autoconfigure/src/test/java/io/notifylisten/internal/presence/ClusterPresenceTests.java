@@ -30,9 +30,9 @@ import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.Mockito.mock;
 
 /**
- * Presence across nodes, as two nodes that share one log see it: every node knows every member,
- * a user leaves when gone from all nodes, a silent node's members leave after the node timeout,
- * and a crowd that joins at once costs one message per subscriber.
+ * Presence across nodes, as two nodes that share one log see it: every node knows every
+ * member, a user leaves when gone from all nodes, a silent node's members leave after the
+ * node timeout, and a crowd that joins at once costs one message per subscriber.
  */
 class ClusterPresenceTests {
 
@@ -93,7 +93,8 @@ class ClusterPresenceTests {
 		this.b.presence.sweep();
 		assertThat(this.b.presence.members("Order", 42)).extracting(PresenceMember::id).containsExactly("bob");
 		assertThat(this.b.events).endsWith("left Order/42 alice");
-		assertThat(this.b.frames).last().satisfies((frame) -> assertThat(frame.toString()).contains("leaving=[PresenceMember[id=alice"));
+		assertThat(this.b.frames).last()
+			.satisfies((frame) -> assertThat(frame.toString()).contains("leaving=[PresenceMember[id=alice"));
 	}
 
 	@Test
@@ -233,8 +234,9 @@ class ClusterPresenceTests {
 		this.clock.advance(Duration.ofMillis(50));
 		small.presence.publish();
 		Map<String, Object> crowded = small.framesTo(ORDER).get(1);
-		assertThat(crowded).containsEntry("count", 3).containsEntry("truncated", true).doesNotContainKeys("joining",
-				"members");
+		assertThat(crowded).containsEntry("count", 3)
+			.containsEntry("truncated", true)
+			.doesNotContainKeys("joining", "members");
 
 		List<Map<String, Object>> here = new ArrayList<>();
 		small.presence.join("s4", "sub-1", ORDER, "dave", member("dave"));
@@ -281,7 +283,10 @@ class ClusterPresenceTests {
 		return new PresenceMember(username, username, null);
 	}
 
-	/** One log that every node reads, delivering in the writer's thread, as the in-memory one does. */
+	/**
+	 * One log that every node reads, delivering in the writer's thread, as the in-memory
+	 * one does.
+	 */
 	private final class SharedLog implements NotificationLog {
 
 		final List<Node> nodes = new CopyOnWriteArrayList<>();

@@ -47,8 +47,8 @@ class CurrentAuthoritiesTests {
 	/** Reloads handed to the executor of {@link #background}, run when a test says. */
 	private final Queue<Runnable> reloads = new ArrayDeque<>();
 
-	private final CurrentAuthorities background = new CurrentAuthorities(this.users, Duration.ofSeconds(5),
-			this.clock, this.reloads::add);
+	private final CurrentAuthorities background = new CurrentAuthorities(this.users, Duration.ofSeconds(5), this.clock,
+			this.reloads::add);
 
 	@Test
 	void reloadsAUserAtMostOncePerMaxAge() {
@@ -122,7 +122,8 @@ class CurrentAuthoritiesTests {
 		assertThat(this.background.asNow(user("alice")).getAuthorities()).isNotEmpty();
 		this.clock.advance(Duration.ofSeconds(3));
 		assertThat(this.background.asNow(user("alice")).getAuthorities())
-			.as("the reload never ran: past twice the max age the caller reloads").isEmpty();
+			.as("the reload never ran: past twice the max age the caller reloads")
+			.isEmpty();
 		assertThat(this.loads).hasValue(2);
 		this.reloads.poll().run();
 		assertThat(this.background.asNow(user("alice")).getAuthorities()).as("a late reload changes nothing").isEmpty();

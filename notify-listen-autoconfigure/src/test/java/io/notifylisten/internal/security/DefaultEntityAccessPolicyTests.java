@@ -53,8 +53,8 @@ class DefaultEntityAccessPolicyTests {
 			@Override
 			public boolean hasPermission(Authentication authentication, Serializable targetId, String targetType,
 					Object permission) {
-				return authentication.getName().equals("alice") && targetType.equals("Invoice")
-						&& targetId.equals("1") && permission.equals("read");
+				return authentication.getName().equals("alice") && targetType.equals("Invoice") && targetId.equals("1")
+						&& permission.equals("read");
 			}
 
 		};
@@ -68,7 +68,8 @@ class DefaultEntityAccessPolicyTests {
 	@Test
 	void refusesTwoRulesForOneEntityAndInvalidNames() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> this.rules.and(EntityAccessRules.builder().entity("Order", EntityRule.anyListener()).build()))
+			.isThrownBy(
+					() -> this.rules.and(EntityAccessRules.builder().entity("Order", EntityRule.anyListener()).build()))
 			.withMessage("Entity 'Order' already has a rule");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> EntityAccessRules.builder().entity("Or.der", EntityRule.anyListener()));

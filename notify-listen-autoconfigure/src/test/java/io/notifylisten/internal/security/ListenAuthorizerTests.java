@@ -53,7 +53,8 @@ class ListenAuthorizerTests {
 	@Test
 	void aRoleTheStoreNoLongerGrantsIsRefusedAtSubscribe() {
 		ListenAuthorizer withoutRole = new ListenAuthorizer("NOTIFY_LISTEN_USER", (user, entity, id) -> true,
-				new CurrentAuthorities((username) -> User.withUsername(username).password("x").authorities("OTHER").build(),
+				new CurrentAuthorities(
+						(username) -> User.withUsername(username).password("x").authorities("OTHER").build(),
 						Duration.ofSeconds(5), this.clock));
 		TestingAuthenticationToken atLogin = new TestingAuthenticationToken("alice", null, "NOTIFY_LISTEN_USER");
 		atLogin.setAuthenticated(true);
@@ -86,7 +87,8 @@ class ListenAuthorizerTests {
 		assertThat(loads).hasValue(1);
 
 		this.clock.advance(Duration.ofMillis(1));
-		// Due: the stale authorities answer once more while they are reloaded, then the new ones do.
+		// Due: the stale authorities answer once more while they are reloaded, then the
+		// new ones do.
 		assertThat(authorizer.canDeliver(connection, channel)).isTrue();
 		assertThat(authorizer.canDeliver(connection, channel)).as("after the reload").isFalse();
 		assertThat(loads).hasValue(2);
@@ -96,7 +98,8 @@ class ListenAuthorizerTests {
 	@Test
 	void deliveriesWithinTheIntervalTakeTheConnectionsAnswerWithoutAskingTheAuthorities() {
 		AtomicInteger asked = new AtomicInteger();
-		CurrentAuthorities counted = new CurrentAuthorities(this.users, Duration.ofSeconds(5), this.clock, Runnable::run) {
+		CurrentAuthorities counted = new CurrentAuthorities(this.users, Duration.ofSeconds(5), this.clock,
+				Runnable::run) {
 			@Override
 			public Answer answer(Authentication user) {
 				asked.incrementAndGet();

@@ -25,7 +25,8 @@ class LastEventIdTests {
 		assertThat(position.sequences()).containsExactly(0, 0);
 	}
 
-	// The browser sends back whatever id it saw last; one from another URL's stream does not fit.
+	// The browser sends back whatever id it saw last; one from another URL's stream does
+	// not fit.
 	@Test
 	void anIdForAnotherNumberOfChannelsStartsAfresh() {
 		LastEventId position = LastEventId.parse("e7:3,4", 3);

@@ -33,8 +33,8 @@ import static io.notifylisten.testapp.OrdersTestApplication.CAROL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Server-Sent Events over real HTTP: the same channels and checks as STOMP, events named by action
- * with an id to resume from, a retry hint, and CORS for the allowed origins.
+ * Server-Sent Events over real HTTP: the same channels and checks as STOMP, events named
+ * by action with an id to resume from, a retry hint, and CORS for the allowed origins.
  */
 @OrdersServerTest({ "notify-listen.key=sse", "notify-listen.sse.retry=2500ms",
 		"notify-listen.allowed-origins=https://app.example" })
@@ -70,11 +70,13 @@ class SseIntegrationTests {
 			Event refresh = stream.next(ONE_SECOND);
 			assertThat(refresh.name()).as("cancelled was not asked for").isEqualTo("refresh");
 			assertThat(refresh.data().get("result").get("principal").asString())
-				.as("the @NotifyListen handler ran as the stream's user").isEqualTo(ALICE);
+				.as("the @NotifyListen handler ran as the stream's user")
+				.isEqualTo(ALICE);
 		}
 	}
 
-	// The channel's WebSocket listeners are written to directly; its streams still get their share.
+	// The channel's WebSocket listeners are written to directly; its streams still get
+	// their share.
 	@Test
 	void aStreamAndAWebSocketOnOneChannelBothReceive() throws Exception {
 		assertThat(this.fanOut.isStarted()).as("channel notifications fanned out directly").isTrue();
@@ -93,8 +95,7 @@ class SseIntegrationTests {
 	@Test
 	void sameChecksAsStomp() throws Exception {
 		assertRefused(open(CAROL, "/notify-listen/sse/Order/1?events=refresh", null), 403, "Listen role required");
-		assertRefused(open(BOB, "/notify-listen/sse/Order/3?events=refresh", null), 403,
-				"Not allowed to read Order 3");
+		assertRefused(open(BOB, "/notify-listen/sse/Order/3?events=refresh", null), 403, "Not allowed to read Order 3");
 		assertRefused(open(ALICE, "/notify-listen/sse/Order/1?events=re.fresh", null), 400,
 				"Channel action must be a letter followed by letters, digits, '_' or '-'");
 	}

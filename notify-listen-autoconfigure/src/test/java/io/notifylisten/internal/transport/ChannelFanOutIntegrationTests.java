@@ -34,8 +34,9 @@ import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Channel notifications leave by the direct fan-out, over a real WebSocket to the real application,
- * exactly as Spring's broker path would have written them, and in order with what leaves by that path.
+ * Channel notifications leave by the direct fan-out, over a real WebSocket to the real
+ * application, exactly as Spring's broker path would have written them, and in order with
+ * what leaves by that path.
  */
 @OrdersServerTest("notify-listen.key=fan-out")
 class ChannelFanOutIntegrationTests {
@@ -81,7 +82,8 @@ class ChannelFanOutIntegrationTests {
 			Map<String, List<String>> springHeaders = new HashMap<>(alice.lastHeaders());
 			assertThat(this.fanOut.fanOuts()).isEqualTo(fanOuts + 1);
 
-			// Spring's form (session id, dash, number), with an f before the number on the direct path.
+			// Spring's form (session id, dash, number), with an f before the number on
+			// the direct path.
 			String directId = directHeaders.remove("message-id").get(0);
 			String springId = springHeaders.remove("message-id").get(0);
 			assertThat(directId).matches(".+-f\\d+");
@@ -104,7 +106,8 @@ class ChannelFanOutIntegrationTests {
 			for (int i = 0; i < pairs; i++) {
 				this.notifier.notify("Order", 202, "progress", Map.of("sequence", 2 * i));
 				// A message for one connection takes Spring's path.
-				this.notifier.notifyConnection(alice.connectionId(), "Order", 202, "note", Map.of("sequence", 2 * i + 1));
+				this.notifier.notifyConnection(alice.connectionId(), "Order", 202, "note",
+						Map.of("sequence", 2 * i + 1));
 			}
 			List<Integer> received = new ArrayList<>();
 			for (int i = 0; i < 2 * pairs; i++) {
@@ -132,15 +135,17 @@ class ChannelFanOutIntegrationTests {
 		}
 	}
 
-	// Spring's STOMP handler writes an octet-stream payload as a binary message and keeps a message id
+	// Spring's STOMP handler writes an octet-stream payload as a binary message and keeps
+	// a message id
 	// the message brings: the fan-out leaves both to it.
 	@Test
 	void messagesSpringsHandlerTreatsApartTakeItsPath() {
 		String destination = "/topic/fan-out.Order.204.shipped";
 		long fanOuts = this.fanOut.fanOuts();
-		this.brokerMessagingTemplate.send(destination, MessageBuilder.withPayload(new byte[] { 1, 2 })
-			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_OCTET_STREAM)
-			.build());
+		this.brokerMessagingTemplate.send(destination,
+				MessageBuilder.withPayload(new byte[] { 1, 2 })
+					.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_OCTET_STREAM)
+					.build());
 		SimpMessageHeaderAccessor withId = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
 		withId.setNativeHeader("message-id", "own-1");
 		withId.setContentType(MimeTypeUtils.APPLICATION_JSON);
@@ -152,7 +157,8 @@ class ChannelFanOutIntegrationTests {
 		assertThat(this.fanOut.fanOuts()).as("a plain one is taken").isEqualTo(fanOuts + 1);
 	}
 
-	// What the notifier hands to the broker channel, seen by an interceptor that only looks.
+	// What the notifier hands to the broker channel, seen by an interceptor that only
+	// looks.
 	private Message<?> capture(Runnable send) {
 		AtomicReference<@Nullable Message<?>> captured = new AtomicReference<>();
 		ChannelInterceptor looking = new ChannelInterceptor() {

@@ -32,18 +32,22 @@ import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * STOMP heart-beats over a real WebSocket, with intervals short enough to watch: the server writes
- * to a connection at least as often as agreed, whichever route writes, and a client that falls
- * silent learns why it is cut off.
+ * STOMP heart-beats over a real WebSocket, with intervals short enough to watch: the
+ * server writes to a connection at least as often as agreed, whichever route writes, and
+ * a client that falls silent learns why it is cut off.
  */
-@OrdersServerTest({ "notify-listen.key=heartbeat", "notify-listen.heartbeat.outgoing=" + ConnectionHeartbeatTests.INTERVAL_MS + "ms",
+@OrdersServerTest({ "notify-listen.key=heartbeat",
+		"notify-listen.heartbeat.outgoing=" + ConnectionHeartbeatTests.INTERVAL_MS + "ms",
 		"notify-listen.heartbeat.incoming=" + ConnectionHeartbeatTests.INTERVAL_MS + "ms" })
 @ExtendWith(OutputCaptureExtension.class)
 class ConnectionHeartbeatTests {
 
 	static final long INTERVAL_MS = 600;
 
-	/** What a busy test machine may add to the agreed interval: thread scheduling and the network. */
+	/**
+	 * What a busy test machine may add to the agreed interval: thread scheduling and the
+	 * network.
+	 */
 	private static final long TOLERANCE_MS = INTERVAL_MS / 3;
 
 	private static final String ENDPOINT = "/notify-listen/ws";
@@ -69,10 +73,13 @@ class ConnectionHeartbeatTests {
 		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
 	}
 
-	// Three connections, a third of the interval apart, so that their CONNECTs fall at different
-	// points of any periodic check on the server. All are quiet for two intervals (the first
+	// Three connections, a third of the interval apart, so that their CONNECTs fall at
+	// different
+	// points of any periodic check on the server. All are quiet for two intervals (the
+	// first
 	// heart-beat is the one a check once per interval makes late), then two of them get a
-	// notification by the direct fan-out every quarter interval for a while, then all are quiet again.
+	// notification by the direct fan-out every quarter interval for a while, then all are
+	// quiet again.
 	@Test
 	void theServerWritesAtLeastAsOftenAsAgreedWhicheverRouteWrites() throws Exception {
 		String channel = "Order/31/shipped";
@@ -104,7 +111,8 @@ class ConnectionHeartbeatTests {
 					assertThat(connection.arrivals()).as("connection %d: notifications", i)
 						.anySatisfy((arrival) -> assertThat(arrival.text()).contains("MESSAGE\n"));
 				}
-				assertThat(connection.longestSilenceMillis()).as("connection %d: longest silence after CONNECTED (ms)", i)
+				assertThat(connection.longestSilenceMillis())
+					.as("connection %d: longest silence after CONNECTED (ms)", i)
 					.isLessThanOrEqualTo(INTERVAL_MS + TOLERANCE_MS);
 			}
 		}
@@ -115,8 +123,10 @@ class ConnectionHeartbeatTests {
 		}
 	}
 
-	// The broker cuts off a client that declared heart-beats and sent none for three intervals; the
-	// server's own heart-beats are due to it at that moment too, and must not push the ERROR aside.
+	// The broker cuts off a client that declared heart-beats and sent none for three
+	// intervals; the
+	// server's own heart-beats are due to it at that moment too, and must not push the
+	// ERROR aside.
 	@Test
 	void aClientThatFallsSilentGetsAnErrorWithItsReasonBeforeTheClose() throws Exception {
 		List<CompletableFuture<Received>> silent = new ArrayList<>();
@@ -166,17 +176,21 @@ class ConnectionHeartbeatTests {
 		return headers;
 	}
 
-	// The client sends no heart-beats ("0,..."), so that the server's check of incoming ones stays out of it.
+	// The client sends no heart-beats ("0,..."), so that the server's check of incoming
+	// ones stays out of it.
 	private Watched connectAndWatch(RawStompSocket socket, @Nullable String channel) {
 		try {
 			socket.sendFrame("CONNECT", connectHeaders(socket, "0," + INTERVAL_MS), "");
-			// Nothing slow between the reads (such as a first assertion's class loading): a message is
+			// Nothing slow between the reads (such as a first assertion's class loading):
+			// a message is
 			// timed when it is read.
 			List<Arrival> arrivals = new ArrayList<>(socket.readArrivals(1, Duration.ofSeconds(5)).arrivals());
 			if (channel != null && !arrivals.isEmpty()) {
 				String connectionId = new Received(List.of(arrivals.get(0).text()), false).header("connection-id");
-				socket.sendFrame("SUBSCRIBE", Map.of("id", "0", "destination",
-						"/topic/heartbeat." + channel.replace('/', '.'), "auth", this.signer.sign(connectionId, channel)), "");
+				socket.sendFrame("SUBSCRIBE",
+						Map.of("id", "0", "destination", "/topic/heartbeat." + channel.replace('/', '.'), "auth",
+								this.signer.sign(connectionId, channel)),
+						"");
 			}
 			Arrivals watched = socket.readArrivals(Integer.MAX_VALUE, WATCH);
 			arrivals.addAll(watched.arrivals());

@@ -178,7 +178,8 @@ class ConnectionOutboxesTests {
 		List<String> overflowed = this.policy.overflowed;
 		this.policy.sendBufferLimit = 3000;
 		List<String> handled = Collections.synchronizedList(new ArrayList<>());
-		this.channel.subscribe((message) -> handled.add(sessionId(message) + ":" + ((byte[]) message.getPayload()).length));
+		this.channel
+			.subscribe((message) -> handled.add(sessionId(message) + ":" + ((byte[]) message.getPayload()).length));
 		CountDownLatch release = blockTheConnection("s1");
 		String kilobyte = "x".repeat(1000);
 		for (int i = 0; i < 3; i++) {
@@ -186,7 +187,8 @@ class ConnectionOutboxesTests {
 		}
 		assertThat(overflowed).as("3000 bytes may wait").isEmpty();
 		this.channel.send(message("s1", kilobyte));
-		// The three that waited and the one that went over: the one being written is not discarded.
+		// The three that waited and the one that went over: the one being written is not
+		// discarded.
 		await().atMost(Duration.ofSeconds(5)).until(() -> overflowed.equals(List.of("s1 lost 4")));
 		this.channel.send(message("s1", "after the limit"));
 		this.channel.send(message("s2", kilobyte + kilobyte + kilobyte));
@@ -194,12 +196,14 @@ class ConnectionOutboxesTests {
 
 		await().atMost(Duration.ofSeconds(5)).until(() -> handled.contains("s2:3000"));
 		Thread.sleep(200);
-		assertThat(handled).as("nothing that waited for the slow connection, nor came after").containsExactly("s2:3000");
+		assertThat(handled).as("nothing that waited for the slow connection, nor came after")
+			.containsExactly("s2:3000");
 		this.outboxes.closed("s1");
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.outboxes.size() == 0);
 	}
 
-	// A refused frame's ERROR and the client's own close can race: the close may come first.
+	// A refused frame's ERROR and the client's own close can race: the close may come
+	// first.
 	@Test
 	void quiescingAConnectionThatHasClosedLeavesNothingBehind() {
 		Set<String> open = ConcurrentHashMap.newKeySet();
@@ -276,7 +280,8 @@ class ConnectionOutboxesTests {
 		assertThat(handled).containsExactly("ok0", "ok2");
 	}
 
-	// Holds the pool thread that empties the connection's outbox until released, so that messages
+	// Holds the pool thread that empties the connection's outbox until released, so that
+	// messages
 	// sent meanwhile wait in it.
 	private CountDownLatch blockTheConnection(String sessionId) throws InterruptedException {
 		CountDownLatch started = new CountDownLatch(1);

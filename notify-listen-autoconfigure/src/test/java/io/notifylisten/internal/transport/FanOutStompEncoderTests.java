@@ -17,8 +17,8 @@ import org.springframework.messaging.support.MessageBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link FanOutStompEncoder} against Spring's {@link StompEncoder}: what a client decodes must be
- * the same, whether the frame came from the cache or not.
+ * {@link FanOutStompEncoder} against Spring's {@link StompEncoder}: what a client decodes
+ * must be the same, whether the frame came from the cache or not.
  */
 class FanOutStompEncoderTests {
 
@@ -31,8 +31,7 @@ class FanOutStompEncoderTests {
 	@Test
 	void eachSubscriberOfAFanOutGetsWhatSpringsEncoderWrites() {
 		for (int subscriber = 0; subscriber < 3; subscriber++) {
-			Message<byte[]> message = message(this.payload, "sub-" + subscriber, "s" + subscriber + "-1",
-					"Order.7");
+			Message<byte[]> message = message(this.payload, "sub-" + subscriber, "s" + subscriber + "-1", "Order.7");
 			assertSameFrame(message);
 		}
 	}

@@ -31,14 +31,16 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 /**
- * {@link OutgoingHeartbeats} over {@link BatchingWebSocketSession}s and their outboxes, with the
- * checks run by hand.
+ * {@link OutgoingHeartbeats} over {@link BatchingWebSocketSession}s and their outboxes,
+ * with the checks run by hand.
  */
 class OutgoingHeartbeatsTests {
 
 	private static final Duration OFFERED = Duration.ofMillis(80);
 
-	/** What a client asks for: no heart-beats from it, one from the server every 80 ms. */
+	/**
+	 * What a client asks for: no heart-beats from it, one from the server every 80 ms.
+	 */
 	private static final long[] CLIENT_HEARTBEAT = { 0, OFFERED.toMillis() };
 
 	private final ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -66,12 +68,14 @@ class OutgoingHeartbeatsTests {
 			Thread.sleep(OFFERED.toMillis() / 8);
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.outboxes.size() == 0);
-		// A heart-beat that waited behind the one being written leaves in the same write: count them, not writes.
+		// A heart-beat that waited behind the one being written leaves in the same write:
+		// count them, not writes.
 		assertThat(String.join("", quiet.written)).as("heart-beats over five intervals").matches("\n{4,}");
 		assertThat(busy.written).as("written to every eighth interval").doesNotContain("\n");
 	}
 
-	// Each check would otherwise queue one more behind the write that blocks, until the send buffer limit.
+	// Each check would otherwise queue one more behind the write that blocks, until the
+	// send buffer limit.
 	@Test
 	void aClientThatStopsReadingHasOneHeartbeatWaitingRatherThanOnePerCheck() throws Exception {
 		CountDownLatch reading = new CountDownLatch(1);
@@ -83,7 +87,8 @@ class OutgoingHeartbeatsTests {
 		assertThat(stalled.attempts).as("writes begun").containsExactly("\n");
 		reading.countDown();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.outboxes.size() == 0);
-		// The one that was being written and the one that waited behind it, which found it written.
+		// The one that was being written and the one that waited behind it, which found
+		// it written.
 		verify(stalled.batching, times(2)).sendHeartbeat();
 		assertThat(stalled.written).containsExactly("\n");
 	}
@@ -119,7 +124,10 @@ class OutgoingHeartbeatsTests {
 
 	}
 
-	/** The container's session: records each message written, and blocks while the client does not read. */
+	/**
+	 * The container's session: records each message written, and blocks while the client
+	 * does not read.
+	 */
 	private static final class RecordingSession {
 
 		final List<String> attempts = Collections.synchronizedList(new ArrayList<>());

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * Which {@code Origin} headers get past {@link CrossOriginFilter}: those a browser sends, and of
- * them none that Spring's origin checks, which run after it, would throw on.
+ * Which {@code Origin} headers get past {@link CrossOriginFilter}: those a browser sends,
+ * and of them none that Spring's origin checks, which run after it, would throw on.
  */
 class CrossOriginFilterTests {
 

@@ -25,9 +25,9 @@ import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A single-page app served from another origin that {@code allowed-origins} names fetches the
- * settings and a signature with its credentials, as a browser does it: a preflight, then the
- * request with an {@code Origin}. Any other origin is refused.
+ * A single-page app served from another origin that {@code allowed-origins} names fetches
+ * the settings and a signature with its credentials, as a browser does it: a preflight,
+ * then the request with an {@code Origin}. Any other origin is refused.
  */
 @OrdersServerTest({ "notify-listen.key=cors", "notify-listen.allowed-origins=https://spa.example" })
 @ExtendWith(OutputCaptureExtension.class)
@@ -58,13 +58,14 @@ class CrossOriginIntegrationTests {
 		assertThat(preflight.statusCode()).isEqualTo(200);
 		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SPA);
 		assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
-		assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(
-				(methods) -> assertThat(methods).contains("POST"));
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+			.hasValueSatisfying((methods) -> assertThat(methods).contains("POST"));
 
 		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
 			JsonNode csrf = alice.settings().get("csrf");
 			String form = "socket_id=" + alice.connectionId() + "&channel_name=Order/1/refresh";
-			// The session cookie carries the session that holds the CSRF token; the test application
+			// The session cookie carries the session that holds the CSRF token; the test
+			// application
 			// logs in with HTTP Basic, which a browser would send along with the cookie.
 			HttpResponse<String> signed = send(request(PusherController.AUTH_PATH).header("Origin", SPA)
 				.header("Cookie", alice.cookieHeader())
@@ -82,10 +83,10 @@ class CrossOriginIntegrationTests {
 	@Test
 	void aPageOnAnotherOriginIsRefused() throws Exception {
 		HttpResponse<String> settings = send(get(PusherController.KEY_PATH).header("Origin", "https://evil.example"));
-		HttpResponse<String> preflight = send(request(PusherController.AUTH_PATH)
-			.header("Origin", "https://evil.example")
-			.header("Access-Control-Request-Method", "POST")
-			.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+		HttpResponse<String> preflight = send(
+				request(PusherController.AUTH_PATH).header("Origin", "https://evil.example")
+					.header("Access-Control-Request-Method", "POST")
+					.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
 
 		assertThat(settings.statusCode()).isEqualTo(403);
 		assertThat(settings.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
@@ -94,23 +95,25 @@ class CrossOriginIntegrationTests {
 		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
 	}
 
-	// EventSource sends Last-Event-ID when it reconnects, which makes its request need a preflight.
+	// EventSource sends Last-Event-ID when it reconnects, which makes its request need a
+	// preflight.
 	@Test
 	void aPageOnAnAllowedOriginReconnectsTheEventStreamAfterThePreflight() throws Exception {
-		HttpResponse<String> preflight = send(request(SseController.PATH + "/Order/1?events=refresh")
-			.header("Origin", SPA)
-			.header("Access-Control-Request-Method", "GET")
-			.header("Access-Control-Request-Headers", "last-event-id")
-			.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+		HttpResponse<String> preflight = send(
+				request(SseController.PATH + "/Order/1?events=refresh").header("Origin", SPA)
+					.header("Access-Control-Request-Method", "GET")
+					.header("Access-Control-Request-Headers", "last-event-id")
+					.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
 
 		assertThat(preflight.statusCode()).isEqualTo(200);
 		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SPA);
 		assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
-		assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(
-				(headers) -> assertThat(headers.toLowerCase(Locale.ROOT)).contains("last-event-id"));
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers"))
+			.hasValueSatisfying((headers) -> assertThat(headers.toLowerCase(Locale.ROOT)).contains("last-event-id"));
 	}
 
-	// Spring's own origin check throws on these ("Bad authority"), which would be a 500 with a trace.
+	// Spring's own origin check throws on these ("Bad authority"), which would be a 500
+	// with a trace.
 	@Test
 	void aMalformedOriginIsRefusedWithoutATrace(CapturedOutput output) throws Exception {
 		ListenerClient http = ListenerClient.as(this.port, ALICE);

@@ -19,8 +19,8 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The replay rules of the publish endpoint, on a clock moved by hand: a signature is good once for
- * as long as its timestamp is accepted, wherever in the window it was stamped.
+ * The replay rules of the publish endpoint, on a clock moved by hand: a signature is good
+ * once for as long as its timestamp is accepted, wherever in the window it was stamped.
  */
 class PublishControllerTests {
 
@@ -77,7 +77,8 @@ class PublishControllerTests {
 		assertThat(this.sent).hasSize(1);
 	}
 
-	// Only signed requests are remembered; past the bound they are refused, none forgotten early.
+	// Only signed requests are remembered; past the bound they are refused, none
+	// forgotten early.
 	@Test
 	void signedRequestsBeyondTheBoundAreRefusedUntilTheOldestIsForgotten() throws Exception {
 		Signed first = signed("{\"entity\":\"Order\",\"id\":\"3\",\"action\":\"shipped\"}", 0);
@@ -86,7 +87,8 @@ class PublishControllerTests {
 		assertThat(publish(first).getStatusCode().value()).isEqualTo(200);
 		assertThat(publish(second).getStatusCode().value()).isEqualTo(200);
 		assertThat(publish(signed("{}", 0).withSignature("0".repeat(64))).getStatusCode().value())
-			.as("a bad signature takes no room").isEqualTo(401);
+			.as("a bad signature takes no room")
+			.isEqualTo(401);
 
 		ResponseEntity<?> full = publish(third);
 
@@ -94,8 +96,8 @@ class PublishControllerTests {
 		assertThat(full.getHeaders().getFirst("Retry-After")).isEqualTo("21");
 		assertThat(publish(first).getBody()).isEqualTo(Map.of("error", "Replayed request"));
 		this.clock.advance(Duration.ofSeconds(21));
-		assertThat(publish(signed("{\"entity\":\"Order\",\"id\":\"5\",\"action\":\"shipped\"}", 0))
-			.getStatusCode().value()).isEqualTo(200);
+		assertThat(publish(signed("{\"entity\":\"Order\",\"id\":\"5\",\"action\":\"shipped\"}", 0)).getStatusCode()
+			.value()).isEqualTo(200);
 		assertThat(this.sent).containsExactly("Order/3/shipped", "Order/4/shipped", "Order/5/shipped");
 	}
 

@@ -34,8 +34,9 @@ import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A service in another language notifies through {@code POST /rest/pusher/notify}, signed with the
- * secret; anything unsigned, altered, stale or replayed gets a 401 and notifies nobody.
+ * A service in another language notifies through {@code POST /rest/pusher/notify}, signed
+ * with the secret; anything unsigned, altered, stale or replayed gets a 401 and notifies
+ * nobody.
  */
 @OrdersServerTest({ "notify-listen.key=publish", "notify-listen.publish.enabled=true" })
 @ExtendWith(OutputCaptureExtension.class)
@@ -44,7 +45,6 @@ class PublishIntegrationTests {
 	static final String SECRET = "0123456789abcdef0123456789abcdef";
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
-
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -92,7 +92,8 @@ class PublishIntegrationTests {
 		}
 	}
 
-	// Beyond what an Instant holds (about 3 x 10^16 s): a refusal, not a DateTimeException and a 500.
+	// Beyond what an Instant holds (about 3 x 10^16 s): a refusal, not a
+	// DateTimeException and a 500.
 	@Test
 	void aTimestampBeyondAnyClockIsRefused() throws Exception {
 		String body = "{\"entity\":\"Order\",\"id\":\"93\",\"action\":\"shipped\"}";
@@ -101,7 +102,8 @@ class PublishIntegrationTests {
 		assertRefused(publish(body, farAway, sign(body, farAway)), "Invalid timestamp");
 	}
 
-	// Anyone can send these: nothing is read past the limit, nothing is logged at ERROR. The 50 MB
+	// Anyone can send these: nothing is read past the limit, nothing is logged at ERROR.
+	// The 50 MB
 	// are written as the server takes them, never held, and stop once it has answered.
 	@Test
 	void aHugeBodyIsRefusedWithoutBeingRead(CapturedOutput output) throws Exception {
@@ -127,8 +129,9 @@ class PublishIntegrationTests {
 		}
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
-		assertThat(publish("{\"entity\":\"Order\",\"id\":\"94\",\"action\":\"shipped\"}", now(), null)
-			.statusCode()).as("the node still publishes").isEqualTo(200);
+		assertThat(publish("{\"entity\":\"Order\",\"id\":\"94\",\"action\":\"shipped\"}", now(), null).statusCode())
+			.as("the node still publishes")
+			.isEqualTo(200);
 	}
 
 	@Test
@@ -141,26 +144,29 @@ class PublishIntegrationTests {
 
 	@Test
 	void everyOtherPathStaysBehindTheApplicationsSecurity() throws Exception {
-		HttpResponse<String> response = this.http.send(HttpRequest
-			.newBuilder(URI.create("http://localhost:" + this.port + "/orders/1/ship"))
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/orders/1/ship"))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(401);
 	}
 
 	/**
-	 * POST {@code size} bytes of JSON-ish text, written in 64 KiB pieces while no answer has come,
-	 * over a bare socket: HTTP clients wait for the whole body to be sent before reading an answer.
+	 * POST {@code size} bytes of JSON-ish text, written in 64 KiB pieces while no answer
+	 * has come, over a bare socket: HTTP clients wait for the whole body to be sent
+	 * before reading an answer.
 	 */
-	private Streamed postStreaming(String timestamp, String signature, long size, boolean chunked)
-			throws Exception {
+	private Streamed postStreaming(String timestamp, String signature, long size, boolean chunked) throws Exception {
 		try (Socket socket = new Socket("127.0.0.1", this.port)) {
 			socket.setSoTimeout(10_000);
 			CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> readResponse(socket));
-			StringBuilder head = new StringBuilder("POST /rest/pusher/notify HTTP/1.1\r\n")
-				.append("Host: 127.0.0.1:").append(this.port).append("\r\n")
+			StringBuilder head = new StringBuilder("POST /rest/pusher/notify HTTP/1.1\r\n").append("Host: 127.0.0.1:")
+				.append(this.port)
+				.append("\r\n")
 				.append("Content-Type: application/json\r\n")
-				.append("X-Notify-Timestamp: ").append(timestamp).append("\r\n");
+				.append("X-Notify-Timestamp: ")
+				.append(timestamp)
+				.append("\r\n");
 			if (signature != null) {
 				head.append("X-Notify-Signature: ").append(signature).append("\r\n");
 			}
@@ -230,7 +236,8 @@ class PublishIntegrationTests {
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	// Written out with javax.crypto, as another service would, rather than with the server's signer.
+	// Written out with javax.crypto, as another service would, rather than with the
+	// server's signer.
 	static String sign(String body, String timestamp) throws Exception {
 		Mac mac = Mac.getInstance("HmacSHA256");
 		mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

@@ -13,12 +13,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The publish endpoint of a node whose RabbitMQ is unreachable (nothing answers on port 1): it
- * accepts into the outbox while there is room, then answers 503 with Retry-After, so that the other
- * service sends the notification again instead of believing it sent.
+ * The publish endpoint of a node whose RabbitMQ is unreachable (nothing answers on port
+ * 1): it accepts into the outbox while there is room, then answers 503 with Retry-After,
+ * so that the other service sends the notification again instead of believing it sent.
  */
 @OrdersServerTest({ "notify-listen.key=publish-away", "notify-listen.publish.enabled=true",
-		"notify-listen.stream.host=127.0.0.1", "notify-listen.stream.port=1", "notify-listen.stream.outbox.max-size=1" })
+		"notify-listen.stream.host=127.0.0.1", "notify-listen.stream.port=1",
+		"notify-listen.stream.outbox.max-size=1" })
 class PublishWhileTheBrokerIsAwayTests {
 
 	@LocalServerPort

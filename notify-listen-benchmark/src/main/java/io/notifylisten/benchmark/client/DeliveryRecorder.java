@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts the messages of one measurement and keeps each one's notify-to-receive latency. Fixed
- * capacity: deliveries beyond it are counted (as duplicates or strays) but not timed.
+ * Counts the messages of one measurement and keeps each one's notify-to-receive latency.
+ * Fixed capacity: deliveries beyond it are counted (as duplicates or strays) but not
+ * timed.
  */
 public final class DeliveryRecorder {
 
@@ -75,6 +76,7 @@ public final class DeliveryRecorder {
 
 	/**
 	 * Latency percentiles in milliseconds.
+	 *
 	 * @param p50 median
 	 * @param p99 99th percentile
 	 * @param max maximum

@@ -48,24 +48,30 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Opens thousands of listening browsers against a benchmark server and records what they receive.
+ * Opens thousands of listening browsers against a benchmark server and records what they
+ * receive.
  *
- * <p>Each listener is one real WebSocket on Netty's WebSocket client, with STOMP frames written and
- * read by hand. That is deliberate and confined to this load generator: Spring's
- * {@code WebSocketStompClient} costs a Tomcat/Jakarta client session with its own threads and
- * handlers per connection and cannot hold 10,000 listeners on two cores next to the servers. The
- * JDK's {@code java.net.http.WebSocket}, used before, could, but cost the load generator about as
- * much CPU per message as the server under test spent (12 to 28 µs, measured with the fan-out
- * scenario's CPU columns), on the same two cores: Netty reads each message on its event loop with no
- * further hand-off. HTTP (login, signatures) still goes through the JDK's {@link HttpClient}.
- * Frames follow STOMP 1.2; only what the benchmark needs (CONNECT, SUBSCRIBE, and reading
- * CONNECTED, MESSAGE, ERROR) is implemented.
+ * <p>
+ * Each listener is one real WebSocket on Netty's WebSocket client, with STOMP frames
+ * written and read by hand. That is deliberate and confined to this load generator:
+ * Spring's {@code WebSocketStompClient} costs a Tomcat/Jakarta client session with its
+ * own threads and handlers per connection and cannot hold 10,000 listeners on two cores
+ * next to the servers. The JDK's {@code java.net.http.WebSocket}, used before, could, but
+ * cost the load generator about as much CPU per message as the server under test spent
+ * (12 to 28 µs, measured with the fan-out scenario's CPU columns), on the same two cores:
+ * Netty reads each message on its event loop with no further hand-off. HTTP (login,
+ * signatures) still goes through the JDK's {@link HttpClient}. Frames follow STOMP 1.2;
+ * only what the benchmark needs (CONNECT, SUBSCRIBE, and reading CONNECTED, MESSAGE,
+ * ERROR) is implemented.
  */
 public final class LoadClient implements AutoCloseable {
 
 	private static final JsonMapper json = JsonMapper.shared();
 
-	/** Listener setups in flight at once: enough to keep both cores busy, few enough not to time out. */
+	/**
+	 * Listener setups in flight at once: enough to keep both cores busy, few enough not
+	 * to time out.
+	 */
 	private static final int SETUPS_IN_FLIGHT = 64;
 
 	private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
@@ -124,9 +130,9 @@ public final class LoadClient implements AutoCloseable {
 	}
 
 	/**
-	 * Open {@code count} listeners, listener {@code i} on channel {@code channelOf.apply(i)}
-	 * ({@code entity/id/action}, or {@code presence-entity/id} for an object's presence), and wait
-	 * until each has sent SUBSCRIBE or failed.
+	 * Open {@code count} listeners, listener {@code i} on channel
+	 * {@code channelOf.apply(i)} ({@code entity/id/action}, or {@code presence-entity/id}
+	 * for an object's presence), and wait until each has sent SUBSCRIBE or failed.
 	 * @param target the server
 	 * @param count how many
 	 * @param channelOf the channel of each
@@ -156,7 +162,10 @@ public final class LoadClient implements AutoCloseable {
 		return listeners;
 	}
 
-	/** Close the listeners and give the server a moment to see them go; stragglers are aborted. */
+	/**
+	 * Close the listeners and give the server a moment to see them go; stragglers are
+	 * aborted.
+	 */
 	public void close(List<Listener> listeners) throws InterruptedException {
 		List<CompletableFuture<?>> closes = new ArrayList<>(listeners.size());
 		for (Listener listener : listeners) {
@@ -182,16 +191,18 @@ public final class LoadClient implements AutoCloseable {
 	private CompletableFuture<Listener> openPlain(Target target, String channel) {
 		Listener listener = new Listener();
 		return connect(URI.create(target.webSocketUrl()), new DefaultHttpHeaders(), listener)
-			.thenCompose((socket) -> listener.send(frame("CONNECT", "accept-version", "1.2", "host", "127.0.0.1",
-					"heart-beat", "0,0")))
+			.thenCompose((socket) -> listener
+				.send(frame("CONNECT", "accept-version", "1.2", "host", "127.0.0.1", "heart-beat", "0,0")))
 			.thenCompose((sent) -> listener.connected)
-			.thenCompose((connectionId) -> listener.send(frame("SUBSCRIBE", "id", "0", "destination",
-					destination(target.destinationFormat(), channel))))
+			.thenCompose((connectionId) -> listener
+				.send(frame("SUBSCRIBE", "id", "0", "destination", destination(target.destinationFormat(), channel))))
 			.thenApply((sent) -> listener);
 	}
 
-	// The browser's conversation: GET /rest/pusher/key (session, CSRF token), WebSocket with the
-	// session cookie and HTTP Basic, CONNECT with the token, POST /rest/pusher/auth for the
+	// The browser's conversation: GET /rest/pusher/key (session, CSRF token), WebSocket
+	// with the
+	// session cookie and HTTP Basic, CONNECT with the token, POST /rest/pusher/auth for
+	// the
 	// connection id from CONNECTED, SUBSCRIBE with the signature.
 	private CompletableFuture<Listener> openNotifyListen(Target target, String channel) {
 		String user = target.userPrefix() + this.nextUser.getAndIncrement();
@@ -245,8 +256,10 @@ public final class LoadClient implements AutoCloseable {
 		});
 	}
 
-	// As the browser: no Origin header (the servers accept same-origin and header-less requests),
-	// close frames handled by the listener so that it can tell the server's close from its own.
+	// As the browser: no Origin header (the servers accept same-origin and header-less
+	// requests),
+	// close frames handled by the listener so that it can tell the server's close from
+	// its own.
 	private CompletableFuture<Listener> connect(URI uri, HttpHeaders headers, Listener listener) {
 		WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
 			.webSocketUri(uri)
@@ -254,8 +267,10 @@ public final class LoadClient implements AutoCloseable {
 			.generateOriginHeader(false)
 			.handleCloseFrames(false)
 			.maxFramePayloadLength(1 << 20)
-			// Both servers write valid UTF-8 (the tests check what they write); validating every byte
-			// of every message costs the load generator CPU that the server under test would get.
+			// Both servers write valid UTF-8 (the tests check what they write);
+			// validating every byte
+			// of every message costs the load generator CPU that the server under test
+			// would get.
 			.withUTF8Validator(false)
 			.handshakeTimeoutMillis(SETUP_TIMEOUT.toMillis())
 			.build();
@@ -321,7 +336,8 @@ public final class LoadClient implements AutoCloseable {
 		return root.getClass().getSimpleName() + ": " + root.getMessage();
 	}
 
-	// Latency against the server's changedAt: both run on this machine, on the same clock.
+	// Latency against the server's changedAt: both run on this machine, on the same
+	// clock.
 	private static long latencyMicros(String frame) {
 		int field = frame.indexOf("\"changedAt\":\"");
 		if (field < 0) {
@@ -337,10 +353,13 @@ public final class LoadClient implements AutoCloseable {
 
 	/**
 	 * Where a listener connects.
+	 *
 	 * @param baseUrl for example {@code http://127.0.0.1:8080}
-	 * @param notifyListen whether to speak notify-listen's conversation (login, CSRF, signatures)
+	 * @param notifyListen whether to speak notify-listen's conversation (login, CSRF,
+	 * signatures)
 	 * @param webSocketPath the plain STOMP endpoint, for a baseline server
-	 * @param destinationFormat the destination of {entity}/{id}/{action}, for a baseline server
+	 * @param destinationFormat the destination of {entity}/{id}/{action}, for a baseline
+	 * server
 	 * @param userPrefix the user names to log in as, for a notify-listen server
 	 */
 	public record Target(String baseUrl, boolean notifyListen, String webSocketPath, String destinationFormat,
@@ -410,8 +429,10 @@ public final class LoadClient implements AutoCloseable {
 			onFrames(text);
 		}
 
-		// A server may send several frames in one WebSocket message (notify-listen does when more
-		// are waiting for the connection); each ends with a NUL, heart-beats are bare EOLs.
+		// A server may send several frames in one WebSocket message (notify-listen does
+		// when more
+		// are waiting for the connection); each ends with a NUL, heart-beats are bare
+		// EOLs.
 		private void onFrames(String message) {
 			int start = 0;
 			while (start < message.length()) {
@@ -471,12 +492,16 @@ public final class LoadClient implements AutoCloseable {
 			}
 		}
 
-		/** How many members the last presence frame said were present, or 0 before one arrived. */
+		/**
+		 * How many members the last presence frame said were present, or 0 before one
+		 * arrived.
+		 */
 		public int presenceCount() {
 			return this.presenceCount;
 		}
 
-		// Every presence frame carries "count" at its top level, and a notification never does.
+		// Every presence frame carries "count" at its top level, and a notification never
+		// does.
 		private static int presenceCount(String frame) {
 			int field = frame.indexOf("\"count\":");
 			if (field < 0 || frame.indexOf("notify-listen-presence:") < 0) {
@@ -517,7 +542,8 @@ public final class LoadClient implements AutoCloseable {
 				return closed;
 			}
 			open.closeFuture().addListener((future) -> closed.complete(null));
-			// The server answers with its own close frame and then ends the TCP connection.
+			// The server answers with its own close frame and then ends the TCP
+			// connection.
 			open.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
 			return closed;
 		}

@@ -25,9 +25,10 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 import org.springframework.web.socket.messaging.SessionSubscribeEvent;
 
 /**
- * The endpoints the load generator calls on either server: {@code /bench/stats} for heap, RSS,
- * connections and subscriptions, {@code /bench/notify} to notify one channel in a burst, and
- * {@code /bench/notify-many} to notify many channels at a steady rate. Every loop is bounded.
+ * The endpoints the load generator calls on either server: {@code /bench/stats} for heap,
+ * RSS, connections and subscriptions, {@code /bench/notify} to notify one channel in a
+ * burst, and {@code /bench/notify-many} to notify many channels at a steady rate. Every
+ * loop is bounded.
  */
 @RestController
 public class BenchmarkControl {
@@ -70,7 +71,9 @@ public class BenchmarkControl {
 		disconnected(event.getSessionId());
 	}
 
-	/** Count a STOMP connection (a server without Spring's STOMP events calls it itself). */
+	/**
+	 * Count a STOMP connection (a server without Spring's STOMP events calls it itself).
+	 */
 	public void connected() {
 		this.connections.incrementAndGet();
 	}
@@ -93,7 +96,8 @@ public class BenchmarkControl {
 	@GetMapping("/bench/stats")
 	Map<String, Object> stats(@RequestParam(defaultValue = "false") boolean gc) throws Exception {
 		if (gc) {
-			// Two collections and a pause: the second one catches what the first one's finalization freed.
+			// Two collections and a pause: the second one catches what the first one's
+			// finalization freed.
 			System.gc();
 			Thread.sleep(200);
 			System.gc();
@@ -135,8 +139,7 @@ public class BenchmarkControl {
 	 */
 	@PostMapping("/bench/notify-many")
 	Map<String, Object> notifyMany(@RequestParam String entity, @RequestParam String idPrefix,
-			@RequestParam String action, @RequestParam int channels, @RequestParam int rate,
-			@RequestParam int total) {
+			@RequestParam String action, @RequestParam int channels, @RequestParam int rate, @RequestParam int total) {
 		long start = System.nanoTime();
 		long deadline = start + MAX_RUN.toNanos();
 		long interval = 1_000_000_000L / Math.max(1, rate);

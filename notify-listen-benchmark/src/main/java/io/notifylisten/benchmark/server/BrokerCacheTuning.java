@@ -8,10 +8,10 @@ import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
 /**
- * Optional, for the many-channels experiment only ({@code bench.cache-limit}): raises the simple
- * broker's destination cache above Spring's default of 1024 destinations. Beyond it every notify
- * to an uncached destination scans all subscriptions. Runs after every other configurer; applied
- * to both servers alike.
+ * Optional, for the many-channels experiment only ({@code bench.cache-limit}): raises the
+ * simple broker's destination cache above Spring's default of 1024 destinations. Beyond
+ * it every notify to an uncached destination scans all subscriptions. Runs after every
+ * other configurer; applied to both servers alike.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty("bench.cache-limit")

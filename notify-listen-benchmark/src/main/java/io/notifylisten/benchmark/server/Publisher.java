@@ -19,8 +19,8 @@ public interface Publisher {
 	void publish(String entity, String id, String action);
 
 	/**
-	 * The message the servers notify-listen is measured against send: the fields of notify-listen's,
-	 * without its epoch and sequence number.
+	 * The message the servers notify-listen is measured against send: the fields of
+	 * notify-listen's, without its epoch and sequence number.
 	 * @param entity the entity name
 	 * @param id the entity id
 	 * @param action the action name

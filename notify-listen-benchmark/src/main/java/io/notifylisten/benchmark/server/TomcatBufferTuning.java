@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Optional, for the memory experiment only ({@code --tuned} on {@code BenchmarkMain}): shrinks
- * Tomcat's per-connection socket buffers, which default to 8 KiB each way, to
+ * Optional, for the memory experiment only ({@code --tuned} on {@code BenchmarkMain}):
+ * shrinks Tomcat's per-connection socket buffers, which default to 8 KiB each way, to
  * {@code bench.socket-buffer} bytes. Applied to both servers alike.
  */
 @Configuration(proxyBeanMethods = false)

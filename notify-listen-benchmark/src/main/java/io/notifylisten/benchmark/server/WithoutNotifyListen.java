@@ -9,9 +9,9 @@ import java.lang.annotation.Target;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * {@link SpringBootApplication @SpringBootApplication} for the servers that notify-listen is measured
- * against: notify-listen and Spring Security share this module's class path, and those servers have
- * neither.
+ * {@link SpringBootApplication @SpringBootApplication} for the servers that notify-listen
+ * is measured against: notify-listen and Spring Security share this module's class path,
+ * and those servers have neither.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

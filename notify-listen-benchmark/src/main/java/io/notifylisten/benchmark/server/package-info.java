@@ -1,6 +1,6 @@
 /**
- * What both benchmark servers share: the control endpoints the load generator calls to notify,
- * and to read heap, RSS, connections and subscriptions.
+ * What both benchmark servers share: the control endpoints the load generator calls to
+ * notify, and to read heap, RSS, connections and subscriptions.
  */
 @NullMarked
 package io.notifylisten.benchmark.server;

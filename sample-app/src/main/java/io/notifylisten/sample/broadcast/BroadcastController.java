@@ -13,8 +13,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The admin banner: an admin posts a text, every open page shows it at once as a broadcast notice
- * ({@code Broadcast/all/banner}), and pages opened later read the latest one.
+ * The admin banner: an admin posts a text, every open page shows it at once as a
+ * broadcast notice ({@code Broadcast/all/banner}), and pages opened later read the latest
+ * one.
  */
 @RestController
 class BroadcastController {

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Stores chat lines and pushes each one to the room's listeners as {@code ChatRoom/<room>/message}.
+ * Stores chat lines and pushes each one to the room's listeners as
+ * {@code ChatRoom/<room>/message}.
  */
 @Service
 public class ChatService {
@@ -46,8 +47,8 @@ public class ChatService {
 	}
 
 	/**
-	 * Store a line and tell the room. The text rides in the payload: everyone who may listen to the
-	 * room may read it, so there is nothing to load per user.
+	 * Store a line and tell the room. The text rides in the payload: everyone who may
+	 * listen to the room may read it, so there is nothing to load per user.
 	 * @param room the room
 	 * @param author who said it
 	 * @param text what was said
@@ -57,7 +58,8 @@ public class ChatService {
 	public ChatLineView post(String room, String author, String text) {
 		ChatLine line = this.lines.save(new ChatLine(room, author, text, this.clock.instant()));
 		ChatLineView view = ChatLineView.of(line);
-		// The poster's page shows the line from this request's answer; the others hear of it.
+		// The poster's page shows the line from this request's answer; the others hear of
+		// it.
 		this.notifier.toOthers().notify("ChatRoom", room, "message", view.asPayload());
 		return view;
 	}

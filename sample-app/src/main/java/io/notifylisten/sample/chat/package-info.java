@@ -1,5 +1,6 @@
 /**
- * The chat room: lines are posted over HTTP, stored, and pushed as {@code ChatRoom/lobby/message}.
+ * The chat room: lines are posted over HTTP, stored, and pushed as
+ * {@code ChatRoom/lobby/message}.
  */
 @NullMarked
 package io.notifylisten.sample.chat;

@@ -16,10 +16,12 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
 /**
- * Runs pretend long-running jobs on a background thread: ten steps of half a second, each one
- * notified as {@code Job/<id>/progress} with {@code {percent, text}}, then {@code Job/<id>/done}.
+ * Runs pretend long-running jobs on a background thread: ten steps of half a second, each
+ * one notified as {@code Job/<id>/progress} with {@code {percent, text}}, then
+ * {@code Job/<id>/done}.
  *
- * <p>A job is created and started in two steps so that the page can subscribe in between: a
+ * <p>
+ * A job is created and started in two steps so that the page can subscribe in between: a
  * notification sent before anyone listens is lost, not queued.
  */
 @Service
@@ -29,7 +31,8 @@ public class JobRunner implements DisposableBean {
 
 	private static final Duration STEP = Duration.ofMillis(500);
 
-	// A sample keeps its jobs in memory; this bound keeps a page left reloading from growing it forever.
+	// A sample keeps its jobs in memory; this bound keeps a page left reloading from
+	// growing it forever.
 	private static final int MAX_JOBS = 200;
 
 	private final Notifier notifier;

@@ -3,7 +3,8 @@ package io.notifylisten.sample.job;
 /**
  * How far a job has come.
  *
- * @param id job id, also the id in its channels {@code Job/<id>/progress} and {@code Job/<id>/done}
+ * @param id job id, also the id in its channels {@code Job/<id>/progress} and
+ * {@code Job/<id>/done}
  * @param owner username of who started it
  * @param percent 0 to 100
  * @param text what it is doing

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
-
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;

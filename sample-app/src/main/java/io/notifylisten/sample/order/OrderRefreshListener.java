@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends each page that listens to an order the order itself, freshly loaded as that page's user,
- * so the page can show the change without asking for it.
+ * Sends each page that listens to an order the order itself, freshly loaded as that
+ * page's user, so the page can show the change without asking for it.
  */
 @Component
 class OrderRefreshListener {

@@ -29,7 +29,8 @@ class OrderSeeder implements ApplicationRunner {
 		}
 		Instant now = Instant.now();
 		this.orders.saveAll(List.of(order(1, "Acme Corporation", OrderStatus.NEW, "1250.00", now),
-				order(2, "Globex", OrderStatus.PAID, "89.90", now), order(3, "Initech", OrderStatus.NEW, "4300.00", now),
+				order(2, "Globex", OrderStatus.PAID, "89.90", now),
+				order(3, "Initech", OrderStatus.NEW, "4300.00", now),
 				order(4, "Umbrella", OrderStatus.SHIPPED, "15.50", now),
 				order(5, "Stark Industries", OrderStatus.DELIVERED, "999.99", now)));
 	}

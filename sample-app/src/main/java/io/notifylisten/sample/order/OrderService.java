@@ -14,7 +14,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Reads and saves orders for a user, and tells every page showing an order that it changed.
+ * Reads and saves orders for a user, and tells every page showing an order that it
+ * changed.
  */
 @Service
 public class OrderService {
@@ -64,8 +65,8 @@ public class OrderService {
 	}
 
 	/**
-	 * Save a new status and amount. Listeners hear of it after commit, and only then, so the order
-	 * their {@code @NotifyListen} handler loads is the saved one.
+	 * Save a new status and amount. Listeners hear of it after commit, and only then, so
+	 * the order their {@code @NotifyListen} handler loads is the saved one.
 	 * @param user the user saving
 	 * @param id order id
 	 * @param status new status
@@ -78,7 +79,8 @@ public class OrderService {
 		requireRead(user, id);
 		return this.orders.findById(id).map((order) -> {
 			order.change(status, amount, user.getName(), this.clock.instant());
-			// The status is no secret; the amount stays out of the payload and reaches each page
+			// The status is no secret; the amount stays out of the payload and reaches
+			// each page
 			// through the @NotifyListen handler, as that page's user.
 			this.notifier.notify(order, "refresh", Map.of("status", status.name()));
 			return OrderView.of(order);

@@ -12,7 +12,8 @@ import jakarta.persistence.Table;
 
 /**
  * A customer's order. Its entity name is {@code Order}, so its channels are
- * {@code Order/<id>/<action>}; the table is not called {@code order}, a reserved word in SQL.
+ * {@code Order/<id>/<action>}; the table is not called {@code order}, a reserved word in
+ * SQL.
  */
 @Entity(name = "Order")
 @Table(name = "shop_order")

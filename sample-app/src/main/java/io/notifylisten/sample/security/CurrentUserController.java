@@ -9,9 +9,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /api/me}: who is logged in, and the CSRF token the page's own POSTs must carry. Pages
- * are static HTML, so this is where they learn both; they ask again after a reconnect, because a
- * server restart means a new session and a new token.
+ * {@code GET /api/me}: who is logged in, and the CSRF token the page's own POSTs must
+ * carry. Pages are static HTML, so this is where they learn both; they ask again after a
+ * reconnect, because a server restart means a new session and a new token.
  */
 @RestController
 class CurrentUserController {

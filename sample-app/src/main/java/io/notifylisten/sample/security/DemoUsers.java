@@ -1,7 +1,8 @@
 package io.notifylisten.sample.security;
 
 /**
- * The sample's users and the one order that is kept from bob; every password is {@code password}.
+ * The sample's users and the one order that is kept from bob; every password is
+ * {@code password}.
  */
 public final class DemoUsers {
 

@@ -18,8 +18,8 @@ import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
- * Form login for the three demo users, remember-me so a server restart does not log the pages
- * out, and the entity rules that say who may listen to what.
+ * Form login for the three demo users, remember-me so a server restart does not log the
+ * pages out, and the entity rules that say who may listen to what.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -28,23 +28,28 @@ class SecurityConfiguration {
 	SecurityFilterChain securityFilterChain(HttpSecurity http, UserDetailsService users,
 			@Value("${sample.remember-me.key}") String rememberMeKey) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers("/css/**", "/js/**", "/favicon.ico", "/error",
-					"/notify-listen/notify-listen.js")
+			.requestMatchers("/css/**", "/js/**", "/favicon.ico", "/error", "/notify-listen/notify-listen.js")
 			.permitAll()
-			// notify-listen checks these itself and answers with a reason a page can show ("Login
+			// notify-listen checks these itself and answers with a reason a page can show
+			// ("Login
 			// required"), where the HTTP layer would only redirect to the login page.
 			.requestMatchers("/rest/pusher/key", "/rest/pusher/auth", "/notify-listen/ws/**")
 			.permitAll()
-			.requestMatchers("/admin").hasRole("ADMIN")
-			.requestMatchers(HttpMethod.POST, "/api/broadcast").hasRole("ADMIN")
+			.requestMatchers("/admin")
+			.hasRole("ADMIN")
+			.requestMatchers(HttpMethod.POST, "/api/broadcast")
+			.hasRole("ADMIN")
 			.anyRequest()
 			.authenticated())
 			.formLogin(Customizer.withDefaults())
-			// The HTTP session dies with the server; the signed cookie logs the browser back in on its
-			// next request, which is how an open page reconnects after a restart without a login.
+			// The HTTP session dies with the server; the signed cookie logs the browser
+			// back in on its
+			// next request, which is how an open page reconnects after a restart without
+			// a login.
 			// A demo always remembers; a real application would leave it to the checkbox.
 			.rememberMe((rememberMe) -> rememberMe.key(rememberMeKey).alwaysRemember(true).userDetailsService(users))
-			// Scripts calling the API want a status they can act on, not the login page's HTML.
+			// Scripts calling the API want a status they can act on, not the login page's
+			// HTML.
 			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(
 					new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
 					PathPatternRequestMatcher.pathPattern("/api/**")));
@@ -53,12 +58,17 @@ class SecurityConfiguration {
 
 	@Bean
 	UserDetailsService users() {
-		// A fixed hash, in the encoder's current format: a '{noop}' password would be upgraded to a
-		// freshly salted hash at the first login, and the remember-me signature, which covers the
+		// A fixed hash, in the encoder's current format: a '{noop}' password would be
+		// upgraded to a
+		// freshly salted hash at the first login, and the remember-me signature, which
+		// covers the
 		// stored password, would no longer match after a restart.
 		String password = DemoUsers.PASSWORD_HASH;
 		return new InMemoryUserDetailsManager(
-				User.withUsername(DemoUsers.ALICE).password(password).authorities("NOTIFY_LISTEN_USER", "ROLE_ADMIN").build(),
+				User.withUsername(DemoUsers.ALICE)
+					.password(password)
+					.authorities("NOTIFY_LISTEN_USER", "ROLE_ADMIN")
+					.build(),
 				User.withUsername(DemoUsers.BOB).password(password).authorities("NOTIFY_LISTEN_USER").build(),
 				User.withUsername(DemoUsers.CAROL).password(password).authorities("ORDER_CLERK").build());
 	}

@@ -4,8 +4,8 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * Serves the static pages at readable paths; each page loads its data from {@code /api/**} and
- * listens for changes with {@code NotifyListen.listen()}.
+ * Serves the static pages at readable paths; each page loads its data from
+ * {@code /api/**} and listens for changes with {@code NotifyListen.listen()}.
  */
 @Controller
 class PageController {

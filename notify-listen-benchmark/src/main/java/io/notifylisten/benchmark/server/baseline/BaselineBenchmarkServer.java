@@ -18,10 +18,11 @@ import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
 /**
- * The baseline: Spring's STOMP support as the reference guide shows it, endpoint {@code /ws}, the
- * simple broker on {@code /topic}, default settings, no security. {@code bench.preserve-order=true}
- * turns on publish order per session, as notify-listen does, for the experiment that isolates its
- * cost. It sends the same JSON message notify-listen sends, through the same converter.
+ * The baseline: Spring's STOMP support as the reference guide shows it, endpoint
+ * {@code /ws}, the simple broker on {@code /topic}, default settings, no security.
+ * {@code bench.preserve-order=true} turns on publish order per session, as notify-listen
+ * does, for the experiment that isolates its cost. It sends the same JSON message
+ * notify-listen sends, through the same converter.
  */
 @WithoutNotifyListen
 @EnableWebSocketMessageBroker
@@ -48,7 +49,8 @@ public class BaselineBenchmarkServer implements WebSocketMessageBrokerConfigurer
 
 	@Override
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
-		// Off by default, as in Spring; on only to measure what notify-listen's ordering costs.
+		// Off by default, as in Spring; on only to measure what notify-listen's ordering
+		// costs.
 		registry.setPreservePublishOrder(this.preserveOrder);
 		registry.enableSimpleBroker("/topic");
 	}

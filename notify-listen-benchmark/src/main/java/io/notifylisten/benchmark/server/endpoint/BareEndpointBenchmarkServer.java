@@ -14,9 +14,10 @@ import org.springframework.context.annotation.Import;
 import org.springframework.web.socket.server.standard.ServerEndpointExporter;
 
 /**
- * The bare endpoint: a Jakarta WebSocket endpoint on {@code /ws} of the embedded container, with
- * no Spring messaging, broker or security ({@link BareStompEndpoint}). The benchmark's scenario (g)
- * measures it as the floor of every STOMP server on that container, next to the bare sockets of (f).
+ * The bare endpoint: a Jakarta WebSocket endpoint on {@code /ws} of the embedded
+ * container, with no Spring messaging, broker or security ({@link BareStompEndpoint}).
+ * The benchmark's scenario (g) measures it as the floor of every STOMP server on that
+ * container, next to the bare sockets of (f).
  */
 @WithoutNotifyListen
 @Import({ BenchmarkControl.class, TomcatBufferTuning.class })

@@ -23,13 +23,14 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * Just as much STOMP as the load generator speaks, straight on the container's WebSocket: CONNECT
- * is answered with CONNECTED, SUBSCRIBE is recorded, and each notification is written as a MESSAGE
- * frame to every subscriber with one blocking {@code sendText}. The writes run on {@value #LANES}
- * threads, as many as notify-listen's outbound pool on two cores, and a subscriber is always
- * written by the same one (a Jakarta session takes one blocking write at a time). No security, no
- * broker, no per-session queue: what is left is the container's write path and the kernel's, which
- * no server built on that container can go below.
+ * Just as much STOMP as the load generator speaks, straight on the container's WebSocket:
+ * CONNECT is answered with CONNECTED, SUBSCRIBE is recorded, and each notification is
+ * written as a MESSAGE frame to every subscriber with one blocking {@code sendText}. The
+ * writes run on {@value #LANES} threads, as many as notify-listen's outbound pool on two
+ * cores, and a subscriber is always written by the same one (a Jakarta session takes one
+ * blocking write at a time). No security, no broker, no per-session queue: what is left
+ * is the container's write path and the kernel's, which no server built on that container
+ * can go below.
  */
 public final class BareStompEndpoint extends Endpoint implements AutoCloseable {
 
@@ -67,10 +68,13 @@ public final class BareStompEndpoint extends Endpoint implements AutoCloseable {
 
 	@Override
 	public void onOpen(Session session, EndpointConfig config) {
-		// No idle timeout (Jetty's default is 30 s): the load generator's listeners send nothing.
+		// No idle timeout (Jetty's default is 30 s): the load generator's listeners send
+		// nothing.
 		session.setMaxIdleTimeout(0);
-		// The load generator's frames are small. Tomcat keeps a message buffer of this size per
-		// session (8 Ki characters by default, reallocated at the next message), as small as
+		// The load generator's frames are small. Tomcat keeps a message buffer of this
+		// size per
+		// session (8 Ki characters by default, reallocated at the next message), as small
+		// as
 		// notify-listen's on Tomcat, so that the idle figure is the container's least.
 		session.setMaxTextMessageBufferSize(1024);
 		session.addMessageHandler(String.class, (MessageHandler.Whole<String>) (text) -> onFrame(session, text));
@@ -87,7 +91,8 @@ public final class BareStompEndpoint extends Endpoint implements AutoCloseable {
 				String destination = header(frame, "destination");
 				String id = header(frame, "id");
 				if (destination != null && id != null) {
-					Subscriber subscriber = new Subscriber(session, id, Math.floorMod(this.nextLane.getAndIncrement(), LANES));
+					Subscriber subscriber = new Subscriber(session, id,
+							Math.floorMod(this.nextLane.getAndIncrement(), LANES));
 					session.getUserProperties().put("subscriber:" + destination, subscriber);
 					this.lanes[subscriber.lane()].computeIfAbsent(destination, (key) -> ConcurrentHashMap.newKeySet())
 						.add(subscriber);
@@ -115,7 +120,10 @@ public final class BareStompEndpoint extends Endpoint implements AutoCloseable {
 		}
 	}
 
-	/** Write one notification to every subscriber of its channel; returns once the writes are queued. */
+	/**
+	 * Write one notification to every subscriber of its channel; returns once the writes
+	 * are queued.
+	 */
 	void publish(String entity, String id, String action) {
 		String destination = "/topic/bench." + entity + "." + id + "." + action;
 		String body = this.jsonMapper.writeValueAsString(Publisher.message(entity, id, action));

@@ -9,8 +9,8 @@ import io.notifylisten.notify.NotifyMessage;
 import org.springframework.stereotype.Controller;
 
 /**
- * The handler path under test: runs once per listening connection for {@code Item/{id}/view},
- * as that connection's user, and adds a small per-user result.
+ * The handler path under test: runs once per listening connection for
+ * {@code Item/{id}/view}, as that connection's user, and adds a small per-user result.
  */
 @Controller
 class ItemListener {

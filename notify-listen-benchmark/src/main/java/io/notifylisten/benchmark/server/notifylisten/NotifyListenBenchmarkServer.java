@@ -24,9 +24,10 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * notify-listen with its embedded broker (with {@code notify-listen.stream.host}, one of several
- * nodes that share a RabbitMQ stream), HTTP Basic users {@code user-0}, {@code user-1}, ...
- * (password {@code password}), signed subscriptions and CSRF on CONNECT, all on their defaults.
+ * notify-listen with its embedded broker (with {@code notify-listen.stream.host}, one of
+ * several nodes that share a RabbitMQ stream), HTTP Basic users {@code user-0},
+ * {@code user-1}, ... (password {@code password}), signed subscriptions and CSRF on
+ * CONNECT, all on their defaults.
  */
 @SpringBootApplication
 @Import({ BenchmarkControl.class, TomcatBufferTuning.class, JettyIdleTimeout.class, BrokerCacheTuning.class })
@@ -41,20 +42,23 @@ public class NotifyListenBenchmarkServer {
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
-		// The control endpoints are the load generator's, on 127.0.0.1 only; they skip CSRF because
+		// The control endpoints are the load generator's, on 127.0.0.1 only; they skip
+		// CSRF because
 		// they are no browser's.
-		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers("/rest/pusher/key", "/notify-listen/ws/**", "/bench/**")
-			.permitAll()
-			.anyRequest()
-			.authenticated())
+		http.authorizeHttpRequests(
+				(requests) -> requests.requestMatchers("/rest/pusher/key", "/notify-listen/ws/**", "/bench/**")
+					.permitAll()
+					.anyRequest()
+					.authenticated())
 			.csrf((csrf) -> csrf.ignoringRequestMatchers("/bench/**"))
 			.httpBasic(Customizer.withDefaults());
 		return http.build();
 	}
 
-	// One user per listener, as 10,000 browsers would be; notify-listen also limits connections per user.
-	// bench.user-store-delay makes each lookup take that long, as a query to a user database would
+	// One user per listener, as 10,000 browsers would be; notify-listen also limits
+	// connections per user.
+	// bench.user-store-delay makes each lookup take that long, as a query to a user
+	// database would
 	// (notify-listen reloads listening users' authorities every role-recheck-interval).
 	@Bean
 	UserDetailsService users(@Value("${bench.user-store-delay:0ms}") Duration delay) {

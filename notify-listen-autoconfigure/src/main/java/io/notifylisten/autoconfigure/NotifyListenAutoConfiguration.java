@@ -168,8 +168,7 @@ public final class NotifyListenAutoConfiguration {
 	}
 
 	// Asked for at the first notification, like the broker: a registry's handlers (a
-	// tracer and its
-	// exporter) need not exist for the notifier to be made.
+	// tracer and its exporter) need not exist for the notifier to be made.
 	private static Supplier<ObservationRegistry> observations(ObjectProvider<ObservationRegistry> registry) {
 		return SingletonSupplier.of(() -> registry.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}

@@ -86,9 +86,8 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 	@Override
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
 		// The broker only checks the clients' heart-beats: the server's own are the
-		// transport's, which
-		// sees every write to a connection (OutgoingHeartbeats), and the CONNECTED frame
-		// offers them.
+		// transport's, which sees every write to a connection (OutgoingHeartbeats), and
+		// the CONNECTED frame offers them.
 		registry.enableSimpleBroker(ChannelDestinations.TOPIC_PREFIX)
 			.setHeartbeatValue(new long[] { 0, this.properties.getHeartbeat().getIncoming().toMillis() })
 			.setTaskScheduler(this.heartbeatScheduler);
@@ -111,8 +110,8 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 	}
 
 	// Pools of their own, not Spring Boot's applicationTaskExecutor (which Boot hands to
-	// both
-	// channels): @Async work and SUBSCRIBE floods must not queue in front of deliveries.
+	// both channels): @Async work and SUBSCRIBE floods must not queue in front of
+	// deliveries.
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
 		registration.executor(this.inboundExecutor);
@@ -122,11 +121,9 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 	@Override
 	public void configureClientOutboundChannel(ChannelRegistration registration) {
 		// Per connection, messages leave in the order they were notified: progress
-		// updates and
-		// "saved, then deleted" must not arrive the other way round (the pool behind it
-		// has several
-		// threads). The outboxes keep that order in place of Spring's
-		// preservePublishOrder.
+		// updates and "saved, then deleted" must not arrive the other way round (the pool
+		// behind it has several threads). The outboxes keep that order in place of
+		// Spring's preservePublishOrder.
 		registration.executor(this.transport.channelExecutor());
 		registration.interceptors(this.connectedFrameInterceptor, new SilentClientInterceptor());
 	}

@@ -57,11 +57,9 @@ class NotifyListenConnectionConfiguration {
 				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit(),
 				limits.getSendBufferSizeLimit().toBytes());
 		// A connection whose user's authorities must be loaded before its next delivery
-		// waits for
-		// the load on the authorities' threads, not on an outbound thread. Only once it
-		// subscribed
-		// (and so may get deliveries): CONNECTED and receipts before that wait for
-		// nothing.
+		// waits for the load on the authorities' threads, not on an outbound thread. Only
+		// once it subscribed (and so may get deliveries): CONNECTED and receipts before
+		// that wait for nothing.
 		Function<String, @Nullable CompletableFuture<?>> readiness = (sessionId) -> {
 			ListenerConnection connection = connections.get(sessionId);
 			return (connection != null && connection.subscriptions() > 0) ? authorizer.whenCurrent(connection) : null;
@@ -82,10 +80,9 @@ class NotifyListenConnectionConfiguration {
 	}
 
 	// Spring's broker registration has no setting for the registry: it is set once the
-	// broker exists,
-	// before it starts, unless the application has set one of its own. The direct fan-out
-	// needs it,
-	// and starts only where it delivers exactly what Spring's path would.
+	// broker exists, before it starts, unless the application has set one of its own. The
+	// direct fan-out needs it, and starts only where it delivers exactly what Spring's
+	// path would.
 	@Bean
 	SmartInitializingSingleton notifyListenChannelSubscriptions(ObjectProvider<SimpleBrokerMessageHandler> broker,
 			ObjectProvider<ChannelFanOut> fanOut,

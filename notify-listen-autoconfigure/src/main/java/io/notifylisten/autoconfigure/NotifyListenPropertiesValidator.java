@@ -95,8 +95,7 @@ final class NotifyListenPropertiesValidator {
 					outbox.getSweepInterval(), "The sweep interval must be positive");
 		}
 		// A live node renews its rows once per interval: a shorter lease would let other
-		// nodes
-		// publish rows it is still publishing.
+		// nodes publish rows it is still publishing.
 		if (outbox.getLease().compareTo(outbox.getSweepInterval().multipliedBy(2)) < 0) {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.outbox.lease", outbox.getLease(),
 					"The lease must be at least twice notify-listen.outbox.sweep-interval (" + outbox.getSweepInterval()
@@ -109,11 +108,9 @@ final class NotifyListenPropertiesValidator {
 	}
 
 	// Decided by Spring's own matching, the same that later checks every request, rather
-	// than by
-	// reading the pattern: 'http*', 'https://*/' or 'https://*.*' match any site as
-	// surely as '*'.
-	// A pattern that lets in sites nobody owns (reserved names, RFC 2606) lets in every
-	// site.
+	// than by reading the pattern: 'http*', 'https://*/' or 'https://*.*' match any site
+	// as surely as '*'. A pattern that lets in sites nobody owns (reserved names, RFC
+	// 2606) lets in every site.
 	private static void refuseAnySite(String pattern) {
 		CorsConfiguration configuration = new CorsConfiguration();
 		try {
@@ -135,8 +132,7 @@ final class NotifyListenPropertiesValidator {
 	}
 
 	// Every scheme a page may have, on the common ports and on any port the pattern
-	// names, so that
-	// 'http://*:8080' is caught as well.
+	// names, so that 'http://*:8080' is caught as well.
 	private static List<String> unrelatedOrigins(String pattern) {
 		Set<String> ports = new LinkedHashSet<>(List.of("", ":80", ":443", ":3000", ":5173", ":8080", ":8443"));
 		Matcher number = Pattern.compile("[0-9]{1,5}").matcher(pattern);
@@ -153,8 +149,7 @@ final class NotifyListenPropertiesValidator {
 	}
 
 	// The STOMP broker relay was replaced by the stream: its properties would otherwise
-	// be ignored
-	// in silence, and each node would keep its notifications to itself.
+	// be ignored in silence, and each node would keep its notifications to itself.
 	static void refuseRelayProperties(Environment environment) {
 		Map<String, Object> relay = Binder.get(environment)
 			.bind("notify-listen.broker.relay", Bindable.mapOf(String.class, Object.class))

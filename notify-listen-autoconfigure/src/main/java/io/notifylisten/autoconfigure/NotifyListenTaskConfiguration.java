@@ -34,11 +34,9 @@ class NotifyListenTaskConfiguration {
 	}
 
 	// Loads of listening users' authorities (role-recheck-interval), off the delivery
-	// threads:
-	// a UserDetailsService may well query a database. Two threads: one slow load does not
-	// hold up
-	// the others; a connection waits for a load at most role-recheck-interval, then loads
-	// itself.
+	// threads: a UserDetailsService may well query a database. Two threads: one slow load
+	// does not hold up the others; a connection waits for a load at most
+	// role-recheck-interval, then loads itself.
 	@Bean
 	@ConditionalOnMissingBean(name = "notifyListenAuthoritiesExecutor")
 	ThreadPoolTaskExecutor notifyListenAuthoritiesExecutor() {
@@ -51,8 +49,8 @@ class NotifyListenTaskConfiguration {
 	}
 
 	// Like Spring's own channel pools: fixed size, unbounded queue (a message refused by
-	// a full
-	// queue would be lost; slow connections are cut off by the send limits instead).
+	// a full queue would be lost; slow connections are cut off by the send limits
+	// instead).
 	private static ThreadPoolTaskExecutor channelExecutor(String prefix, int threads) {
 		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
 		executor.setThreadNamePrefix(prefix);

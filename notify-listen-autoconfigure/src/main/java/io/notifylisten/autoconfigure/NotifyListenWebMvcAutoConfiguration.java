@@ -78,14 +78,11 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	}
 
 	// A page on an origin allowed to open the WebSocket (a single-page app served
-	// elsewhere) may
-	// also fetch its settings and signatures, and read event streams, with its cookies.
-	// No CORS is
-	// answered where no origin is allowed: the browser's same-origin rule then stands.
-	// Just before the
-	// application's security, which would refuse preflights (they carry no credentials)
-	// and whose
-	// own CORS support, like Spring's origin checks, throws on a malformed Origin.
+	// elsewhere) may also fetch its settings and signatures, and read event streams, with
+	// its cookies. No CORS is answered where no origin is allowed: the browser's
+	// same-origin rule then stands. Just before the application's security, which would
+	// refuse preflights (they carry no credentials) and whose own CORS support, like
+	// Spring's origin checks, throws on a malformed Origin.
 	@Bean
 	@ConditionalOnMissingFilterBean(CrossOriginFilter.class)
 	FilterRegistrationBean<CrossOriginFilter> notifyListenCrossOriginFilter(NotifyListenProperties properties,
@@ -193,8 +190,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		}
 
 		// The signature is the authentication: no login, no session, no CSRF token on
-		// this one path.
-		// Ordered first so that the application's own chain never sees these requests.
+		// this one path. Ordered first so that the application's own chain never sees
+		// these requests.
 		@Bean(PUBLISH_CHAIN)
 		@Order(Ordered.HIGHEST_PRECEDENCE)
 		SecurityFilterChain notifyListenPublishSecurityFilterChain(HttpSecurity http) throws Exception {
@@ -206,10 +203,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		}
 
 		// Any SecurityFilterChain bean makes Spring Boot's default chain back off. With
-		// this one as
-		// the only chain, every other path of the application would have no security at
-		// all: fail
-		// closed, at startup, naming the property.
+		// this one as the only chain, every other path of the application would have no
+		// security at all: fail closed, at startup, naming the property.
 		@Bean
 		static SmartInitializingSingleton notifyListenPublishNeedsTheApplicationsChain(ListableBeanFactory beans) {
 			return () -> {

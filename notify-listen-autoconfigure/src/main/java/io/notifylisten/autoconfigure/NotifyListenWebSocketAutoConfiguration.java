@@ -45,8 +45,7 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
  * guarded by notify-listen's interceptors.
  */
 // After Boot's task executor: notify-listen's pools and scheduler are Executor beans, and
-// Boot's
-// applicationTaskExecutor (the application's @Async) backs off when it sees any.
+// Boot's applicationTaskExecutor (the application's @Async) backs off when it sees any.
 @AutoConfiguration(after = { NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class },
 		afterName = "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration",
 		beforeName = "org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration")
@@ -123,8 +122,7 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	}
 
 	// Last on the client outbound channel, after the application's own interceptors: what
-	// the
-	// delivery rules let through goes to the connection as it is.
+	// the delivery rules let through goes to the connection as it is.
 	@Bean
 	@ConditionalOnBean(DeliveryInterceptor.class)
 	WebSocketMessageBrokerConfigurer notifyListenDeliveryConfigurer(DeliveryInterceptor deliveryInterceptor) {

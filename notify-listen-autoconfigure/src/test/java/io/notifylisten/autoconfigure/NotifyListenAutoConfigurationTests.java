@@ -88,8 +88,7 @@ class NotifyListenAutoConfigurationTests {
 				.getInterceptors();
 			assertThat(outbound).hasAtLeastOneElementOfType(ConnectedFrameInterceptor.class);
 			// The delivery rules have the last word on what a connection gets (Spring's
-			// own last one
-			// only seals the headers).
+			// own last one only seals the headers).
 			assertThat(outbound)
 				.filteredOn((interceptor) -> !(interceptor instanceof ImmutableMessageChannelInterceptor))
 				.last()
@@ -177,8 +176,7 @@ class NotifyListenAutoConfigurationTests {
 	}
 
 	// The application's interceptor expects to see every message to a client; it sees
-	// them only on
-	// Spring's path.
+	// them only on Spring's path.
 	@Test
 	void directFanOutStaysOffBesideAnOutboundInterceptorOfTheApplicationsOwn(CapturedOutput output) {
 		this.contextRunner.withUserConfiguration(OwnOutboundInterceptorConfiguration.class).run((context) -> {
@@ -197,8 +195,7 @@ class NotifyListenAutoConfigurationTests {
 	}
 
 	// Spring's path would then run on another executor than the outboxes: the paths would
-	// not share
-	// a connection's order.
+	// not share a connection's order.
 	@Test
 	void directFanOutStaysOffBesideAnOutboundExecutorOfTheApplicationsOwn(CapturedOutput output) {
 		this.contextRunner.withUserConfiguration(OwnOutboundExecutorConfiguration.class).run((context) -> {

@@ -91,8 +91,7 @@ class NotifyListenIntegrationTests {
 	}
 
 	// Without notify-listen.allowed-origins, a page elsewhere may not read the settings
-	// (and with them
-	// the user's CSRF token): the browser finds no CORS header.
+	// (and with them the user's CSRF token): the browser finds no CORS header.
 	@Test
 	void settingsCarryNoCorsHeaderForAnotherOriginUnlessItIsAllowed() throws Exception {
 		HttpResponse<String> settings = HttpClient.newHttpClient()
@@ -119,8 +118,7 @@ class NotifyListenIntegrationTests {
 	}
 
 	// Progress updates and "saved, then deleted" must not arrive the other way round; a
-	// burst is
-	// also where several frames leave for a connection in one WebSocket message.
+	// burst is also where several frames leave for a connection in one WebSocket message.
 	@Test
 	void aBurstArrivesWholeAndInOrderAtEveryListener() throws Exception {
 		int burst = 300;

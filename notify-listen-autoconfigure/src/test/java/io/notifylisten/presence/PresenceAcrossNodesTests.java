@@ -76,8 +76,7 @@ class PresenceAcrossNodesTests {
 			System.out.println("Presence: bob left on A " + tookMillis + " ms after node C was killed (node-timeout "
 					+ NODE_TIMEOUT.toMillis() + " ms)");
 			// Silent for node-timeout after its last snapshot, which came at most a third
-			// of it before
-			// the kill; A checks every tenth of it.
+			// of it before the kill; A checks every tenth of it.
 			assertThat(tookMillis).isLessThanOrEqualTo(NODE_TIMEOUT.toMillis() + NODE_TIMEOUT.toMillis() / 10 + 500);
 			assertThat(presenceOnA.members("Order", 70)).extracting(PresenceMember::id).containsExactly(ALICE);
 			assertThat(aliceOnA.isConnected()).as("A kept running").isTrue();

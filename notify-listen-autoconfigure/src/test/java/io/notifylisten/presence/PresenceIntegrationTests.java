@@ -206,8 +206,7 @@ class PresenceIntegrationTests {
 	@Test
 	void aPageThatJoinsAndLeavesAtOnceDoesNotStayAMember() throws Exception {
 		// 160 pairs: eight pages of 20, within limits.max-inbound-frames-per-second; each
-		// page on an
-		// object of its own, so that a ghost shows as a member there.
+		// page on an object of its own, so that a ghost shows as a member there.
 		List<Integer> ghosts = new ArrayList<>();
 		for (int page = 0; page < 8; page++) {
 			int object = 1000 + 2 * page;
@@ -217,8 +216,8 @@ class PresenceIntegrationTests {
 					alice.subscribe(subscribe).unsubscribe();
 				}
 				// A connection's frames are taken in order, and joins go through the log
-				// in order:
-				// once this join is through, so are all the joins and leaves before it.
+				// in order: once this join is through, so are all the joins and leaves
+				// before it.
 				alice.present("Order", String.valueOf(object + 1));
 				await().atMost(SECONDS).until(() -> !this.presence.members("Order", object + 1).isEmpty());
 				if (!this.presence.members("Order", object).isEmpty()) {

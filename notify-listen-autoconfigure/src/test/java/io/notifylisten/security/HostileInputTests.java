@@ -90,8 +90,7 @@ class HostileInputTests {
 
 	// Registered again, the connection would count its subscriptions from zero (past
 	// max-subscriptions-per-connection) and its user twice. Sent at once after CONNECTED,
-	// the ERROR
-	// must not be lost behind that frame's write.
+	// the ERROR must not be lost behind that frame's write.
 	@Test
 	void aSecondConnectOnTheSameConnection() throws Exception {
 		try (RawStompSocket raw = connectedAs(ALICE)) {
@@ -144,8 +143,7 @@ class HostileInputTests {
 	}
 
 	// The control for the two tests around it: the container takes messages in 1 KiB
-	// pieces
-	// (OutboundTransport), and a frame made of several of them is still one frame.
+	// pieces (OutboundTransport), and a frame made of several of them is still one frame.
 	@Test
 	void longFrameWithinTheLimitIsAccepted() throws Exception {
 		try (RawStompSocket raw = connectedAs(ALICE)) {
@@ -165,8 +163,7 @@ class HostileInputTests {
 		try (RawStompSocket raw = connectedAs(ALICE)) {
 			raw.sendFrame("SEND", Map.of("destination", "/topic/hostile.Order.1.shipped"), "x".repeat(64 * 1024));
 			// On Tomcat the STOMP decoder sees it in pieces and sends an ERROR; Jetty's
-			// message limit
-			// (twice max-frame-size) closes the connection before that.
+			// message limit (twice max-frame-size) closes the connection before that.
 			Received received = raw.readUntilClosed(CLOSE);
 			assertThat(received.closed()).isTrue();
 			assertThat(received.messages()).isZero();

@@ -351,10 +351,8 @@ public final class ListenerClient implements AutoCloseable {
 	}
 
 	// A browser takes a WebSocket message of any size; the container's client takes whole
-	// messages
-	// up to its default buffer, which Tomcat's JVM-wide DEFAULT_BUFFER_SIZE sets (8 KiB
-	// unless the
-	// property lowers it, as docs/operations.md advises for Tomcat).
+	// messages up to its default buffer, which Tomcat's JVM-wide DEFAULT_BUFFER_SIZE sets
+	// (8 KiB unless the property lowers it, as docs/operations.md advises for Tomcat).
 	private static WebSocketContainer browserLike() {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setDefaultMaxTextMessageBufferSize(64 * 1024);

@@ -41,11 +41,9 @@ public class OrdersTestApplication {
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
 		// The WebSocket endpoint is left open on purpose: notify-listen's own STOMP
-		// checks must
-		// refuse anonymous connections, not rely on the HTTP layer to. No cors() either,
-		// as in an
-		// application that never heard of it: notify-listen answers its own paths'
-		// preflights.
+		// checks must refuse anonymous connections, not rely on the HTTP layer to. No
+		// cors() either, as in an application that never heard of it: notify-listen
+		// answers its own paths' preflights.
 		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/rest/pusher/key", "/notify-listen/ws/**")
 			.permitAll()
 			.anyRequest()

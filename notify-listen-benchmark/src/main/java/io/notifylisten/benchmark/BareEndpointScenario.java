@@ -23,10 +23,9 @@ final class BareEndpointScenario {
 	}
 
 	// The fan-out of (b) to N listeners through the container's own WebSocket, with
-	// nothing of
-	// Spring's messaging above it; after (b), so that the load generator is as warm as it
-	// was there
-	// (run first, it cost the load generator half as much again per message).
+	// nothing of Spring's messaging above it; after (b), so that the load generator is as
+	// warm as it was there (run first, it cost the load generator half as much again per
+	// message).
 	void bareEndpoint(String heap) throws Exception {
 		try (ServerProcess endpoint = this.benchmark.start(BARE_ENDPOINT, BareEndpointBenchmarkServer.class, false,
 				heap, new ArrayList<>())) {

@@ -190,8 +190,7 @@ public final class BenchmarkMain {
 	}
 
 	// A few rounds through every code path first, so that neither server is measured
-	// while the JIT
-	// is still compiling; the numbers of this round are not reported.
+	// while the JIT is still compiling; the numbers of this round are not reported.
 	void warmUp(ServerProcess server) throws Exception {
 		int n = Math.min(this.maxListeners, 200);
 		for (String action : new String[] { "changed", "view" }) {

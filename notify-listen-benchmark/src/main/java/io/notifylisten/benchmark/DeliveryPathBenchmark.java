@@ -106,8 +106,8 @@ public final class DeliveryPathBenchmark {
 	}
 
 	// As SimpleBrokerMessageHandler.sendMessageToSubscribers builds one message per
-	// subscription,
-	// then as ExecutorSubscribableChannel runs interceptors around handling it.
+	// subscription, then as ExecutorSubscribableChannel runs interceptors around handling
+	// it.
 	private static double measure(List<ChannelInterceptor> interceptors, List<String> sessions, byte[] payload,
 			String destination, int rounds, MessageChannel channel) {
 		long sink = 0;

@@ -33,8 +33,8 @@ final class FanOutScenario {
 	}
 
 	// (a) and (b): one set of listeners on one channel grows through the sizes; at each,
-	// heap and
-	// RSS are read after GC with every listener idle, then the channel is notified.
+	// heap and RSS are read after GC with every listener idle, then the channel is
+	// notified.
 	void idleAndFanout(ServerProcess notifyListen, ServerProcess baseline, boolean fanout) throws Exception {
 		TreeSet<Integer> sizes = new TreeSet<>();
 		for (int size : new int[] { 1_000, 5_000, 10_000 }) {

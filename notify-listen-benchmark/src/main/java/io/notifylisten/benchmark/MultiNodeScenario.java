@@ -29,11 +29,9 @@ final class MultiNodeScenario {
 	}
 
 	// (e): two nodes that share one RabbitMQ stream as their log, against one node with
-	// its
-	// in-memory log and as many listeners. Every notification is sent on node A, so that
-	// what node
-	// B delivers has gone through the broker; node A's own listeners are served from the
-	// stream too.
+	// its in-memory log and as many listeners. Every notification is sent on node A, so
+	// that what node B delivers has gone through the broker; node A's own listeners are
+	// served from the stream too.
 	void multiNode(String heap) throws Exception {
 		int n = Math.min(this.benchmark.maxListeners, this.benchmark.intOption("multinode-listeners", 10_000));
 		line("## (e) Several nodes on a RabbitMQ stream (127.0.0.1:" + STREAM_PORT + "): fan-out to " + n

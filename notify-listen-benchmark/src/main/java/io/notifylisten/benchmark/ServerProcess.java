@@ -54,11 +54,9 @@ final class ServerProcess implements AutoCloseable {
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx" + heap);
 		// The whole heap committed and touched at start: otherwise the heap grows during
-		// the
-		// measurements and its page faults land in them as kernel time, more for the
-		// server that
-		// allocates more (seen as twice the baseline's kernel time per delivery before
-		// this).
+		// the measurements and its page faults land in them as kernel time, more for the
+		// server that allocates more (seen as twice the baseline's kernel time per
+		// delivery before this).
 		command.add("-Xms" + heap);
 		command.add("-XX:+AlwaysPreTouch");
 		// G1 (the JVM's default) unless --server-jvm names another collector.
@@ -101,8 +99,7 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	// Both containers are on this module's class path; each server gets one of them, as
-	// an
-	// application that depends on spring-boot-starter-tomcat or -jetty would.
+	// an application that depends on spring-boot-starter-tomcat or -jetty would.
 	private static String classPath(String container) {
 		List<String> unwanted = switch (container) {
 			case "tomcat" -> List.of("/org/eclipse/jetty/", "spring-boot-jetty", "spring-boot-starter-jetty");

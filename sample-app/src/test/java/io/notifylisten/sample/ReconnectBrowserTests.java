@@ -76,8 +76,7 @@ class ReconnectBrowserTests {
 
 	private static ConfigurableApplicationContext start(int port) {
 		// Arguments, not default properties, so they beat application.yml. Immediate
-		// shutdown: a
-		// graceful one would wait for the open WebSocket to finish.
+		// shutdown: a graceful one would wait for the open WebSocket to finish.
 		return new SpringApplicationBuilder(SampleApplication.class).run("--server.port=" + port,
 				"--server.shutdown=immediate");
 	}

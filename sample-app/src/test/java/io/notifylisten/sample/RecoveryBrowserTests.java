@@ -59,8 +59,7 @@ class RecoveryBrowserTests {
 			alice.loginAs(DemoUsers.ALICE).open("/chat");
 			alice.waitForBadge("connected", Browser.DEFAULT_WAIT);
 			// The chat channel's subscription, not just any: every page also listens to
-			// notices, whose
-			// SUBSCRIBE needs no signature and so arrives first.
+			// notices, whose SUBSCRIBE needs no signature and so arrives first.
 			alice.waitUntil(Browser.DEFAULT_WAIT,
 					() -> !this.broker.getSubscriptionRegistry().findSubscriptions(chatMessage()).isEmpty());
 			notifyLine(900001, "before the drop");

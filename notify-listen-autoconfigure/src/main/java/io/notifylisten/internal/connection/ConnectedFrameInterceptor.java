@@ -79,8 +79,7 @@ public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAwar
 			}
 		}
 		// The broker's value says how often it expects the client's heart-beats; the
-		// server's own are
-		// the transport's, which sees every write to the connection.
+		// server's own are the transport's, which sees every write to the connection.
 		long[] brokerHeartbeat = (long[]) connectAck.getHeaders().get(SimpMessageHeaderAccessor.HEART_BEAT_HEADER);
 		long[] clientHeartbeat = (connect != null) ? SimpMessageHeaderAccessor.getHeartbeat(connect.getHeaders())
 				: null;

@@ -47,8 +47,7 @@ public class ConnectionRegistry implements ApplicationListener<SessionDisconnect
 			return null;
 		}
 		// A random id rather than the session id: the client learns it, and it should say
-		// nothing
-		// about the server's sessions.
+		// nothing about the server's sessions.
 		ListenerConnection connection = new ListenerConnection(sessionId, ConnectionId.next(this.random), user,
 				httpSessionId);
 		this.connections.put(sessionId, connection);

@@ -28,8 +28,7 @@ final class AsyncApiDocument {
 	private static final String PRESENCE_MESSAGE = "PresenceMessage";
 
 	// Channel ids are entity names, "entity.action" and "presence-entity"; no entity name
-	// holds a
-	// '-', so these two never collide with one.
+	// holds a '-', so these two never collide with one.
 	private static final String NOTICES = "notify-listen-notices";
 
 	private static final String USER = "notify-listen-user";

@@ -70,8 +70,8 @@ final class JsonSchemas {
 	}
 
 	// 'enclosing' holds the classes being described on the way down: a type that contains
-	// itself
-	// (a tree of comments) is described as {} where it recurs instead of without end.
+	// itself (a tree of comments) is described as {} where it recurs instead of without
+	// end.
 	private static ObjectNode schema(ResolvableType type, Set<Class<?>> enclosing) {
 		Class<?> raw = ClassUtils.resolvePrimitiveIfNecessary(type.toClass());
 		if (raw == Optional.class) {
@@ -179,8 +179,7 @@ final class JsonSchemas {
 	}
 
 	// Jackson writes null values too, so every property is present: required, and
-	// nullable where
-	// the type says it may be null.
+	// nullable where the type says it may be null.
 	private static void property(ObjectNode properties, ArrayNode required, String name, AnnotatedElement accessor,
 			ResolvableType type, AnnotatedType annotatedType, Set<Class<?>> enclosing) {
 		if (accessor.isAnnotationPresent(JsonIgnore.class)) {

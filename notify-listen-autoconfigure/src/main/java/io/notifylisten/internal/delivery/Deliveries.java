@@ -151,8 +151,7 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 		}
 		if (this.noticeTopic.equals(destination) || destination.startsWith(this.userTopicPrefix)) {
 			// Addressed to a user, a role, a connection or everyone: not checked at
-			// SUBSCRIBE, and the
-			// user may not be allowed to read its entity.
+			// SUBSCRIBE, and the user may not be allowed to read its entity.
 			NotifyMessage notification = this.jsonMapper.readValue((byte[]) message.getPayload(), NotifyMessage.class);
 			return allowed(connection, notification.channel()) ? message : null;
 		}
@@ -214,8 +213,7 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 	}
 
 	// Notices, and messages that skip a connection, carry targeting headers: whether this
-	// connection
-	// is one the message is for.
+	// connection is one the message is for.
 	private boolean isTarget(ListenerConnection connection, Map<?, ?> targeting) {
 		return !connection.connectionId().equals(first(targeting, Targeting.EXCLUDE_HEADER))
 				&& matches(first(targeting, Targeting.CONNECTION_HEADER), connection.connectionId())

@@ -51,8 +51,7 @@ public class ChannelHistory {
 	private final Map<ChannelName, ChannelLog> logs;
 
 	// Guarded by logs: the first offset this node has seen (everything since is known to
-	// it), the
-	// newest, and the newest of the channels forgotten beyond maxChannels.
+	// it), the newest, and the newest of the channels forgotten beyond maxChannels.
 	private long knownFrom = -1;
 
 	private long newest = -1;
@@ -177,8 +176,8 @@ public class ChannelHistory {
 		synchronized (this.logs) {
 			log = this.logs.get(channel);
 			// A client ahead of this node (a faster node numbered it, or the log began
-			// anew) or from
-			// before what this node has read cannot be told that it missed nothing.
+			// anew) or from before what this node has read cannot be told that it missed
+			// nothing.
 			if (this.knownFrom < 0 || lastSequence > this.newest || lastSequence + 1 < this.knownFrom) {
 				deliver.accept(Recovery.failed(this.epoch));
 				return;
@@ -222,8 +221,7 @@ public class ChannelHistory {
 			ChannelLog log = this.logs.get(channel);
 			if (log == null) {
 				// A channel kept anew knows nothing from before: not what was forgotten
-				// with an
-				// earlier log of it, nor what came before this node read the log.
+				// with an earlier log of it, nor what came before this node read the log.
 				log = new ChannelLog(Math.max(this.forgottenUpTo, this.knownFrom - 1));
 				this.logs.put(channel, log);
 			}

@@ -26,8 +26,7 @@ class RepositoryEntityArgumentResolver implements HandlerMethodArgumentResolver 
 	private final SingletonSupplier<RepositoryInvokerFactory> invokers;
 
 	// Repositories are looked up lazily: building them instantiates every repository,
-	// which must not
-	// happen while the message broker's beans are still being created.
+	// which must not happen while the message broker's beans are still being created.
 	RepositoryEntityArgumentResolver(Supplier<Repositories> repositories) {
 		this.repositories = SingletonSupplier.of(repositories);
 		this.invokers = SingletonSupplier.of(() -> new DefaultRepositoryInvokerFactory(this.repositories.obtain()));

@@ -119,8 +119,7 @@ public class RabbitStreamNotificationLog
 	private final Object wakeUp = new Object();
 
 	// Set when the client closed the producer or consumer for good (the stream was
-	// deleted): the
-	// publishing thread then connects anew, which creates the stream again.
+	// deleted): the publishing thread then connects anew, which creates the stream again.
 	private volatile boolean reconnect;
 
 	private volatile @Nullable Thread publisher;
@@ -167,8 +166,7 @@ public class RabbitStreamNotificationLog
 		}
 		try {
 			// Confirmed, or held in the outbox once the broker has not answered in time:
-			// either
-			// way it will reach every node, so the caller goes on.
+			// either way it will reach every node, so the caller goes on.
 			pending.awaitConfirmation(this.settings.confirmTimeout());
 		}
 		catch (InterruptedException ex) {
@@ -228,12 +226,9 @@ public class RabbitStreamNotificationLog
 	}
 
 	// What the outbox holds was promised to notify's callers: the publishing thread tries
-	// the
-	// broker once more at once, without waiting out the recovery interval, and publishes
-	// for as
-	// long as Spring gives this shutdown phase. Only a broker that refuses the connection
-	// ends it
-	// early: nothing held could get out then.
+	// the broker once more at once, without waiting out the recovery interval, and
+	// publishes for as long as Spring gives this shutdown phase. Only a broker that
+	// refuses the connection ends it early: nothing held could get out then.
 	@Override
 	public void stop() {
 		int held = this.outbox.size();
@@ -293,12 +288,10 @@ public class RabbitStreamNotificationLog
 	}
 
 	// Started before the web server and stopped after it (Spring Boot's web server
-	// lifecycles run
-	// at DEFAULT_PHASE - 2048 and - 1024): requests still served during a graceful
-	// shutdown can
-	// notify, and what they notify is published before the connection closes. Reading
-	// waits for
-	// the embedded broker anyway (onApplicationEvent).
+	// lifecycles run at DEFAULT_PHASE - 2048 and - 1024): requests still served during a
+	// graceful shutdown can notify, and what they notify is published before the
+	// connection closes. Reading waits for the embedded broker anyway
+	// (onApplicationEvent).
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE - 4096;
@@ -335,10 +328,8 @@ public class RabbitStreamNotificationLog
 	}
 
 	// A producer of its own, without a consumer: the web server has stopped, no page of
-	// this node
-	// waits for what it would read. The client's own recovery waits for the recovery
-	// interval, so
-	// a producer that is not open is made anew at once.
+	// this node waits for what it would read. The client's own recovery waits for the
+	// recovery interval, so a producer that is not open is made anew at once.
 	private void publishBeforeShutdown() throws InterruptedException {
 		while (!this.outbox.isEmpty()) {
 			long left = this.stopDeadline - System.nanoTime();
@@ -384,12 +375,9 @@ public class RabbitStreamNotificationLog
 	}
 
 	// One batch at a time, and the next only once every confirmation of this one is in: a
-	// batch goes
-	// out on one connection, so when one of its notifications is lost, those sent after
-	// it on that
-	// connection are lost too, and publishing the unconfirmed ones again keeps the order
-	// of
-	// acceptance. Confirmed ones are not sent again.
+	// batch goes out on one connection, so when one of its notifications is lost, those
+	// sent after it on that connection are lost too, and publishing the unconfirmed ones
+	// again keeps the order of acceptance. Confirmed ones are not sent again.
 	private boolean publish(List<Pending> batch, Duration wait) throws InterruptedException {
 		Producer current = this.producer;
 		if (current == null || !this.producerOpen.get()) {
@@ -441,8 +429,7 @@ public class RabbitStreamNotificationLog
 				.password(this.settings.password())
 				.virtualHost(this.settings.virtualHost())
 				// Every connection to the configured address, as behind a load balancer:
-				// the
-				// broker's advertised host may be a name only it resolves.
+				// the broker's advertised host may be a name only it resolves.
 				.addressResolver((ignored) -> address)
 				.recoveryBackOffDelayPolicy(BackOffDelayPolicy.fixed(this.settings.recoveryInterval()))
 				.topologyUpdateBackOffDelayPolicy(BackOffDelayPolicy
@@ -488,9 +475,8 @@ public class RabbitStreamNotificationLog
 	}
 
 	// The history has caught up once the consumer reads the marker this node appends
-	// after it
-	// started reading: the stream has no cheaper way, on every supported broker, to tell
-	// its end.
+	// after it started reading: the stream has no cheaper way, on every supported broker,
+	// to tell its end.
 	private void markStart() {
 		Producer current = this.producer;
 		if (current != null && this.startMarker == null) {

@@ -238,8 +238,8 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes 
 	}
 
 	// A scan for one field rather than a JSON parse: this runs on the outbound path, once
-	// per
-	// fan-out on the embedded broker and once per delivery where payloads are not shared.
+	// per fan-out on the embedded broker and once per delivery where payloads are not
+	// shared.
 	static @Nullable String changedAtText(byte[] json) {
 		int start = indexOf(json, CHANGED_AT);
 		if (start < 0) {

@@ -142,8 +142,7 @@ public class BrokerNotifier implements Notifier {
 			headers.put(Targeting.EXCLUDE_HEADER, this.excludedConnection);
 		}
 		// The notification is made once the observation started: a tracer has then
-		// written the
-		// trace context into its headers.
+		// written the trace context into its headers.
 		NotificationObservations.notifying(this.observationRegistry.get(), message, headers)
 			.observe(() -> sink.accept(new LoggedNotification(destination, headers, message)));
 	}
@@ -220,9 +219,8 @@ public class BrokerNotifier implements Notifier {
 	}
 
 	// Validate and stamp now, in the caller's thread: a bad name fails where it was
-	// written, and
-	// notifiedBy is the user who made the change even though sending may happen after
-	// commit.
+	// written, and notifiedBy is the user who made the change even though sending may
+	// happen after commit.
 	private NotifyMessage message(String entity, Object id, String action, Map<String, ?> payload) {
 		ChannelName channel = new ChannelName(entity, String.valueOf(id), action);
 		checkSize(channel, payload);

@@ -61,8 +61,7 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 	private final int sweepBatchSize;
 
 	// A node's rows carry its id, which is new with every start: the rows of a node that
-	// crashed
-	// are renewed by nobody, and their lease runs out.
+	// crashed are renewed by nobody, and their lease runs out.
 	private final String node = UUID.randomUUID().toString();
 
 	private final BlockingQueue<String> confirmed = new LinkedBlockingQueue<>();
@@ -102,9 +101,8 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 	}
 
 	// Only a transaction that holds this database's connection: a row written on another
-	// connection
-	// would stay when the application's transaction rolls back. A read-only one could not
-	// write it.
+	// connection would stay when the application's transaction rolls back. A read-only
+	// one could not write it.
 	@Override
 	public boolean joinsCurrentTransaction() {
 		return TransactionSynchronizationManager.isActualTransactionActive()
@@ -249,8 +247,7 @@ public class JdbcTransactionalOutbox implements TransactionalOutbox, SmartLifecy
 	}
 
 	// A batch published and confirmed is followed by the next at once, so that a node
-	// drains what
-	// a crashed node left at the log's pace, not one batch per interval.
+	// drains what a crashed node left at the log's pace, not one batch per interval.
 	private void sweep() throws InterruptedException {
 		this.table.renew(this.node, leaseUntil());
 		long deadline = System.nanoTime() + this.sweepInterval.toNanos();

@@ -30,8 +30,7 @@ final class OutboxTable {
 	private final JdbcTemplate jdbc;
 
 	// The outbox's own work (claims, deletes) in transactions of its own, whatever the
-	// application's
-	// transaction manager is.
+	// application's transaction manager is.
 	private final TransactionTemplate transactions;
 
 	private final String schemaScript;
@@ -110,8 +109,8 @@ final class OutboxTable {
 				return List.of();
 			}
 			// Every row of that node up to the last one locked here, locked by others or
-			// not: the
-			// rows taken must be the first of them, without a gap another node holds.
+			// not: the rows taken must be the first of them, without a gap another node
+			// holds.
 			List<Long> written = this.jdbc.queryForList(
 					"SELECT SEQ FROM " + NAME + " WHERE ORIGIN = ? AND SEQ <= ? ORDER BY SEQ", Long.class, origin,
 					rows.get(rows.size() - 1).seq());

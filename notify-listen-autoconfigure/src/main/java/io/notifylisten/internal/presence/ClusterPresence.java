@@ -257,9 +257,8 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		Instant now = this.clock.instant();
 		synchronized (this.localLock) {
 			// A node without members has nothing for the others to expire: it says so
-			// once, then
-			// stays quiet, and takes no room in the log's outbox while the broker is
-			// away.
+			// once, then stays quiet, and takes no room in the log's outbox while the
+			// broker is away.
 			boolean snapshotDue = !now.isBefore(this.nextSnapshot) && !(this.local.isEmpty() && this.saidEmpty);
 			if (this.pending.isEmpty() && !snapshotDue) {
 				return;
@@ -327,8 +326,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 		}
 		if (record.kind() == Kind.GONE && record.node().equals(this.node)) {
 			// This node stops: its own pages are about to be disconnected, and see the
-			// list again
-			// on the node they reconnect to, not everyone leaving first.
+			// list again on the node they reconnect to, not everyone leaving first.
 			return;
 		}
 		Instant now = this.clock.instant();
@@ -397,8 +395,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	}
 
 	// Under the view lock, so that versions reach the broker in order and a "here" frame
-	// sits
-	// between two changes.
+	// sits between two changes.
 	private void announce(Map<PresenceName, CrowdChange> changed, List<Object> happened) {
 		changed.forEach((presence, change) -> {
 			Crowd crowd = this.crowds.get(presence);
@@ -432,8 +429,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	}
 
 	// An object's version may start again only when no subscriber here can hold the old
-	// one: while
-	// this node has a subscription on it, the crowd stays, empty or not.
+	// one: while this node has a subscription on it, the crowd stays, empty or not.
 	private void forgetIfIdle(PresenceName presence, Crowd crowd) {
 		if (crowd.members.isEmpty() && !subscribedHere(presence)) {
 			this.crowds.remove(presence);
@@ -495,8 +491,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 	}
 
 	// Under the view lock: sends the lists whose subscriber the view now holds, or, when
-	// overdue,
-	// all that waited past their deadline.
+	// overdue, all that waited past their deadline.
 	private void sendLists(PresenceName presence, boolean overdue) {
 		Crowd crowd = this.crowds.get(presence);
 		if (crowd == null || crowd.waiting.isEmpty()) {
@@ -579,8 +574,7 @@ public class ClusterPresence implements Presence, SmartLifecycle {
 			}
 			announce(changed, happened);
 			// Kept for a subscriber whose own join never came back through the log (the
-			// broker was
-			// away), and no longer needed once it has left.
+			// broker was away), and no longer needed once it has left.
 			this.crowds.entrySet()
 				.removeIf((entry) -> entry.getValue().members.isEmpty() && !subscribedHere(entry.getKey()));
 		}

@@ -211,9 +211,8 @@ public class CurrentAuthorities {
 	}
 
 	// One load per user at a time; one that has not ended within the grace (it hangs, or
-	// its task
-	// was lost) no longer counts, so that the user's authorities are not left to it for
-	// good.
+	// its task was lost) no longer counts, so that the user's authorities are not left to
+	// it for good.
 	private CompletableFuture<Void> loadLater(Executor loads, String username, long now) {
 		InFlight underWay = this.loading.get(username);
 		if (underWay != null && now - underWay.startedAt() < this.graceMillis) {
@@ -246,8 +245,7 @@ public class CurrentAuthorities {
 		}
 		catch (RuntimeException ex) {
 			// Fails closed all the same: the caller that finds no current authorities
-			// loads itself,
-			// and when that throws too nothing is delivered.
+			// loads itself, and when that throws too nothing is delivered.
 			logger.warn("Could not reload the authorities of user " + username, ex);
 		}
 		finally {
@@ -257,10 +255,8 @@ public class CurrentAuthorities {
 	}
 
 	// Users who stopped listening would otherwise stay in the cache for good. An entry
-	// past its
-	// grace is reloaded before use anyway; dropping them at most once per maxAge keeps
-	// the cost to
-	// one pass.
+	// past its grace is reloaded before use anyway; dropping them at most once per maxAge
+	// keeps the cost to one pass.
 	private void purgeOverdue(long now) {
 		if (now - this.lastPurge < this.maxAgeMillis) {
 			return;
@@ -274,8 +270,7 @@ public class CurrentAuthorities {
 	}
 
 	// Loaded authorities answer for maxAge, and with an executor for another maxAge while
-	// their
-	// reload runs there.
+	// their reload runs there.
 	private boolean isPastGrace(Loaded loaded, long now) {
 		return now - loaded.at >= this.maxAgeMillis + this.graceMillis;
 	}

@@ -161,11 +161,9 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 		}
 		switch (command) {
 			// CONNECT is checked by StompAccessInterceptor (login, CSRF, connections per
-			// user). A second
-			// one is refused here rather than by Spring's STOMP handler, whose refusal
-			// carries no session
-			// id: its ERROR would race the CONNECTED frame still being written, and be
-			// lost behind it.
+			// user). A second one is refused here rather than by Spring's STOMP handler,
+			// whose refusal carries no session id: its ERROR would race the CONNECTED
+			// frame still being written, and be lost behind it.
 			case CONNECT, STOMP -> {
 				return connected ? "Already connected" : null;
 			}

@@ -61,8 +61,7 @@ public class SafeStompErrorHandler extends StompSubProtocolErrorHandler {
 			Throwable ex) {
 		Message<byte[]> error = super.handleClientMessageProcessingError(clientMessage, ex);
 		// Bytes that could not be decoded come without a message, hence without a session
-		// id: Spring
-		// writes their ERROR straight away, as before.
+		// id: Spring writes their ERROR straight away, as before.
 		String sessionId = (clientMessage != null) ? SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders())
 				: null;
 		if (error != null && sessionId != null && this.transport != null) {

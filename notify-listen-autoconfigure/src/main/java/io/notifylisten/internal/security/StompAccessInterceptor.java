@@ -106,9 +106,8 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 	}
 
 	// Checked, the token has no business further on: a broker behind Spring's handler
-	// would be sent
-	// the CONNECT headers. Spring's STOMP handler leaves the headers mutable for
-	// interceptors.
+	// would be sent the CONNECT headers. Spring's STOMP handler leaves the headers
+	// mutable for interceptors.
 	private static void withoutCsrfToken(Message<?> message) {
 		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
 		StompHeaderAccessor headers = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
@@ -126,9 +125,8 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		}
 		if (this.destinations.userDestination().equals(accessor.getDestination())) {
 			// The subscription is pointed at this user's own topic, which the broker fans
-			// out to all
-			// of the user's connections on every node; what arrives is checked on
-			// delivery.
+			// out to all of the user's connections on every node; what arrives is checked
+			// on delivery.
 			return redirected(connection, message,
 					this.destinations.userTopic(this.signer.userToken(connection.user().getName())));
 		}

@@ -181,9 +181,8 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	}
 
 	// Once subscriptions are live, replay from the history what the browser missed,
-	// channel by
-	// channel; ordering against live events is settled by the sequence each event
-	// carries.
+	// channel by channel; ordering against live events is settled by the sequence each
+	// event carries.
 	private void recover(Stream stream) {
 		for (int i = 0; i < stream.channels.size(); i++) {
 			long last = stream.position.sequences()[i];
@@ -264,9 +263,8 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	}
 
 	// Streams never time out by themselves: end them as the application starts to stop
-	// (the default
-	// phase stops before the web server's graceful shutdown, which would wait for them
-	// forever).
+	// (the default phase stops before the web server's graceful shutdown, which would
+	// wait for them forever).
 	@Override
 	public void start() {
 		this.running = true;

@@ -170,12 +170,9 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	}
 
 	// Spring's STOMP handler writes an ERROR frame and closes the session straight after,
-	// on the
-	// thread emptying the outbox; the frame is held back if anything else waits there
-	// (the broker
-	// queues a heart-beat right behind the DISCONNECT_ACK of a client it cuts off for
-	// silence), and
-	// the client would be closed without learning why.
+	// on the thread emptying the outbox; the frame is held back if anything else waits
+	// there (the broker queues a heart-beat right behind the DISCONNECT_ACK of a client
+	// it cuts off for silence), and the client would be closed without learning why.
 	@Override
 	public void close() throws IOException {
 		flush();
@@ -203,14 +200,11 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	}
 
 	// A write the container has not quite finished (its bytes are out, its state not yet
-	// back to
-	// idle; typically CONNECTED, which a client answers at once) refuses the next one
-	// with
-	// IllegalStateException for a few milliseconds. The next one may be the ERROR frame
-	// that Spring's
-	// STOMP handler writes, and closes the session behind, on the inbound thread: without
-	// another
-	// try the client would be cut off without learning why.
+	// back to idle; typically CONNECTED, which a client answers at once) refuses the next
+	// one with IllegalStateException for a few milliseconds. The next one may be the
+	// ERROR frame that Spring's STOMP handler writes, and closes the session behind, on
+	// the inbound thread: without another try the client would be cut off without
+	// learning why.
 	private void write(WebSocketMessage<?> message) throws IOException {
 		for (int attempt = 1;; attempt++) {
 			try {

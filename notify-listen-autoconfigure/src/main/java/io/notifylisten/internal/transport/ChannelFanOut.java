@@ -215,8 +215,7 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 					}
 					catch (RuntimeException ex) {
 						// As Spring's broker does: one subscriber's failure is not the
-						// notifier's, nor the
-						// other subscribers'.
+						// notifier's, nor the other subscribers'.
 						logger.error("Failed to send " + channelName + " to session " + sessionId, ex);
 					}
 				}
@@ -235,8 +234,8 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 	}
 
 	// Spring's STOMP handler sends an octet-stream payload as a binary message, keeps a
-	// message id
-	// the message brings and restores a user destination's original one; all left to it.
+	// message id the message brings and restores a user destination's original one; all
+	// left to it.
 	private static boolean isPlainText(Message<?> message) {
 		Object contentType = message.getHeaders().get(MessageHeaders.CONTENT_TYPE);
 		if (contentType != null && !(contentType instanceof MimeType type && !BINARY.isCompatibleWith(type))) {
@@ -324,8 +323,7 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 		}
 
 		// Encoded from the message Spring's path would encode, so that the frame is the
-		// same but for
-		// the order of its headers (the two per-subscriber ones come first).
+		// same but for the order of its headers (the two per-subscriber ones come first).
 		private String tail(String sessionId, String subscriptionId) {
 			String tail = this.tail;
 			if (tail == null) {

@@ -430,9 +430,8 @@ final class ConnectionOutboxes implements Executor {
 		}
 
 		// Asked once per wait: a turn resumed after one goes ahead, so that what took
-		// longer than
-		// it stays valid cannot hold the connection up for good (its messages' own check
-		// still runs).
+		// longer than it stays valid cannot hold the connection up for good (its
+		// messages' own check still runs).
 		private boolean mustWait() {
 			if (this.resumed) {
 				this.resumed = false;
@@ -490,8 +489,7 @@ final class ConnectionOutboxes implements Executor {
 			this.drainer = null;
 			if (this.closing) {
 				// Only quiesce waits, and only once it has marked the outbox closing; a
-				// notify on
-				// every turn would inflate every outbox's monitor.
+				// notify on every turn would inflate every outbox's monitor.
 				notifyAll();
 			}
 			if (!this.waiting.isEmpty()) {

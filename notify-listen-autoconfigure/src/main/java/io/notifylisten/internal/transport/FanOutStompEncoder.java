@@ -71,8 +71,7 @@ class FanOutStompEncoder extends StompEncoder {
 		}
 		else {
 			// A payload for one subscriber only (@NotifyListen results, recovery frames)
-			// costs no more
-			// than Spring's encoding: only its identity is remembered.
+			// costs no more than Spring's encoding: only its identity is remembered.
 			this.recent.set(slot, payload);
 			return super.encode(headers, payload);
 		}

@@ -102,11 +102,9 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 		this.scheduler = scheduler;
 		this.timeToFirstConnect = limits.timeToFirstConnect();
 		// Elsewhere than on Tomcat, the container's limit bounds the whole message even
-		// when it is
-		// handed over in pieces (Jetty closes with 1009 above it). It sits above the
-		// STOMP limit, so
-		// that an oversized frame reaches the STOMP decoder and is answered with an ERROR
-		// frame.
+		// when it is handed over in pieces (Jetty closes with 1009 above it). It sits
+		// above the STOMP limit, so that an oversized frame reaches the STOMP decoder and
+		// is answered with an ERROR frame.
 		this.containerMessageLimit = limits.maxFrameSize() * 2;
 		this.sendTimeLimit = limits.sendTimeLimit();
 		this.outboxes = new ConnectionOutboxes(pool, new OutboxPolicy(limits.sendBufferSizeLimit(), readiness));
@@ -189,8 +187,7 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 						Instant.now().plus(OutboundTransport.this.timeToFirstConnect));
 				super.afterConnectionEstablished(session);
 				// After Spring's STOMP handler, which raises the limits to 16 KiB + 256
-				// (a whole frame
-				// of the STOMP spec's minimum size).
+				// (a whole frame of the STOMP spec's minimum size).
 				int limit = isTomcat(containerSession) ? TOMCAT_BUFFER_SIZE
 						: OutboundTransport.this.containerMessageLimit;
 				session.setTextMessageSizeLimit(limit);
@@ -198,18 +195,13 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 			}
 
 			// Tomcat keeps a buffer as large as the message size limit for each session's
-			// whole life
-			// (a CharBuffer: two bytes per character); Jetty takes buffers from a pool
-			// per message.
-			// Taken in pieces, messages on Tomcat need only TOMCAT_BUFFER_SIZE while the
-			// STOMP
-			// decoder, which buffers an incomplete frame per session, still answers an
-			// oversized
-			// frame with an ERROR at max-frame-size. Measured with the benchmark's idle
-			// scenario
-			// (BENCHMARKS.md, "Tomcat: client messages in pieces"); HostileInputTests run
-			// on Tomcat
-			// and on Jetty.
+			// whole life (a CharBuffer: two bytes per character); Jetty takes buffers
+			// from a pool per message. Taken in pieces, messages on Tomcat need only
+			// TOMCAT_BUFFER_SIZE while the STOMP decoder, which buffers an incomplete
+			// frame per session, still answers an oversized frame with an ERROR at
+			// max-frame-size. Measured with the benchmark's idle scenario (BENCHMARKS.md,
+			// "Tomcat: client messages in pieces"); HostileInputTests run on Tomcat and
+			// on Jetty.
 			@Override
 			public boolean supportsPartialMessages() {
 				return true;
@@ -231,13 +223,10 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 	}
 
 	// Spring's send time limit is only checked when the next message for a session
-	// arrives; a write
-	// to a client that stopped reading blocks an outbound thread until the container
-	// gives up (20 s
-	// on Tomcat's default), and enough such threads would stall every other client.
-	// Bounding the
-	// write itself frees the thread after the send time limit. Other containers ignore
-	// the property.
+	// arrives; a write to a client that stopped reading blocks an outbound thread until
+	// the container gives up (20 s on Tomcat's default), and enough such threads would
+	// stall every other client. Bounding the write itself frees the thread after the send
+	// time limit. Other containers ignore the property.
 	private void limitBlockingSends(WebSocketSession session) {
 		if (STANDARD_WEBSOCKET_PRESENT && session instanceof NativeWebSocketSession nativeSession) {
 			jakarta.websocket.Session standard = nativeSession.getNativeSession(jakarta.websocket.Session.class);
@@ -288,9 +277,8 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 		error.setMessage(reason);
 		try {
 			// Written past Spring's outbound channel: wait for what it is writing to this
-			// session, but
-			// not long, as a logout may be waiting here; the session is closed in any
-			// case.
+			// session, but not long, as a logout may be waiting here; the session is
+			// closed in any case.
 			this.outboxes.quiesce(session.getId(), QUIESCE_BEFORE_CLOSE);
 			// The session retries a write the container refuses while it finishes the one
 			// before.

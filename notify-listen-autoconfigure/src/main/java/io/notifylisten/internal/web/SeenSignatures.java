@@ -38,8 +38,7 @@ final class SeenSignatures {
 	private final Set<String> signatures = new HashSet<>();
 
 	// Timestamps arrive in any order (a request may be stamped up to a window ahead), so
-	// the
-	// signatures leave by their own deadline, not in the order they came.
+	// the signatures leave by their own deadline, not in the order they came.
 	private final PriorityQueue<Seen> deadlines = new PriorityQueue<>(Comparator.comparing(Seen::forgetAfter));
 
 	/**

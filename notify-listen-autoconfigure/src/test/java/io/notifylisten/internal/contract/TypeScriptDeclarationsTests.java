@@ -120,8 +120,7 @@ class TypeScriptDeclarationsTests {
 	}
 
 	// Names an application may well choose: an entity whose name is another's entity and
-	// action,
-	// and one named like the client's own message type.
+	// action, and one named like the client's own message type.
 	@Test
 	void namesThatWouldCollideGetOneDeclarationEachInBothDocuments() {
 		Contract colliding = new Contract("Shop", "1", new ChannelDestinations("shop"), "/ws", false,
@@ -142,8 +141,7 @@ class TypeScriptDeclarationsTests {
 	}
 
 	// Entity names that differ only in '_' and '-' read the same as type names; "Message"
-	// inside a
-	// name stays where it is.
+	// inside a name stays where it is.
 	@Test
 	void namesThatReadTheSameAreNumbered() {
 		Contract alike = new Contract("Shop", "1", new ChannelDestinations("shop"), "/ws", false,

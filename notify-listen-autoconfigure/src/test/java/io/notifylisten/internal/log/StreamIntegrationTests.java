@@ -490,8 +490,7 @@ class StreamIntegrationTests {
 
 	private static void awaitSubscribed() throws InterruptedException {
 		// RabbitMQ binds the subscription's queue asynchronously; a browser has long done
-		// so by the
-		// time a user acts.
+		// so by the time a user acts.
 		Thread.sleep(300);
 	}
 

@@ -43,8 +43,7 @@ class StreamShutdownTests {
 		RabbitStreamBroker broker = RabbitStreamBroker.get();
 		String run = String.valueOf(System.nanoTime());
 		// Started, but the embedded broker never said it is available: this node has not
-		// connected,
-		// as in the first second of a node's life.
+		// connected, as in the first second of a node's life.
 		RabbitStreamNotificationLog log = log(broker.host(), broker.port());
 		log.start();
 		IntStream.rangeClosed(1, 5).forEach((n) -> log.append(notification(run, n)));

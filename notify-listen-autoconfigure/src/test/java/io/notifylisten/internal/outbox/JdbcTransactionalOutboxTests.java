@@ -129,9 +129,8 @@ class JdbcTransactionalOutboxTests {
 	void twoNodesSweepingTogetherPublishEachNodesRowsInOrder() {
 		createTable();
 		// A lease long enough for a node to publish a batch, even while it warms up: one
-		// that ran out
-		// meanwhile would let the other node publish the same rows, and order holds only
-		// within it.
+		// that ran out meanwhile would let the other node publish the same rows, and
+		// order holds only within it.
 		Duration lease = Duration.ofSeconds(2);
 		RecordingLog logOfA = new RecordingLog((id) -> new CompletableFuture<>());
 		JdbcTransactionalOutbox nodeA = outbox(logOfA, lease);

@@ -136,8 +136,7 @@ class ChannelFanOutIntegrationTests {
 	}
 
 	// Spring's STOMP handler writes an octet-stream payload as a binary message and keeps
-	// a message id
-	// the message brings: the fan-out leaves both to it.
+	// a message id the message brings: the fan-out leaves both to it.
 	@Test
 	void messagesSpringsHandlerTreatsApartTakeItsPath() {
 		String destination = "/topic/fan-out.Order.204.shipped";

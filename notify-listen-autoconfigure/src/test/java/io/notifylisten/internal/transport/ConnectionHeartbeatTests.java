@@ -74,12 +74,10 @@ class ConnectionHeartbeatTests {
 	}
 
 	// Three connections, a third of the interval apart, so that their CONNECTs fall at
-	// different
-	// points of any periodic check on the server. All are quiet for two intervals (the
-	// first
-	// heart-beat is the one a check once per interval makes late), then two of them get a
-	// notification by the direct fan-out every quarter interval for a while, then all are
-	// quiet again.
+	// different points of any periodic check on the server. All are quiet for two
+	// intervals (the first heart-beat is the one a check once per interval makes late),
+	// then two of them get a notification by the direct fan-out every quarter interval
+	// for a while, then all are quiet again.
 	@Test
 	void theServerWritesAtLeastAsOftenAsAgreedWhicheverRouteWrites() throws Exception {
 		String channel = "Order/31/shipped";
@@ -124,9 +122,8 @@ class ConnectionHeartbeatTests {
 	}
 
 	// The broker cuts off a client that declared heart-beats and sent none for three
-	// intervals; the
-	// server's own heart-beats are due to it at that moment too, and must not push the
-	// ERROR aside.
+	// intervals; the server's own heart-beats are due to it at that moment too, and must
+	// not push the ERROR aside.
 	@Test
 	void aClientThatFallsSilentGetsAnErrorWithItsReasonBeforeTheClose() throws Exception {
 		List<CompletableFuture<Received>> silent = new ArrayList<>();
@@ -182,8 +179,7 @@ class ConnectionHeartbeatTests {
 		try {
 			socket.sendFrame("CONNECT", connectHeaders(socket, "0," + INTERVAL_MS), "");
 			// Nothing slow between the reads (such as a first assertion's class loading):
-			// a message is
-			// timed when it is read.
+			// a message is timed when it is read.
 			List<Arrival> arrivals = new ArrayList<>(socket.readArrivals(1, Duration.ofSeconds(5)).arrivals());
 			if (channel != null && !arrivals.isEmpty()) {
 				String connectionId = new Received(List.of(arrivals.get(0).text()), false).header("connection-id");

@@ -281,8 +281,7 @@ class ConnectionOutboxesTests {
 	}
 
 	// Holds the pool thread that empties the connection's outbox until released, so that
-	// messages
-	// sent meanwhile wait in it.
+	// messages sent meanwhile wait in it.
 	private CountDownLatch blockTheConnection(String sessionId) throws InterruptedException {
 		CountDownLatch started = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);

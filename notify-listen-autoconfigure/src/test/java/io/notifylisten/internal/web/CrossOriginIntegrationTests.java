@@ -65,8 +65,8 @@ class CrossOriginIntegrationTests {
 			JsonNode csrf = alice.settings().get("csrf");
 			String form = "socket_id=" + alice.connectionId() + "&channel_name=Order/1/refresh";
 			// The session cookie carries the session that holds the CSRF token; the test
-			// application
-			// logs in with HTTP Basic, which a browser would send along with the cookie.
+			// application logs in with HTTP Basic, which a browser would send along with
+			// the cookie.
 			HttpResponse<String> signed = send(request(PusherController.AUTH_PATH).header("Origin", SPA)
 				.header("Cookie", alice.cookieHeader())
 				.header("Authorization", basic(ALICE))

@@ -103,8 +103,8 @@ class PublishIntegrationTests {
 	}
 
 	// Anyone can send these: nothing is read past the limit, nothing is logged at ERROR.
-	// The 50 MB
-	// are written as the server takes them, never held, and stop once it has answered.
+	// The 50 MB are written as the server takes them, never held, and stop once it has
+	// answered.
 	@Test
 	void aHugeBodyIsRefusedWithoutBeingRead(CapturedOutput output) throws Exception {
 		long huge = 50L * 1024 * 1024;

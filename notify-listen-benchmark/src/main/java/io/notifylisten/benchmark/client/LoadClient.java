@@ -200,10 +200,9 @@ public final class LoadClient implements AutoCloseable {
 	}
 
 	// The browser's conversation: GET /rest/pusher/key (session, CSRF token), WebSocket
-	// with the
-	// session cookie and HTTP Basic, CONNECT with the token, POST /rest/pusher/auth for
-	// the
-	// connection id from CONNECTED, SUBSCRIBE with the signature.
+	// with the session cookie and HTTP Basic, CONNECT with the token, POST
+	// /rest/pusher/auth for the connection id from CONNECTED, SUBSCRIBE with the
+	// signature.
 	private CompletableFuture<Listener> openNotifyListen(Target target, String channel) {
 		String user = target.userPrefix() + this.nextUser.getAndIncrement();
 		String basic = "Basic "
@@ -257,9 +256,8 @@ public final class LoadClient implements AutoCloseable {
 	}
 
 	// As the browser: no Origin header (the servers accept same-origin and header-less
-	// requests),
-	// close frames handled by the listener so that it can tell the server's close from
-	// its own.
+	// requests), close frames handled by the listener so that it can tell the server's
+	// close from its own.
 	private CompletableFuture<Listener> connect(URI uri, HttpHeaders headers, Listener listener) {
 		WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
 			.webSocketUri(uri)
@@ -430,9 +428,8 @@ public final class LoadClient implements AutoCloseable {
 		}
 
 		// A server may send several frames in one WebSocket message (notify-listen does
-		// when more
-		// are waiting for the connection); each ends with a NUL, heart-beats are bare
-		// EOLs.
+		// when more are waiting for the connection); each ends with a NUL, heart-beats
+		// are bare EOLs.
 		private void onFrames(String message) {
 			int start = 0;
 			while (start < message.length()) {

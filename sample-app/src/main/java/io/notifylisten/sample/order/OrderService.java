@@ -80,8 +80,7 @@ public class OrderService {
 		return this.orders.findById(id).map((order) -> {
 			order.change(status, amount, user.getName(), this.clock.instant());
 			// The status is no secret; the amount stays out of the payload and reaches
-			// each page
-			// through the @NotifyListen handler, as that page's user.
+			// each page through the @NotifyListen handler, as that page's user.
 			this.notifier.notify(order, "refresh", Map.of("status", status.name()));
 			return OrderView.of(order);
 		});

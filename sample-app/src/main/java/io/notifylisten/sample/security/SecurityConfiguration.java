@@ -31,8 +31,8 @@ class SecurityConfiguration {
 			.requestMatchers("/css/**", "/js/**", "/favicon.ico", "/error", "/notify-listen/notify-listen.js")
 			.permitAll()
 			// notify-listen checks these itself and answers with a reason a page can show
-			// ("Login
-			// required"), where the HTTP layer would only redirect to the login page.
+			// ("Login required"), where the HTTP layer would only redirect to the login
+			// page.
 			.requestMatchers("/rest/pusher/key", "/rest/pusher/auth", "/notify-listen/ws/**")
 			.permitAll()
 			.requestMatchers("/admin")
@@ -43,10 +43,9 @@ class SecurityConfiguration {
 			.authenticated())
 			.formLogin(Customizer.withDefaults())
 			// The HTTP session dies with the server; the signed cookie logs the browser
-			// back in on its
-			// next request, which is how an open page reconnects after a restart without
-			// a login.
-			// A demo always remembers; a real application would leave it to the checkbox.
+			// back in on its next request, which is how an open page reconnects after a
+			// restart without a login. A demo always remembers; a real application would
+			// leave it to the checkbox.
 			.rememberMe((rememberMe) -> rememberMe.key(rememberMeKey).alwaysRemember(true).userDetailsService(users))
 			// Scripts calling the API want a status they can act on, not the login page's
 			// HTML.
@@ -59,10 +58,9 @@ class SecurityConfiguration {
 	@Bean
 	UserDetailsService users() {
 		// A fixed hash, in the encoder's current format: a '{noop}' password would be
-		// upgraded to a
-		// freshly salted hash at the first login, and the remember-me signature, which
-		// covers the
-		// stored password, would no longer match after a restart.
+		// upgraded to a freshly salted hash at the first login, and the remember-me
+		// signature, which covers the stored password, would no longer match after a
+		// restart.
 		String password = DemoUsers.PASSWORD_HASH;
 		return new InMemoryUserDetailsManager(
 				User.withUsername(DemoUsers.ALICE)

@@ -72,10 +72,9 @@ public final class BareStompEndpoint extends Endpoint implements AutoCloseable {
 		// nothing.
 		session.setMaxIdleTimeout(0);
 		// The load generator's frames are small. Tomcat keeps a message buffer of this
-		// size per
-		// session (8 Ki characters by default, reallocated at the next message), as small
-		// as
-		// notify-listen's on Tomcat, so that the idle figure is the container's least.
+		// size per session (8 Ki characters by default, reallocated at the next message),
+		// as small as notify-listen's on Tomcat, so that the idle figure is the
+		// container's least.
 		session.setMaxTextMessageBufferSize(1024);
 		session.addMessageHandler(String.class, (MessageHandler.Whole<String>) (text) -> onFrame(session, text));
 	}

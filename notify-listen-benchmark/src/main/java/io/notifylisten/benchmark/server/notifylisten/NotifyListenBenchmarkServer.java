@@ -43,8 +43,7 @@ public class NotifyListenBenchmarkServer {
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
 		// The control endpoints are the load generator's, on 127.0.0.1 only; they skip
-		// CSRF because
-		// they are no browser's.
+		// CSRF because they are no browser's.
 		http.authorizeHttpRequests(
 				(requests) -> requests.requestMatchers("/rest/pusher/key", "/notify-listen/ws/**", "/bench/**")
 					.permitAll()
@@ -56,10 +55,9 @@ public class NotifyListenBenchmarkServer {
 	}
 
 	// One user per listener, as 10,000 browsers would be; notify-listen also limits
-	// connections per user.
-	// bench.user-store-delay makes each lookup take that long, as a query to a user
-	// database would
-	// (notify-listen reloads listening users' authorities every role-recheck-interval).
+	// connections per user. bench.user-store-delay makes each lookup take that long, as a
+	// query to a user database would (notify-listen reloads listening users' authorities
+	// every role-recheck-interval).
 	@Bean
 	UserDetailsService users(@Value("${bench.user-store-delay:0ms}") Duration delay) {
 		return (username) -> {

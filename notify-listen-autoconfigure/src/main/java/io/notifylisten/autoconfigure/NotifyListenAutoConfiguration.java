@@ -127,15 +127,20 @@ public final class NotifyListenAutoConfiguration {
 			@Qualifier("notifyListenTaskScheduler") ObjectProvider<TaskScheduler> scheduler,
 			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<TransactionalOutbox> outbox) {
 		int updatesPerSecond = properties.getProgress().getMaxUpdatesPerSecond();
-		BrokerNotifier notifier = new BrokerNotifier(notificationLog, destinations,
-				(username) -> destinations.userTopic(signer.userToken(username)), Clock.systemUTC());
-		notifier.setMaxPayloadSize(Math.toIntExact(properties.getPayload().getMaxSize().toBytes()),
-				jsonMapper.getIfAvailable(JsonMapper::shared));
-		scheduler.ifAvailable((taskScheduler) -> notifier.setProgressCoalescing(taskScheduler,
-				Duration.ofMillis(1000 / updatesPerSecond)));
-		notifier.setObservationRegistry(observations(observationRegistry));
-		outbox.ifAvailable(notifier::setTransactionalOutbox);
-		return notifier;
+		BrokerNotifier.Options options = BrokerNotifier.Options.NONE
+			.withMaxPayloadSize(Math.toIntExact(properties.getPayload().getMaxSize().toBytes()),
+					jsonMapper.getIfAvailable(JsonMapper::shared))
+			.withObservationRegistry(observations(observationRegistry));
+		TaskScheduler taskScheduler = scheduler.getIfAvailable();
+		if (taskScheduler != null) {
+			options = options.withProgressCoalescing(taskScheduler, Duration.ofMillis(1000 / updatesPerSecond));
+		}
+		TransactionalOutbox transactionalOutbox = outbox.getIfAvailable();
+		if (transactionalOutbox != null) {
+			options = options.withTransactionalOutbox(transactionalOutbox);
+		}
+		return new BrokerNotifier(notificationLog, destinations,
+				(username) -> destinations.userTopic(signer.userToken(username)), Clock.systemUTC(), options);
 	}
 
 	@Bean

@@ -50,17 +50,7 @@ public class BrokerNotifier implements Notifier {
 
 	private final Clock clock;
 
-	private int maxPayloadBytes = Integer.MAX_VALUE;
-
-	private @Nullable JsonMapper jsonMapper;
-
-	private @Nullable TaskScheduler progressScheduler;
-
-	private Duration progressInterval = Duration.ZERO;
-
-	private Supplier<ObservationRegistry> observationRegistry = () -> ObservationRegistry.NOOP;
-
-	private @Nullable TransactionalOutbox outbox;
+	private final Options options;
 
 	private final @Nullable String excludedConnection;
 
@@ -72,24 +62,29 @@ public class BrokerNotifier implements Notifier {
 	 * @param clock stamps {@code changedAt}
 	 */
 	public BrokerNotifier(NotificationLog log, ChannelDestinations destinations, UserTopics userTopics, Clock clock) {
+		this(log, destinations, userTopics, clock, Options.NONE);
+	}
+
+	/**
+	 * Create a notifier with options.
+	 * @param log takes every notification
+	 * @param destinations maps channels to destinations
+	 * @param userTopics names each user's topic
+	 * @param clock stamps {@code changedAt}
+	 * @param options payload limit, progress coalescing, observations and outbox
+	 */
+	public BrokerNotifier(NotificationLog log, ChannelDestinations destinations, UserTopics userTopics, Clock clock,
+			Options options) {
+		this(log, destinations, userTopics, clock, options, null);
+	}
+
+	private BrokerNotifier(NotificationLog log, ChannelDestinations destinations, UserTopics userTopics, Clock clock,
+			Options options, @Nullable String excludedConnection) {
 		this.log = log;
 		this.destinations = destinations;
 		this.userTopics = userTopics;
 		this.clock = clock;
-		this.excludedConnection = null;
-	}
-
-	private BrokerNotifier(BrokerNotifier notifier, @Nullable String excludedConnection) {
-		this.log = notifier.log;
-		this.destinations = notifier.destinations;
-		this.userTopics = notifier.userTopics;
-		this.clock = notifier.clock;
-		this.maxPayloadBytes = notifier.maxPayloadBytes;
-		this.jsonMapper = notifier.jsonMapper;
-		this.progressScheduler = notifier.progressScheduler;
-		this.progressInterval = notifier.progressInterval;
-		this.observationRegistry = notifier.observationRegistry;
-		this.outbox = notifier.outbox;
+		this.options = options;
 		this.excludedConnection = excludedConnection;
 	}
 
@@ -119,7 +114,9 @@ public class BrokerNotifier implements Notifier {
 	@Override
 	public Notifier toOthers() {
 		String origin = originConnection();
-		return (origin != null) ? new BrokerNotifier(this, origin) : this;
+		return (origin != null)
+				? new BrokerNotifier(this.log, this.destinations, this.userTopics, this.clock, this.options, origin)
+				: this;
 	}
 
 	private void notice(Map<String, String> target, String entity, Object id, String action, Map<String, ?> payload) {
@@ -143,7 +140,7 @@ public class BrokerNotifier implements Notifier {
 		}
 		// The notification is made once the observation started: a tracer has then
 		// written the trace context into its headers.
-		NotificationObservations.notifying(this.observationRegistry.get(), message, headers)
+		NotificationObservations.notifying(this.options.observationRegistry().get(), message, headers)
 			.observe(() -> sink.accept(new LoggedNotification(destination, headers, message)));
 	}
 
@@ -157,52 +154,15 @@ public class BrokerNotifier implements Notifier {
 
 	@Override
 	public Progress progress(String entity, Object id) {
-		if (this.progressScheduler == null) {
+		TaskScheduler scheduler = this.options.progressScheduler();
+		if (scheduler == null) {
 			return Notifier.super.progress(entity, id);
 		}
 		// Validated now, so that a bad name fails where the work starts, not at its first
 		// update.
 		new ChannelName(entity, String.valueOf(id), "progress");
-		return new CoalescingProgress((action, payload) -> sendNow(entity, id, action, payload), this.progressInterval,
-				this.progressScheduler, this.clock);
-	}
-
-	/**
-	 * Observe each notification ({@value NotificationObservations#NOTIFY}), so that a
-	 * tracer follows it from the notifying request to every node's delivery.
-	 * @param observationRegistry the registry, asked for at the first notification
-	 */
-	public void setObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
-		this.observationRegistry = observationRegistry;
-	}
-
-	/**
-	 * Write notifications made inside a transaction to an outbox in that transaction.
-	 * @param outbox publishes them after commit
-	 */
-	public void setTransactionalOutbox(TransactionalOutbox outbox) {
-		this.outbox = outbox;
-	}
-
-	/**
-	 * Limit the size of payloads, measured as JSON.
-	 * @param maxPayloadBytes the most bytes a payload may take
-	 * @param jsonMapper measures payloads as the broker will send them
-	 */
-	public void setMaxPayloadSize(int maxPayloadBytes, JsonMapper jsonMapper) {
-		this.maxPayloadBytes = maxPayloadBytes;
-		this.jsonMapper = jsonMapper;
-	}
-
-	/**
-	 * Coalesce {@link #progress(String, Object) progress} updates to at most one per
-	 * interval.
-	 * @param scheduler sends an update held back by the interval once it has passed
-	 * @param interval the shortest time between two updates of one piece of work
-	 */
-	public void setProgressCoalescing(TaskScheduler scheduler, Duration interval) {
-		this.progressScheduler = scheduler;
-		this.progressInterval = interval;
+		return new CoalescingProgress((action, payload) -> sendNow(entity, id, action, payload),
+				this.options.progressInterval(), scheduler, this.clock);
 	}
 
 	// Progress is about work still under way: it leaves at once, not after a commit.
@@ -233,7 +193,7 @@ public class BrokerNotifier implements Notifier {
 			send(message, () -> append(destination, target, message));
 			return;
 		}
-		TransactionalOutbox outbox = this.outbox;
+		TransactionalOutbox outbox = this.options.outbox();
 		if (outbox != null && outbox.joinsCurrentTransaction()) {
 			// Written now, with the transaction's changes; the outbox publishes it after
 			// commit.
@@ -259,13 +219,14 @@ public class BrokerNotifier implements Notifier {
 	}
 
 	private void checkSize(ChannelName channel, Map<String, ?> payload) {
-		if (this.jsonMapper == null || payload.isEmpty()) {
+		JsonMapper jsonMapper = this.options.jsonMapper();
+		if (jsonMapper == null || payload.isEmpty()) {
 			return;
 		}
-		int size = this.jsonMapper.writeValueAsBytes(payload).length;
-		if (size > this.maxPayloadBytes) {
+		int size = jsonMapper.writeValueAsBytes(payload).length;
+		if (size > this.options.maxPayloadBytes()) {
 			throw new PayloadTooLargeException(
-					"Payload of " + channel + " is " + size + " bytes; the limit is " + this.maxPayloadBytes
+					"Payload of " + channel + " is " + size + " bytes; the limit is " + this.options.maxPayloadBytes()
 							+ " (notify-listen.payload.max-size). Send an id and let the " + "listener load the rest.");
 		}
 	}
@@ -276,6 +237,75 @@ public class BrokerNotifier implements Notifier {
 			return NotifyMessage.SYSTEM;
 		}
 		return authentication.getName();
+	}
+
+	/**
+	 * What a notifier does beyond appending to the log, each part off unless set.
+	 *
+	 * @param maxPayloadBytes the most bytes a payload may take, measured as JSON
+	 * @param jsonMapper measures payloads as the broker will send them; {@code null} for
+	 * no limit
+	 * @param progressScheduler sends a {@link #progress(String, Object) progress} update
+	 * held back by the interval once it has passed; {@code null} to send every update
+	 * @param progressInterval the shortest time between two updates of one piece of work
+	 * @param observationRegistry observes each notification
+	 * ({@value NotificationObservations#NOTIFY}), asked for at the first one, so that a
+	 * tracer follows it from the notifying request to every node's delivery
+	 * @param outbox takes notifications made inside a transaction, in that transaction,
+	 * and publishes them after commit; {@code null} for none
+	 */
+	public record Options(int maxPayloadBytes, @Nullable JsonMapper jsonMapper,
+			@Nullable TaskScheduler progressScheduler, Duration progressInterval,
+			Supplier<ObservationRegistry> observationRegistry, @Nullable TransactionalOutbox outbox) {
+
+		/** No payload limit, no coalescing, no observations, no outbox. */
+		public static final Options NONE = new Options(Integer.MAX_VALUE, null, null, Duration.ZERO,
+				() -> ObservationRegistry.NOOP, null);
+
+		/**
+		 * Return these options with a payload limit.
+		 * @param maxPayloadBytes the most bytes a payload may take
+		 * @param jsonMapper measures payloads as the broker will send them
+		 * @return the options
+		 */
+		public Options withMaxPayloadSize(int maxPayloadBytes, JsonMapper jsonMapper) {
+			return new Options(maxPayloadBytes, jsonMapper, this.progressScheduler, this.progressInterval,
+					this.observationRegistry, this.outbox);
+		}
+
+		/**
+		 * Return these options with progress updates coalesced to at most one per
+		 * interval.
+		 * @param scheduler sends an update held back by the interval once it has passed
+		 * @param interval the shortest time between two updates of one piece of work
+		 * @return the options
+		 */
+		public Options withProgressCoalescing(TaskScheduler scheduler, Duration interval) {
+			return new Options(this.maxPayloadBytes, this.jsonMapper, scheduler, interval, this.observationRegistry,
+					this.outbox);
+		}
+
+		/**
+		 * Return these options with each notification observed.
+		 * @param observationRegistry the registry, asked for at the first notification
+		 * @return the options
+		 */
+		public Options withObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
+			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
+					observationRegistry, this.outbox);
+		}
+
+		/**
+		 * Return these options with notifications made inside a transaction written to an
+		 * outbox.
+		 * @param outbox publishes them after commit
+		 * @return the options
+		 */
+		public Options withTransactionalOutbox(TransactionalOutbox outbox) {
+			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
+					this.observationRegistry, outbox);
+		}
+
 	}
 
 }

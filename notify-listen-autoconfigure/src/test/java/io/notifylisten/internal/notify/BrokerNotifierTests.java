@@ -47,10 +47,14 @@ class BrokerNotifierTests {
 	private final BrokerNotifier notifier;
 
 	BrokerNotifierTests() {
+		this.notifier = notifier(BrokerNotifier.Options.NONE);
+	}
+
+	private BrokerNotifier notifier(BrokerNotifier.Options options) {
 		ExecutorSubscribableChannel brokerChannel = new ExecutorSubscribableChannel();
 		brokerChannel.subscribe(this.sent::add);
-		this.notifier = new BrokerNotifier(inMemoryLog(brokerChannel), new ChannelDestinations("shop"), this::userTopic,
-				Clock.fixed(NOW, ZoneOffset.UTC));
+		return new BrokerNotifier(inMemoryLog(brokerChannel), new ChannelDestinations("shop"), this::userTopic,
+				Clock.fixed(NOW, ZoneOffset.UTC), options);
 	}
 
 	private String userTopic(String username) {
@@ -139,10 +143,11 @@ class BrokerNotifierTests {
 
 	@Test
 	void refusesPayloadsLargerThanTheLimitBeforeSendingAnything() {
-		this.notifier.setMaxPayloadSize(64, tools.jackson.databind.json.JsonMapper.shared());
-		this.notifier.notify("Order", 1, "refresh", Map.of("status", "paid"));
+		BrokerNotifier notifier = notifier(
+				BrokerNotifier.Options.NONE.withMaxPayloadSize(64, tools.jackson.databind.json.JsonMapper.shared()));
+		notifier.notify("Order", 1, "refresh", Map.of("status", "paid"));
 		assertThatExceptionOfType(PayloadTooLargeException.class)
-			.isThrownBy(() -> this.notifier.notify("Order", 1, "refresh", Map.of("notes", "x".repeat(100))))
+			.isThrownBy(() -> notifier.notify("Order", 1, "refresh", Map.of("notes", "x".repeat(100))))
 			.withMessageContaining("Payload of Order/1/refresh is 112 bytes; the limit is 64")
 			.withMessageContaining("notify-listen.payload.max-size");
 		assertThat(this.sent).hasSize(1);
@@ -153,9 +158,10 @@ class BrokerNotifierTests {
 		org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler scheduler = new org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler();
 		scheduler.initialize();
 		try {
-			this.notifier.setProgressCoalescing(scheduler, java.time.Duration.ofMillis(100));
+			BrokerNotifier notifier = notifier(
+					BrokerNotifier.Options.NONE.withProgressCoalescing(scheduler, java.time.Duration.ofMillis(100)));
 			TransactionSynchronizationManager.initSynchronization();
-			Progress progress = this.notifier.progress("Job", 7);
+			Progress progress = notifier.progress("Job", 7);
 			progress.update(50, "half way");
 			progress.done("finished");
 			assertThat(this.sent)

@@ -68,8 +68,7 @@ class NotificationObservationsTests {
 			nodeB.deliver(acrossTheWire(notification), () -> 1, Instant.now());
 		};
 		BrokerNotifier notifier = new BrokerNotifier(log, new ChannelDestinations("shop"), (user) -> "/topic/u",
-				Clock.systemUTC());
-		notifier.setObservationRegistry(() -> this.observations);
+				Clock.systemUTC(), BrokerNotifier.Options.NONE.withObservationRegistry(() -> this.observations));
 
 		// As Spring MVC observes a request.
 		Observation observedRequest = Observation.start("http.server.requests", this.observations);
@@ -106,8 +105,8 @@ class NotificationObservationsTests {
 		LocalDelivery nodeA = node(this.sentOnA);
 		BrokerNotifier notifier = new BrokerNotifier(
 				(notification) -> nodeA.deliver(notification, () -> 1, Instant.now()), new ChannelDestinations("shop"),
-				(user) -> "/topic/u", Clock.systemUTC());
-		notifier.setObservationRegistry(() -> this.observations);
+				(user) -> "/topic/u", Clock.systemUTC(),
+				BrokerNotifier.Options.NONE.withObservationRegistry(() -> this.observations));
 
 		notifier.notifyRole("ROLE_ADMIN", "Broadcast", "all", "banner", Map.of());
 

@@ -14,6 +14,7 @@ import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.log.InMemoryNotificationLog;
 import io.notifylisten.internal.log.LocalDelivery;
 import io.notifylisten.internal.notify.BrokerNotifier;
+import io.notifylisten.internal.presence.ClusterPresence;
 import io.notifylisten.internal.notify.TransactionalOutbox;
 import io.notifylisten.internal.security.CurrentAuthorities;
 import io.notifylisten.internal.security.DefaultEntityAccessPolicy;
@@ -165,11 +166,12 @@ public final class NotifyListenAutoConfiguration {
 	@ConditionalOnMissingBean
 	LocalDelivery notifyListenLocalDelivery(ObjectProvider<SimpMessageSendingOperations> brokerMessagingTemplate,
 			ChannelDestinations destinations, ObjectProvider<ChannelHistory> history,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
-		LocalDelivery delivery = new LocalDelivery(SingletonSupplier.of(brokerMessagingTemplate::getObject),
-				destinations, history.getIfAvailable());
-		delivery.setObservationRegistry(observations(observationRegistry));
-		return delivery;
+			ObjectProvider<ClusterPresence> presence, ObjectProvider<ObservationRegistry> observationRegistry) {
+		// The presence writes to the log, which delivers through this: asked for at its
+		// first record.
+		return new LocalDelivery(SingletonSupplier.of(brokerMessagingTemplate::getObject), destinations,
+				history.getIfAvailable(), SingletonSupplier.of(presence::getIfAvailable),
+				observations(observationRegistry));
 	}
 
 	// Asked for at the first notification, like the broker: a registry's handlers (a

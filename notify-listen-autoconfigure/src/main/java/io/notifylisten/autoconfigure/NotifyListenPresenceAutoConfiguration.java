@@ -36,16 +36,13 @@ public final class NotifyListenPresenceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ClusterPresence notifyListenPresence(NotifyListenProperties properties, ChannelDestinations destinations,
-			LocalDelivery localDelivery, ObjectProvider<NotificationLog> notificationLog,
+			ObjectProvider<NotificationLog> notificationLog,
 			ObjectProvider<SimpMessageSendingOperations> brokerMessagingTemplate, ApplicationEventPublisher events) {
 		NotifyListenProperties.Presence presence = properties.getPresence();
 		ClusterPresence clusterPresence = new ClusterPresence(destinations,
 				SingletonSupplier.of(notificationLog::getObject),
 				SingletonSupplier.of(brokerMessagingTemplate::getObject), events, Clock.systemUTC(),
 				presence.getPublishInterval(), presence.getNodeTimeout(), presence.getMaxMembers());
-		// The log delivers to the presence, which writes to the log: the one is handed
-		// the other.
-		localDelivery.setPresence(() -> clusterPresence);
 		return clusterPresence;
 	}
 

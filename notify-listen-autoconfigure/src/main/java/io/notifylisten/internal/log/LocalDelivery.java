@@ -30,9 +30,9 @@ public class LocalDelivery {
 
 	private final @Nullable ChannelHistory history;
 
-	private Supplier<@Nullable ClusterPresence> presence = () -> null;
+	private final Supplier<@Nullable ClusterPresence> presence;
 
-	private Supplier<ObservationRegistry> observationRegistry = () -> ObservationRegistry.NOOP;
+	private final Supplier<ObservationRegistry> observationRegistry;
 
 	/**
 	 * Create a delivery.
@@ -46,26 +46,30 @@ public class LocalDelivery {
 	 */
 	public LocalDelivery(Supplier<SimpMessageSendingOperations> messagingTemplate, ChannelDestinations destinations,
 			@Nullable ChannelHistory history) {
+		this(messagingTemplate, destinations, history, () -> null, () -> ObservationRegistry.NOOP);
+	}
+
+	/**
+	 * Create a delivery that hands presence records to this node's presence and observes
+	 * each delivery ({@value NotificationObservations#DELIVERY}), as part of the trace
+	 * that notified it.
+	 * @param messagingTemplate sends to the embedded broker; asked for at the first
+	 * delivery (see above)
+	 * @param destinations tells a channel's destination from the others
+	 * @param history numbers and keeps channel messages for recovery, or {@code null} for
+	 * none
+	 * @param presence the presence, asked for at each presence record, or giving
+	 * {@code null} for none: it writes to the log itself, so it cannot be made before
+	 * this delivery
+	 * @param observationRegistry the registry, asked for at each delivery
+	 */
+	public LocalDelivery(Supplier<SimpMessageSendingOperations> messagingTemplate, ChannelDestinations destinations,
+			@Nullable ChannelHistory history, Supplier<@Nullable ClusterPresence> presence,
+			Supplier<ObservationRegistry> observationRegistry) {
 		this.messagingTemplate = messagingTemplate;
 		this.destinations = destinations;
 		this.history = history;
-	}
-
-	/**
-	 * Hand the records by which nodes share who is present to this node's presence.
-	 * @param presence the presence, asked for at the first record: it writes to the log
-	 * itself
-	 */
-	public void setPresence(Supplier<@Nullable ClusterPresence> presence) {
 		this.presence = presence;
-	}
-
-	/**
-	 * Observe each delivery ({@value NotificationObservations#DELIVERY}), as part of the
-	 * trace that notified it.
-	 * @param observationRegistry the registry, asked for at the first delivery
-	 */
-	public void setObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
 		this.observationRegistry = observationRegistry;
 	}
 

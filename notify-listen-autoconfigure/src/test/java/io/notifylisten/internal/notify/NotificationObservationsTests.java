@@ -118,9 +118,8 @@ class NotificationObservationsTests {
 		ExecutorSubscribableChannel brokerChannel = new ExecutorSubscribableChannel();
 		brokerChannel.subscribe(sent::add);
 		SimpMessagingTemplate template = new SimpMessagingTemplate(brokerChannel);
-		LocalDelivery delivery = new LocalDelivery(() -> template, new ChannelDestinations("shop"), null);
-		delivery.setObservationRegistry(() -> this.observations);
-		return delivery;
+		return new LocalDelivery(() -> template, new ChannelDestinations("shop"), null, () -> null,
+				() -> this.observations);
 	}
 
 	private static LoggedNotification acrossTheWire(LoggedNotification notification) {

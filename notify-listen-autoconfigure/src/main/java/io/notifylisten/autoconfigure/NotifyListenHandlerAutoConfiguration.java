@@ -7,6 +7,7 @@ import io.notifylisten.internal.delivery.DeliveryInterceptor;
 import io.notifylisten.internal.listen.NotifyListenAnnotationBeanPostProcessor;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.internal.security.ListenAuthorizer;
+import io.notifylisten.internal.sse.SseStreams;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -49,8 +50,8 @@ public final class NotifyListenHandlerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeliveryInterceptor notifyListenDeliveryInterceptor(Deliveries deliveries) {
-		return new DeliveryInterceptor(deliveries);
+	DeliveryInterceptor notifyListenDeliveryInterceptor(Deliveries deliveries, ObjectProvider<SseStreams> sseStreams) {
+		return new DeliveryInterceptor(deliveries, sseStreams.getIfAvailable());
 	}
 
 }

@@ -8,7 +8,6 @@ import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.contract.Contract;
 import io.notifylisten.internal.contract.ContractController;
-import io.notifylisten.internal.delivery.DeliveryInterceptor;
 import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.internal.security.ListenAuthorizer;
@@ -127,13 +126,10 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		SseStreams notifyListenSseStreams(NotifyListenProperties properties, ChannelDestinations destinations,
 				ConnectionRegistry connections, ObjectProvider<AbstractBrokerMessageHandler> brokers,
 				ObjectProvider<ChannelHistory> history, ObjectProvider<JsonMapper> jsonMapper,
-				@Qualifier("notifyListenTaskScheduler") TaskScheduler scheduler,
-				ObjectProvider<DeliveryInterceptor> deliveryInterceptor) {
+				@Qualifier("notifyListenTaskScheduler") TaskScheduler scheduler) {
 			NotifyListenProperties.Sse sse = properties.getSse();
-			SseStreams streams = new SseStreams(destinations, connections, brokers, history.getIfAvailable(),
+			return new SseStreams(destinations, connections, brokers, history.getIfAvailable(),
 					jsonMapper.getIfAvailable(JsonMapper::shared), scheduler, sse.getRetry(), sse.getKeepAlive());
-			deliveryInterceptor.ifAvailable((interceptor) -> interceptor.setSseStreams(streams));
-			return streams;
 		}
 
 		@Bean

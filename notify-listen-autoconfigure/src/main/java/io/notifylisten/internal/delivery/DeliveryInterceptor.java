@@ -27,17 +27,16 @@ public final class DeliveryInterceptor implements ExecutorChannelInterceptor, Fa
 
 	private final Deliveries deliveries;
 
-	private volatile @Nullable SseStreams sseStreams;
-
-	public DeliveryInterceptor(Deliveries deliveries) {
-		this.deliveries = deliveries;
-	}
+	private final @Nullable SseStreams sseStreams;
 
 	/**
-	 * Hand the messages of Server-Sent Event streams, once checked, to their streams.
-	 * @param sseStreams the streams
+	 * Create the interceptor.
+	 * @param deliveries decides what each connection gets
+	 * @param sseStreams takes the messages of Server-Sent Event streams, once checked, or
+	 * {@code null} where there are none
 	 */
-	public void setSseStreams(SseStreams sseStreams) {
+	public DeliveryInterceptor(Deliveries deliveries, @Nullable SseStreams sseStreams) {
+		this.deliveries = deliveries;
 		this.sseStreams = sseStreams;
 	}
 

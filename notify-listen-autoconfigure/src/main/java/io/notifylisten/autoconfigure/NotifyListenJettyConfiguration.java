@@ -33,10 +33,8 @@ class NotifyListenJettyConfiguration {
 		DispatcherServletPath servletPath = dispatcherServletPath.getIfAvailable();
 		registration.addUrlPatterns((servletPath != null) ? servletPath.getRelativePath(endpoint) : endpoint);
 		// First in the chain, before the observation filter and Spring Security: it acts
-		// when
-		// every other filter has returned. (Boot's character encoding filter has the same
-		// order;
-		// it reads no attributes.)
+		// when every other filter has returned. (Boot's character encoding filter has the
+		// same order; it reads no attributes.)
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
 	}

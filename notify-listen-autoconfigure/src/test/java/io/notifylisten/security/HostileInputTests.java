@@ -378,9 +378,8 @@ class HostileInputTests {
 			int sent = 1500;
 			long start = System.nanoTime();
 			// A brisk but steady stream (about 1,500 a second), which a reading client
-			// keeps up with;
-			// the send buffer limit is about cutting off clients that stop reading, not
-			// bursts.
+			// keeps up with; the send buffer limit is about cutting off clients that stop
+			// reading, not bursts.
 			for (int i = 0; i < sent; i++) {
 				this.notifier.notify("Order", 77, "shipped", filler);
 				if (i % 25 == 24) {

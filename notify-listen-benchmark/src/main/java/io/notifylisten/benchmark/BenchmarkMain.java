@@ -279,11 +279,9 @@ public final class BenchmarkMain {
 	}
 
 	// --repeat: the same measurement several times in a row, each figure reported as its
-	// median, so
-	// that one disturbed run does not decide a ratio. Notified on one server and
-	// delivered by all the
-	// nodes (those of (e)): n counts the listeners of every node, and the server CPU is
-	// theirs together.
+	// median, so that one disturbed run does not decide a ratio. Notified on one server
+	// and delivered by all the nodes (those of (e)): n counts the listeners of every
+	// node, and the server CPU is theirs together.
 	FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
 			String action, int n) throws Exception {
 		List<FanoutResult> runs = new ArrayList<>();

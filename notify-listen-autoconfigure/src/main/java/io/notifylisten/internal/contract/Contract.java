@@ -63,8 +63,7 @@ public record Contract(String title, String version, ChannelDestinations destina
 	}
 
 	// The readable name where it is free, else the fallback, else the fallback numbered;
-	// each stem
-	// followed by "Message".
+	// each stem followed by "Message".
 	private static String unique(Set<String> taken, String stem, String fallbackStem) {
 		String candidate = taken.contains(stem + "Message") ? fallbackStem + "Message" : stem + "Message";
 		for (int n = 2; taken.contains(candidate); n++) {

@@ -60,8 +60,7 @@ final class OutboxTable {
 			String product = JdbcUtils.extractDatabaseMetaData(this.jdbc.getDataSource(),
 					DatabaseMetaData::getDatabaseProductName);
 			// Without SKIP LOCKED a sweep waits for another node's claim, which is short;
-			// with it,
-			// it goes on at once.
+			// with it, it goes on at once.
 			if (SKIP_LOCKED_PRODUCTS.contains(product.toLowerCase(Locale.ROOT))) {
 				this.lockClause = " FOR UPDATE SKIP LOCKED";
 			}

@@ -55,7 +55,7 @@ public final class SubscriptionSigner {
 	}
 
 	/**
-	 * Sign arbitrary text with the secret, as the HTTP publish API expects.
+	 * Sign text with the secret, as its UTF-8 bytes.
 	 * @param text what to sign
 	 * @return the hex HMAC-SHA256
 	 */

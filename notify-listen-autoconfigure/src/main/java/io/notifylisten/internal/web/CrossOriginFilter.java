@@ -34,9 +34,8 @@ public class CrossOriginFilter extends OncePerRequestFilter {
 	public static final String MALFORMED_ORIGIN = "Malformed Origin";
 
 	// What a browser sends (RFC 6454): "null", or scheme://host with an optional port;
-	// the host a
-	// DNS name (IDNs arrive in punycode) or an IP literal. Nothing else has come from a
-	// browser.
+	// the host a DNS name (IDNs arrive in punycode) or an IP literal. Nothing else has
+	// come from a browser.
 	private static final Pattern SERIALIZED_ORIGIN = Pattern.compile(
 			"null|[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.?|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?");
 

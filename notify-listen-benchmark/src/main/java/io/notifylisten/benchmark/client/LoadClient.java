@@ -266,9 +266,8 @@ public final class LoadClient implements AutoCloseable {
 			.handleCloseFrames(false)
 			.maxFramePayloadLength(1 << 20)
 			// Both servers write valid UTF-8 (the tests check what they write);
-			// validating every byte
-			// of every message costs the load generator CPU that the server under test
-			// would get.
+			// validating every byte of every message costs the load generator CPU that
+			// the server under test would get.
 			.withUTF8Validator(false)
 			.handshakeTimeoutMillis(SETUP_TIMEOUT.toMillis())
 			.build();

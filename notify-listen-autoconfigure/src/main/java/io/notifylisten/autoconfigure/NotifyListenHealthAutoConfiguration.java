@@ -1,7 +1,7 @@
 package io.notifylisten.autoconfigure;
 
 import io.notifylisten.internal.log.BrokerConnection;
-import io.notifylisten.internal.log.BrokerHealthIndicator;
+import io.notifylisten.health.BrokerHealthIndicator;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -1,4 +1,6 @@
-package io.notifylisten.internal.log;
+package io.notifylisten.health;
+
+import io.notifylisten.internal.log.BrokerConnection;
 
 import org.jspecify.annotations.Nullable;
 

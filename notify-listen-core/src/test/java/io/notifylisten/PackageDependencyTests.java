@@ -67,11 +67,4 @@ class PackageDependencyTests {
 		.dependOnClassesThat(ofNotifyListenOutside("io.notifylisten.internal.transport..", "io.notifylisten.channel..",
 				"io.notifylisten.internal.channel..", "io.notifylisten.internal.broker.."));
 
-	@ArchTest
-	static final ArchRule onlyAutoConfigurationDependsOnAutoConfiguration = noClasses().that()
-		.resideOutsideOfPackage("io.notifylisten.autoconfigure..")
-		.should()
-		.dependOnClassesThat()
-		.resideInAPackage("io.notifylisten.autoconfigure..");
-
 }

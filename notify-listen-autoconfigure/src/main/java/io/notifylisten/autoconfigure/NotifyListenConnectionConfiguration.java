@@ -1,21 +1,15 @@
 package io.notifylisten.autoconfigure;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 
 import io.notifylisten.internal.broker.ChannelSubscriptionRegistry;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.connection.HttpSessionEndListener;
-import io.notifylisten.internal.connection.ListenerConnection;
 import io.notifylisten.internal.delivery.Deliveries;
-import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.transport.ChannelFanOut;
-import io.notifylisten.internal.transport.DeliveryOutcomes;
 import io.notifylisten.internal.transport.OutboundTransport;
 import io.notifylisten.internal.transport.TransportLimits;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -48,26 +42,15 @@ class NotifyListenConnectionConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OutboundTransport notifyListenOutboundTransport(NotifyListenProperties properties, ConnectionRegistry connections,
-			ListenAuthorizer authorizer,
+	OutboundTransport notifyListenOutboundTransport(NotifyListenProperties properties, Deliveries deliveries,
 			@Qualifier("notifyListenOutboundExecutor") Executor notifyListenOutboundExecutor,
-			ThreadPoolTaskScheduler notifyListenTaskScheduler, ObjectProvider<Deliveries> deliveries) {
+			ThreadPoolTaskScheduler notifyListenTaskScheduler) {
 		NotifyListenProperties.Limits limits = properties.getLimits();
 		TransportLimits transportLimits = new TransportLimits(limits.getTimeToFirstConnect(),
 				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit(),
 				limits.getSendBufferSizeLimit().toBytes());
-		// A connection whose user's authorities must be loaded before its next delivery
-		// waits for the load on the authorities' threads, not on an outbound thread. Only
-		// once it subscribed (and so may get deliveries): CONNECTED and receipts before
-		// that wait for nothing.
-		Function<String, @Nullable CompletableFuture<?>> readiness = (sessionId) -> {
-			ListenerConnection connection = connections.get(sessionId);
-			return (connection != null && connection.subscriptions() > 0) ? authorizer.whenCurrent(connection) : null;
-		};
-		DeliveryOutcomes outcomes = deliveries.getIfAvailable();
-		return new OutboundTransport((sessionId) -> connections.get(sessionId) != null, notifyListenOutboundExecutor,
-				notifyListenTaskScheduler, transportLimits, properties.getHeartbeat().getOutgoing(), readiness,
-				(outcomes != null) ? outcomes : DeliveryOutcomes.NONE);
+		return new OutboundTransport(deliveries::isConnected, notifyListenOutboundExecutor, notifyListenTaskScheduler,
+				transportLimits, properties.getHeartbeat().getOutgoing(), deliveries::readiness, deliveries);
 	}
 
 	@Bean

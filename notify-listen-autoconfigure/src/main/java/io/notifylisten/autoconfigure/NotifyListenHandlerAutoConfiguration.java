@@ -3,6 +3,7 @@ package io.notifylisten.autoconfigure;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.delivery.Deliveries;
+import io.notifylisten.internal.delivery.DeliveryMeters;
 import io.notifylisten.internal.delivery.DeliveryInterceptor;
 import io.notifylisten.internal.listen.NotifyListenAnnotationBeanPostProcessor;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
@@ -43,9 +44,10 @@ public final class NotifyListenHandlerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Deliveries notifyListenDeliveries(ChannelDestinations destinations, NotifyListenHandlers handlers,
-			ConnectionRegistry connections, ListenAuthorizer authorizer, ObjectProvider<JsonMapper> jsonMapper) {
+			ConnectionRegistry connections, ListenAuthorizer authorizer, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<DeliveryMeters> meters) {
 		return new Deliveries(destinations, handlers, connections, authorizer,
-				jsonMapper.getIfAvailable(JsonMapper::shared));
+				jsonMapper.getIfAvailable(JsonMapper::shared), meters.getIfAvailable(() -> DeliveryMeters.NONE));
 	}
 
 	@Bean

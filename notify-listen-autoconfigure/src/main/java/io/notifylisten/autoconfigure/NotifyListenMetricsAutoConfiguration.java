@@ -6,12 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
-import io.notifylisten.internal.delivery.Deliveries;
 import io.notifylisten.internal.log.BrokerConnection;
 import io.notifylisten.internal.metrics.NotifyListenMetrics;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -46,14 +43,6 @@ public final class NotifyListenMetricsAutoConfiguration {
 	@ConditionalOnBean(BrokerConnection.class)
 	MeterBinder notifyListenStreamMeters(BrokerConnection stream) {
 		return NotifyListenMetrics.streamMeters(stream);
-	}
-
-	// Every route reports what became of its messages to the delivery rules, which tell
-	// the meters.
-	@Bean
-	SmartInitializingSingleton notifyListenDeliveryMeters(NotifyListenMetrics metrics,
-			ObjectProvider<Deliveries> deliveries) {
-		return () -> deliveries.ifAvailable((rules) -> rules.setOutcomes(metrics));
 	}
 
 	/**

@@ -38,7 +38,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -413,14 +412,11 @@ class NotifyListenAutoConfigurationTests {
 
 	@Test
 	void startsWithRandomSecretAndWarnsWhenNoneIsSet(CapturedOutput output) {
-		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
-					NotifyListenWebSocketAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class))
-			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(SubscriptionSigner.class);
-				assertThat(output).contains("notify-listen.secret is not set: using a random secret for this run")
-					.contains("before running more than one node");
-			});
+		NotifyListenContextRunners.withoutSecret().run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(SubscriptionSigner.class);
+			assertThat(output).contains("notify-listen.secret is not set: using a random secret for this run")
+				.contains("before running more than one node");
+		});
 	}
 
 	@Test

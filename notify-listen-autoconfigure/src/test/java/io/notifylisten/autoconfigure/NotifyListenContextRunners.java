@@ -8,7 +8,7 @@ import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagi
 /**
  * The context runner the auto-configuration tests start from: notify-listen's core
  * auto-configurations with Spring Boot's WebSocket messaging and Jackson, and a fixed
- * secret.
+ * secret unless the test is about its absence.
  */
 final class NotifyListenContextRunners {
 
@@ -23,13 +23,22 @@ final class NotifyListenContextRunners {
 	 * @return the runner
 	 */
 	static WebApplicationContextRunner core(Class<?>... more) {
+		return withoutSecret(more).withPropertyValues("notify-listen.secret=" + SECRET);
+	}
+
+	/**
+	 * A runner with the core auto-configurations and the ones a test adds, and no secret
+	 * set.
+	 * @param more the auto-configurations of the feature under test
+	 * @return the runner
+	 */
+	static WebApplicationContextRunner withoutSecret(Class<?>... more) {
 		return new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
 					NotifyListenHandlerAutoConfiguration.class, NotifyListenWebSocketAutoConfiguration.class,
 					NotifyListenWebMvcAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
 					JacksonAutoConfiguration.class))
-			.withConfiguration(AutoConfigurations.of(more))
-			.withPropertyValues("notify-listen.secret=" + SECRET);
+			.withConfiguration(AutoConfigurations.of(more));
 	}
 
 }

@@ -17,14 +17,11 @@ import io.notifylisten.notify.NotificationLog;
 import io.notifylisten.notify.Notifier;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
-import org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,14 +32,11 @@ import static org.awaitility.Awaitility.await;
 
 class NotifyListenOutboxAutoConfigurationTests {
 
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(NotifyListenOutboxAutoConfiguration.class,
-				NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class,
-				NotifyListenWebSocketAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
-				JacksonAutoConfiguration.class, DataSourceAutoConfiguration.class,
-				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class))
+	private final WebApplicationContextRunner contextRunner = NotifyListenContextRunners
+		.core(NotifyListenOutboxAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class)
 		.withUserConfiguration(RecordingLogConfiguration.class)
-		.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef", "notify-listen.key=shop",
+		.withPropertyValues("notify-listen.key=shop",
 				"spring.datasource.url=jdbc:h2:mem:outbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 
 	@Test
@@ -53,13 +47,8 @@ class NotifyListenOutboxAutoConfigurationTests {
 
 	@Test
 	void staysOffWithoutADataSource() {
-		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(NotifyListenOutboxAutoConfiguration.class,
-					NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class,
-					NotifyListenWebSocketAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
-					JacksonAutoConfiguration.class))
-			.withPropertyValues("notify-listen.secret=0123456789abcdef0123456789abcdef",
-					"notify-listen.outbox.enabled=true")
+		NotifyListenContextRunners.core(NotifyListenOutboxAutoConfiguration.class)
+			.withPropertyValues("notify-listen.outbox.enabled=true")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TransactionalOutbox.class));
 	}
 

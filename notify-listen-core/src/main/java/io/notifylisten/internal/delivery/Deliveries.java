@@ -1,5 +1,7 @@
 package io.notifylisten.internal.delivery;
 
+import java.util.concurrent.CompletableFuture;
+
 import java.util.List;
 import java.util.Map;
 
@@ -70,10 +72,10 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 
 	private final FanOutMemo<String, PresenceName> presenceOfDestination;
 
-	private volatile DeliveryOutcomes outcomes = DeliveryOutcomes.NONE;
+	private final DeliveryMeters meters;
 
 	public Deliveries(ChannelDestinations destinations, NotifyListenHandlers handlers, ConnectionRegistry connections,
-			ListenAuthorizer authorizer, JsonMapper jsonMapper) {
+			ListenAuthorizer authorizer, JsonMapper jsonMapper, DeliveryMeters meters) {
 		this.handlers = handlers;
 		this.connections = connections;
 		this.authorizer = authorizer;
@@ -83,14 +85,30 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 		this.noticeTopic = destinations.noticeTopic();
 		this.channelOfDestination = new FanOutMemo<>(destinations::channelOrNull);
 		this.presenceOfDestination = new FanOutMemo<>(destinations::presenceOrNull);
+		this.meters = meters;
 	}
 
 	/**
-	 * Tell the meters what became of each message, on every route.
-	 * @param outcomes the meters
+	 * Return whether a session passed CONNECT and is still registered as a connection.
+	 * @param sessionId the session's id
+	 * @return whether it is a connection
 	 */
-	public void setOutcomes(DeliveryOutcomes outcomes) {
-		this.outcomes = outcomes;
+	public boolean isConnected(String sessionId) {
+		return this.connections.get(sessionId) != null;
+	}
+
+	/**
+	 * Return what a connection's next messages must wait for before they are written: a
+	 * connection whose user's authorities must be loaded before its next delivery waits
+	 * for the load on the authorities' threads, not on an outbound thread. Only once it
+	 * subscribed (and so may get deliveries): CONNECTED and receipts before that wait for
+	 * nothing.
+	 * @param sessionId the session's id
+	 * @return {@code null} if nothing, or the load to wait for
+	 */
+	public @Nullable CompletableFuture<?> readiness(String sessionId) {
+		ListenerConnection connection = this.connections.get(sessionId);
+		return (connection != null && connection.subscriptions() > 0) ? this.authorizer.whenCurrent(connection) : null;
 	}
 
 	/**
@@ -192,12 +210,12 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 
 	@Override
 	public void delivered(byte[] payload) {
-		this.outcomes.delivered(payload);
+		this.meters.delivered(payload);
 	}
 
 	@Override
 	public void dropped(DropReason reason) {
-		this.outcomes.dropped(reason);
+		this.meters.dropped(reason);
 	}
 
 	private boolean allowed(ListenerConnection connection, ChannelName channel) {

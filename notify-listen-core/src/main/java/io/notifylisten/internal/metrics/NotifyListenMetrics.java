@@ -24,6 +24,7 @@ import io.notifylisten.internal.broker.FanOutMemo;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.log.BrokerConnection;
+import io.notifylisten.internal.delivery.DeliveryMeters;
 import io.notifylisten.internal.transport.DeliveryOutcomes;
 import org.jspecify.annotations.Nullable;
 
@@ -46,7 +47,7 @@ import org.springframework.web.socket.messaging.SessionUnsubscribeEvent;
  * whichever route the message took. A {@link MeterBinder}: Spring Boot binds it to the
  * application's registry.
  */
-public final class NotifyListenMetrics implements MeterBinder, DeliveryOutcomes {
+public final class NotifyListenMetrics implements MeterBinder, DeliveryMeters {
 
 	/** Gauge of the STOMP connections that passed CONNECT on this node. */
 	public static final String CONNECTIONS = "notify.listen.connections";

@@ -15,6 +15,7 @@ import io.notifylisten.internal.history.RecoveryInterceptor;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.internal.notify.Targeting;
 import io.notifylisten.internal.security.ListenAuthorizer;
+import io.notifylisten.internal.sse.SseStreams;
 import io.notifylisten.internal.transport.DeliveryOutcomes;
 import io.notifylisten.listen.NotifyListen;
 import io.notifylisten.notify.NotifyMessage;
@@ -62,17 +63,13 @@ class DeliveriesTests {
 	private final RecordedOutcomes outcomes = new RecordedOutcomes();
 
 	private final Deliveries deliveries = new Deliveries(this.destinations, this.handlers, this.connections,
-			new ListenAuthorizer(LISTEN_ROLE, this.policy, null), this.jsonMapper);
+			new ListenAuthorizer(LISTEN_ROLE, this.policy, null), this.jsonMapper, this.outcomes);
 
 	private final ListenerConnection alice = connect("s-alice", "alice", LISTEN_ROLE, "ROLE_ADMIN");
 
 	private final ListenerConnection bob = connect("s-bob", "bob", LISTEN_ROLE);
 
 	private final ListenerConnection carol = connect("s-carol", "carol");
-
-	DeliveriesTests() {
-		this.deliveries.setOutcomes(this.outcomes);
-	}
 
 	@Test
 	void deliversAChannelMessageUnchangedToAConnectionWhoseUserMayReadTheEntity() {
@@ -119,6 +116,18 @@ class DeliveriesTests {
 		assertThat(this.deliveries.mayDeliver("s-carol", readable)).isFalse();
 		assertThat(this.outcomes.dropped).containsExactly(DeliveryOutcomes.DropReason.DENIED,
 				DeliveryOutcomes.DropReason.DENIED);
+	}
+
+	@Test
+	void decidesForAnEventStreamAsForAWebSocket() {
+		String stream = SseStreams.SESSION_PREFIX + "bob-1";
+		connect(stream, "bob", LISTEN_ROLE);
+
+		Message<?> readable = channelMessage(stream, new ChannelName("Order", "1", "refresh"));
+		assertThat(this.deliveries.deliverable(readable)).isSameAs(readable);
+		assertThat(this.deliveries.deliverable(channelMessage(stream, new ChannelName("Order", "3", "refresh"))))
+			.isNull();
+		assertThat(this.outcomes.dropped).containsExactly(DeliveryOutcomes.DropReason.DENIED);
 	}
 
 	@Test
@@ -324,7 +333,7 @@ class DeliveriesTests {
 
 	}
 
-	static final class RecordedOutcomes implements DeliveryOutcomes {
+	static final class RecordedOutcomes implements DeliveryMeters {
 
 		private final List<DropReason> dropped = new ArrayList<>();
 

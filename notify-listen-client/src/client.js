@@ -298,10 +298,11 @@ export function createClient(environment) {
 				return;
 			}
 			token = fresh;
-			settings = await fetchSettings();
+			const fetched = await fetchSettings();
 			if (gen !== generation) {
 				return;
 			}
+			settings = fetched;
 			if (transport === 'sse' || config.transport === 'sse') {
 				transport = 'sse';
 				channels.forEach((channel) => subscribe(gen, null, channel));
@@ -361,7 +362,7 @@ export function createClient(environment) {
 			if (gen !== generation) {
 				return;
 			}
-			onClosed(stomp, event, connected);
+			onClosed(stomp, event);
 		};
 		client = stomp;
 		closeReason = null;
@@ -448,7 +449,7 @@ export function createClient(environment) {
 		return DEFINITE.includes(message) || TOKEN_REFUSALS.includes(message);
 	}
 
-	function onClosed(stomp, event, connected) {
+	function onClosed(stomp, event) {
 		const answered = closeReason !== null;
 		const why = closeReason || (event && event.reason) || NETWORK_ERROR;
 		const fails = state === 'failed' && answered;
@@ -469,7 +470,7 @@ export function createClient(environment) {
 		}
 		// A network that lets HTTP through but not WebSocket: the same channels over Server-Sent Events.
 		// A server that answered with an ERROR frame was reached: another transport would not help.
-		if (!everConnected && !connected && !answered && config.transport === 'auto'
+		if (!everConnected && !answered && config.transport === 'auto'
 				&& ++webSocketFailures >= WEBSOCKET_ATTEMPTS_BEFORE_SSE) {
 			log('WebSocket does not connect: falling back to Server-Sent Events');
 			transport = 'sse';

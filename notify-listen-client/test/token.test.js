@@ -156,3 +156,21 @@ test('token mode: the debug log never shows the token', async () => {
 	assert.equal(logs.some((line) => line.includes('secret-jwt')), false, logs.join('\n'));
 	assert.equal(server.requests.some((r) => r.path.includes('secret') || (r.body || '').includes('secret')), false);
 });
+
+test('token mode: a refresh whose getToken fails is tried again halfway to expiry, on the same connection', async () => {
+	const { client, server, clock } = fakeClient();
+	const answers = [Promise.resolve('first'), Promise.reject(new Error('offline')), Promise.resolve('second')];
+	answers[1].catch(() => {});
+	client.configure({ getToken: () => answers.shift() });
+	client.listen('Order', 42, { refresh: () => {} });
+	await settle();
+	server.socket.connect('a'.repeat(32), { 'token-expires-at': String(clock.now() + 100000) });
+	await settle();
+	await clock.advance(80000);
+	assert.equal(server.socket.published.length, 0);
+	assert.equal(client.state, 'connected', 'deliveries go on until expiry');
+	assert.deepEqual(clock.pending(), [10000], 'halfway through the 20 s left');
+	await clock.advance(10000);
+	assert.equal(server.socket.published[0].headers.Authorization, 'Bearer second');
+	assert.equal(server.sockets.length, 1);
+});

@@ -6,6 +6,11 @@
  *   is subscribed once. The socket closes a second after the last listener stops.
  * - Each connection attempt reads /rest/pusher/key afresh: the CSRF token belongs to the HTTP
  *   session, and after a server restart or a re-login the session (and so the token) is new.
+ * - Token mode (configure({getToken})): each attempt asks getToken() for a bearer token, which goes
+ *   in the Authorization header of every request and of CONNECT (a browser cannot set headers on
+ *   the WebSocket handshake), never in a URL, and no CSRF token is needed. Ahead of the expiry the
+ *   server gives in CONNECTED, a fresh token is sent on the same connection; "Invalid token" and
+ *   "Token expired" reconnect with a fresh one.
  * - Each channel is signed by /rest/pusher/auth for this connection's id before SUBSCRIBE. The id
  *   changes with every connection, so after a reconnect every channel is signed again. The page
  *   never holds a secret: the signature is worth one channel on one connection.
@@ -13,22 +18,25 @@
  *   'denied', and skipped from then on, on this and on later connections. The server closes the
  *   whole connection when it refuses a SUBSCRIBE, so each SUBSCRIBE carries a receipt header that
  *   the ERROR frame echoes; the client marks that channel denied, reconnects at once and leaves it
- *   out, instead of looping. "Login required" is the exception: it is about the session, not the
- *   channel, so the channel is tried again on the next connection.
+ *   out, instead of looping. "Login required" and the token refusals are the exception: they are
+ *   about the login, not the channel, so the channel is tried again on the next connection.
  * - After a drop it reconnects with exponential backoff and full jitter (backoff.js) so that a
  *   restarted server is not hit by every page at the same instant. The backoff resets once a
  *   connection has stayed up for 10 s.
- * - A CONNECT the server refuses (typically "Login required" once the HTTP session is gone, or a
- *   stale CSRF token) sets the state to 'failed' with the reason; the client keeps retrying at the
- *   same backoff, because logging in again in another tab, or a remember-me cookie, mends it.
- * - Session loss: the client relies on the browser's cookies only. If the application
- *   re-authenticates a request by itself (Spring Security remember-me), the next /rest/pusher/key
- *   call opens a new session with a new CSRF token and the client carries on. If it does not, the
- *   state stays 'failed' ("Login required") until the user logs in again.
+ * - The state says why: 'reconnecting' and 'failed' carry a reason. "Login required" (the HTTP
+ *   session is gone) and "Origin not allowed" are definite: state 'failed', every pending `ready`
+ *   rejects with the reason, and no other transport is tried, since it would be refused the same
+ *   way. The client still retries with the backoff, because logging in again in another tab, or a
+ *   remember-me cookie, mends it. Every retry path goes through the one backoff.
+ * - Session loss in cookie mode: the client relies on the browser's cookies only. If the
+ *   application re-authenticates a request by itself (Spring Security remember-me), the next
+ *   /rest/pusher/key call opens a new session with a new CSRF token and the client carries on. If
+ *   it does not, the state stays 'failed' ("Login required") until the user logs in again.
  *
  * Transport: STOMP over WebSocket. Where WebSocket cannot connect (two attempts that never reached
- * CONNECTED), the client falls back by itself to Server-Sent Events, one EventSource per channel,
- * with the same checks on the server; notices and presence need WebSocket.
+ * CONNECTED and got no answer from the server), the client falls back by itself to Server-Sent
+ * Events, one streaming fetch per channel, with the same checks on the server; notices and
+ * presence need WebSocket.
  *
  * Hidden tabs: browsers throttle timers in background tabs (Chrome runs them at most once a
  * minute after a few minutes hidden) and may freeze the page. So:
@@ -46,18 +54,21 @@
  * order before any live message (live ones are held until then, and duplicates are dropped by
  * sequence). If the server no longer has them (too many, too old, or a single node's restart), the
  * recovery frame says so and 'resubscribed' tells the page to reload what it shows; so it does for
- * a channel on which nothing had been received yet.
+ * a channel on which nothing had been received yet. A channel subscribed for the first time (a
+ * new listen(), even on a new connection) missed nothing and gets no 'resubscribed'.
  *
  * Presence: a user is one member however many tabs they have open. After a reconnect 'here' is
  * called again with the list as it is then, rather than a string of joins and leaves.
  *
  * The client stops (DISCONNECT, socket closed) on 'pagehide', which also keeps the page eligible
- * for the back/forward cache; if the page comes back from that cache it reconnects.
+ * for the back/forward cache; if the page comes back from that cache it reconnects. disconnect()
+ * (a log out) stops it until the page listens again, keeping its handles, as pusher-js and
+ * centrifuge keep their subscriptions.
  *
  * Everything the client needs from the browser comes in through `environment`, so that the
  * unit tests can run it under Node with a fake server, fake timers and a fake STOMP client.
  */
-import { FIRST_RECONNECT_DELAY, reconnectDelay } from './backoff.js';
+import { reconnectDelay } from './backoff.js';
 import { checkObject, destinationOf, isAction } from './names.js';
 
 // A connection that lasts this long is healthy: the next drop starts the backoff from the start.
@@ -71,12 +82,28 @@ const CONNECT_TIMEOUT = 10000;
 // WebSocket attempts that never reached CONNECTED before the client tries Server-Sent Events.
 const WEBSOCKET_ATTEMPTS_BEFORE_SSE = 2;
 
+// A refreshed token is sent at the latest this long before the old one expires.
+const TOKEN_REFRESH_MARGIN = 5000;
+
+const TOKEN_DESTINATION = '/notify-listen/token';
+
 const LOGIN_REQUIRED = 'Login required';
+const ORIGIN_NOT_ALLOWED = 'Origin not allowed';
+const NETWORK_ERROR = 'Network error';
+const INVALID_TOKEN = 'Invalid token';
+const TOKEN_EXPIRED = 'Token expired';
+const TOKEN_UNAVAILABLE = 'Token unavailable';
+
+// Refusals that another attempt with the same credentials cannot mend: no fallback, ready rejects.
+const DEFINITE = [LOGIN_REQUIRED, ORIGIN_NOT_ALLOWED];
+
+// The server wants another token, not another transport: reconnect with a fresh one from getToken().
+const TOKEN_REFUSALS = [INVALID_TOKEN, TOKEN_EXPIRED];
 
 /**
  * Makes a client.
  * @param {Object} environment window, document, fetch, StompClient (stompjs' Client),
- *   EventSource, CustomEvent, setTimeout, clearTimeout, random, now, console and the baseUrl
+ *   CustomEvent, setTimeout, clearTimeout, random, now, console and the baseUrl
  * @returns {Object} the API that window.NotifyListen and the ES module expose
  */
 export function createClient(environment) {
@@ -94,7 +121,10 @@ export function createClient(environment) {
 		// The session cookie goes with requests to the page's own origin only; a page served from
 		// another origin than the application (an SPA) sets 'include', and the application lists
 		// the page's origin in notify-listen.allowed-origins.
-		credentials: 'same-origin'
+		credentials: 'same-origin',
+		// Token mode: a function returning a Promise of a bearer token, asked before each connection
+		// and ahead of the token's expiry.
+		getToken: null
 	};
 
 	const listeners = {};
@@ -106,6 +136,7 @@ export function createClient(environment) {
 	const receipts = new Map();
 
 	let state = 'idle';
+	let reason;
 	let client = null;
 	let settings = null;
 	let connectionId = null;
@@ -117,12 +148,23 @@ export function createClient(environment) {
 	let retryTimer = null;
 	let stableTimer = null;
 	let idleTimer = null;
+	let refreshTimer = null;
 	let receiptSeq = 0;
 	let lastServerActivity = 0;
+	// The bearer token of the connection in use, in token mode.
+	let token = null;
+	// Why the server is about to close the socket: the message of its ERROR frame.
+	let closeReason = null;
+	// The definite refusal the state 'failed' is about, until a connection succeeds.
+	let refusedFor = null;
+	// Set by disconnect(): nothing reconnects by itself until the page listens again.
+	let disconnected = false;
 
 	function log(...parts) {
 		if (config.debug && console) {
-			console.debug('[notify-listen]', ...parts);
+			// stompjs' frames hold the Authorization header: the token must not reach the console.
+			console.debug('[notify-listen]', ...parts.map((part) => (typeof part === 'string')
+				? part.replace(/(authorization:\s*bearer\s+)\S+/gi, '$1[hidden]') : part));
 		}
 	}
 
@@ -147,14 +189,17 @@ export function createClient(environment) {
 	}
 
 	function setState(next, extra) {
-		const changed = next !== state;
+		const nextReason = extra && extra.reason;
+		const changed = next !== state || nextReason !== reason;
 		state = next;
-		const detail = { state: next };
-		if (extra) {
-			Object.assign(detail, extra);
+		reason = nextReason;
+		const detail = Object.assign({ state: next }, extra);
+		if (nextReason === undefined) {
+			delete detail.reason;
 		}
 		log('state', detail);
-		if (changed || next === 'failed' || next === 'reconnecting') {
+		// 'reconnecting' again, with the wait before the next attempt and then as the attempt starts.
+		if (changed || next === 'reconnecting') {
 			emit('state', detail);
 			emit(next, detail);
 		}
@@ -169,27 +214,67 @@ export function createClient(environment) {
 		}
 	}
 
+	function problem(why, fails) {
+		const error = new Error(why);
+		error.reason = why;
+		error.fails = fails;
+		return error;
+	}
+
+	function isLoginRefusal(response) {
+		// 'manual' redirects: a login redirect must read as "not logged in", not as a 200 HTML page.
+		return response.type === 'opaqueredirect' || response.status === 401;
+	}
+
+	// A 401 means the session is gone in cookie mode, and the token was refused in token mode.
+	function loginReason(response) {
+		if (!token) {
+			return LOGIN_REQUIRED;
+		}
+		return /expired/i.test(response.headers && response.headers.get('WWW-Authenticate'))
+			? TOKEN_EXPIRED : INVALID_TOKEN;
+	}
+
+	/** A request to the application: the bearer token in token mode, else the session's CSRF token on a POST. */
+	function request(path, init) {
+		const headers = Object.assign({}, init.headers);
+		if (token) {
+			headers.Authorization = 'Bearer ' + token;
+		}
+		else if (init.method === 'POST' && settings && settings.csrf) {
+			headers[settings.csrf.headerName] = settings.csrf.token;
+		}
+		return fetch(config.baseUrl + path, Object.assign({ credentials: config.credentials, redirect: 'manual' },
+			init, { headers: headers }));
+	}
+
 	async function fetchSettings() {
-		// 'manual': a login redirect must read as "not logged in", not as a 200 HTML page.
-		const response = await fetch(config.baseUrl + '/rest/pusher/key', {
-			credentials: config.credentials,
-			cache: 'no-store',
-			redirect: 'manual',
-			headers: { Accept: 'application/json' }
-		});
-		if (response.type === 'opaqueredirect' || response.status === 401) {
-			throw refusal(LOGIN_REQUIRED);
+		const response = await request('/rest/pusher/key', { cache: 'no-store', headers: { Accept: 'application/json' } });
+		if (isLoginRefusal(response)) {
+			throw problem(loginReason(response));
+		}
+		// The server lets a page on a refused origin read why, and only that.
+		if (response.status === 403 && (await response.text()).trim() === ORIGIN_NOT_ALLOWED) {
+			throw problem(ORIGIN_NOT_ALLOWED);
 		}
 		if (!response.ok) {
-			throw new Error('Settings unavailable (' + response.status + ')');
+			throw problem('Settings unavailable (' + response.status + ')');
 		}
 		return response.json();
 	}
 
-	function refusal(reason) {
-		const error = new Error(reason);
-		error.refused = true;
-		return error;
+	async function fetchToken() {
+		let fresh = null;
+		try {
+			fresh = await config.getToken();
+		}
+		catch (ex) {
+			log('getToken failed');
+		}
+		if (!fresh || typeof fresh !== 'string') {
+			throw problem(TOKEN_UNAVAILABLE, true);
+		}
+		return fresh;
 	}
 
 	function webSocketUrl(endpoint) {
@@ -204,17 +289,23 @@ export function createClient(environment) {
 		clearTimers();
 		const gen = ++generation;
 		if (state !== 'failed') {
-			setState(everConnected ? 'reconnecting' : 'connecting', { attempt: attempt });
+			setState((state === 'idle' || state === 'connecting') ? 'connecting' : 'reconnecting',
+				{ reason: reason, attempt: attempt });
 		}
 		try {
-			const fresh = await fetchSettings();
+			const fresh = config.getToken ? await fetchToken() : null;
 			if (gen !== generation) {
 				return;
 			}
-			settings = fresh;
+			token = fresh;
+			const fetched = await fetchSettings();
+			if (gen !== generation) {
+				return;
+			}
+			settings = fetched;
 			if (transport === 'sse' || config.transport === 'sse') {
 				transport = 'sse';
-				channels.forEach((channel) => subscribe(gen, null, channel, everConnected));
+				channels.forEach((channel) => subscribe(gen, null, channel));
 				return;
 			}
 			openSocket(gen);
@@ -223,17 +314,18 @@ export function createClient(environment) {
 			if (gen !== generation) {
 				return;
 			}
-			log('connect failed', ex);
-			if (ex.refused) {
-				setState('failed', { reason: ex.message });
-			}
-			scheduleReconnect();
+			log('connect failed', ex.message);
+			// A fetch that throws (offline, DNS, a CORS refusal) says nothing more precise.
+			retry(ex.reason || NETWORK_ERROR, ex.fails);
 		}
 	}
 
 	function openSocket(gen) {
 		const connectHeaders = {};
-		if (settings.csrf) {
+		if (token) {
+			connectHeaders.Authorization = 'Bearer ' + token;
+		}
+		else if (settings.csrf) {
 			connectHeaders[settings.csrf.headerName] = settings.csrf.token;
 		}
 		let connected = false;
@@ -266,13 +358,14 @@ export function createClient(environment) {
 			}
 			onStompError(frame, connected);
 		};
-		stomp.onWebSocketClose = () => {
+		stomp.onWebSocketClose = (event) => {
 			if (gen !== generation) {
 				return;
 			}
-			onClosed(stomp);
+			onClosed(stomp, event);
 		};
 		client = stomp;
+		closeReason = null;
 		stomp.activate();
 	}
 
@@ -280,39 +373,95 @@ export function createClient(environment) {
 		connectionId = frame.headers['connection-id'] || null;
 		lastServerActivity = environment.now();
 		receipts.clear();
-		const resync = everConnected;
 		everConnected = true;
+		refusedFor = null;
 		setState('connected');
 		stableTimer = setTimeout(() => {
 			attempt = 0;
 		}, STABLE_AFTER);
-		channels.forEach((channel) => subscribe(gen, stomp, channel, resync));
+		scheduleTokenRefresh(gen, stomp, frame.headers['token-expires-at']);
+		channels.forEach((channel) => subscribe(gen, stomp, channel));
+	}
+
+	// Ahead of expiry the same connection gets a fresh token; the server stops deliveries without one.
+	function scheduleTokenRefresh(gen, stomp, expiresAtHeader) {
+		clearTimeout(refreshTimer);
+		const expiresAt = Number(expiresAtHeader);
+		if (!token || !expiresAt) {
+			return;
+		}
+		const left = expiresAt - environment.now();
+		refreshTimer = setTimeout(() => refreshToken(gen, stomp, expiresAt),
+			Math.max(0, Math.min(0.8 * left, left - TOKEN_REFRESH_MARGIN)));
+	}
+
+	async function refreshToken(gen, stomp, expiresAt) {
+		let fresh = null;
+		try {
+			fresh = await fetchToken();
+		}
+		catch (ex) {
+			// Deliveries go on until expiry: try once more halfway there, else the server's
+			// "Token expired" reconnects, and that asks getToken() again.
+			const left = expiresAt - environment.now();
+			if (gen === generation && left > 2 * TOKEN_REFRESH_MARGIN) {
+				refreshTimer = setTimeout(() => refreshToken(gen, stomp, expiresAt), left / 2);
+			}
+			return;
+		}
+		if (gen !== generation || !stomp.connected) {
+			return;
+		}
+		token = fresh;
+		const receipt = 'token-' + (++receiptSeq);
+		stomp.watchForReceipt(receipt, (frame) => {
+			if (gen === generation) {
+				scheduleTokenRefresh(gen, stomp, frame.headers['token-expires-at']);
+			}
+		});
+		stomp.publish({
+			destination: TOKEN_DESTINATION,
+			headers: { Authorization: 'Bearer ' + fresh, receipt: receipt },
+			body: ''
+		});
 	}
 
 	function onStompError(frame, connected) {
-		const reason = frame.headers.message || 'Refused by server';
+		const message = frame.headers.message || 'Refused by server';
 		const receipt = frame.headers['receipt-id'];
 		const name = receipt ? receipts.get(receipt) : null;
-		log('ERROR frame', reason, receipt);
-		if (name && channels.has(name)) {
+		log('ERROR frame', message, receipt);
+		closeReason = message;
+		if (name && channels.has(name) && !isSessionReason(message)) {
 			// The server closes the socket after this; reconnect without the denied channel, now.
-			deny(channels.get(name), reason);
+			deny(channels.get(name), message);
 			attempt = 0;
 			return;
 		}
-		if (!connected) {
-			setState('failed', { reason: reason });
+		// A refused CONNECT (a stale CSRF token, ...) is a failure; a token refusal asks for another.
+		if (DEFINITE.includes(message) || (!connected && !TOKEN_REFUSALS.includes(message))) {
+			setState('failed', { reason: message });
 		}
 	}
 
-	function onClosed(stomp) {
+	// About the login, not about the channel whose SUBSCRIBE the ERROR frame answers.
+	function isSessionReason(message) {
+		return DEFINITE.includes(message) || TOKEN_REFUSALS.includes(message);
+	}
+
+	function onClosed(stomp, event) {
+		const answered = closeReason !== null;
+		const why = closeReason || (event && event.reason) || NETWORK_ERROR;
+		const fails = state === 'failed' && answered;
 		client = null;
+		closeReason = null;
 		connectionId = null;
 		receipts.clear();
 		channels.forEach((channel) => {
 			channel.subscription = null;
 		});
 		clearTimeout(stableTimer);
+		clearTimeout(refreshTimer);
 		// Let stompjs release its handler and heart-beat worker; it will not reconnect by itself.
 		stomp.deactivate();
 		if (channels.size === 0) {
@@ -320,22 +469,33 @@ export function createClient(environment) {
 			return;
 		}
 		// A network that lets HTTP through but not WebSocket: the same channels over Server-Sent Events.
-		if (!everConnected && config.transport === 'auto'
+		// A server that answered with an ERROR frame was reached: another transport would not help.
+		if (!everConnected && !answered && config.transport === 'auto'
 				&& ++webSocketFailures >= WEBSOCKET_ATTEMPTS_BEFORE_SSE) {
 			log('WebSocket does not connect: falling back to Server-Sent Events');
 			transport = 'sse';
 			emit('transport', { transport: transport });
 			attempt = 0;
 		}
-		scheduleReconnect();
+		retry(why, fails);
 	}
 
-	function scheduleReconnect() {
+	/**
+	 * After a failed attempt or a drop: state 'failed' (with `fails`, or on a definite refusal) or
+	 * 'reconnecting', with the reason, and the next attempt after the backoff.
+	 */
+	function retry(why, fails) {
 		clearTimeout(retryTimer);
 		const delay = reconnectDelay(attempt, environment.random);
 		attempt++;
-		if (state !== 'failed') {
-			setState('reconnecting', { attempt: attempt, retryInMs: delay });
+		refusedFor = DEFINITE.includes(why) ? why : null;
+		// Nothing will subscribe until this is mended: a page awaiting ready hears why now.
+		refusePending();
+		if (fails || refusedFor) {
+			setState('failed', { reason: why });
+		}
+		else {
+			setState('reconnecting', { reason: why, attempt: attempt, retryInMs: delay });
 		}
 		log('reconnecting in', delay, 'ms');
 		retryTimer = setTimeout(connect, delay);
@@ -345,11 +505,13 @@ export function createClient(environment) {
 		clearTimeout(retryTimer);
 		clearTimeout(stableTimer);
 		clearTimeout(idleTimer);
+		clearTimeout(refreshTimer);
 		retryTimer = null;
 		idleTimer = null;
 	}
 
-	function disconnect(nextState) {
+	/** Closes the socket or the event streams; nothing reconnects until the caller says so. */
+	function closeConnection() {
 		clearTimers();
 		generation++;
 		const stomp = client;
@@ -357,7 +519,7 @@ export function createClient(environment) {
 		connectionId = null;
 		receipts.clear();
 		channels.forEach((channel) => {
-			if (channel.subscription && channel.subscription.eventSource) {
+			if (channel.subscription && channel.subscription.stream) {
 				channel.subscription.unsubscribe();
 			}
 			channel.subscription = null;
@@ -365,10 +527,15 @@ export function createClient(environment) {
 		if (stomp) {
 			stomp.deactivate();
 		}
-		setState(nextState);
+	}
+
+	function close() {
+		closeConnection();
+		setState('idle');
 	}
 
 	function ensureConnected() {
+		disconnected = false;
 		clearTimeout(idleTimer);
 		idleTimer = null;
 		if (state === 'idle') {
@@ -377,14 +544,24 @@ export function createClient(environment) {
 		else if (state === 'connected' && (transport === 'sse' || (client && client.connected))) {
 			channels.forEach((channel) => {
 				if (!channel.subscription && !channel.signing) {
-					subscribe(generation, client, channel, false);
+					subscribe(generation, client, channel);
 				}
 			});
+		}
+		else {
+			refusePending();
+		}
+	}
+
+	function refusePending() {
+		if (refusedFor) {
+			channels.forEach((channel) => channel.handles.forEach((handle) => handle.rejectReady
+				&& handle.rejectReady(new Error(refusedFor))));
 		}
 	}
 
 	function reconnectNowIfWaiting() {
-		if (channels.size === 0) {
+		if (channels.size === 0 || disconnected) {
 			return;
 		}
 		if (retryTimer) {
@@ -395,19 +572,20 @@ export function createClient(environment) {
 				&& environment.now() - lastServerActivity > 2 * settings.heartbeatIncoming + 1000) {
 			// Silent for more than two heart-beats, probably after sleep: replace the socket.
 			log('socket silent, replacing it');
-			disconnect('reconnecting');
+			closeConnection();
+			setState('reconnecting', { reason: NETWORK_ERROR });
 			connect();
 		}
 	}
 
 	// ---- channels ----
 
-	async function subscribe(gen, stomp, channel, resync) {
+	async function subscribe(gen, stomp, channel) {
 		if (channel.denied || channel.subscription || channel.signing) {
 			return;
 		}
 		if (transport === 'sse') {
-			subscribeEventSource(gen, channel, resync);
+			subscribeStream(gen, channel);
 			return;
 		}
 		if (channel.notice) {
@@ -434,14 +612,15 @@ export function createClient(environment) {
 		if (gen !== generation || channels.get(channel.name) !== channel) {
 			return;
 		}
-		if (response && (response.status === 401 || response.type === 'opaqueredirect')) {
-			deny(channel, LOGIN_REQUIRED);
+		if (response && isLoginRefusal(response)) {
+			// The login, not the channel: the channel is tried again on the next connection.
+			dropConnection(stomp, loginReason(response));
 			return;
 		}
 		if (!response || response.status >= 500) {
 			// Not a verdict on the channel: start over with a fresh connection, after backoff.
 			log('auth unavailable for', channel.name);
-			stomp.forceDisconnect();
+			dropConnection(stomp, response ? 'Server error (' + response.status + ')' : NETWORK_ERROR);
 			return;
 		}
 		const body = await readJson(response);
@@ -474,104 +653,169 @@ export function createClient(environment) {
 		channel.recovering = recovering;
 		channel.subscription = stomp.subscribe(destinationOf(settings, channel),
 			(frame) => deliver(channel, frame), headers);
-		channel.handles.forEach((handle) => handle.channelReady(channel, resync && !recovering));
+		subscribed(channel, !recovering);
 	}
 
-	// One EventSource per channel: the server checks login, role and access as for SUBSCRIBE, names
-	// events by action, and the browser resumes with Last-Event-ID by itself. Notices need WebSocket.
-	function subscribeEventSource(gen, channel, resync) {
+	// Only a channel that was subscribed before, across a drop, can have missed messages: one
+	// subscribed for the first time has nothing to reload.
+	function subscribed(channel, unrecovered) {
+		const resync = unrecovered && channel.wasSubscribed;
+		channel.wasSubscribed = true;
+		channel.handles.forEach((handle) => handle.channelReady(channel, resync));
+	}
+
+	function dropConnection(stomp, why) {
+		closeReason = why;
+		if (DEFINITE.includes(why)) {
+			setState('failed', { reason: why });
+		}
+		stomp.forceDisconnect();
+	}
+
+	// One fetch per channel, the event stream read as it arrives, so that it can carry the bearer
+	// token and its failures go through the same backoff as the socket's: the server checks login,
+	// role and access as for SUBSCRIBE, names events by action, and resumes from Last-Event-ID.
+	// Notices and presence need WebSocket.
+	async function subscribeStream(gen, channel) {
 		if (channel.notice || channel.presence) {
 			return;
 		}
-		const EventSource = environment.EventSource;
-		const url = config.baseUrl + '/notify-listen/sse/' + encodeURIComponent(channel.entity) + '/'
-			+ encodeURIComponent(channel.id) + '?events=' + encodeURIComponent(channel.action);
-		const source = new EventSource(url, { withCredentials: true });
-		channel.subscription = { eventSource: source, unsubscribe: () => source.close() };
-		source.addEventListener(channel.action, (event) => {
+		const abort = new AbortController();
+		const subscription = { stream: true, unsubscribe: () => abort.abort() };
+		channel.subscription = subscription;
+		const current = () => gen === generation && channel.subscription === subscription;
+		const headers = { Accept: 'text/event-stream' };
+		if (channel.lastEventId) {
+			headers['Last-Event-ID'] = channel.lastEventId;
+		}
+		let response;
+		try {
+			response = await request('/notify-listen/sse/' + encodeURIComponent(channel.entity) + '/'
+				+ encodeURIComponent(channel.id) + '?events=' + encodeURIComponent(channel.action),
+			{ cache: 'no-store', headers: headers, signal: abort.signal });
+			if (!current()) {
+				return;
+			}
+			if (isLoginRefusal(response)) {
+				streamEnded(gen, loginReason(response));
+				return;
+			}
+			if (response.status === 400 || response.status === 403) {
+				const body = await readJson(response);
+				channel.subscription = null;
+				deny(channel, body.error || ('Refused (' + response.status + ')'));
+				return;
+			}
+			if (!response.ok) {
+				streamEnded(gen, 'Server error (' + response.status + ')');
+				return;
+			}
+			streamOpened(channel);
+			await readEvents(response.body.getReader(), channel, current);
+		}
+		catch (ex) {
+			// Aborted by the client, or the network: the latter is handled below.
+		}
+		if (current()) {
+			streamEnded(gen, NETWORK_ERROR);
+		}
+	}
+
+	function streamOpened(channel) {
+		lastServerActivity = environment.now();
+		everConnected = true;
+		refusedFor = null;
+		if (state !== 'connected') {
+			setState('connected');
+			stableTimer = setTimeout(() => {
+				attempt = 0;
+			}, STABLE_AFTER);
+		}
+		// With Last-Event-ID the server replays what was missed, or sends 'reload' when it cannot.
+		subscribed(channel, !channel.lastEventId);
+	}
+
+	// One stream that ends takes the others with it: they start over together, after the backoff.
+	function streamEnded(gen, why) {
+		if (gen === generation) {
+			closeConnection();
+			retry(why);
+		}
+	}
+
+	async function readEvents(reader, channel, current) {
+		const decoder = new TextDecoder();
+		let buffer = '';
+		for (;;) {
+			const chunk = await reader.read();
+			if (chunk.done || !current()) {
+				return;
+			}
 			lastServerActivity = environment.now();
+			buffer = (buffer + decoder.decode(chunk.value, { stream: true })).replace(/\r\n/g, '\n');
+			let end;
+			while ((end = buffer.indexOf('\n\n')) >= 0) {
+				streamEvent(channel, buffer.slice(0, end));
+				buffer = buffer.slice(end + 2);
+			}
+		}
+	}
+
+	function streamEvent(channel, block) {
+		const fields = { event: 'message', data: [] };
+		block.split('\n').forEach((line) => {
+			const colon = line.indexOf(':');
+			const name = (colon < 0) ? line : line.slice(0, colon);
+			const value = (colon < 0) ? '' : line.slice(colon + 1).replace(/^ /, '');
+			if (name === 'data') {
+				fields.data.push(value);
+			}
+			else if (name === 'event' || name === 'id') {
+				fields[name] = value;
+			}
+		});
+		if (fields.id !== undefined) {
+			channel.lastEventId = fields.id;
+		}
+		if (fields.event === 'reload') {
+			channel.handles.forEach((handle) => handle.channelReady(channel, true));
+		}
+		else if (fields.event === channel.action && fields.data.length > 0) {
 			try {
-				accept(channel, JSON.parse(event.data));
+				accept(channel, JSON.parse(fields.data.join('\n')));
 			}
 			catch (ex) {
 				log('unreadable event on', channel.name);
 			}
-		});
-		source.addEventListener('reload', () => channel.handles.forEach((handle) => handle.channelReady(channel, true)));
-		source.onopen = () => {
-			lastServerActivity = environment.now();
-			everConnected = true;
-			if (state !== 'connected') {
-				setState('connected');
-			}
-			channel.handles.forEach((handle) => handle.channelReady(channel, resync));
-			resync = false;
-		};
-		source.onerror = () => {
-			if (source.readyState !== EventSource.CLOSED) {
-				setState('reconnecting', { attempt: 0 });
-				return;
-			}
-			// Closed for good: the server refused the stream. Ask once more to learn why.
-			source.close();
-			channel.subscription = null;
-			fetch(url, { credentials: config.credentials, headers: { Accept: 'application/json' } })
-				.then(async (response) => {
-					if (gen !== generation || channels.get(channel.name) !== channel) {
-						return;
-					}
-					if (!response.ok) {
-						const body = await readJson(response);
-						deny(channel, body.error || ('Refused (' + response.status + ')'));
-						return;
-					}
-					response.body && response.body.cancel();
-					setTimeout(() => subscribeEventSource(gen, channel, true), FIRST_RECONNECT_DELAY);
-				})
-				.catch(() => setTimeout(() => subscribeEventSource(gen, channel, true), FIRST_RECONNECT_DELAY));
-		};
+		}
 	}
 
 	function authorize(name) {
-		const headers = {
-			'Content-Type': 'application/x-www-form-urlencoded',
-			Accept: 'application/json'
-		};
-		if (settings.csrf) {
-			headers[settings.csrf.headerName] = settings.csrf.token;
-		}
 		const form = new URLSearchParams();
 		form.set('socket_id', connectionId || '');
 		form.set('channel_name', name);
-		return fetch(config.baseUrl + settings.authEndpoint, {
+		return request(settings.authEndpoint, {
 			method: 'POST',
-			credentials: config.credentials,
-			redirect: 'manual',
-			headers: headers,
+			headers: {
+				'Content-Type': 'application/x-www-form-urlencoded',
+				Accept: 'application/json'
+			},
 			body: form.toString()
 		});
 	}
 
-	function deny(channel, reason) {
-		if (reason === LOGIN_REQUIRED) {
-			// The session, not the channel: try again on the next connection.
-			setState('failed', { reason: reason });
-			if (client) {
-				client.forceDisconnect();
-			}
-			return;
-		}
+	function deny(channel, why) {
 		if (channel.denied) {
 			return;
 		}
-		channel.denied = reason;
+		channel.denied = why;
 		channel.subscription = null;
 		const detail = {
 			channel: channel.name,
 			entity: channel.entity,
 			id: channel.id,
 			action: channel.action,
-			reason: reason
+			reason: why
 		};
 		emit('denied', detail);
 		channel.handles.forEach((handle) => handle.channelDenied(channel, detail));
@@ -797,13 +1041,13 @@ export function createClient(environment) {
 			return;
 		}
 		channels.delete(channel.name);
-		if (channel.subscription && (channel.subscription.eventSource || (client && client.connected))) {
+		if (channel.subscription && (channel.subscription.stream || (client && client.connected))) {
 			channel.subscription.unsubscribe();
 		}
 		channel.subscription = null;
 		if (channels.size === 0 && state !== 'idle') {
 			clearTimeout(idleTimer);
-			idleTimer = setTimeout(() => disconnect('idle'), IDLE_CLOSE_DELAY);
+			idleTimer = setTimeout(close, IDLE_CLOSE_DELAY);
 		}
 	}
 
@@ -845,8 +1089,11 @@ export function createClient(environment) {
 			if (this.pending.delete(channel.name) && this.pending.size === 0) {
 				this.resolveReady(this);
 			}
-			// Once per handle per reconnect, not once per action.
-			if (resync && this.options.resubscribed && channel === this.channels[0]) {
+			// Once per handle per connection, not once per action: the first action speaks for the
+			// gap, and any action whose missed messages could not be recovered.
+			if (resync && this.options.resubscribed && this.resyncedIn !== generation
+					&& (channel === this.channels[0] || channel.lastSequence > 0)) {
+				this.resyncedIn = generation;
 				safely(this.options.resubscribed, this);
 			}
 		}
@@ -953,13 +1200,20 @@ export function createClient(environment) {
 		Object.assign(config, options || {});
 	}
 
+	/** Closes the connection until the page listens again; listeners and handles are kept. */
+	function disconnect() {
+		disconnected = true;
+		refusedFor = null;
+		close();
+	}
+
 	window.addEventListener('pagehide', () => {
 		if (state !== 'idle') {
-			disconnect('idle');
+			close();
 		}
 	});
 	window.addEventListener('pageshow', (event) => {
-		if (event.persisted && channels.size > 0) {
+		if (event.persisted && channels.size > 0 && !disconnected) {
 			attempt = 0;
 			connect();
 		}
@@ -979,6 +1233,7 @@ export function createClient(environment) {
 		on: on,
 		off: off,
 		configure: configure,
+		disconnect: disconnect,
 		get state() {
 			return state;
 		},

@@ -35,8 +35,19 @@ export interface PresenceMember {
 	avatarUrl?: string | null;
 }
 
-/** idle (nothing to listen to), connecting, connected, reconnecting, or failed (see `reason`). */
+/**
+ * idle (nothing to listen to, or after disconnect()), connecting, connected, reconnecting (after a
+ * drop or a failed attempt, see `reason`), or failed (refused, see `reason`; retried all the same).
+ */
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+/**
+ * Why the state is 'failed' or 'reconnecting'. 'Login required' and 'Origin not allowed' are
+ * definite: `ready` rejects with them and there is no fall back to Server-Sent Events. The server's
+ * own words may also appear, such as "Invalid or missing CSRF token".
+ */
+export type StateReason = 'Login required' | 'Origin not allowed' | 'Network error' | 'Invalid token'
+	| 'Token expired' | 'Token unavailable' | (string & {});
 
 /** The transport in use: WebSocket, or Server-Sent Events after WebSocket did not connect. */
 export type Transport = 'websocket' | 'sse';
@@ -44,8 +55,8 @@ export type Transport = 'websocket' | 'sse';
 /** The detail of a 'state' event and of the event named after the state. */
 export interface StateEvent {
 	state: ConnectionState;
-	/** Why the state is 'failed', for example "Login required". */
-	reason?: string;
+	/** Why the state is 'failed' or 'reconnecting', for example "Login required". */
+	reason?: StateReason;
 	/** Reconnect attempts since the last stable connection. */
 	attempt?: number;
 	/** When 'reconnecting': the wait before the next attempt. */
@@ -83,7 +94,7 @@ export interface ListenOptions {
 	denied?: (reason: string, detail: DeniedEvent) => void;
 	/**
 	 * Back after a drop, and what was missed could not be recovered: reload what the page shows.
-	 * Called once per listen() per reconnect.
+	 * Called once per listen() per reconnect; never for a listen() subscribed for the first time.
 	 */
 	resubscribed?: (handle: ListenHandle) => void;
 }
@@ -92,7 +103,10 @@ export interface ListenOptions {
 export interface ListenHandle {
 	readonly entity: string;
 	readonly id: string;
-	/** Resolves once every action is subscribed; rejects with the reason when one is denied. */
+	/**
+	 * Resolves once every action is subscribed; rejects with the reason when one is denied, or
+	 * with 'Login required' or 'Origin not allowed' when the connection is refused.
+	 */
 	readonly ready: Promise<ListenHandle>;
 	/** Stop listening; the last listener of a channel unsubscribes it. */
 	stop(): void;
@@ -128,7 +142,7 @@ export interface PresenceHandle {
 	readonly count: number;
 	/** What the others see of this user, once the list has arrived. */
 	readonly me: PresenceMember | null;
-	/** Resolves once the list has arrived; rejects with the reason when denied. */
+	/** Resolves once the list has arrived; rejects with the reason when denied or refused. */
 	readonly ready: Promise<PresenceHandle>;
 	/** Leave: the user leaves the object with their last page on it. */
 	stop(): void;
@@ -144,9 +158,16 @@ export interface ClientOptions {
 	/**
 	 * Whether the session cookie goes with the client's requests: 'same-origin' (default), or
 	 * 'include' for a page served from another origin than `baseUrl`, which the application must
-	 * list in notify-listen.allowed-origins.
+	 * list in notify-listen.allowed-origins; 'omit' where `getToken` authenticates.
 	 */
-	credentials?: 'same-origin' | 'include';
+	credentials?: 'same-origin' | 'include' | 'omit';
+	/**
+	 * Token mode: the bearer token (without "Bearer "), asked before each connection and again
+	 * ahead of its expiry, which is then sent on the same connection. It goes in an Authorization
+	 * header, never in a URL, and no CSRF token is sent. A rejection or an empty answer sets the
+	 * state 'failed' with the reason 'Token unavailable', retried with the backoff.
+	 */
+	getToken?: (() => Promise<string>) | null;
 }
 
 /** A notify-listen client: what window.NotifyListen is. */
@@ -178,6 +199,12 @@ export interface NotifyListenClient {
 	on<E extends keyof ClientEvents>(event: E, listener: (detail: ClientEvents[E]) => void): () => void;
 	off<E extends keyof ClientEvents>(event: E, listener: (detail: ClientEvents[E]) => void): void;
 	configure(options: ClientOptions): void;
+	/**
+	 * Close the connection (for a log out): state 'idle', and nothing reconnects until the next
+	 * listen(), presence() or onNotice(). Handles and event listeners are kept and subscribe again
+	 * then; stop() the handles that should not.
+	 */
+	disconnect(): void;
 	readonly state: ConnectionState;
 	/** The CONNECTED frame's connection-id (Pusher's socket_id), while connected over WebSocket. */
 	readonly connectionId: string | null;
@@ -198,3 +225,6 @@ export declare const originHeaders: NotifyListenClient['originHeaders'];
 export declare const on: NotifyListenClient['on'];
 export declare const off: NotifyListenClient['off'];
 export declare const configure: NotifyListenClient['configure'];
+export declare const disconnect: NotifyListenClient['disconnect'];
+/** The page's one client's state, kept current: what NotifyListen.state is. */
+export declare let state: ConnectionState;

@@ -17,7 +17,6 @@ export function createNotifyListen(options) {
 		document: globalThis.document,
 		fetch: (...args) => globalThis.fetch(...args),
 		StompClient: Client,
-		EventSource: globalThis.EventSource,
 		CustomEvent: globalThis.CustomEvent,
 		setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
 		clearTimeout: (id) => globalThis.clearTimeout(id),
@@ -32,6 +31,9 @@ export function createNotifyListen(options) {
 
 let shared = null;
 
+/** The shared client's state, kept current (a live binding): what NotifyListen.state is in the script. */
+export let state = 'idle';
+
 /**
  * The page's one client, made on first use rather than on import, so that importing this module
  * where there is no window (server-side rendering, tests) costs nothing.
@@ -39,6 +41,9 @@ let shared = null;
 export function notifyListen() {
 	if (!shared) {
 		shared = createNotifyListen();
+		shared.on('state', (event) => {
+			state = event.state;
+		});
 	}
 	return shared;
 }
@@ -69,4 +74,8 @@ export function off(event, fn) {
 
 export function configure(options) {
 	notifyListen().configure(options);
+}
+
+export function disconnect() {
+	notifyListen().disconnect();
 }

@@ -153,7 +153,7 @@ test('a CONNECT the server refuses sets failed with its reason', async () => {
 });
 
 test('two WebSocket attempts that never connect switch the transport to Server-Sent Events, one stream per channel', async () => {
-	const { client, server, clock, eventSources } = fakeClient();
+	const { client, server, clock } = fakeClient();
 	const transports = [];
 	client.on('transport', (e) => transports.push(e.transport));
 	client.listen('Order', 42, { refresh: () => {}, deleted: () => {} });
@@ -167,11 +167,11 @@ test('two WebSocket attempts that never connect switch the transport to Server-S
 
 	await clock.advance(clock.pending()[0]);
 	assert.equal(server.sockets.length, 2, 'no third WebSocket');
-	assert.deepEqual(eventSources.map((source) => source.url), [
+	assert.deepEqual(server.streams.map((stream) => stream.url), [
 		'http://app.test/notify-listen/sse/Order/42?events=refresh',
 		'http://app.test/notify-listen/sse/Order/42?events=deleted'
 	]);
-	eventSources[0].onopen();
+	await settle();
 	assert.equal(client.state, 'connected');
 });
 

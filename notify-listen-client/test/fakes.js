@@ -73,6 +73,8 @@ export class FakeStomp {
 		this.connected = false;
 		this.active = false;
 		this.subscriptions = [];
+		this.published = [];
+		this.receiptWatchers = new Map();
 		server.sockets.push(this);
 	}
 
@@ -99,18 +101,33 @@ export class FakeStomp {
 		return subscription;
 	}
 
+	publish(frame) {
+		this.published.push(frame);
+	}
+
+	watchForReceipt(receiptId, callback) {
+		this.receiptWatchers.set(receiptId, callback);
+	}
+
+	/** The server answers a frame's receipt header with RECEIPT. */
+	receipt(receiptId, headers = {}) {
+		const callback = this.receiptWatchers.get(receiptId);
+		this.receiptWatchers.delete(receiptId);
+		callback({ headers: { 'receipt-id': receiptId, ...headers } });
+	}
+
 	/** The server answers CONNECT with CONNECTED. */
-	connect(connectionId = 'c'.repeat(32)) {
+	connect(connectionId = 'c'.repeat(32), headers = {}) {
 		this.connected = true;
-		this.onConnect({ headers: { 'connection-id': connectionId } });
+		this.onConnect({ headers: { 'connection-id': connectionId, ...headers } });
 	}
 
 	/** The socket closes. */
-	close() {
+	close(reason = '') {
 		const wasOpen = this.active;
 		this.connected = false;
 		if (wasOpen) {
-			this.onWebSocketClose({ code: 1006 });
+			this.onWebSocketClose({ code: 1006, reason });
 		}
 	}
 
@@ -144,10 +161,12 @@ export class FakeServer {
 
 	constructor() {
 		this.sockets = [];
+		this.streams = [];
 		this.requests = [];
 		this.forced = 0;
 		this.keyAnswer = () => json(200, SETTINGS);
 		this.authAnswer = (channel, socketId) => json(200, { auth: 'shop:sig-of-' + socketId + ':' + channel });
+		this.streamAnswer = (request) => this.openStream(request);
 		this.fetch = async (url, init = {}) => {
 			const path = new URL(url).pathname;
 			const request = {
@@ -161,8 +180,48 @@ export class FakeServer {
 				const form = new URLSearchParams(init.body);
 				return this.authAnswer(form.get('channel_name'), form.get('socket_id'));
 			}
+			if (path.startsWith('/notify-listen/sse/')) {
+				return this.streamAnswer({ ...request, url, signal: init.signal });
+			}
 			return json(404, { error: 'Not found' });
 		};
+	}
+
+	/** An event stream the test feeds by hand; aborting the request fails its body, as in a browser. */
+	openStream(request) {
+		let controller;
+		const body = new ReadableStream({
+			start(c) {
+				controller = c;
+			}
+		});
+		const encoder = new TextEncoder();
+		const stream = {
+			url: request.url,
+			headers: request.headers,
+			aborted: false,
+			/** An event named by action, as the server's SSE endpoint sends it. */
+			send(name, data, id) {
+				controller.enqueue(encoder.encode((id ? 'id:' + id + '\n' : '') + 'event:' + name + '\ndata:'
+					+ JSON.stringify(data) + '\n\n'));
+			},
+			end() {
+				controller.close();
+			}
+		};
+		if (request.signal) {
+			request.signal.addEventListener('abort', () => {
+				stream.aborted = true;
+				try {
+					controller.error(new DOMException('aborted', 'AbortError'));
+				}
+				catch (ex) {
+					// Already ended.
+				}
+			});
+		}
+		this.streams.push(stream);
+		return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
 	}
 
 	get socket() {
@@ -172,31 +231,6 @@ export class FakeServer {
 	authRequests() {
 		return this.requests.filter((r) => r.path === '/rest/pusher/auth')
 			.map((r) => new URLSearchParams(r.body).get('channel_name'));
-	}
-
-}
-
-/** An EventSource that the test opens and feeds by hand. */
-export class FakeEventSource extends EventTarget {
-
-	static CLOSED = 2;
-
-	constructor(url, init) {
-		super();
-		this.url = url;
-		this.withCredentials = !!(init && init.withCredentials);
-		this.readyState = 0;
-	}
-
-	close() {
-		this.readyState = FakeEventSource.CLOSED;
-	}
-
-	/** An event named by action, as the server's SSE endpoint sends it. */
-	send(name, data) {
-		const event = new Event(name);
-		event.data = JSON.stringify(data);
-		this.dispatchEvent(event);
 	}
 
 }
@@ -222,7 +256,7 @@ export function fakeClient({ random = () => 1 } = {}) {
 	const document = new EventTarget();
 	document.visibilityState = 'visible';
 	const errors = [];
-	const eventSources = [];
+	const logs = [];
 	const client = createClient({
 		window,
 		document,
@@ -232,22 +266,16 @@ export function fakeClient({ random = () => 1 } = {}) {
 				super(config, server);
 			}
 		},
-		EventSource: class extends FakeEventSource {
-			constructor(url, init) {
-				super(url, init);
-				eventSources.push(this);
-			}
-		},
 		CustomEvent: CustomEventOrShim,
 		setTimeout: clock.setTimeout,
 		clearTimeout: clock.clearTimeout,
 		random,
 		now: clock.now,
-		console: { debug() {}, error: (...args) => errors.push(args) }
+		console: { debug: (...args) => logs.push(args.join(' ')), error: (...args) => errors.push(args) }
 	});
 	const events = [];
 	for (const name of ['state', 'denied', 'message']) {
 		client.on(name, (detail) => events.push([name, detail]));
 	}
-	return { client, server, clock, window, document, events, errors, eventSources };
+	return { client, server, clock, window, document, events, errors, logs };
 }

@@ -11,12 +11,12 @@ test('importing the ES module where there is no window makes no client and touch
 
 test('the ES module exports what index.d.ts declares, and the client has what window.NotifyListen had', async () => {
 	const declarations = await readFile(new URL('../src/index.d.ts', import.meta.url), 'utf8');
-	const declared = [...declarations.matchAll(/^export (?:declare const|function) (\w+)/gm)].map((m) => m[1]);
+	const declared = [...declarations.matchAll(/^export (?:declare const|declare let|function) (\w+)/gm)].map((m) => m[1]);
 	const module = await import('../src/index.js');
 	assert.deepEqual(Object.keys(module).sort(), declared.sort());
 
 	const { client } = fakeClient();
-	assert.deepEqual(Object.keys(client).sort(), ['configure', 'connectionId', 'listen', 'off', 'on', 'onNotice',
+	assert.deepEqual(Object.keys(client).sort(), ['configure', 'connectionId', 'disconnect', 'listen', 'off', 'on', 'onNotice',
 		'originHeaders', 'presence', 'state', 'transport']);
 	assert.equal(Object.isFrozen(client), true);
 	assert.equal(client.state, 'idle');

@@ -1,8 +1,8 @@
 // What index.d.ts promises, checked by tsc (npm test): pages written against it compile, and the
 // lines marked @ts-expect-error must not (tsc fails if one of them compiles).
 import {
-	createNotifyListen, listen, notifyListen, on, onNotice, originHeaders, presence,
-	type ConnectionState, type NotifyMessage, type PresenceMember
+	configure, createNotifyListen, disconnect, listen, notifyListen, on, onNotice, originHeaders, presence, state,
+	type ConnectionState, type NotifyMessage, type PresenceMember, type StateReason
 } from '../../src/index.js';
 
 interface OrderView {
@@ -48,6 +48,26 @@ const transport: 'websocket' | 'sse' = own.transport;
 const id: string | null = notifyListen().connectionId;
 void [transport, id];
 
+// Token mode, and a log out.
+declare function fetchAccessToken(): Promise<string>;
+configure({ baseUrl: 'https://api.shop.example', credentials: 'omit', getToken: () => fetchAccessToken() });
+configure({ getToken: async () => 'eyJhbGciOi...' });
+on('failed', (event) => {
+	const why: StateReason | undefined = event.reason;
+	if (why === 'Login required' || why === 'Token unavailable') {
+		disconnect();
+	}
+});
+order.ready.catch((error: Error) => error.message === 'Origin not allowed');
+const now: ConnectionState = state;
+const same: ConnectionState = own.state;
+own.disconnect();
+void [now, same];
+
+// @ts-expect-error getToken returns a Promise of the token
+configure({ getToken: 'eyJhbGciOi...' });
+// @ts-expect-error disconnect takes nothing
+disconnect(true);
 // @ts-expect-error an action handler is a function
 listen('Order', 42, { refresh: 'reload' });
 // @ts-expect-error there is no such event

@@ -1,0 +1,176 @@
+/*
+ * The sample's orders as a single-page app served from another origin than the API: a list, one
+ * order, each refreshed live on Order/<id>/refresh, the client's state with its reason, and a
+ * logout. Routes are hashes (#/orders, #/orders/1) so that any static server can serve it.
+ */
+import { configure, listen, notifyListen } from '@notify-listen/client';
+import type { ConnectionState, ListenHandle, NotifyListenClient, NotifyMessage } from '@notify-listen/client';
+import { Session } from './session';
+import type { Order } from './session';
+import './style.css';
+
+// disconnect() closes the connection at logout; clients without it go idle once the last
+// listener has stopped, which the logout below does first.
+type Disconnectable = NotifyListenClient & { disconnect?: () => void };
+
+const client: Disconnectable = notifyListen();
+const euros = new Intl.NumberFormat('en-IE', { style: 'currency', currency: 'EUR' });
+let session: Session;
+let listening: ListenHandle[] = [];
+
+function element<T extends HTMLElement = HTMLElement>(id: string): T {
+	const found = document.getElementById(id);
+	if (!found) {
+		throw new Error('No #' + id + ' in index.html');
+	}
+	return found as T;
+}
+
+function showState(state: ConnectionState, reason?: string): void {
+	const badge = element('state');
+	badge.dataset.state = state;
+	badge.textContent = state;
+	element('reason').textContent = reason ?? '';
+}
+
+function stopListening(): void {
+	listening.forEach((handle) => handle.stop());
+	listening = [];
+}
+
+function show(view: 'login-form' | 'orders' | 'order'): void {
+	for (const id of ['login-form', 'orders', 'order']) {
+		element(id).hidden = id !== view;
+	}
+}
+
+function refreshed(message: NotifyMessage): Order | undefined {
+	// The sample's @NotifyListen method loads the order for each listener, so the message
+	// carries it and the page need not ask again.
+	return message.result as Order | undefined;
+}
+
+async function showOrders(): Promise<void> {
+	show('orders');
+	const list = element('order-list');
+	const render = (orders: Order[]) => {
+		list.replaceChildren(...orders.map((order) => {
+			const item = document.createElement('li');
+			item.id = 'order-row-' + order.id;
+			const link = document.createElement('a');
+			link.href = '#/orders/' + order.id;
+			link.textContent = '#' + order.id + ' ' + order.customer + ': ' + order.status;
+			item.append(link);
+			return item;
+		}));
+	};
+	const orders = await session.orders();
+	render(orders);
+	listening = orders.map((order) => listen('Order', order.id, {
+		refresh: async () => render(await session.orders())
+	}, { resubscribed: async () => render(await session.orders()) }));
+}
+
+async function showOrder(id: string): Promise<void> {
+	show('order');
+	element('order-id').textContent = id;
+	element('save-result').textContent = '';
+	const render = (order: Order) => {
+		element('order-customer').textContent = order.customer;
+		element('order-status').textContent = order.status;
+		element('order-amount').textContent = euros.format(order.amount);
+		element('order-changed-by').textContent = order.lastChangedBy;
+		element('order-details').hidden = false;
+		const form = element<HTMLFormElement>('order-form');
+		form.hidden = false;
+		form.dataset.amount = String(order.amount);
+		if (!form.contains(document.activeElement)) {
+			element<HTMLSelectElement>('status-input').value = order.status;
+		}
+	};
+	const notAllowed = (reason: string) => {
+		element('not-allowed').textContent = reason;
+		element('not-allowed').hidden = false;
+		element('order-details').hidden = true;
+		element('order-form').hidden = true;
+	};
+	const load = async () => {
+		const found = await session.order(id);
+		if (found && 'error' in found) {
+			notAllowed(found.error);
+		}
+		else if (found) {
+			render(found);
+		}
+	};
+	element('not-allowed').hidden = true;
+	await load();
+	listening = [listen('Order', id, {
+		refresh: (message) => {
+			const order = refreshed(message);
+			return order ? render(order) : load();
+		}
+	}, { resubscribed: load, denied: notAllowed })];
+}
+
+async function route(): Promise<void> {
+	stopListening();
+	const me = await session.me();
+	element('current-user').textContent = me ? me.username : '';
+	element('logout').hidden = !me;
+	if (!me) {
+		show('login-form');
+		element<HTMLInputElement>('username').focus();
+		return;
+	}
+	const match = /^#\/orders\/([^/]+)$/.exec(window.location.hash);
+	await (match ? showOrder(decodeURIComponent(match[1])) : showOrders());
+}
+
+async function start(): Promise<void> {
+	// Where the API is, read at run time so that one build serves any API (config.json beside
+	// index.html).
+	const config = (await (await fetch('config.json', { cache: 'no-store' })).json()) as { api: string };
+	session = new Session(config.api);
+	// 'include': the session cookie goes with the client's requests to another origin, which the
+	// API lists in notify-listen.allowed-origins.
+	configure({ baseUrl: config.api, credentials: 'include' });
+	showState(client.state);
+	client.on('state', (event) => showState(event.state, event.reason));
+
+	element<HTMLFormElement>('login-form').addEventListener('submit', async (event) => {
+		event.preventDefault();
+		const error = element('login-error');
+		error.hidden = true;
+		const me = await session.login(element<HTMLInputElement>('username').value,
+				element<HTMLInputElement>('password').value);
+		if (!me) {
+			error.textContent = 'Login failed';
+			error.hidden = false;
+			return;
+		}
+		await route();
+	});
+	element('logout').addEventListener('click', async () => {
+		stopListening();
+		client.disconnect?.();
+		await session.logout();
+		await route();
+	});
+	element<HTMLFormElement>('order-form').addEventListener('submit', async (event) => {
+		event.preventDefault();
+		const form = event.currentTarget as HTMLFormElement;
+		const id = element('order-id').textContent ?? '';
+		const saved = await session.save(id, element<HTMLSelectElement>('status-input').value,
+				Number(form.dataset.amount));
+		element('save-result').textContent = saved ? 'Saved' : 'Not saved';
+		if (saved) {
+			element('order-status').textContent = saved.status;
+			element('order-changed-by').textContent = saved.lastChangedBy;
+		}
+	});
+	window.addEventListener('hashchange', () => void route());
+	await route();
+}
+
+void start();

@@ -113,6 +113,14 @@ final class Browser implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * Go to a page of any origin, without waiting for anything on it.
+	 */
+	Browser visit(String url) {
+		this.driver.get(url);
+		return this;
+	}
+
 	WebElement find(By by) {
 		return this.driver.findElement(by);
 	}
@@ -133,6 +141,16 @@ final class Browser implements AutoCloseable {
 			.withMessage(() -> "badge still '" + badge() + "' (" + find(By.id("connection-badge")).getAttribute("title")
 					+ "); console: " + console())
 			.until(ExpectedConditions.attributeToBe(By.id("connection-badge"), "data-state", state));
+	}
+
+	/**
+	 * Wait until an element's attribute has a value; the failure names what it had, and
+	 * the page's console.
+	 */
+	void waitForAttribute(By by, String attribute, String value, Duration timeout) {
+		new WebDriverWait(this.driver, timeout)
+			.withMessage(() -> attribute + " still '" + find(by).getAttribute(attribute) + "'; console: " + console())
+			.until(ExpectedConditions.attributeToBe(by, attribute, value));
 	}
 
 	/**

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /api/me}: who is logged in, and the CSRF token the page's own POSTs must
  * carry. Pages are static HTML, so this is where they learn both; they ask again after a
  * reconnect, because a server restart means a new session and a new token.
+ * {@code GET /api/csrf}: the token alone, for a single-page app's login form.
  */
 @RestController
 class CurrentUserController {
@@ -22,8 +23,12 @@ class CurrentUserController {
 			.stream()
 			.map(GrantedAuthority::getAuthority)
 			.anyMatch("ROLE_ADMIN"::equals);
-		return Map.of("username", user.getName(), "admin", admin, "csrf",
-				Map.of("headerName", csrf.getHeaderName(), "token", csrf.getToken()));
+		return Map.of("username", user.getName(), "admin", admin, "csrf", csrf(csrf));
+	}
+
+	@GetMapping("/api/csrf")
+	Map<String, String> csrf(CsrfToken csrf) {
+		return Map.of("headerName", csrf.getHeaderName(), "token", csrf.getToken());
 	}
 
 }

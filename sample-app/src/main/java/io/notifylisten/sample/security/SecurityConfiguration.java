@@ -1,5 +1,9 @@
 package io.notifylisten.sample.security;
 
+import java.util.List;
+
+import io.notifylisten.autoconfigure.NotifyListenProperties;
+import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.EntityAccessRules;
 import io.notifylisten.security.EntityAccessRules.EntityRule;
 
@@ -16,10 +20,14 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * Form login for the three demo users, remember-me so a server restart does not log the
- * pages out, and the entity rules that say who may listen to what.
+ * pages out, CORS for the single-page app, and the entity rules that say who may listen
+ * to what.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -29,6 +37,10 @@ class SecurityConfiguration {
 			@Value("${sample.remember-me.key}") String rememberMeKey) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers("/css/**", "/js/**", "/favicon.ico", "/error", "/notify-listen/notify-listen.js")
+			.permitAll()
+			// The single-page app's first request: the token its login form's POST
+			// must carry.
+			.requestMatchers(HttpMethod.GET, "/api/csrf")
 			.permitAll()
 			// notify-listen checks these itself and answers with a reason a page can show
 			// ("Login required"), where the HTTP layer would only redirect to the login
@@ -41,6 +53,9 @@ class SecurityConfiguration {
 			.hasRole("ADMIN")
 			.anyRequest()
 			.authenticated())
+			// Answers the preflights of the single-page app's API calls before the
+			// login check: a preflight carries no cookie.
+			.cors(Customizer.withDefaults())
 			.formLogin(Customizer.withDefaults())
 			// The HTTP session dies with the server; the signed cookie logs the browser
 			// back in on its next request, which is how an open page reconnects after a
@@ -53,6 +68,27 @@ class SecurityConfiguration {
 					new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
 					PathPatternRequestMatcher.pathPattern("/api/**")));
 		return http.build();
+	}
+
+	/**
+	 * The application's own CORS, for the single-page app (sample-spa) on another origin
+	 * of the same site: the origins notify-listen already trusts may call the API, log in
+	 * and out with the session cookie, and send the header that lets
+	 * {@link Notifier#ORIGIN_CONNECTION_HEADER toOthers()} skip their own page.
+	 * notify-listen answers the CORS of its own paths itself.
+	 */
+	@Bean
+	CorsConfigurationSource corsConfigurationSource(NotifyListenProperties notifyListen) {
+		CorsConfiguration spa = new CorsConfiguration();
+		spa.setAllowedOriginPatterns(notifyListen.getAllowedOrigins());
+		spa.setAllowedMethods(List.of("GET", "POST", "PUT"));
+		spa.setAllowedHeaders(List.of("Content-Type", "X-CSRF-TOKEN", Notifier.ORIGIN_CONNECTION_HEADER));
+		spa.setAllowCredentials(true);
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		for (String path : List.of("/api/**", "/login", "/logout")) {
+			source.registerCorsConfiguration(path, spa);
+		}
+		return source;
 	}
 
 	@Bean

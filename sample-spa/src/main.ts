@@ -104,13 +104,19 @@ async function showOrder(id: string): Promise<void> {
 		}
 	};
 	element('not-allowed').hidden = true;
+	element('live').hidden = true;
 	await load();
-	listening = [listen('Order', id, {
+	const handle = listen('Order', id, {
 		refresh: (message) => {
 			const order = refreshed(message);
 			return order ? render(order) : load();
 		}
-	}, { resubscribed: load, denied: notAllowed })];
+	}, { resubscribed: load, denied: notAllowed });
+	listening = [handle];
+	// Subscribed: from now on every save shows here. A denial is shown by notAllowed.
+	handle.ready.then(() => {
+		element('live').hidden = !listening.includes(handle);
+	}, () => undefined);
 }
 
 async function route(): Promise<void> {

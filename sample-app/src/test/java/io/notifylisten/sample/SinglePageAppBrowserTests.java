@@ -84,7 +84,9 @@ class SinglePageAppBrowserTests {
 			alice.waitForText(By.id("current-user"), DemoUsers.ALICE, Browser.DEFAULT_WAIT);
 			alice.waitFor(By.cssSelector("#order-row-1 a"), Browser.DEFAULT_WAIT).click();
 			alice.waitFor(By.id("order-details"), Browser.DEFAULT_WAIT);
-			alice.waitForAttribute(By.id("state"), "data-state", "connected", Browser.DEFAULT_WAIT);
+			// Subscribed: the listen handle's ready has resolved.
+			alice.waitFor(By.id("live"), Browser.DEFAULT_WAIT);
+			assertThat(alice.find(By.id("state")).getAttribute("data-state")).isEqualTo("connected");
 			String next = otherThan(alice.find(By.id("order-status")).getText());
 
 			this.orders.save(user(DemoUsers.BOB), 1, OrderStatus.valueOf(next), new BigDecimal("10.00"));

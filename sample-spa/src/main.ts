@@ -3,17 +3,13 @@
  * order, each refreshed live on Order/<id>/refresh, the client's state with its reason, and a
  * logout. Routes are hashes (#/orders, #/orders/1) so that any static server can serve it.
  */
-import { configure, listen, notifyListen } from '@notify-listen/client';
-import type { ConnectionState, ListenHandle, NotifyListenClient, NotifyMessage } from '@notify-listen/client';
+import { configure, disconnect, listen, notifyListen } from '@notify-listen/client';
+import type { ConnectionState, ListenHandle, NotifyMessage } from '@notify-listen/client';
 import { Session } from './session';
 import type { Order } from './session';
 import './style.css';
 
-// disconnect() closes the connection at logout; clients without it go idle once the last
-// listener has stopped, which the logout below does first.
-type Disconnectable = NotifyListenClient & { disconnect?: () => void };
-
-const client: Disconnectable = notifyListen();
+const client = notifyListen();
 const euros = new Intl.NumberFormat('en-IE', { style: 'currency', currency: 'EUR' });
 let session: Session;
 let listening: ListenHandle[] = [];
@@ -158,8 +154,10 @@ async function start(): Promise<void> {
 		await route();
 	});
 	element('logout').addEventListener('click', async () => {
+		// Stopped first: disconnect() keeps open handles, which would subscribe again, as the
+		// next user, with the next listen().
 		stopListening();
-		client.disconnect?.();
+		disconnect();
 		await session.logout();
 		await route();
 	});

@@ -13,6 +13,8 @@ const client = notifyListen();
 const euros = new Intl.NumberFormat('en-IE', { style: 'currency', currency: 'EUR' });
 let session: Session;
 let listening: ListenHandle[] = [];
+// Which route() is the latest: one that an answer overtook listens to nothing.
+let routes = 0;
 
 function element<T extends HTMLElement = HTMLElement>(id: string): T {
 	const found = document.getElementById(id);
@@ -46,7 +48,7 @@ function refreshed(message: NotifyMessage): Order | undefined {
 	return message.result as Order | undefined;
 }
 
-async function showOrders(): Promise<void> {
+async function showOrders(route: number): Promise<void> {
 	show('orders');
 	const list = element('order-list');
 	const render = (orders: Order[]) => {
@@ -61,13 +63,16 @@ async function showOrders(): Promise<void> {
 		}));
 	};
 	const orders = await session.orders();
+	if (route !== routes) {
+		return;
+	}
 	render(orders);
 	listening = orders.map((order) => listen('Order', order.id, {
 		refresh: async () => render(await session.orders())
 	}, { resubscribed: async () => render(await session.orders()) }));
 }
 
-async function showOrder(id: string): Promise<void> {
+async function showOrder(route: number, id: string): Promise<void> {
 	show('order');
 	element('order-id').textContent = id;
 	element('save-result').textContent = '';
@@ -102,6 +107,9 @@ async function showOrder(id: string): Promise<void> {
 	element('not-allowed').hidden = true;
 	element('live').hidden = true;
 	await load();
+	if (route !== routes) {
+		return;
+	}
 	const handle = listen('Order', id, {
 		refresh: (message) => {
 			const order = refreshed(message);
@@ -116,8 +124,12 @@ async function showOrder(id: string): Promise<void> {
 }
 
 async function route(): Promise<void> {
+	const current = ++routes;
 	stopListening();
 	const me = await session.me();
+	if (current !== routes) {
+		return;
+	}
 	element('current-user').textContent = me ? me.username : '';
 	element('logout').hidden = !me;
 	if (!me) {
@@ -126,7 +138,7 @@ async function route(): Promise<void> {
 		return;
 	}
 	const match = /^#\/orders\/([^/]+)$/.exec(window.location.hash);
-	await (match ? showOrder(decodeURIComponent(match[1])) : showOrders());
+	await (match ? showOrder(current, decodeURIComponent(match[1])) : showOrders(current));
 }
 
 async function start(): Promise<void> {

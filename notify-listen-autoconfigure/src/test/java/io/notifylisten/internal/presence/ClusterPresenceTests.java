@@ -207,7 +207,7 @@ class ClusterPresenceTests {
 		this.a.presence.publish();
 		assertThat(here).isEmpty();
 
-		this.clock.advance(Duration.ofMillis(50).plus(ClusterPresence.HERE_WAIT));
+		this.clock.advance(Duration.ofMillis(50).plus(ClusterMembers.HERE_WAIT));
 		this.a.presence.publish();
 		assertThat(here).singleElement().satisfies((list) -> assertThat(list).containsEntry("count", 1));
 	}
@@ -219,7 +219,7 @@ class ClusterPresenceTests {
 		this.a.presence.here("s1", "sub-1", here::add);
 		this.a.presence.leave("s1", "sub-1");
 		this.a.presence.publish();
-		this.clock.advance(Duration.ofMillis(50).plus(ClusterPresence.HERE_WAIT));
+		this.clock.advance(Duration.ofMillis(50).plus(ClusterMembers.HERE_WAIT));
 		this.a.presence.publish();
 		assertThat(here).isEmpty();
 	}

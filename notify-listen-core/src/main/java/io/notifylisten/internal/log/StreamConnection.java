@@ -133,7 +133,10 @@ final class StreamConnection {
 		this.stopping = true;
 	}
 
-	/** Close the connection for good. */
+	/**
+	 * Connect no more: a producer or consumer the client closes from now on stays closed.
+	 * {@link #disconnect()} closes the connection itself.
+	 */
 	void stop() {
 		this.running = false;
 	}

@@ -1,7 +1,6 @@
 package io.notifylisten.internal.presence;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import io.notifylisten.presence.Presence;
 import io.notifylisten.presence.PresenceJoinedEvent;
 import io.notifylisten.presence.PresenceLeftEvent;
 import io.notifylisten.presence.PresenceMember;
-import io.notifylisten.testapp.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
@@ -42,7 +40,7 @@ class ClusterPresenceTests {
 
 	private final ChannelDestinations destinations = new ChannelDestinations("shop");
 
-	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+	private final MovableClock clock = new MovableClock();
 
 	private final SharedLog log = new SharedLog();
 

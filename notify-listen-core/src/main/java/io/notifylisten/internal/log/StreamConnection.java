@@ -382,7 +382,9 @@ final class StreamConnection {
 
 	private void unreachable(RuntimeException ex) {
 		synchronized (this.availability) {
-			// A stopping node says once, in stop(), what it could not publish.
+			// A stopping node says once, in StreamPublisher.publishHeld(), what it could
+			// not
+			// publish.
 			if (this.reported && !this.stopping) {
 				this.reported = false;
 				this.lostAt = this.clock.instant();

@@ -1,7 +1,6 @@
 package io.notifylisten.internal.presence;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import io.notifylisten.presence.Presence;
 import io.notifylisten.presence.PresenceJoinedEvent;
 import io.notifylisten.presence.PresenceLeftEvent;
 import io.notifylisten.presence.PresenceMember;
-import io.notifylisten.testapp.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
@@ -42,7 +40,7 @@ class ClusterPresenceTests {
 
 	private final ChannelDestinations destinations = new ChannelDestinations("shop");
 
-	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+	private final MovableClock clock = new MovableClock();
 
 	private final SharedLog log = new SharedLog();
 
@@ -207,7 +205,7 @@ class ClusterPresenceTests {
 		this.a.presence.publish();
 		assertThat(here).isEmpty();
 
-		this.clock.advance(Duration.ofMillis(50).plus(ClusterPresence.HERE_WAIT));
+		this.clock.advance(Duration.ofMillis(50).plus(ClusterMembers.HERE_WAIT));
 		this.a.presence.publish();
 		assertThat(here).singleElement().satisfies((list) -> assertThat(list).containsEntry("count", 1));
 	}
@@ -219,7 +217,7 @@ class ClusterPresenceTests {
 		this.a.presence.here("s1", "sub-1", here::add);
 		this.a.presence.leave("s1", "sub-1");
 		this.a.presence.publish();
-		this.clock.advance(Duration.ofMillis(50).plus(ClusterPresence.HERE_WAIT));
+		this.clock.advance(Duration.ofMillis(50).plus(ClusterMembers.HERE_WAIT));
 		this.a.presence.publish();
 		assertThat(here).isEmpty();
 	}

@@ -1,0 +1,148 @@
+package io.notifylisten.internal.log;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.security.SubscriptionSigner;
+import io.notifylisten.notify.LoggedNotification;
+import io.notifylisten.notify.NotificationFailedException;
+import io.notifylisten.notify.NotifyMessage;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The publishing half of the stream log, without a broker: what the outbox holds and
+ * refuses, and what a producer is sent, in which order, and sent again.
+ */
+class StreamPublisherTests {
+
+	private static final String KEY = "shop";
+
+	private final StreamSettings settings = new StreamSettings("127.0.0.1", 1, "guest", "guest", "/",
+			"notify-listen." + KEY, Duration.ofMinutes(10), 10_000_000, Duration.ofSeconds(2), Duration.ofSeconds(5), 3,
+			Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(30));
+
+	private final StreamRecordSignature signature = new StreamRecordSignature(
+			new SubscriptionSigner(KEY, "0123456789abcdef0123456789abcdef"), this.settings.stream());
+
+	private final StreamOutbox outbox = new StreamOutbox(3, Duration.ofMinutes(10), 8, Clock.systemUTC());
+
+	private final LocalDelivery delivery = new LocalDelivery(() -> {
+		throw new IllegalStateException("the publishing half delivers nothing");
+	}, new ChannelDestinations(KEY), null);
+
+	private final StreamConnection connection = new StreamConnection(this.settings, this.delivery, JsonMapper.shared(),
+			this.signature, this.outbox, Clock.systemUTC());
+
+	private final StreamPublisher publisher = new StreamPublisher(this.settings, this.outbox, this.connection,
+			this.delivery, JsonMapper.shared(), this.signature);
+
+	private final RecordingProducer producer = new RecordingProducer();
+
+	@Test
+	void whileNotConnectedANotificationIsHeldAndTheCallerGoesOn() {
+		this.publisher.append(notification(1));
+		this.publisher.append(notification(2));
+
+		assertThat(this.publisher.waiting()).isEqualTo(2);
+		assertThat(this.publisher.isRefusing()).isFalse();
+	}
+
+	@Test
+	void aFullOutboxRefusesTheNextNotification() {
+		for (int n = 1; n <= 3; n++) {
+			this.publisher.append(notification(n));
+		}
+
+		assertThat(this.publisher.isRefusing()).isTrue();
+		assertThatExceptionOfType(NotificationFailedException.class)
+			.isThrownBy(() -> this.publisher.append(notification(4)));
+		assertThat(this.publisher.waiting()).isEqualTo(3);
+	}
+
+	@Test
+	void aBatchGoesOutSignedInTheOrderAcceptedAndLeavesOnceConfirmed() throws Exception {
+		CompletableFuture<Void> first = this.publisher.append("a", notification(1));
+		CompletableFuture<Void> second = this.publisher.append("b", notification(2));
+
+		assertThat(this.publisher.publish(this.producer, head(), Duration.ofSeconds(1))).isTrue();
+
+		assertThat(sent()).extracting(StreamRecord::id).containsExactly("a", "b");
+		assertThat(sent()).extracting((record) -> record.message().payload().get("n")).containsExactly(1, 2);
+		assertThat(this.producer.sent).allSatisfy((message) -> assertThat(this.signature.check(message)).isNull());
+		assertThat(first).isCompleted();
+		assertThat(second).isCompleted();
+		assertThat(this.publisher.waiting()).isZero();
+	}
+
+	@Test
+	void anUnconfirmedNotificationIsSentAgainButTheConfirmedOnesAfterItAreNot() throws Exception {
+		CompletableFuture<Void> first = this.publisher.append("a", notification(1));
+		CompletableFuture<Void> second = this.publisher.append("b", notification(2));
+		CompletableFuture<Void> third = this.publisher.append("c", notification(3));
+		refuseOnce("b");
+
+		assertThat(this.publisher.publish(this.producer, head(), Duration.ofSeconds(1))).as("the head got out")
+			.isTrue();
+		assertThat(first).isCompleted();
+		assertThat(second).isNotDone();
+		assertThat(third).isCompleted();
+		assertThat(this.publisher.waiting()).as("c stays behind b, so that every node reads them in order")
+			.isEqualTo(2);
+
+		this.producer.sent.clear();
+		assertThat(this.publisher.publish(this.producer, head(), Duration.ofSeconds(1))).isTrue();
+		assertThat(sent()).extracting(StreamRecord::id).containsExactly("b");
+		assertThat(second).isCompleted();
+		assertThat(this.publisher.waiting()).isZero();
+	}
+
+	@Test
+	void aBatchTheBrokerDoesNotAnswerInTimeStaysWhole() throws Exception {
+		this.publisher.append("a", notification(1));
+		this.producer.answering = false;
+
+		assertThat(this.publisher.publish(this.producer, head(), Duration.ofMillis(50))).isFalse();
+		assertThat(this.publisher.waiting()).isEqualTo(1);
+	}
+
+	@Test
+	void withoutAnOpenProducerNothingIsSent() throws Exception {
+		this.publisher.append("a", notification(1));
+
+		assertThat(this.publisher.publish(this.connection.producer(), head(), Duration.ofSeconds(1))).isFalse();
+		assertThat(this.publisher.waiting()).isEqualTo(1);
+	}
+
+	private List<StreamOutbox.Pending> head() throws InterruptedException {
+		return this.outbox.head(256, Duration.ZERO);
+	}
+
+	private static LoggedNotification notification(int n) {
+		return new LoggedNotification("/topic/" + KEY + ".Order.42.shipped", Map.of(),
+				new NotifyMessage("Order", "42", "shipped", Instant.now(), NotifyMessage.SYSTEM, Map.of("n", n)));
+	}
+
+	private List<StreamRecord> sent() {
+		return this.producer.sent.stream()
+			.map((message) -> JsonMapper.shared().readValue(message.getBodyAsBinary(), StreamRecord.class))
+			.toList();
+	}
+
+	private void refuseOnce(String id) {
+		Set<String> refused = new CopyOnWriteArraySet<>(Set.of(id));
+		this.producer.confirms = (message) -> !refused
+			.remove(JsonMapper.shared().readValue(message.getBodyAsBinary(), StreamRecord.class).id());
+	}
+
+}

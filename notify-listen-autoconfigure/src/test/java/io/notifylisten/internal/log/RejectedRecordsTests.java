@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import io.notifylisten.internal.log.RejectedRecords.Reason;
-import io.notifylisten.testapp.MutableClock;
+import io.notifylisten.testfixture.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

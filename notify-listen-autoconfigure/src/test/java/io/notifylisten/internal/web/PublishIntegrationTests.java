@@ -12,12 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersServerTest;
@@ -31,6 +28,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.ListenerClient.QUIET;
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
+import static io.notifylisten.internal.web.SignedPublishRequests.now;
+import static io.notifylisten.internal.web.SignedPublishRequests.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -42,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class PublishIntegrationTests {
 
-	static final String SECRET = "0123456789abcdef0123456789abcdef";
+	static final String SECRET = SignedPublishRequests.SECRET;
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
@@ -234,19 +233,6 @@ class PublishIntegrationTests {
 			request.header("X-Notify-Signature", signature);
 		}
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	// Written out with javax.crypto, as another service would, rather than with the
-	// server's signer.
-	static String sign(String body, String timestamp) throws Exception {
-		Mac mac = Mac.getInstance("HmacSHA256");
-		mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-		String signed = "POST\n/rest/pusher/notify\n" + timestamp + "\n" + body;
-		return HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
-	}
-
-	static String now() {
-		return String.valueOf(Instant.now().getEpochSecond());
 	}
 
 	private static void assertRefused(HttpResponse<String> response, String reason) {

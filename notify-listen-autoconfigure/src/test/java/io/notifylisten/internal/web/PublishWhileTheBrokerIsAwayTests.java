@@ -38,12 +38,12 @@ class PublishWhileTheBrokerIsAwayTests {
 	}
 
 	private HttpResponse<String> publish(String body) throws Exception {
-		String timestamp = PublishIntegrationTests.now();
+		String timestamp = SignedPublishRequests.now();
 		HttpRequest request = HttpRequest
 			.newBuilder(URI.create("http://localhost:" + this.port + "/rest/pusher/notify"))
 			.header("Content-Type", "application/json")
 			.header("X-Notify-Timestamp", timestamp)
-			.header("X-Notify-Signature", PublishIntegrationTests.sign(body, timestamp))
+			.header("X-Notify-Signature", SignedPublishRequests.sign(body, timestamp))
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build();
 		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());

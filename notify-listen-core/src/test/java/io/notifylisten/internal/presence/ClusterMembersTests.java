@@ -16,6 +16,7 @@ import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.presence.PresenceJoinedEvent;
 import io.notifylisten.presence.PresenceLeftEvent;
 import io.notifylisten.presence.PresenceMember;
+import io.notifylisten.testfixture.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -42,7 +43,7 @@ class ClusterMembersTests {
 
 	private final ChannelDestinations destinations = new ChannelDestinations("shop");
 
-	private final MovableClock clock = new MovableClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	private final List<LoggedNotification> written = new CopyOnWriteArrayList<>();
 

@@ -1,6 +1,7 @@
 package io.notifylisten.internal.presence;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import io.notifylisten.presence.Presence;
 import io.notifylisten.presence.PresenceJoinedEvent;
 import io.notifylisten.presence.PresenceLeftEvent;
 import io.notifylisten.presence.PresenceMember;
+import io.notifylisten.testfixture.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
@@ -40,7 +42,7 @@ class ClusterPresenceTests {
 
 	private final ChannelDestinations destinations = new ChannelDestinations("shop");
 
-	private final MovableClock clock = new MovableClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	private final SharedLog log = new SharedLog();
 

@@ -1,6 +1,7 @@
 package io.notifylisten.internal.presence;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -12,6 +13,7 @@ import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.NotificationLog;
 import io.notifylisten.presence.PresenceMember;
+import io.notifylisten.testfixture.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +33,7 @@ class LocalMembersTests {
 
 	private final ChannelDestinations destinations = new ChannelDestinations("shop");
 
-	private final MovableClock clock = new MovableClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	private final RecordingLog log = new RecordingLog();
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.connection.ListenerConnection;
-import io.notifylisten.testapp.MutableClock;
+import io.notifylisten.testfixture.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.authentication.TestingAuthenticationToken;

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.notify.Notifier;
-import io.notifylisten.testapp.MutableClock;
+import io.notifylisten.testfixture.MutableClock;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,7 +45,7 @@ class PublishControllerTests {
 	};
 
 	private final PublishController controller = new PublishController(this.notifier,
-			new SubscriptionSigner("publish", PublishIntegrationTests.SECRET), JsonMapper.shared(), WINDOW, 64 * 1024,
+			new SubscriptionSigner("publish", SignedPublishRequests.SECRET), JsonMapper.shared(), WINDOW, 64 * 1024,
 			this.clock, 2);
 
 	@Test
@@ -103,7 +103,7 @@ class PublishControllerTests {
 
 	private Signed signed(String body, long secondsFromNow) throws Exception {
 		String timestamp = String.valueOf(this.clock.instant().getEpochSecond() + secondsFromNow);
-		return new Signed(body, timestamp, PublishIntegrationTests.sign(body, timestamp));
+		return new Signed(body, timestamp, SignedPublishRequests.sign(body, timestamp));
 	}
 
 	private ResponseEntity<?> publish(Signed request) {

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.history.ChannelHistory.Recovery;
 import io.notifylisten.notify.NotifyMessage;
-import io.notifylisten.testapp.MutableClock;
+import io.notifylisten.testfixture.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.notifylisten.internal.presence;
+package io.notifylisten.testfixture;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,14 +7,21 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock the tests move forward by hand, to reach snapshots and node timeouts without
- * waiting.
+ * A clock that tests move forward by hand, for time limits measured without waiting.
  */
-final class MovableClock extends Clock {
+public final class MutableClock extends Clock {
 
-	private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+	private volatile Instant now;
 
-	void advance(Duration duration) {
+	public MutableClock(Instant start) {
+		this.now = start;
+	}
+
+	/**
+	 * Move the clock forward.
+	 * @param duration by how much
+	 */
+	public void advance(Duration duration) {
 		this.now = this.now.plus(duration);
 	}
 

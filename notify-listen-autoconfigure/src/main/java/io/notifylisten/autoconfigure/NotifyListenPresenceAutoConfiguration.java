@@ -39,11 +39,13 @@ public final class NotifyListenPresenceAutoConfiguration {
 			ObjectProvider<NotificationLog> notificationLog,
 			ObjectProvider<SimpMessageSendingOperations> brokerMessagingTemplate, ApplicationEventPublisher events) {
 		NotifyListenProperties.Presence presence = properties.getPresence();
-		ClusterPresence clusterPresence = new ClusterPresence(destinations,
-				SingletonSupplier.of(notificationLog::getObject),
+		// The log delivers through LocalDelivery, which hands presence records back to
+		// this bean, and the broker's template comes with the WebSocket configuration
+		// that
+		// the presence interceptor is part of: both are asked for at the first record.
+		return new ClusterPresence(destinations, SingletonSupplier.of(notificationLog::getObject),
 				SingletonSupplier.of(brokerMessagingTemplate::getObject), events, Clock.systemUTC(),
 				presence.getPublishInterval(), presence.getNodeTimeout(), presence.getMaxMembers());
-		return clusterPresence;
 	}
 
 	@Bean

@@ -21,10 +21,14 @@ export function useListen<E extends EntityName>(entity: E, id: string | number, 
 	}, [entity, id, actions]);
 }
 
+interface OrderView {
+	status: string;
+}
+
 declare function reload(id: number): void;
 
 export function useOrder(id: number) {
-	const [order, setOrder] = useState<{ status: string }>();
+	const [order, setOrder] = useState<OrderView>();
 	useListen('Order', id, { refresh: (msg) => setOrder(msg.result) }, { resubscribed: () => reload(id) });
 	return order;
 }

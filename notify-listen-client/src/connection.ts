@@ -116,7 +116,12 @@ export class Connection {
 		this._events._log(...parts);
 	}
 
-	/** Every change is told as 'state' and as the state's own event; 'reconnecting' also each time again. */
+	/**
+	 * Every change is told as 'state' and as the state's own event; 'reconnecting' also each time
+	 * again. 'failed' and 'reconnecting' always say why.
+	 */
+	_setState(next: 'failed' | 'reconnecting', extra: { reason: string; attempt?: number; retryInMs?: number }): void;
+	_setState(next: 'idle' | 'connecting' | 'connected', extra?: Omit<StateEvent, 'state'>): void;
 	_setState(next: ConnectionState, extra?: Omit<StateEvent, 'state'>): void {
 		const nextReason = extra && extra.reason;
 		const changed = next !== this._state || nextReason !== this._reason;
@@ -178,9 +183,11 @@ export class Connection {
 	async _connect(): Promise<void> {
 		this._clearTimers();
 		const gen = ++this._generation;
-		if (this._state !== 'failed') {
-			this._setState((this._state === 'idle' || this._state === 'connecting') ? 'connecting' : 'reconnecting',
-				{ reason: this._reason, attempt: this._attempt });
+		if (this._state === 'idle' || this._state === 'connecting') {
+			this._setState('connecting', { reason: this._reason, attempt: this._attempt });
+		}
+		else if (this._state !== 'failed') {
+			this._setState('reconnecting', { reason: this._reason || NETWORK_ERROR, attempt: this._attempt });
 		}
 		try {
 			const getToken = this._config.getToken;

@@ -1,5 +1,6 @@
 /** The client's events (listeners added with on(), and the same events on document) and its debug log. */
 import type { Environment } from './environment.js';
+import type { ClientEvents } from './types.js';
 
 type Listener = (detail: never) => void;
 
@@ -29,7 +30,7 @@ export class Emitter {
 	}
 
 	/** Tells the listeners of `event`, each on its own, then document as 'notify-listen:<event>'. */
-	_emit(event: string, detail: unknown): void {
+	_emit<K extends keyof ClientEvents>(event: K, detail: ClientEvents[K]): void {
 		const fns = this._listeners.get(event);
 		if (fns) {
 			fns.slice().forEach((fn) => this._safely(fn as (detail: unknown) => void, detail));

@@ -2,13 +2,13 @@
  * Everything the client needs from the browser comes in through an Environment, so that the unit
  * tests can run it under Node with a fake server, fake timers and a fake STOMP client.
  */
-import type { Client, IFrame, StompConfig, StompSubscription } from '@stomp/stompjs';
+import type { Client, IFrame, StompConfig } from '@stomp/stompjs';
 
 /** The part of stompjs' Client the client uses. */
 export type StompSocket = Pick<Client, 'activate' | 'deactivate' | 'forceDisconnect' | 'subscribe' | 'publish'
 	| 'watchForReceipt' | 'connected' | 'onConnect' | 'onStompError' | 'onWebSocketClose' | 'onHeartbeatReceived'>;
 
-export type { IFrame, StompSubscription };
+export type { IFrame };
 
 /** What the client takes from the page it runs in. */
 export interface Environment {

@@ -3,14 +3,27 @@
 // one script tag; and the declarations, generated from the source by tsc.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 
 await rm('dist', { recursive: true, force: true });
 
 // Type-checks the source (strict) and writes dist/*.d.ts; a type error stops the build.
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' });
-// The served script's typings are of no use to a bundler, which imports index.js.
-await rm('dist/global.d.ts');
+// The package ships the declarations index.d.ts reaches (the public types), not the internals'.
+const reached = new Set();
+for (const next = ['index.d.ts']; next.length > 0;) {
+	const file = next.pop();
+	if (!reached.has(file)) {
+		reached.add(file);
+		const text = await readFile('dist/' + file, 'utf8');
+		next.push(...[...text.matchAll(/from '\.\/([\w-]+)\.js'/g)].map((m) => m[1] + '.d.ts'));
+	}
+}
+for (const file of await readdir('dist')) {
+	if (file.endsWith('.d.ts') && !reached.has(file)) {
+		await rm('dist/' + file);
+	}
+}
 
 await build({
 	entryPoints: ['src/index.ts'],

@@ -14,7 +14,7 @@ test('the ES module\'s state follows the shared client, and disconnect() closes 
 		}
 	};
 	globalThis.fetch = (url, init) => (url.endsWith('/rest/pusher/key') ? new Promise(() => {}) : server.fetch(url, init));
-	const module = await import('../src/index.js');
+	const module = await import('../dist/index.js');
 	assert.equal(module.state, 'idle');
 
 	module.listen('Order', 42, { refresh: () => {} });

@@ -5,14 +5,14 @@ import { fakeClient } from './fakes.js';
 
 test('importing the ES module where there is no window makes no client and touches nothing', async () => {
 	assert.equal(globalThis.window, undefined);
-	const module = await import('../src/index.js');
+	const module = await import('../dist/index.js');
 	assert.equal(typeof module.listen, 'function');
 });
 
 test('the ES module exports what index.d.ts declares, and the client has what window.NotifyListen had', async () => {
-	const declarations = await readFile(new URL('../src/index.d.ts', import.meta.url), 'utf8');
-	const declared = [...declarations.matchAll(/^export (?:declare const|declare let|function) (\w+)/gm)].map((m) => m[1]);
-	const module = await import('../src/index.js');
+	const declarations = await readFile(new URL('../dist/index.d.ts', import.meta.url), 'utf8');
+	const declared = [...declarations.matchAll(/^export declare (?:function|let|const) (\w+)/gm)].map((m) => m[1]);
+	const module = await import('../dist/index.js');
 	assert.deepEqual(Object.keys(module).sort(), declared.sort());
 
 	const { client } = fakeClient();

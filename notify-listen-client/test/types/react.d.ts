@@ -2,5 +2,5 @@
 declare module 'react' {
 	export function useEffect(effect: () => void | (() => void), deps?: readonly unknown[]): void;
 	export function useRef<T>(initial: T): { current: T };
-	export function useState<T>(initial?: T): [T | undefined, (value: T) => void];
+	export function useState<T>(initial?: T): [T | undefined, (value: T | undefined) => void];
 }

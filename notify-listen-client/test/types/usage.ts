@@ -1,9 +1,10 @@
-// What index.d.ts promises, checked by tsc (npm test): pages written against it compile, and the
-// lines marked @ts-expect-error must not (tsc fails if one of them compiles).
+// What the declarations promise, with a contract (test/types) and without (test/types-plain),
+// checked by tsc (npm test): pages written against them compile, and the lines marked as expected
+// errors must not (tsc fails if one of them compiles).
 import {
 	configure, createNotifyListen, disconnect, listen, notifyListen, on, onNotice, originHeaders, presence, state,
 	type ConnectionState, type NotifyMessage, type PresenceMember, type StateReason
-} from '../../src/index.js';
+} from '@notify-listen/client';
 
 interface OrderView {
 	status: string;

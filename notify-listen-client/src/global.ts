@@ -3,13 +3,21 @@
  * module, with stompjs inside, as window.NotifyListen.
  */
 import { createNotifyListen } from './index.js';
+import type { NotifyListenClient } from './types.js';
+
+declare global {
+	interface Window {
+		/** The page's client, from the script the starter serves. */
+		NotifyListen: NotifyListenClient;
+	}
+}
 
 const SCRIPT_PATH = '/notify-listen/notify-listen.js';
 
 // The application's context root is where this script was served from: read it now, while the
 // script runs, since document.currentScript is null afterwards.
-function baseUrlOfScript() {
-	const script = document.currentScript;
+function baseUrlOfScript(): string {
+	const script = document.currentScript as HTMLScriptElement | null;
 	if (script && script.src) {
 		const url = new URL(script.src, window.location.href);
 		if (url.pathname.endsWith(SCRIPT_PATH)) {

@@ -1,10 +1,8 @@
-/**
- * @notify-listen/client: "this object changed" notifications from a notify-listen server, over
- * STOMP-over-WebSocket (or Server-Sent Events where WebSocket cannot connect).
- *
- * The functions at the top level use the page's one client, made on first use; the script the
- * starter serves at /notify-listen/notify-listen.js exposes the same client as window.NotifyListen.
+/*
+ * The client's public types: messages, states, events, handles and options. What a contract adds to
+ * them is in contract.ts.
  */
+import type { ActionHandlers, EntityName, MessageHandler, NoticeMessage } from './contract.js';
 
 /** A notification, as the server sends it (docs/client.md, "Message format"). */
 export interface NotifyMessage<P = Record<string, unknown>, R = unknown> {
@@ -86,9 +84,6 @@ export interface ClientEvents {
 	transport: { transport: Transport };
 }
 
-/** One handler per action: each action is a channel, `entity/id/action`. */
-export type ActionHandlers = Record<string, (message: NotifyMessage<any, any>) => void>;
-
 export interface ListenOptions {
 	/** The object may not be listened to: called once, with the server's reason. */
 	denied?: (reason: string, detail: DeniedEvent) => void;
@@ -100,14 +95,14 @@ export interface ListenOptions {
 }
 
 /** What listen() returns. */
-export interface ListenHandle {
-	readonly entity: string;
+export interface ListenHandle<E extends string = string> {
+	readonly entity: E;
 	readonly id: string;
 	/**
 	 * Resolves once every action is subscribed; rejects with the reason when one is denied, or
 	 * with 'Login required' or 'Origin not allowed' when the connection is refused.
 	 */
-	readonly ready: Promise<ListenHandle>;
+	readonly ready: Promise<ListenHandle<E>>;
 	/** Stop listening; the last listener of a channel unsubscribes it. */
 	stop(): void;
 }
@@ -173,22 +168,26 @@ export interface ClientOptions {
 /** A notify-listen client: what window.NotifyListen is. */
 export interface NotifyListenClient {
 	/**
-	 * Listen to an object: one channel per action in `handlers`.
+	 * Listen to an object: one channel per action in `handlers`. With a contract (contract.ts),
+	 * `entity` is one of its entities, the handlers' names its actions, and each handler gets its
+	 * channel's message typed.
 	 * @param entity entity name, for example "Order"
 	 * @param id entity id
 	 */
-	listen(entity: string, id: string | number, handlers: ActionHandlers, options?: ListenOptions): ListenHandle;
+	listen<E extends EntityName>(entity: E, id: string | number, handlers: ActionHandlers<E>,
+		options?: ListenOptions): ListenHandle<E>;
 	/**
 	 * Be present on an object and see who else is. Needs WebSocket: over Server-Sent Events it
 	 * stays silent.
 	 */
-	presence(entity: string, id: string | number, handlers?: PresenceHandlers, options?: PresenceOptions): PresenceHandle;
+	presence<E extends EntityName>(entity: E, id: string | number, handlers?: PresenceHandlers,
+		options?: PresenceOptions): PresenceHandle;
 	/**
 	 * Messages addressed to this user (notifyUser), a role the user holds (notifyRole), this
 	 * connection (notifyConnection) or everyone (broadcast), each only if the user may read its
 	 * entity. Needs WebSocket.
 	 */
-	onNotice(handler: (message: NotifyMessage<any, any>) => void): { stop(): void };
+	onNotice(handler: MessageHandler<NoticeMessage>): { stop(): void };
 	/** A header for the page's own requests, so that the server's toOthers() skips this page; `{}` while not connected. */
 	originHeaders(): Record<string, string>;
 	/**
@@ -196,8 +195,8 @@ export interface NotifyListenClient {
 	 * 'notify-listen:<event>'.
 	 * @returns a function that removes it
 	 */
-	on<E extends keyof ClientEvents>(event: E, listener: (detail: ClientEvents[E]) => void): () => void;
-	off<E extends keyof ClientEvents>(event: E, listener: (detail: ClientEvents[E]) => void): void;
+	on<K extends keyof ClientEvents>(event: K, listener: (detail: ClientEvents[K]) => void): () => void;
+	off<K extends keyof ClientEvents>(event: K, listener: (detail: ClientEvents[K]) => void): void;
 	configure(options: ClientOptions): void;
 	/**
 	 * Close the connection (for a log out): state 'idle', and nothing reconnects until the next
@@ -210,21 +209,3 @@ export interface NotifyListenClient {
 	readonly connectionId: string | null;
 	readonly transport: Transport;
 }
-
-/** A client of its own; a page normally uses the shared one below. */
-export function createNotifyListen(options?: ClientOptions): NotifyListenClient;
-
-/** The page's one client, made on first use. */
-export function notifyListen(): NotifyListenClient;
-
-// The page's one client, function by function: what window.NotifyListen offers, as imports.
-export declare const listen: NotifyListenClient['listen'];
-export declare const presence: NotifyListenClient['presence'];
-export declare const onNotice: NotifyListenClient['onNotice'];
-export declare const originHeaders: NotifyListenClient['originHeaders'];
-export declare const on: NotifyListenClient['on'];
-export declare const off: NotifyListenClient['off'];
-export declare const configure: NotifyListenClient['configure'];
-export declare const disconnect: NotifyListenClient['disconnect'];
-/** The page's one client's state, kept current: what NotifyListen.state is. */
-export declare let state: ConnectionState;

@@ -122,10 +122,8 @@ public record Contract(String title, String version, ChannelDestinations destina
 		}
 		for (NotifyListenHandlers.Declaration declaration : handlers.declarations()) {
 			Type result = declaration.method().getGenericReturnType();
-			ActionChannel declared = channels.get(declaration.entity() + "." + declaration.action());
-			channels.put(declaration.entity() + "." + declaration.action(),
-					(declared != null) ? declared.withResult(result)
-							: ActionChannel.handled(declaration.entity(), declaration.action(), result));
+			ActionChannel handled = ActionChannel.handled(declaration.entity(), declaration.action(), result);
+			channels.merge(handled.channelId(), handled, (declared, handler) -> declared.withResult(result));
 			entities.add(declaration.entity());
 		}
 		return new Contract(title, version, destinations, endpoint, presence, entities,

@@ -2,6 +2,7 @@ package io.notifylisten.autoconfigure;
 
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotifyMessage;
+import io.notifylisten.notify.ProgressUpdate;
 import io.notifylisten.presence.PresenceMember;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,12 @@ class NotifyListenRuntimeHintsTests {
 			.onMethodInvocation("io.notifylisten.internal.web.ClientSettings", "presenceDestinationFormat"))
 			.accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(PresenceMember.class, "avatarUrl"))
+			.accepts(this.hints);
+	}
+
+	@Test
+	void progressUpdatesAreReadAsPayloads() throws Exception {
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(ProgressUpdate.class, "percent"))
 			.accepts(this.hints);
 	}
 

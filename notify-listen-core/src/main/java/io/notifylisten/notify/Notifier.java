@@ -39,6 +39,20 @@ public interface Notifier {
 	void notify(String entity, Object id, String action, Map<String, ?> payload);
 
 	/**
+	 * Notify listeners of {@code entity/id/action} with the payload record the action
+	 * declares ({@link io.notifylisten.security.EntityAccessRules.Actions}), so that the
+	 * contract's type of the payload and what is sent are the same class.
+	 * @param entity entity name, for example {@code Order}
+	 * @param id entity id
+	 * @param action action name, for example {@code refresh}
+	 * @param payload values a page can show without a round trip; never confidential
+	 * data; no component may be {@code null}
+	 */
+	default void notify(String entity, Object id, String action, Record payload) {
+		notify(entity, id, action, PayloadRecords.toMap(payload));
+	}
+
+	/**
 	 * Notify listeners of a persisted object; its name and id come from its JPA
 	 * {@code @Entity} and {@code @Id} annotations.
 	 * @param entity the persisted object
@@ -57,6 +71,17 @@ public interface Notifier {
 	default void notify(Object entity, String action, Map<String, ?> payload) {
 		EntityReference reference = EntityReference.of(entity);
 		notify(reference.name(), reference.id(), action, payload);
+	}
+
+	/**
+	 * Notify listeners of a persisted object with the payload record the action declares.
+	 * @param entity the persisted object
+	 * @param action action name, for example {@code refresh}
+	 * @param payload values a page can show without a round trip; never confidential
+	 * data; no component may be {@code null}
+	 */
+	default void notify(Object entity, String action, Record payload) {
+		notify(entity, action, PayloadRecords.toMap(payload));
 	}
 
 	/**
@@ -81,24 +106,32 @@ public interface Notifier {
 	default Progress progress(String entity, Object id) {
 		return new Progress() {
 
+			// The last percent, so that every message carries all of ProgressUpdate.
+			private int percent;
+
 			@Override
 			public void update(int percent, String text) {
-				Notifier.this.notify(entity, id, "progress", Map.of("percent", percent, "text", text, "busy", false));
+				this.percent = percent;
+				send("progress", new ProgressUpdate(percent, text, false));
 			}
 
 			@Override
 			public void busy(String text) {
-				Notifier.this.notify(entity, id, "progress", Map.of("text", text, "busy", true));
+				send("progress", new ProgressUpdate(this.percent, text, true));
 			}
 
 			@Override
 			public void done(String text) {
-				Notifier.this.notify(entity, id, "done", Map.of("percent", 100, "text", text, "busy", false));
+				send("done", new ProgressUpdate(100, text, false));
 			}
 
 			@Override
 			public void failed(String text) {
-				Notifier.this.notify(entity, id, "failed", Map.of("text", text, "busy", false));
+				send("failed", new ProgressUpdate(this.percent, text, false));
+			}
+
+			private void send(String action, ProgressUpdate update) {
+				Notifier.this.notify(entity, id, action, update);
 			}
 
 		};

@@ -5,8 +5,8 @@ package io.notifylisten.notify;
  * ending with {@code entity/id/done} or {@code entity/id/failed}. Updates are coalesced
  * so that a tight loop cannot flood listeners: at most a configured number per second
  * reach the broker, and the latest value always does. Progress is sent at once, not after
- * the surrounding transaction commits: it is about work still under way. Payloads carry
- * {@code percent}, {@code text} and {@code busy}.
+ * the surrounding transaction commits: it is about work still under way. Payloads are
+ * {@link ProgressUpdate}s.
  */
 public interface Progress {
 

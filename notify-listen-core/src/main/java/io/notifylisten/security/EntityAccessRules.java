@@ -1,10 +1,13 @@
 package io.notifylisten.security;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.notify.ProgressUpdate;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.Authentication;
@@ -17,24 +20,30 @@ import org.springframework.util.Assert;
  * &#64;Bean
  * EntityAccessRules entityAccessRules(OrderRepository orders) {
  *     return EntityAccessRules.builder()
- *         .entity("Order", (user, id) -&gt; orders.isVisibleTo(id, user.getName()))
+ *         .entity("Order", (user, id) -&gt; orders.isVisibleTo(id, user.getName()),
+ *                 (actions) -&gt; actions.action("refresh", OrderChange.class))
  *         .entity("ChatRoom", EntityRule.anyListener())
  *         .build();
  * }
  * </pre>
  *
- * Entities without a rule fall through to the application's
+ * An entity's actions, each with the record its payload is, are declared beside its rule:
+ * the application's contract lists and types them, and {@code Notifier.notify} takes the
+ * same record. Entities without a rule fall through to the application's
  * {@link org.springframework.security.access.PermissionEvaluator}, if it has one;
  * otherwise nobody can listen to them.
  */
 public final class EntityAccessRules {
 
-	private static final EntityAccessRules NONE = new EntityAccessRules(Map.of());
+	private static final EntityAccessRules NONE = new EntityAccessRules(Map.of(), Map.of());
 
 	private final Map<String, EntityRule> rules;
 
-	private EntityAccessRules(Map<String, EntityRule> rules) {
+	private final Map<String, List<DeclaredAction>> actions;
+
+	private EntityAccessRules(Map<String, EntityRule> rules, Map<String, List<DeclaredAction>> actions) {
 		this.rules = Map.copyOf(rules);
+		this.actions = Map.copyOf(actions);
 	}
 
 	/**
@@ -71,6 +80,15 @@ public final class EntityAccessRules {
 	}
 
 	/**
+	 * Return the actions declared for an entity.
+	 * @param entity entity name
+	 * @return the actions in the order they were declared; empty when none were
+	 */
+	public List<DeclaredAction> actionsOf(String entity) {
+		return this.actions.getOrDefault(entity, List.of());
+	}
+
+	/**
 	 * Combine these rules with others; an entity may be declared only once across all of
 	 * them.
 	 * @param other more rules
@@ -78,9 +96,76 @@ public final class EntityAccessRules {
 	 */
 	public EntityAccessRules and(EntityAccessRules other) {
 		Builder builder = new Builder();
-		this.rules.forEach(builder::entity);
-		other.rules.forEach(builder::entity);
+		for (EntityAccessRules rules : List.of(this, other)) {
+			rules.rules.forEach((entity, rule) -> builder.entity(entity, rule,
+					(actions) -> rules.actionsOf(entity).forEach(actions::add)));
+		}
 		return builder.build();
+	}
+
+	/**
+	 * One action of an entity, as declared.
+	 *
+	 * @param name action name
+	 * @param payload the record the payload is, or {@code null} for an action without one
+	 */
+	public record DeclaredAction(String name, @Nullable Class<? extends Record> payload) {
+
+	}
+
+	/**
+	 * Declares the actions notified on one entity and the record each one's payload is.
+	 */
+	public static final class Actions {
+
+		private final String entity;
+
+		private final Map<String, DeclaredAction> actions = new LinkedHashMap<>();
+
+		private Actions(String entity) {
+			this.entity = entity;
+		}
+
+		/**
+		 * Declare an action sent without a payload.
+		 * @param action action name, as used in channel names
+		 * @return these actions
+		 */
+		public Actions action(String action) {
+			return add(new DeclaredAction(action, null));
+		}
+
+		/**
+		 * Declare an action and the record its payload is, as passed to
+		 * {@code Notifier.notify}.
+		 * @param action action name, as used in channel names
+		 * @param payload the payload's record
+		 * @return these actions
+		 */
+		public Actions action(String action, Class<? extends Record> payload) {
+			Assert.notNull(payload, "Payload must not be null");
+			return add(new DeclaredAction(action, payload));
+		}
+
+		/**
+		 * Declare the actions of {@code Notifier.progress}: {@code progress},
+		 * {@code done} and {@code failed}, each with a {@link ProgressUpdate}.
+		 * @return these actions
+		 */
+		public Actions progress() {
+			return action("progress", ProgressUpdate.class).action("done", ProgressUpdate.class)
+				.action("failed", ProgressUpdate.class);
+		}
+
+		private Actions add(DeclaredAction action) {
+			Assert.isTrue(ChannelName.isValidAction(action.name()),
+					() -> "Invalid action name '" + action.name() + "' of entity '" + this.entity + "'");
+			Assert.isTrue(!this.actions.containsKey(action.name()),
+					() -> "Action '" + action.name() + "' of entity '" + this.entity + "' is declared twice");
+			this.actions.put(action.name(), action);
+			return this;
+		}
+
 	}
 
 	/**
@@ -115,6 +200,8 @@ public final class EntityAccessRules {
 
 		private final Map<String, EntityRule> rules = new LinkedHashMap<>();
 
+		private final Map<String, List<DeclaredAction>> actions = new LinkedHashMap<>();
+
 		private Builder() {
 		}
 
@@ -135,11 +222,30 @@ public final class EntityAccessRules {
 		}
 
 		/**
+		 * Declare the rule of one entity and the actions notified on it, which the
+		 * application's contract lists with their payloads.
+		 * @param entity entity name, as used in channel names
+		 * @param rule the rule
+		 * @param actions declares the actions, for example
+		 * {@code (actions) -> actions.action("refresh", OrderChange.class)}
+		 * @return this builder
+		 * @throws IllegalArgumentException if the name is not a valid entity name or
+		 * already has a rule, or an action name is invalid or declared twice
+		 */
+		public Builder entity(String entity, EntityRule rule, Consumer<Actions> actions) {
+			entity(entity, rule);
+			Actions declared = new Actions(entity);
+			actions.accept(declared);
+			this.actions.put(entity, List.copyOf(declared.actions.values()));
+			return this;
+		}
+
+		/**
 		 * Build the rules.
 		 * @return the rules
 		 */
 		public EntityAccessRules build() {
-			return new EntityAccessRules(this.rules);
+			return new EntityAccessRules(this.rules, this.actions);
 		}
 
 	}

@@ -31,9 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample's contract describes what the sample declares: a channel per entity of its
- * access rules, and {@code Order/refresh} with the {@link OrderView} its
- * {@code @NotifyListen} method returns. Writes the document and the TypeScript
- * declarations to {@code target/notify-listen/}.
+ * access rules and per action they declare, with its payload record, and
+ * {@code Order/refresh} with the {@link OrderView} its {@code @NotifyListen} method
+ * returns. Writes the document and the TypeScript declarations to
+ * {@code target/notify-listen/}, where {@code src/test/typescript} compiles a page's use
+ * of them under {@code tsc --strict} (the build's {@code verify} phase).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "notify-listen.contract.enabled=true")
 class ContractTests {
@@ -80,15 +82,27 @@ class ContractTests {
 	}
 
 	@Test
-	void onlyOrderRefreshHasAHandlerChannel() throws Exception {
+	void orderRefreshCarriesTheStatusItIsNotifiedWith() throws Exception {
+		JsonNode payload = asyncApi().at("/components/schemas/OrderRefreshMessage/allOf/1/properties/payload");
+
+		assertThat(payload.get("properties").propertyNames()).containsExactly("status");
+		assertThat(payload.at("/properties/status/enum").values()).extracting((node) -> node.asString())
+			.containsExactlyElementsOf(Arrays.stream(OrderStatus.values()).map(Enum::name).toList());
+	}
+
+	@Test
+	void everyDeclaredActionHasAChannel() throws Exception {
 		JsonNode document = asyncApi();
 
-		List<String> handlerChannels = document.get("channels")
+		List<String> actionChannels = document.get("channels")
 			.propertyNames()
 			.stream()
 			.filter((channel) -> channel.contains("."))
 			.toList();
-		assertThat(handlerChannels).containsExactly("Order.refresh");
+		assertThat(actionChannels).containsExactlyInAnyOrder("Broadcast.banner", "ChatRoom.message", "Job.done",
+				"Job.failed", "Job.progress", "Order.refresh");
+		assertThat(document.at("/components/schemas/JobProgressMessage/allOf/1/properties/payload/properties")
+			.propertyNames()).containsExactly("percent", "text", "busy");
 	}
 
 	@Test
@@ -99,8 +113,27 @@ class ContractTests {
 		Files.writeString(DECLARATIONS, response.body());
 
 		assertThat(DECLARATIONS).content()
-			.contains("export interface OrderRefreshMessage extends NotifyMessage {")
-			.contains("\t\tstatus: 'NEW' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';\n")
+			.contains("declare module '@notify-listen/client' {\n")
+			.contains("""
+							Order: {
+								refresh: {
+									payload: {
+										status: 'NEW' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+									};
+									result: {
+										id: number;
+					""")
+			.contains("""
+							Job: {
+								done: {
+									payload: {
+										percent: number;
+										text: string;
+										busy: boolean;
+									};
+									result: never;
+								};
+					""")
 			.contains("\t'Order/refresh': OrderRefreshMessage;\n")
 			.contains("export type EntityName = 'Broadcast' | 'ChatRoom' | 'Job' | 'Order';\n");
 	}

@@ -58,10 +58,26 @@ class ContractIntegrationTests {
 		HttpResponse<String> response = get(ContractController.TYPESCRIPT_PATH, OrdersTestApplication.BOB);
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body())
-			.contains("export interface OrderRefreshMessage extends NotifyMessage {\n"
-					+ "\tentity: 'Order';\n\taction: 'refresh';\n")
-			.contains("\tresult?: Record<string, unknown>;\n")
+		// Its rule declares no action: any action, with the handled one's result typed.
+		assertThat(response.body()).contains("""
+				declare module '@notify-listen/client' {
+				""")
+			.contains("""
+							Order: {
+								[action: string]: { payload: Record<string, unknown>; result: unknown };
+								refresh: {
+									payload: Record<string, unknown>;
+									result: Record<string, unknown>;
+								};
+							};
+					""")
+			.contains(
+					"""
+							export interface OrderRefreshMessage extends NotifyMessage<Channels['Order']['refresh']['payload'], Channels['Order']['refresh']['result']> {
+								entity: 'Order';
+								action: 'refresh';
+							}
+							""")
 			.contains("\t'Order/refresh': OrderRefreshMessage;\n");
 	}
 

@@ -2,7 +2,7 @@ package io.notifylisten.internal.contract;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.channel.PresenceName;
-import io.notifylisten.internal.contract.Contract.HandlerChannel;
+import io.notifylisten.internal.contract.Contract.ActionChannel;
 import io.notifylisten.internal.presence.ClusterPresence;
 import io.notifylisten.presence.PresenceMember;
 import org.jspecify.annotations.Nullable;
@@ -12,10 +12,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The AsyncAPI 3.0 document of a {@link Contract}: one STOMP server, a channel per entity
- * (any action), per {@code @NotifyListen} method (its {@code result} typed), per entity's
- * presence, and the notices and user destinations, each with the operation by which the
- * application sends on it. Channel ids and message names are the ones
- * {@link TypeScriptDeclarations} uses.
+ * (any action), per declared action and {@code @NotifyListen} method (its {@code payload}
+ * and {@code result} typed), per entity's presence, and the notices and user
+ * destinations, each with the operation by which the application sends on it. Channel ids
+ * and message names are the ones {@link TypeScriptDeclarations} uses.
  */
 final class AsyncApiDocument {
 
@@ -61,34 +61,37 @@ final class AsyncApiDocument {
 
 		for (String entity : contract.entities()) {
 			String name = names.of(entity);
-			schemas.set(name, refined(entity, null, null));
+			schemas.set(name, refined(entity, null));
 			message(messages, name, "Any action on one " + entity, schemaRef(name));
 			ObjectNode channel = channel(channels, entity, destinations.prefix() + entity + ".{id}.{action}",
 					entity + "/{id}/{action}",
 					"Every action on one " + entity + " (" + entity
-							+ " has an access rule or a @NotifyListen method). Actions with a @NotifyListen method "
-							+ "also have a channel of their own.");
+							+ " has an access rule or a @NotifyListen method). Declared actions and those with a "
+							+ "@NotifyListen method also have a channel of their own.");
 			parameter(channel, "id", "Id of the " + entity + ": letters, digits, '_' or '-'");
 			parameter(channel, "action", "The action, as notified: a letter, then letters, digits, '_' or '-'");
 			channelMessage(channel, name);
 			operation(operations, entity, name, "Notifies the pages listening to one " + entity);
 		}
 
-		for (HandlerChannel handler : contract.handlers()) {
-			String name = names.of(handler);
-			schemas.set(name, refined(handler.entity(), handler.action(), handler));
-			message(messages, name, handler.entity() + "/" + handler.action() + " with what the @NotifyListen method "
-					+ "returned for this connection's user", schemaRef(name));
-			ObjectNode channel = channel(channels, handler.channelId(),
-					destinations.prefix() + handler.entity() + ".{id}." + handler.action(),
-					handler.entity() + "/{id}/" + handler.action(),
-					"A @NotifyListen method runs once per listening connection, as its user; what it returns "
-							+ "arrives as 'result', for that connection alone. Without a return value the "
-							+ "message has no 'result'.");
-			parameter(channel, "id", "Id of the " + handler.entity());
+		for (ActionChannel action : contract.channels()) {
+			String name = names.of(action);
+			schemas.set(name, refined(action.entity(), action));
+			String channelName = action.entity() + "/{id}/" + action.action();
+			message(messages, name,
+					channelName + (action.hasHandler()
+							? " with what the @NotifyListen method returned for this connection's user" : ""),
+					schemaRef(name));
+			ObjectNode channel = channel(channels, action.channelId(),
+					destinations.prefix() + action.entity() + ".{id}." + action.action(), channelName,
+					action.hasHandler() ? "A @NotifyListen method runs once per listening connection, as its user; "
+							+ "what it returns arrives as 'result', for that connection alone. Without a return "
+							+ "value the message has no 'result'."
+							: "An action the application declares; its messages carry no 'result'.");
+			parameter(channel, "id", "Id of the " + action.entity());
 			channelMessage(channel, name);
-			operation(operations, handler.channelId(), name,
-					"Notifies " + handler.entity() + "/{id}/" + handler.action() + " with each listener's result");
+			operation(operations, action.channelId(), name,
+					"Notifies " + channelName + (action.hasHandler() ? " with each listener's result" : ""));
 		}
 
 		if (contract.presence()) {
@@ -156,9 +159,9 @@ final class AsyncApiDocument {
 		return server;
 	}
 
-	// entity and action as constants on top of NotifyMessage, and the result where a
-	// handler has one.
-	private static ObjectNode refined(String entity, @Nullable String action, @Nullable HandlerChannel handler) {
+	// entity and action as constants on top of NotifyMessage, the payload, and the result
+	// where a handler has one.
+	private static ObjectNode refined(String entity, @Nullable ActionChannel action) {
 		ObjectNode schema = nodes.objectNode();
 		ArrayNode allOf = schema.putArray("allOf");
 		allOf.add(schemaRef(NOTIFY_MESSAGE));
@@ -167,10 +170,14 @@ final class AsyncApiDocument {
 		ObjectNode properties = refinement.putObject("properties");
 		properties.putObject("entity").put("const", entity);
 		if (action != null) {
-			properties.putObject("action").put("const", action);
+			properties.putObject("action").put("const", action.action());
+			properties.set("payload",
+					action.payloadSchema()
+						.put("description", action.declared() ? "The payload the application declares for this action"
+								: "Values the notifier sent; the application declares none for this action"));
 		}
-		if (handler != null && handler.hasResult()) {
-			ObjectNode result = JsonSchemas.of(handler.resultType());
+		if (action != null && action.hasResult()) {
+			ObjectNode result = JsonSchemas.of(action.resultType());
 			result.put("description", "What the @NotifyListen method returned for this connection's user; absent "
 					+ "when it returned null");
 			properties.set("result", result);

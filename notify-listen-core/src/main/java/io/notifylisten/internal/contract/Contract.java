@@ -1,6 +1,7 @@
 package io.notifylisten.internal.contract;
 
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -13,11 +14,15 @@ import java.util.TreeSet;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.security.EntityAccessRules;
+import io.notifylisten.security.EntityAccessRules.DeclaredAction;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What an application declares that decides what its pages receive: the entities that may
- * be listened to, the {@code @NotifyListen} methods whose return value arrives as
- * {@code result}, and where the messages go.
+ * be listened to, their actions with the payload each declares, the {@code @NotifyListen}
+ * methods whose return value arrives as {@code result}, and where the messages go.
  *
  * @param title what the documents call the application
  * @param version the application's version, as the documents show it
@@ -25,10 +30,11 @@ import io.notifylisten.security.EntityAccessRules;
  * @param endpoint path of the STOMP-over-WebSocket endpoint
  * @param presence whether pages may subscribe to an object's presence
  * @param entities entities with an access rule or a handler, in name order
- * @param handlers one per {@code @NotifyListen} method, in entity and action order
+ * @param channels one per declared action and per {@code @NotifyListen} method, in entity
+ * and action order
  */
 public record Contract(String title, String version, ChannelDestinations destinations, String endpoint,
-		boolean presence, Set<String> entities, List<HandlerChannel> handlers) {
+		boolean presence, Set<String> entities, List<ActionChannel> channels) {
 
 	/** Names both documents declare themselves, which no entity or channel may take. */
 	private static final Set<String> BUILT_IN_NAMES = Set.of("NotifyMessage", "PresenceMessage", "ChannelMessages",
@@ -36,17 +42,17 @@ public record Contract(String title, String version, ChannelDestinations destina
 
 	public Contract {
 		entities = Collections.unmodifiableSortedSet(new TreeSet<>(entities));
-		handlers = handlers.stream()
-			.sorted(Comparator.comparing(HandlerChannel::entity).thenComparing(HandlerChannel::action))
+		channels = channels.stream()
+			.sorted(Comparator.comparing(ActionChannel::entity).thenComparing(ActionChannel::action))
 			.toList();
 	}
 
 	/**
-	 * Return the name both documents give each entity's and each handler channel's
+	 * Return the name both documents give each entity's and each action channel's
 	 * message: one name each, none of them a built-in one. An entity {@code OrderRefresh}
 	 * beside the channel {@code Order/refresh}, or an entity {@code Notify}, would
 	 * otherwise declare one name twice.
-	 * @return the names, by entity name and by {@link HandlerChannel#channelId()}
+	 * @return the names, by entity name and by {@link ActionChannel#channelId()}
 	 */
 	MessageNames messageNames() {
 		Set<String> taken = new HashSet<>(BUILT_IN_NAMES);
@@ -54,12 +60,12 @@ public record Contract(String title, String version, ChannelDestinations destina
 		for (String entity : this.entities) {
 			ofEntities.put(entity, unique(taken, typeName(entity), typeName(entity) + "Entity"));
 		}
-		Map<String, String> ofHandlers = new LinkedHashMap<>();
-		for (HandlerChannel handler : this.handlers) {
-			ofHandlers.put(handler.channelId(), unique(taken, typeName(handler.entity()) + typeName(handler.action()),
-					typeName(handler.entity()) + "_" + typeName(handler.action())));
+		Map<String, String> ofChannels = new LinkedHashMap<>();
+		for (ActionChannel channel : this.channels) {
+			ofChannels.put(channel.channelId(), unique(taken, typeName(channel.entity()) + typeName(channel.action()),
+					typeName(channel.entity()) + "_" + typeName(channel.action())));
 		}
-		return new MessageNames(ofEntities, ofHandlers);
+		return new MessageNames(ofEntities, ofChannels);
 	}
 
 	// The readable name where it is free, else the fallback, else the fallback numbered;
@@ -77,16 +83,16 @@ public record Contract(String title, String version, ChannelDestinations destina
 	 * The names of the messages in both documents.
 	 *
 	 * @param ofEntities by entity name
-	 * @param ofHandlers by handler channel id
+	 * @param ofChannels by action channel id
 	 */
-	record MessageNames(Map<String, String> ofEntities, Map<String, String> ofHandlers) {
+	record MessageNames(Map<String, String> ofEntities, Map<String, String> ofChannels) {
 
 		String of(String entity) {
 			return this.ofEntities.get(entity);
 		}
 
-		String of(HandlerChannel handler) {
-			return this.ofHandlers.get(handler.channelId());
+		String of(ActionChannel channel) {
+			return this.ofChannels.get(channel.channelId());
 		}
 
 	}
@@ -94,37 +100,76 @@ public record Contract(String title, String version, ChannelDestinations destina
 	/**
 	 * Read the contract from what the application declared. Entities that only the
 	 * application's {@code PermissionEvaluator} covers have no name to read, so only
-	 * those with a handler appear.
+	 * those with a rule or a handler appear.
 	 * @param title what the documents call the application
 	 * @param version the application's version
 	 * @param destinations the key's destinations
 	 * @param endpoint path of the WebSocket endpoint
 	 * @param presence whether presence is on
-	 * @param rules the access rules
+	 * @param rules the access rules, with the actions they declare
 	 * @param handlers the registered handlers
 	 * @return the contract
 	 */
 	public static Contract of(String title, String version, ChannelDestinations destinations, String endpoint,
 			boolean presence, EntityAccessRules rules, NotifyListenHandlers handlers) {
-		List<HandlerChannel> channels = handlers.declarations()
-			.stream()
-			.map((declaration) -> new HandlerChannel(declaration.entity(), declaration.action(),
-					declaration.method().getGenericReturnType()))
-			.toList();
+		Map<String, ActionChannel> channels = new LinkedHashMap<>();
 		Set<String> entities = new TreeSet<>(rules.entities());
-		channels.forEach((channel) -> entities.add(channel.entity()));
-		return new Contract(title, version, destinations, endpoint, presence, entities, channels);
+		for (String entity : rules.entities()) {
+			for (DeclaredAction action : rules.actionsOf(entity)) {
+				ActionChannel channel = ActionChannel.declared(entity, action.name(), action.payload());
+				channels.put(channel.channelId(), channel);
+			}
+		}
+		for (NotifyListenHandlers.Declaration declaration : handlers.declarations()) {
+			Type result = declaration.method().getGenericReturnType();
+			ActionChannel handled = ActionChannel.handled(declaration.entity(), declaration.action(), result);
+			channels.merge(handled.channelId(), handled, (declared, handler) -> declared.withResult(result));
+			entities.add(declaration.entity());
+		}
+		return new Contract(title, version, destinations, endpoint, presence, entities,
+				new ArrayList<>(channels.values()));
 	}
 
 	/**
-	 * One {@code entity/{id}/action} channel whose messages carry a handler's
-	 * {@code result}.
+	 * One {@code entity/{id}/action} channel: an action the application declared, one a
+	 * {@code @NotifyListen} method handles, or both.
 	 *
 	 * @param entity entity name
 	 * @param action action name
-	 * @param resultType the handler's return type; {@code void} when it returns nothing
+	 * @param declared whether the application declared the action, and so its payload
+	 * @param payloadType the record its payload is; {@code null} when it has none, or
+	 * when the action is not declared and its payload is not known
+	 * @param resultType the handler's return type; {@code null} without a handler,
+	 * {@code void} when it returns nothing
 	 */
-	public record HandlerChannel(String entity, String action, Type resultType) {
+	public record ActionChannel(String entity, String action, boolean declared, @Nullable Type payloadType,
+			@Nullable Type resultType) {
+
+		/**
+		 * A channel the application declared, without a handler.
+		 * @param entity entity name
+		 * @param action action name
+		 * @param payloadType the payload's record, or {@code null} for none
+		 * @return the channel
+		 */
+		public static ActionChannel declared(String entity, String action, @Nullable Type payloadType) {
+			return new ActionChannel(entity, action, true, payloadType, null);
+		}
+
+		/**
+		 * A channel known only from its handler, whose payload nothing declares.
+		 * @param entity entity name
+		 * @param action action name
+		 * @param resultType the handler's return type
+		 * @return the channel
+		 */
+		public static ActionChannel handled(String entity, String action, Type resultType) {
+			return new ActionChannel(entity, action, false, null, resultType);
+		}
+
+		ActionChannel withResult(Type resultType) {
+			return new ActionChannel(this.entity, this.action, this.declared, this.payloadType, resultType);
+		}
 
 		/**
 		 * Return the id of this channel in the AsyncAPI document.
@@ -134,8 +179,31 @@ public record Contract(String title, String version, ChannelDestinations destina
 			return this.entity + "." + this.action;
 		}
 
+		boolean hasHandler() {
+			return this.resultType != null;
+		}
+
 		boolean hasResult() {
-			return this.resultType != void.class && this.resultType != Void.class;
+			return this.resultType != null && this.resultType != void.class && this.resultType != Void.class;
+		}
+
+		/**
+		 * Return the JSON Schema of the payload: the declared record's, an object with no
+		 * property when the action declares none, any object when nothing declares it.
+		 * @return the schema
+		 */
+		ObjectNode payloadSchema() {
+			if (this.payloadType != null) {
+				return JsonSchemas.of(this.payloadType);
+			}
+			ObjectNode schema = JsonNodeFactory.instance.objectNode().put("type", "object");
+			if (this.declared) {
+				schema.put("additionalProperties", false);
+			}
+			else {
+				schema.putObject("additionalProperties");
+			}
+			return schema;
 		}
 
 	}

@@ -3,11 +3,12 @@ package io.notifylisten.internal.notify;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 
+import io.notifylisten.notify.PayloadRecords;
 import io.notifylisten.notify.Progress;
+import io.notifylisten.notify.ProgressUpdate;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.scheduling.TaskScheduler;
@@ -117,11 +118,7 @@ final class CoalescingProgress implements Progress {
 	}
 
 	private static Map<String, Object> payload(int percent, String text, boolean busy) {
-		Map<String, Object> payload = new LinkedHashMap<>();
-		payload.put("percent", percent);
-		payload.put("text", text);
-		payload.put("busy", busy);
-		return payload;
+		return PayloadRecords.toMap(new ProgressUpdate(percent, text, busy));
 	}
 
 }

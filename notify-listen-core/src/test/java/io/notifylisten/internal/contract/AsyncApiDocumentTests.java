@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
-import io.notifylisten.internal.contract.Contract.HandlerChannel;
+import io.notifylisten.internal.contract.Contract.ActionChannel;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -22,8 +22,10 @@ class AsyncApiDocumentTests {
 	private static final ChannelDestinations SHOP = new ChannelDestinations("shop");
 
 	private final Contract contract = new Contract("Shop", "1.2.0", SHOP, "/notify-listen/ws", true,
-			Set.of("Order", "ChatRoom"), List.of(new HandlerChannel("Order", "refresh", OrderView.class),
-					new HandlerChannel("Order", "ship-now", void.class)));
+			Set.of("Order", "ChatRoom"),
+			List.of(ActionChannel.declared("Order", "refresh", Change.class).withResult(OrderView.class),
+					ActionChannel.handled("Order", "ship-now", void.class),
+					ActionChannel.declared("ChatRoom", "closed", null)));
 
 	private final JsonNode document = AsyncApiDocument.of(this.contract);
 
@@ -61,6 +63,35 @@ class AsyncApiDocumentTests {
 			.containsExactly("NEW", "PAID");
 		assertThat(this.document.at("/components/schemas/OrderRefreshMessage/allOf/0/$ref").asString())
 			.isEqualTo("#/components/schemas/NotifyMessage");
+	}
+
+	@Test
+	void aDeclaredActionsMessageCarriesItsPayload() {
+		JsonNode payload = this.document.at("/components/schemas/OrderRefreshMessage/allOf/1/properties/payload");
+		assertThat(payload.at("/properties").propertyNames()).containsExactly("status");
+		assertThat(payload.at("/properties/status/enum").values()).extracting((node) -> node.asString())
+			.containsExactly("NEW", "PAID");
+		assertThat(payload.at("/required").values()).extracting((node) -> node.asString()).containsExactly("status");
+	}
+
+	@Test
+	void aDeclaredActionWithoutAHandlerHasAChannelWithAnEmptyPayloadAndNoResult() {
+		assertThat(this.document.at("/channels/ChatRoom.closed/address").asString())
+			.isEqualTo("/topic/shop.ChatRoom.{id}.closed");
+		assertThat(this.document.at("/channels/ChatRoom.closed/description").asString())
+			.doesNotContain("@NotifyListen");
+		JsonNode refinement = this.document.at("/components/schemas/ChatRoomClosedMessage/allOf/1/properties");
+		assertThat(refinement.at("/payload/type").asString()).isEqualTo("object");
+		assertThat(refinement.at("/payload/additionalProperties").asBoolean(true)).isFalse();
+		assertThat(refinement.has("result")).isFalse();
+	}
+
+	@Test
+	void anActionNothingDeclaresTakesAnyPayload() {
+		JsonNode payload = this.document
+			.at("/components/schemas/OrderShipNowMessage/allOf/1/properties/payload/additionalProperties");
+		assertThat(payload.isObject()).isTrue();
+		assertThat(payload.isEmpty()).isTrue();
 	}
 
 	@Test
@@ -139,6 +170,9 @@ class AsyncApiDocumentTests {
 	}
 
 	record OrderView(long id, Status status) {
+	}
+
+	record Change(Status status) {
 	}
 
 }

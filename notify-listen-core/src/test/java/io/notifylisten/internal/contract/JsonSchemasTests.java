@@ -13,6 +13,8 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.notifylisten.notify.PayloadRecords;
+import io.notifylisten.notify.ProgressUpdate;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -29,6 +31,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JsonSchemasTests {
 
 	private final JsonMapper json = JsonMapper.shared();
+
+	// The schema a payload record declares in the contract names what
+	// PayloadRecords sends.
+	@Test
+	void aPayloadRecordsSchemaNamesTheEntriesItIsSentAs() {
+		JsonNode schema = JsonSchemas.of(ChatLine.class);
+
+		assertThat(schema.get("properties").propertyNames()).containsExactlyElementsOf(
+				PayloadRecords.toMap(new ChatLine(1, "hello", "kept out", Instant.EPOCH)).keySet());
+		assertThat(schema.get("properties").propertyNames()).containsExactly("id", "body", "postedAt");
+	}
+
+	@Test
+	void progressIsItsPercentTextAndBusy() {
+		JsonNode schema = JsonSchemas.of(ProgressUpdate.class);
+
+		assertThat(schema.get("properties").propertyNames()).containsExactly("percent", "text", "busy");
+		assertThat(schema.at("/properties/percent/type").asString()).isEqualTo("integer");
+		assertThat(schema.at("/properties/text/type").asString()).isEqualTo("string");
+		assertThat(schema.at("/properties/busy/type").asString()).isEqualTo("boolean");
+		assertThat(schema.get("required").values()).hasSize(3);
+	}
 
 	@Test
 	void recordIsAnObjectOfItsComponentsInOrderAllRequired() {
@@ -144,6 +168,9 @@ class JsonSchemasTests {
 	}
 
 	record Comment(String text, List<Comment> replies) {
+	}
+
+	record ChatLine(long id, @JsonProperty("body") String text, @JsonIgnore String internal, Instant postedAt) {
 	}
 
 	// Jackson writes it as "12.50 EUR", not as {amount, currency}.

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
-import io.notifylisten.internal.contract.Contract.HandlerChannel;
+import io.notifylisten.internal.contract.Contract.ActionChannel;
+import io.notifylisten.notify.ProgressUpdate;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -18,60 +19,122 @@ import org.springframework.core.ResolvableType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The TypeScript declarations refine the browser client's {@code NotifyMessage} per
- * channel, with the same types as the AsyncAPI document's schemas.
+ * The TypeScript declarations merge each entity's actions into the browser client's
+ * {@code NotifyListenChannels}, which types {@code listen}, and refine its
+ * {@code NotifyMessage} per channel, with the same types as the AsyncAPI document's
+ * schemas.
  */
 class TypeScriptDeclarationsTests {
 
 	private final Contract contract = new Contract("Shop", "1", new ChannelDestinations("shop"), "/ws", true,
 			Set.of("Order", "ChatRoom"),
-			List.of(new HandlerChannel("Order", "refresh", OrderView.class),
-					new HandlerChannel("Order", "ship-now", void.class), new HandlerChannel("ChatRoom", "message",
+			List.of(ActionChannel.declared("Order", "refresh", Change.class).withResult(OrderView.class),
+					ActionChannel.declared("Order", "ship-now", null).withResult(void.class),
+					ActionChannel.declared("Order", "progress", ProgressUpdate.class),
+					ActionChannel.handled("ChatRoom", "message",
 							ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class).getType())));
 
 	private final String declarations = TypeScriptDeclarations.of(this.contract);
 
 	@Test
-	void importsTheClientsNotifyMessage() {
-		assertThat(this.declarations).contains("import type { NotifyMessage } from '@notify-listen/client';\n");
+	void importsTheClientsTypes() {
+		assertThat(this.declarations).contains(
+				"import type { NotifyListenChannels as Channels, NotifyMessage } from '@notify-listen/client';\n");
 	}
 
 	@Test
-	void aHandlerChannelsMessageHasItsEntityActionAndResult() {
+	void mergesEveryDeclaredActionWithItsPayloadAndResultIntoTheClientsChannels() {
+		assertThat(this.declarations).contains(
+				"""
+						declare module '@notify-listen/client' {
+							/** Each entity's actions: the payload the application declares, and what its @NotifyListen method returns (never without one). */
+							interface NotifyListenChannels {
+						""");
 		assertThat(this.declarations).contains("""
-				export interface OrderRefreshMessage extends NotifyMessage {
-					entity: 'Order';
-					action: 'refresh';
-					/** Absent when the method returned null. */
-					result?: {
-						id: number;
-						status: 'NEW' | 'PAID';
-						amount: number;
-						changedAt: string;
-						note: string | null;
-						lines: Array<{
-							sku: string;
-							quantity: number;
-						}>;
-					};
-				}
+						Order: {
+							progress: {
+								payload: {
+									percent: number;
+									text: string;
+									busy: boolean;
+								};
+								result: never;
+							};
+							refresh: {
+								payload: {
+									status: 'NEW' | 'PAID';
+								};
+								result: {
+									id: number;
+									status: 'NEW' | 'PAID';
+									amount: number;
+									changedAt: string;
+									note: string | null;
+									lines: Array<{
+										sku: string;
+										quantity: number;
+									}>;
+								};
+							};
+							'ship-now': {
+								payload: Record<string, never>;
+								result: never;
+							};
+						};
 				""");
 	}
 
 	@Test
-	void aHandlerThatReturnsNothingHasNoResult() {
+	void anEntityWithoutDeclaredActionsTakesAnyActionAndTypesItsHandledOnes() {
 		assertThat(this.declarations).contains("""
-				export interface OrderShipNowMessage extends NotifyMessage {
-					entity: 'Order';
-					action: 'ship-now';
-					result?: never;
-				}
+						ChatRoom: {
+							[action: string]: { payload: Record<string, unknown>; result: unknown };
+							message: {
+								payload: Record<string, unknown>;
+								result: Record<string, unknown>;
+							};
+						};
 				""");
 	}
 
 	@Test
-	void aMapResultIsARecordOfAnything() {
-		assertThat(this.declarations).contains("\tresult?: Record<string, unknown>;\n");
+	void noticesCarryTheDeclaredPayloadsAndNoResult() {
+		String notices = this.declarations.substring(this.declarations.indexOf("interface NotifyListenNotices {"),
+				this.declarations.indexOf("\n}\n"));
+		assertThat(notices).contains("""
+				interface NotifyListenNotices {
+						Order: {
+							progress: {
+				""").contains("""
+							refresh: {
+								payload: {
+									status: 'NEW' | 'PAID';
+								};
+								result: never;
+							};
+				""").doesNotContain("ChatRoom");
+	}
+
+	@Test
+	void aChannelsMessageRefinesNotifyMessageWithItsEntry() {
+		assertThat(this.declarations).contains(
+				"""
+						/** Order/{id}/refresh, with what the @NotifyListen method returned for this connection's user (absent when null). */
+						export interface OrderRefreshMessage extends NotifyMessage<Channels['Order']['refresh']['payload'], Channels['Order']['refresh']['result']> {
+							entity: 'Order';
+							action: 'refresh';
+						}
+						""");
+		assertThat(this.declarations).contains(
+				"""
+						/** Order/{id}/progress. */
+						export interface OrderProgressMessage extends NotifyMessage<Channels['Order']['progress']['payload'], Channels['Order']['progress']['result']> {
+						""");
+	}
+
+	@Test
+	void aMapIsARecordOfAnything() {
+		assertThat(this.declarations).contains("\t\t\t\tresult: Record<string, unknown>;\n");
 	}
 
 	@Test
@@ -84,6 +147,7 @@ class TypeScriptDeclarationsTests {
 		assertThat(this.declarations).contains("""
 				export interface ChannelMessages {
 					'ChatRoom/message': ChatRoomMessageMessage;
+					'Order/progress': OrderProgressMessage;
 					'Order/refresh': OrderRefreshMessage;
 					'Order/ship-now': OrderShipNowMessage;
 				}
@@ -115,6 +179,9 @@ class TypeScriptDeclarationsTests {
 	record Line(String sku, int quantity) {
 	}
 
+	record Change(Status status) {
+	}
+
 	record OrderView(long id, Status status, BigDecimal amount, Instant changedAt, @Nullable String note,
 			List<Line> lines) {
 	}
@@ -124,7 +191,7 @@ class TypeScriptDeclarationsTests {
 	@Test
 	void namesThatWouldCollideGetOneDeclarationEachInBothDocuments() {
 		Contract colliding = new Contract("Shop", "1", new ChannelDestinations("shop"), "/ws", false,
-				Set.of("OrderRefresh", "Notify"), List.of(new HandlerChannel("Order", "refresh", void.class)));
+				Set.of("OrderRefresh", "Notify"), List.of(ActionChannel.handled("Order", "refresh", void.class)));
 
 		String declarations = TypeScriptDeclarations.of(colliding);
 		JsonNode schemas = AsyncApiDocument.of(colliding).get("components").get("schemas");

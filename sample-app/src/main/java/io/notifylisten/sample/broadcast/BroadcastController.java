@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.notifylisten.notify.Notifier;
+import io.notifylisten.notify.PayloadRecords;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.ResponseEntity;
@@ -43,7 +44,7 @@ class BroadcastController {
 		}
 		// An empty text clears the banner on every page.
 		this.latest.set(text);
-		this.notifier.broadcast("Broadcast", "all", "banner", Map.of("text", text));
+		this.notifier.broadcast("Broadcast", "all", "banner", PayloadRecords.toMap(new BannerNotice(text)));
 		return ResponseEntity.ok(Map.of("text", text));
 	}
 

@@ -1,7 +1,6 @@
 package io.notifylisten.sample.chat;
 
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * A chat line as pages show it, and as the payload of {@code ChatRoom/<room>/message}.
@@ -15,10 +14,6 @@ public record ChatLineView(long id, String author, String text, Instant postedAt
 
 	static ChatLineView of(ChatLine line) {
 		return new ChatLineView(line.getId(), line.getAuthor(), line.getText(), line.getPostedAt());
-	}
-
-	Map<String, Object> asPayload() {
-		return Map.of("id", this.id, "author", this.author, "text", this.text, "postedAt", this.postedAt.toString());
 	}
 
 }

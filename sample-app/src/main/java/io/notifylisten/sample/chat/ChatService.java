@@ -60,7 +60,7 @@ public class ChatService {
 		ChatLineView view = ChatLineView.of(line);
 		// The poster's page shows the line from this request's answer; the others hear of
 		// it.
-		this.notifier.toOthers().notify("ChatRoom", room, "message", view.asPayload());
+		this.notifier.toOthers().notify("ChatRoom", room, "message", view);
 		return view;
 	}
 

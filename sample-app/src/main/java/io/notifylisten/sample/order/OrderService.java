@@ -3,7 +3,6 @@ package io.notifylisten.sample.order;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.notifylisten.notify.Notifier;
@@ -79,9 +78,7 @@ public class OrderService {
 		requireRead(user, id);
 		return this.orders.findById(id).map((order) -> {
 			order.change(status, amount, user.getName(), this.clock.instant());
-			// The status is no secret; the amount stays out of the payload and reaches
-			// each page through the @NotifyListen handler, as that page's user.
-			this.notifier.notify(order, "refresh", Map.of("status", status.name()));
+			this.notifier.notify(order, "refresh", new OrderChange(status));
 			return OrderView.of(order);
 		});
 	}

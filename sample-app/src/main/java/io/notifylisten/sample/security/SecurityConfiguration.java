@@ -4,7 +4,11 @@ import java.util.List;
 
 import io.notifylisten.autoconfigure.NotifyListenProperties;
 import io.notifylisten.notify.Notifier;
+import io.notifylisten.sample.broadcast.BannerNotice;
+import io.notifylisten.sample.chat.ChatLineView;
+import io.notifylisten.sample.order.OrderChange;
 import io.notifylisten.security.EntityAccessRules;
+import io.notifylisten.security.EntityAccessRules.Actions;
 import io.notifylisten.security.EntityAccessRules.EntityRule;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -111,10 +115,11 @@ class SecurityConfiguration {
 	EntityAccessRules entityAccessRules() {
 		String secretOrder = String.valueOf(DemoUsers.SECRET_ORDER);
 		return EntityAccessRules.builder()
-			.entity("Order", (user, id) -> !(user.getName().equals(DemoUsers.BOB) && id.equals(secretOrder)))
-			.entity("ChatRoom", EntityRule.anyListener())
-			.entity("Job", EntityRule.anyListener())
-			.entity("Broadcast", EntityRule.anyListener())
+			.entity("Order", (user, id) -> !(user.getName().equals(DemoUsers.BOB) && id.equals(secretOrder)),
+					(actions) -> actions.action("refresh", OrderChange.class))
+			.entity("ChatRoom", EntityRule.anyListener(), (actions) -> actions.action("message", ChatLineView.class))
+			.entity("Job", EntityRule.anyListener(), Actions::progress)
+			.entity("Broadcast", EntityRule.anyListener(), (actions) -> actions.action("banner", BannerNotice.class))
 			.build();
 	}
 

@@ -1,5 +1,7 @@
 package io.notifylisten.autoconfigure;
 
+import java.time.Clock;
+
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.delivery.Deliveries;
@@ -45,7 +47,7 @@ public final class NotifyListenHandlerAutoConfiguration {
 	Deliveries notifyListenDeliveries(ChannelDestinations destinations, NotifyListenHandlers handlers,
 			ConnectionRegistry connections, ListenAuthorizer authorizer, ObjectProvider<JsonMapper> jsonMapper) {
 		return new Deliveries(destinations, handlers, connections, authorizer,
-				jsonMapper.getIfAvailable(JsonMapper::shared));
+				jsonMapper.getIfAvailable(JsonMapper::shared), Clock.systemUTC());
 	}
 
 	@Bean

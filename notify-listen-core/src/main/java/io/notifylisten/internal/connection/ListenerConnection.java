@@ -1,5 +1,6 @@
 package io.notifylisten.internal.connection;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +26,14 @@ public final class ListenerConnection {
 	private final AtomicInteger subscriptions = new AtomicInteger();
 
 	private final Map<Attachment<?>, Object> attachments = new ConcurrentHashMap<>(4);
+
+	private volatile boolean tokenAuthenticated;
+
+	/**
+	 * In epoch milliseconds; none for a connection without a token or whose token never
+	 * expires.
+	 */
+	private volatile long tokenExpiresAtMillis = Long.MAX_VALUE;
 
 	private long frameWindowStart;
 
@@ -69,6 +78,44 @@ public final class ListenerConnection {
 	 */
 	public @Nullable String httpSessionId() {
 		return this.httpSessionId;
+	}
+
+	/**
+	 * Mark the connection as authenticated by a bearer token rather than by the HTTP
+	 * session, valid until the given time; called again when the client sends a fresh
+	 * token.
+	 * @param expiresAt when the token expires, or {@code null} if never
+	 */
+	public void authenticatedByToken(@Nullable Instant expiresAt) {
+		this.tokenExpiresAtMillis = (expiresAt != null) ? expiresAt.toEpochMilli() : Long.MAX_VALUE;
+		this.tokenAuthenticated = true;
+	}
+
+	/**
+	 * Return whether a bearer token authenticated the connection.
+	 * @return whether it did
+	 */
+	public boolean isTokenAuthenticated() {
+		return this.tokenAuthenticated;
+	}
+
+	/**
+	 * Return when the connection's token expires.
+	 * @return the time, or {@code null} for a connection without a token or whose token
+	 * never expires
+	 */
+	public @Nullable Instant tokenExpiresAt() {
+		long millis = this.tokenExpiresAtMillis;
+		return (millis != Long.MAX_VALUE) ? Instant.ofEpochMilli(millis) : null;
+	}
+
+	/**
+	 * Return whether the connection's token has expired: nothing more is delivered to it.
+	 * @param nowMillis the current time
+	 * @return whether it has
+	 */
+	public boolean tokenExpired(long nowMillis) {
+		return nowMillis >= this.tokenExpiresAtMillis;
 	}
 
 	/**

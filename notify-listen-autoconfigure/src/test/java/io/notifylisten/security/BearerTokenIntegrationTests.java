@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -207,36 +208,29 @@ class BearerTokenIntegrationTests {
 
 	@Test
 	void anEventStreamListensWithTheTokenInItsHeader() throws Exception {
-		HttpRequest request = request("/notify-listen/sse/Order/5?events=refresh").header("Accept", "text/event-stream")
-			.header("Authorization", "Bearer " + Tokens.valid(ALICE, inSeconds(60)))
-			.GET()
-			.build();
-		HttpResponse<Stream<String>> response = this.http.send(request, HttpResponse.BodyHandlers.ofLines());
-		assertThat(response.statusCode()).isEqualTo(200);
-		BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-		Thread reader = new Thread(() -> {
-			try {
-				response.body().forEach(lines::add);
-			}
-			catch (UncheckedIOException ex) {
-				// Closed by the test.
-			}
-		}, "sse-lines");
-		reader.setDaemon(true);
-		reader.start();
-		try {
-			Thread.sleep(200);
+		try (EventStream stream = openEventStream("/notify-listen/sse/Order/5?events=refresh",
+				Tokens.valid(ALICE, inSeconds(60)))) {
 			this.notifier.notify("Order", 5, "refresh");
 
 			String line;
 			do {
-				line = lines.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+				line = stream.lines.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			while (line != null && !line.startsWith("event:"));
 			assertThat(line).isEqualTo("event:refresh");
 		}
-		finally {
-			response.body().close();
+	}
+
+	@Test
+	void anEventStreamEndsWhenItsTokenExpires() throws Exception {
+		Instant expiresAt = inSeconds(2);
+		try (EventStream stream = openEventStream("/notify-listen/sse/Order/6?events=refresh",
+				Tokens.valid(ALICE, expiresAt))) {
+
+			assertThat(stream.ended.await(Duration.between(Instant.now(), expiresAt).plus(WAIT).toMillis(),
+					TimeUnit.MILLISECONDS))
+				.isTrue();
+			assertThat(Instant.now()).isAfterOrEqualTo(expiresAt);
 		}
 	}
 
@@ -281,6 +275,19 @@ class BearerTokenIntegrationTests {
 		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
 	}
 
+	private EventStream openEventStream(String path, String token) throws Exception {
+		HttpRequest request = request(path).header("Accept", "text/event-stream")
+			.header("Authorization", "Bearer " + token)
+			.GET()
+			.build();
+		HttpResponse<Stream<String>> response = this.http.send(request, HttpResponse.BodyHandlers.ofLines());
+		assertThat(response.statusCode()).isEqualTo(200);
+		EventStream stream = new EventStream(response.body());
+		// The stream's subscriptions are made once the broker acknowledged it.
+		Thread.sleep(200);
+		return stream;
+	}
+
 	private RawStompSocket connect(String token) throws IOException {
 		RawStompSocket raw = RawStompSocket.open(this.port, ENDPOINT, null, Map.of());
 		raw.sendFrame("CONNECT",
@@ -318,6 +325,37 @@ class BearerTokenIntegrationTests {
 	// JWTs count in seconds.
 	private static Instant inSeconds(long seconds) {
 		return Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(seconds);
+	}
+
+	/** The lines of an event stream, read on a thread of their own. */
+	private static final class EventStream implements AutoCloseable {
+
+		final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+		final CountDownLatch ended = new CountDownLatch(1);
+
+		private final Stream<String> body;
+
+		EventStream(Stream<String> body) {
+			this.body = body;
+			Thread reader = new Thread(() -> {
+				try {
+					body.forEach(this.lines::add);
+				}
+				catch (UncheckedIOException ex) {
+					// Closed by the test.
+				}
+				this.ended.countDown();
+			}, "sse-lines");
+			reader.setDaemon(true);
+			reader.start();
+		}
+
+		@Override
+		public void close() {
+			this.body.close();
+		}
+
 	}
 
 }

@@ -33,6 +33,17 @@ public interface BearerTokenAuthenticator {
 	VerifiedToken authenticate(String token);
 
 	/**
+	 * Return when the token that authenticated a request through the application's own
+	 * security expires, so that what the request opened (an event stream) ends with it.
+	 * @param user the request's user
+	 * @return the expiry, or {@code null} if the user was not authenticated by a token
+	 * this authenticator knows or the token never expires
+	 */
+	default @Nullable Instant expiresAt(Authentication user) {
+		return null;
+	}
+
+	/**
 	 * Return the token of an {@code Authorization} header, if it carries a bearer token.
 	 * @param authorization the header's value, or {@code null}
 	 * @return the token, or {@code null}

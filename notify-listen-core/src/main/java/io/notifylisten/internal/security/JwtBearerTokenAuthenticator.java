@@ -9,12 +9,14 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 
 /**
@@ -77,6 +79,12 @@ public final class JwtBearerTokenAuthenticator implements BearerTokenAuthenticat
 			throw new ListenDeniedException(INVALID_TOKEN);
 		}
 		return new VerifiedToken(user, expiresAt);
+	}
+
+	@Override
+	public @Nullable Instant expiresAt(Authentication user) {
+		return (user instanceof AbstractOAuth2TokenAuthenticationToken<?> token) ? token.getToken().getExpiresAt()
+				: null;
 	}
 
 	// Spring Security's JwtTimestampValidator reports an expired token in these words.

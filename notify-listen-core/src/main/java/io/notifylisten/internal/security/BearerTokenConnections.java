@@ -104,9 +104,8 @@ public final class BearerTokenConnections {
 		}
 		VerifiedToken verified = this.authenticator.authenticate(token);
 		if (headers.isMutable()) {
-			// As Spring's reference does for token authentication: the STOMP handler
-			// keeps
-			// this user for the session's later frames.
+			// As Spring's reference does for token authentication: the STOMP
+			// handler keeps this user for the session's later frames.
 			headers.setUser(verified.user());
 		}
 		return verified;

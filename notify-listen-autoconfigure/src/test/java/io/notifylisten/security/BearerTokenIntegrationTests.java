@@ -267,7 +267,8 @@ class BearerTokenIntegrationTests {
 		send(signatureRequest(forged, "0123456789abcdef0123456789abcdef", "Order/1/refresh"));
 
 		for (String secret : new String[] { token, fresh, forged, other }) {
-			// The signature alone would give the token away too.
+			// The signature is what makes a token usable; a log of the whole token holds
+			// it too.
 			String signature = secret.substring(secret.lastIndexOf('.') + 1);
 			assertThat(output.getAll()).doesNotContain(signature);
 			assertThat(seen.toString()).doesNotContain(signature);

@@ -72,6 +72,7 @@ class BearerTokenIntegrationTests {
 		Instant expiresAt = inSeconds(60);
 		try (RawStompSocket raw = connect(Tokens.valid(ALICE, expiresAt))) {
 			Received connected = raw.read(1, WAIT);
+			assertThat(raw.handshakeResponse).as("no HTTP session").doesNotContainIgnoringCase("Set-Cookie");
 			assertThat(connected.frames()).first().asString().startsWith("CONNECTED\n");
 			assertThat(connected.header("token-expires-at")).isEqualTo(String.valueOf(expiresAt.toEpochMilli()));
 

@@ -160,6 +160,24 @@ class BearerTokenIntegrationTests {
 		}
 	}
 
+	// Roles come from the token: a fresh one without the listen role ends the listening
+	// as a revoked role does.
+	@Test
+	void aFreshTokenWithoutTheListenRoleStopsDeliveries() throws Exception {
+		Instant expiresAt = inSeconds(60);
+		try (RawStompSocket raw = connect(Tokens.valid(ALICE, expiresAt))) {
+			Received connected = raw.read(1, WAIT);
+			subscribe(raw, Tokens.valid(ALICE, expiresAt), connected.header("connection-id"), "Order/7/refresh");
+
+			raw.sendFrame("SEND", Map.of("destination", "/notify-listen/token", "Authorization",
+					"Bearer " + Tokens.withoutListenRole(ALICE, expiresAt), "receipt", "token-1"), "");
+			assertThat(raw.read(1, WAIT).header("receipt-id")).isEqualTo("token-1");
+			this.notifier.notify("Order", 7, "refresh");
+
+			assertThat(raw.read(1, Duration.ofSeconds(1)).messages()).isZero();
+		}
+	}
+
 	@Test
 	void aFreshTokenForAnotherUserIsRefused() throws Exception {
 		try (RawStompSocket raw = connect(Tokens.valid(ALICE, inSeconds(60)))) {

@@ -45,6 +45,16 @@ public final class Tokens {
 	}
 
 	/**
+	 * Return a good token for a user who no longer holds the listen role.
+	 * @param user the subject
+	 * @param expiresAt when it expires
+	 * @return the token
+	 */
+	public static String withoutListenRole(String user, Instant expiresAt) {
+		return sign(KEY, claims(user, expiresAt).claim("roles", List.of("ORDER_CLERK")).build());
+	}
+
+	/**
 	 * Return a token signed by a key the application does not trust.
 	 * @param user the subject
 	 * @return the token

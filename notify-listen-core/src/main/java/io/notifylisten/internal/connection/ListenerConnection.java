@@ -19,7 +19,7 @@ public final class ListenerConnection {
 
 	private final String connectionId;
 
-	private final Authentication user;
+	private volatile Authentication user;
 
 	private final @Nullable String httpSessionId;
 
@@ -64,7 +64,8 @@ public final class ListenerConnection {
 	}
 
 	/**
-	 * Return the authenticated user who opened the connection.
+	 * Return the authenticated user who opened the connection, with the authorities of
+	 * the latest token where a bearer token authenticates it.
 	 * @return the user
 	 */
 	public Authentication user() {
@@ -83,10 +84,15 @@ public final class ListenerConnection {
 	/**
 	 * Mark the connection as authenticated by a bearer token rather than by the HTTP
 	 * session, valid until the given time; called again when the client sends a fresh
-	 * token.
+	 * token, whose authorities then count (a role taken away in it stops deliveries).
+	 * @param user the user the token authenticates, by the same name as the connection's
 	 * @param expiresAt when the token expires, or {@code null} if never
 	 */
-	public void authenticatedByToken(@Nullable Instant expiresAt) {
+	public void authenticatedByToken(Authentication user, @Nullable Instant expiresAt) {
+		if (!user.getName().equals(this.user.getName())) {
+			throw new IllegalArgumentException("A token of another user");
+		}
+		this.user = user;
 		this.tokenExpiresAtMillis = (expiresAt != null) ? expiresAt.toEpochMilli() : Long.MAX_VALUE;
 		this.tokenAuthenticated = true;
 	}

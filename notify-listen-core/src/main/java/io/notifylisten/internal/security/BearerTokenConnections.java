@@ -118,7 +118,7 @@ public final class BearerTokenConnections {
 	 * @param token its token
 	 */
 	public void connected(ListenerConnection connection, VerifiedToken token) {
-		extend(connection, token.expiresAt());
+		extend(connection, token);
 	}
 
 	/**
@@ -155,7 +155,7 @@ public final class BearerTokenConnections {
 			this.transport.close(connection.sessionId(), reason);
 			return;
 		}
-		extend(connection, verified.expiresAt());
+		extend(connection, verified);
 		String receiptId = headers.getFirstNativeHeader("receipt");
 		if (receiptId != null) {
 			StompHeaderAccessor receipt = StompHeaderAccessor.create(StompCommand.RECEIPT);
@@ -170,8 +170,9 @@ public final class BearerTokenConnections {
 		}
 	}
 
-	private void extend(ListenerConnection connection, @Nullable Instant expiresAt) {
-		connection.authenticatedByToken(expiresAt);
+	private void extend(ListenerConnection connection, VerifiedToken token) {
+		Instant expiresAt = token.expiresAt();
+		connection.authenticatedByToken(token.user(), expiresAt);
 		if (expiresAt != null) {
 			scheduleEnd(connection.sessionId(), expiresAt);
 		}

@@ -123,7 +123,7 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 		if (tokenExpiresAt != null) {
 			// Nothing is delivered past the expiry (Deliveries), and the stream ends
 			// then; the client comes back with a fresh token.
-			connection.authenticatedByToken(tokenExpiresAt);
+			connection.authenticatedByToken(user, tokenExpiresAt);
 			this.scheduler.schedule(() -> close(sessionId), tokenExpiresAt);
 		}
 		SseEmitter emitter = new SseEmitter(0L);

@@ -106,7 +106,7 @@ class DeliveriesTests {
 
 	@Test
 	void dropsEveryMessageToAConnectionWhoseTokenHasExpiredBeforeItIsClosed() {
-		this.alice.authenticatedByToken(NOW);
+		this.alice.authenticatedByToken(this.alice.user(), NOW);
 		ChannelName channel = new ChannelName("Order", "1", "refresh");
 
 		assertThat(this.deliveries.deliverable(channelMessage("s-alice", channel))).isNull();
@@ -117,7 +117,7 @@ class DeliveriesTests {
 
 	@Test
 	void deliversToAConnectionWhoseTokenHasNotExpiredYet() {
-		this.alice.authenticatedByToken(NOW.plusSeconds(1));
+		this.alice.authenticatedByToken(this.alice.user(), NOW.plusSeconds(1));
 		Message<?> message = channelMessage("s-alice", new ChannelName("Order", "1", "refresh"));
 
 		assertThat(this.deliveries.deliverable(message)).isSameAs(message);

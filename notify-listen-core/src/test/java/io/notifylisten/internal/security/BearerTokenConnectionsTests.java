@@ -60,7 +60,7 @@ class BearerTokenConnectionsTests {
 	@Test
 	void keepsAConnectionThatGotAFreshTokenFirst() {
 		this.tokens.connected(this.alice, new VerifiedToken(this.alice.user(), NOW));
-		this.alice.authenticatedByToken(NOW.plusSeconds(60));
+		this.alice.authenticatedByToken(this.alice.user(), NOW.plusSeconds(60));
 
 		this.tokens.closeIfExpired("s-alice", NOW);
 

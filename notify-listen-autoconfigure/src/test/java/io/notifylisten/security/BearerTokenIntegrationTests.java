@@ -144,8 +144,7 @@ class BearerTokenIntegrationTests {
 			Received connected = raw.read(1, WAIT);
 			subscribe(raw, Tokens.valid(ALICE, firstExpiry), connected.header("connection-id"), "Order/4/refresh");
 
-			raw.sendFrame("SEND", Map.of("destination", "/notify-listen/token", "Authorization",
-					"Bearer " + Tokens.valid(ALICE, secondExpiry), "receipt", "token-1"), "");
+			sendFreshToken(raw, Tokens.valid(ALICE, secondExpiry), "token-1");
 			Received receipt = raw.read(1, WAIT);
 			assertThat(receipt.frames()).first().asString().startsWith("RECEIPT\n");
 			assertThat(receipt.header("receipt-id")).isEqualTo("token-1");
@@ -169,8 +168,7 @@ class BearerTokenIntegrationTests {
 			Received connected = raw.read(1, WAIT);
 			subscribe(raw, Tokens.valid(ALICE, expiresAt), connected.header("connection-id"), "Order/7/refresh");
 
-			raw.sendFrame("SEND", Map.of("destination", "/notify-listen/token", "Authorization",
-					"Bearer " + Tokens.withoutListenRole(ALICE, expiresAt), "receipt", "token-1"), "");
+			sendFreshToken(raw, Tokens.withoutListenRole(ALICE, expiresAt), "token-1");
 			assertThat(raw.read(1, WAIT).header("receipt-id")).isEqualTo("token-1");
 			this.notifier.notify("Order", 7, "refresh");
 
@@ -182,8 +180,7 @@ class BearerTokenIntegrationTests {
 	void aFreshTokenForAnotherUserIsRefused() throws Exception {
 		try (RawStompSocket raw = connect(Tokens.valid(ALICE, inSeconds(60)))) {
 			raw.read(1, WAIT);
-			raw.sendFrame("SEND", Map.of("destination", "/notify-listen/token", "Authorization",
-					"Bearer " + Tokens.valid(BOB, inSeconds(60)), "receipt", "token-1"), "");
+			sendFreshToken(raw, Tokens.valid(BOB, inSeconds(60)), "token-1");
 
 			Received received = raw.readUntilClosed(WAIT);
 			assertThat(received.error()).isEqualTo("Invalid token");
@@ -273,11 +270,9 @@ class BearerTokenIntegrationTests {
 		try (RawStompSocket raw = connect(token)) {
 			Received connected = raw.read(1, WAIT);
 			seen.append(connected.frames());
-			raw.sendFrame("SEND", Map.of("destination", "/notify-listen/token", "Authorization", "Bearer " + fresh,
-					"receipt", "token-1"), "");
+			sendFreshToken(raw, fresh, "token-1");
 			seen.append(raw.read(1, WAIT).frames());
-			raw.sendFrame("SEND", Map.of("destination", "/notify-listen/token", "Authorization", "Bearer " + other,
-					"receipt", "token-2"), "");
+			sendFreshToken(raw, other, "token-2");
 			seen.append(raw.readUntilClosed(WAIT).frames());
 		}
 		try (RawStompSocket raw = connect(forged)) {
@@ -313,6 +308,13 @@ class BearerTokenIntegrationTests {
 		raw.sendFrame("CONNECT",
 				Map.of("accept-version", "1.2", "heart-beat", "0,0", "Authorization", "Bearer " + token), "");
 		return raw;
+	}
+
+	// As the browser client refreshes a token ahead of its expiry.
+	private static void sendFreshToken(RawStompSocket raw, String token, String receipt) throws IOException {
+		raw.sendFrame("SEND",
+				Map.of("destination", "/notify-listen/token", "Authorization", "Bearer " + token, "receipt", receipt),
+				"");
 	}
 
 	private void subscribe(RawStompSocket raw, String token, String connectionId, String channel) throws Exception {

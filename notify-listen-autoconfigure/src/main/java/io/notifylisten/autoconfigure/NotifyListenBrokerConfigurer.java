@@ -7,6 +7,7 @@ import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectedFrameInterceptor;
 import io.notifylisten.internal.connection.SilentClientInterceptor;
 import io.notifylisten.internal.security.InboundFrameGuard;
+import io.notifylisten.internal.security.LoggedInCsrfTokenHandshakeInterceptor;
 import io.notifylisten.internal.security.RefusalLog;
 import io.notifylisten.internal.security.SafeStompErrorHandler;
 import io.notifylisten.internal.transport.ChannelFanOut;
@@ -18,7 +19,6 @@ import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.security.messaging.web.socket.server.CsrfTokenHandshakeInterceptor;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.StompWebSocketEndpointRegistration;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
@@ -71,7 +71,7 @@ class NotifyListenBrokerConfigurer implements WebSocketMessageBrokerConfigurer, 
 			endpoint.setAllowedOriginPatterns(this.properties.getAllowedOrigins().toArray(String[]::new));
 		}
 		if (this.properties.getCsrf().isEnabled()) {
-			endpoint.addInterceptors(new CsrfTokenHandshakeInterceptor());
+			endpoint.addInterceptors(new LoggedInCsrfTokenHandshakeInterceptor());
 		}
 		// Only the HTTP session's id, so the connection can end with it; none of its
 		// attributes.

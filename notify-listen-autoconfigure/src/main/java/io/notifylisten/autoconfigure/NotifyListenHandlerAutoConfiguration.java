@@ -1,5 +1,7 @@
 package io.notifylisten.autoconfigure;
 
+import java.time.Clock;
+
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.delivery.Deliveries;
@@ -47,7 +49,8 @@ public final class NotifyListenHandlerAutoConfiguration {
 			ConnectionRegistry connections, ListenAuthorizer authorizer, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DeliveryMeters> meters) {
 		return new Deliveries(destinations, handlers, connections, authorizer,
-				jsonMapper.getIfAvailable(JsonMapper::shared), meters.getIfAvailable(() -> DeliveryMeters.NONE));
+				jsonMapper.getIfAvailable(JsonMapper::shared), meters.getIfAvailable(() -> DeliveryMeters.NONE),
+				Clock.systemUTC());
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import io.notifylisten.internal.contract.Contract;
 import io.notifylisten.internal.contract.ContractController;
 import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
+import io.notifylisten.internal.security.BearerTokenAuthenticator;
 import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.security.RefusalLog;
 import io.notifylisten.internal.security.SubscriptionSigner;
@@ -135,9 +136,9 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		SseController notifyListenSseController(SseStreams streams, ListenAuthorizer authorizer,
-				NotifyListenProperties properties) {
+				NotifyListenProperties properties, ObjectProvider<BearerTokenAuthenticator> tokens) {
 			return new SseController(streams, authorizer, properties.getSse().getMaxEvents(),
-					properties.getLimits().getMaxConnectionsPerUser());
+					properties.getLimits().getMaxConnectionsPerUser(), tokens.getIfAvailable());
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.notifylisten.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,8 @@ import io.notifylisten.internal.delivery.DeliveryInterceptor;
 import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.history.RecoveryInterceptor;
 import io.notifylisten.internal.presence.PresenceInterceptor;
+import io.notifylisten.internal.security.BearerTokenAuthenticator;
+import io.notifylisten.internal.security.BearerTokenConnections;
 import io.notifylisten.internal.security.InboundFrameGuard;
 import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.security.RefusalLog;
@@ -46,7 +49,9 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
  */
 // After Boot's task executor: notify-listen's pools and scheduler are Executor beans, and
 // Boot's applicationTaskExecutor (the application's @Async) backs off when it sees any.
-@AutoConfiguration(after = { NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class },
+@AutoConfiguration(
+		after = { NotifyListenAutoConfiguration.class, NotifyListenHandlerAutoConfiguration.class,
+				NotifyListenBearerTokenAutoConfiguration.class },
 		afterName = "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration",
 		beforeName = "org.springframework.boot.websocket.autoconfigure.servlet.WebSocketMessagingAutoConfiguration")
 @ConditionalOnBean(NotifyListenProperties.class)
@@ -61,10 +66,10 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	@ConditionalOnMissingBean
 	StompAccessInterceptor notifyListenStompAccessInterceptor(NotifyListenProperties properties,
 			ChannelDestinations destinations, ConnectionRegistry connections, ListenAuthorizer authorizer,
-			SubscriptionSigner signer) {
+			SubscriptionSigner signer, ObjectProvider<BearerTokenConnections> tokens) {
 		return new StompAccessInterceptor(destinations, connections, authorizer, signer,
 				properties.isRequireSignature(), properties.getCsrf().isEnabled(), properties.getPresence().isEnabled(),
-				stompLimits(properties));
+				stompLimits(properties), tokens.getIfAvailable());
 	}
 
 	@Bean
@@ -127,6 +132,28 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	@ConditionalOnBean(DeliveryInterceptor.class)
 	WebSocketMessageBrokerConfigurer notifyListenDeliveryConfigurer(DeliveryInterceptor deliveryInterceptor) {
 		return new LastOutboundInterceptorConfigurer(deliveryInterceptor);
+	}
+
+	/**
+	 * The connections a bearer token authenticates, wherever a
+	 * {@link BearerTokenAuthenticator} checks the tokens: the JWT one of
+	 * {@link NotifyListenBearerTokenAutoConfiguration}, or the application's own (for
+	 * opaque tokens, say).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(BearerTokenAuthenticator.class)
+	static class BearerTokenConnectionsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		BearerTokenConnections notifyListenBearerTokenConnections(BearerTokenAuthenticator authenticator,
+				ConnectionRegistry connections, OutboundTransport transport,
+				@Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel,
+				ThreadPoolTaskScheduler notifyListenTaskScheduler, RefusalLog refusals) {
+			return new BearerTokenConnections(authenticator, connections, transport, clientOutboundChannel,
+					notifyListenTaskScheduler, refusals, Clock.systemUTC());
+		}
+
 	}
 
 	/**

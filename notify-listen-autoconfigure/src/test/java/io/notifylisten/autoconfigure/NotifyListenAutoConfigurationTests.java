@@ -11,7 +11,11 @@ import io.notifylisten.internal.connection.ConnectedFrameInterceptor;
 import io.notifylisten.internal.contract.ContractController;
 import io.notifylisten.internal.delivery.DeliveryInterceptor;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
+import io.notifylisten.internal.security.BearerTokenAuthenticator;
+import io.notifylisten.internal.security.BearerTokenConnections;
+import io.notifylisten.internal.security.JwtBearerTokenAuthenticator;
 import io.notifylisten.internal.security.ListenAuthorizer;
+import io.notifylisten.internal.security.ListenDeniedException;
 import io.notifylisten.internal.security.StompAccessInterceptor;
 import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.internal.transport.ChannelFanOut;
@@ -58,6 +62,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.messaging.context.SecurityContextChannelInterceptor;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.socket.WebSocketHandler;
@@ -344,6 +350,35 @@ class NotifyListenAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(UserNotifierConfiguration.class)
 			.run((context) -> assertThat(context).getBean(Notifier.class)
 				.isSameAs(context.getBean(UserNotifierConfiguration.class).notifier));
+	}
+
+	@Test
+	void checksBearerTokensOnConnectWithTheApplicationsJwtDecoder() {
+		this.contextRunner.withBean(JwtDecoder.class, () -> (token) -> {
+			throw new BadJwtException("Not in this test");
+		})
+			.run((context) -> assertThat(context).hasSingleBean(JwtBearerTokenAuthenticator.class)
+				.hasSingleBean(BearerTokenConnections.class));
+	}
+
+	@Test
+	void takesNoBearerTokensWithoutAJwtDecoder() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(BearerTokenAuthenticator.class)
+			.doesNotHaveBean(BearerTokenConnections.class));
+	}
+
+	@Test
+	void backsOffWhenUserDefinesBearerTokenAuthenticator() {
+		BearerTokenAuthenticator own = (token) -> {
+			throw new ListenDeniedException(BearerTokenAuthenticator.INVALID_TOKEN);
+		};
+		this.contextRunner.withBean(BearerTokenAuthenticator.class, () -> own)
+			.withBean(JwtDecoder.class, () -> (token) -> {
+				throw new BadJwtException("Not in this test");
+			})
+			.run((context) -> assertThat(context).hasSingleBean(BearerTokenConnections.class)
+				.getBean(BearerTokenAuthenticator.class)
+				.isSameAs(own));
 	}
 
 	@Test

@@ -35,9 +35,9 @@ final class NotifyListenContextRunners {
 	static WebApplicationContextRunner withoutSecret(Class<?>... more) {
 		return new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(NotifyListenAutoConfiguration.class,
-					NotifyListenHandlerAutoConfiguration.class, NotifyListenWebSocketAutoConfiguration.class,
-					NotifyListenWebMvcAutoConfiguration.class, WebSocketMessagingAutoConfiguration.class,
-					JacksonAutoConfiguration.class))
+					NotifyListenHandlerAutoConfiguration.class, NotifyListenBearerTokenAutoConfiguration.class,
+					NotifyListenWebSocketAutoConfiguration.class, NotifyListenWebMvcAutoConfiguration.class,
+					WebSocketMessagingAutoConfiguration.class, JacksonAutoConfiguration.class))
 			.withConfiguration(AutoConfigurations.of(more));
 	}
 

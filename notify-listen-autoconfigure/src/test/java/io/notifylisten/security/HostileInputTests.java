@@ -134,6 +134,16 @@ class HostileInputTests {
 		}
 	}
 
+	// Only a connection that a bearer token opened may send a fresh one.
+	@Test
+	void tokenRefreshOnASessionConnection() throws Exception {
+		try (RawStompSocket raw = connectedAs(ALICE)) {
+			raw.sendFrame("SEND", Map.of("destination", "/notify-listen/token", "Authorization", "Bearer x.y.z",
+					"receipt", "token-1"), "");
+			assertRefused(raw, "Clients may not send messages");
+		}
+	}
+
 	@Test
 	void oversizedFrame() throws Exception {
 		try (RawStompSocket raw = connectedAs(ALICE)) {

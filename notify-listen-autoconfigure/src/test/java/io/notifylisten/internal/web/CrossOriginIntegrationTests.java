@@ -89,10 +89,40 @@ class CrossOriginIntegrationTests {
 					.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
 
 		assertThat(settings.statusCode()).isEqualTo(403);
-		assertThat(settings.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-		assertThat(settings.body()).doesNotContain("\"key\"");
+		assertThat(settings.body()).isEqualTo("Origin not allowed");
 		assertThat(preflight.statusCode()).isEqualTo(403);
 		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+	}
+
+	// The page may read the reason, and nothing with its credentials: no
+	// Allow-Credentials, so a browser hands it only this answer, which holds nothing
+	// else.
+	@Test
+	void aPageOnAnotherOriginCanReadWhyItIsRefused() throws Exception {
+		HttpResponse<String> settings = send(get(PusherController.KEY_PATH).header("Origin", "https://evil.example")
+			.header("Authorization", basic(ALICE)));
+
+		assertThat(settings.statusCode()).isEqualTo(403);
+		assertThat(settings.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://evil.example");
+		assertThat(settings.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+		assertThat(settings.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain"));
+		assertThat(settings.body()).isEqualTo("Origin not allowed");
+	}
+
+	// Otherwise the page's fetch fails without a status, and the client cannot tell a
+	// refusal from a network failure.
+	@Test
+	void aRefusalOfTheApplicationsSecurityCarriesTheCorsHeadersOfAnAllowedOrigin() throws Exception {
+		HttpResponse<String> stream = send(get(SseController.PATH + "/Order/1?events=refresh").header("Origin", SPA));
+		HttpResponse<String> signature = send(request(PusherController.AUTH_PATH).header("Origin", SPA)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("socket_id=0&channel_name=Order/1/refresh")));
+
+		assertThat(stream.statusCode()).isEqualTo(401);
+		assertThat(stream.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SPA);
+		assertThat(signature.statusCode()).isIn(401, 403);
+		assertThat(signature.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SPA);
 	}
 
 	// EventSource sends Last-Event-ID when it reconnects, which makes its request need a

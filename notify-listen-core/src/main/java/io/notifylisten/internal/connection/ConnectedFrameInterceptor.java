@@ -1,5 +1,6 @@
 package io.notifylisten.internal.connection;
 
+import java.time.Instant;
 import java.util.Set;
 
 import io.notifylisten.internal.transport.FanOutAware;
@@ -33,6 +34,12 @@ public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAwar
 	/** CONNECTED header carrying the connection id. */
 	public static final String CONNECTION_ID_HEADER = "connection-id";
 
+	/**
+	 * CONNECTED (and token refresh RECEIPT) header carrying when the connection's bearer
+	 * token expires, in epoch milliseconds.
+	 */
+	public static final String TOKEN_EXPIRES_AT_HEADER = "token-expires-at";
+
 	private static final String[] SUPPORTED_VERSIONS = { "1.2", "1.1", "1.0" };
 
 	private final ConnectionRegistry connections;
@@ -61,6 +68,10 @@ public class ConnectedFrameInterceptor implements ChannelInterceptor, FanOutAwar
 		StompHeaderAccessor headers = connected ? StompHeaderAccessor.wrap(message)
 				: connectedFrom(message, connection.sessionId());
 		headers.setNativeHeader(CONNECTION_ID_HEADER, connection.connectionId());
+		Instant tokenExpiresAt = connection.tokenExpiresAt();
+		if (tokenExpiresAt != null) {
+			headers.setNativeHeader(TOKEN_EXPIRES_AT_HEADER, String.valueOf(tokenExpiresAt.toEpochMilli()));
+		}
 		headers.setSessionId(connection.sessionId());
 		headers.setLeaveMutable(true);
 		return MessageBuilder.createMessage(message.getPayload(), headers.getMessageHeaders());

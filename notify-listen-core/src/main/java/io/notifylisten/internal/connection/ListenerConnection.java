@@ -1,5 +1,6 @@
 package io.notifylisten.internal.connection;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,13 +19,21 @@ public final class ListenerConnection {
 
 	private final String connectionId;
 
-	private final Authentication user;
+	private volatile Authentication user;
 
 	private final @Nullable String httpSessionId;
 
 	private final AtomicInteger subscriptions = new AtomicInteger();
 
 	private final Map<Attachment<?>, Object> attachments = new ConcurrentHashMap<>(4);
+
+	private volatile boolean tokenAuthenticated;
+
+	/**
+	 * In epoch milliseconds; none for a connection without a token or whose token never
+	 * expires.
+	 */
+	private volatile long tokenExpiresAtMillis = Long.MAX_VALUE;
 
 	private long frameWindowStart;
 
@@ -55,7 +64,8 @@ public final class ListenerConnection {
 	}
 
 	/**
-	 * Return the authenticated user who opened the connection.
+	 * Return the authenticated user who opened the connection, with the authorities of
+	 * the latest token where a bearer token authenticates it.
 	 * @return the user
 	 */
 	public Authentication user() {
@@ -69,6 +79,49 @@ public final class ListenerConnection {
 	 */
 	public @Nullable String httpSessionId() {
 		return this.httpSessionId;
+	}
+
+	/**
+	 * Mark the connection as authenticated by a bearer token rather than by the HTTP
+	 * session, valid until the given time; called again when the client sends a fresh
+	 * token, whose authorities then count (a role taken away in it stops deliveries).
+	 * @param user the user the token authenticates, by the same name as the connection's
+	 * @param expiresAt when the token expires, or {@code null} if never
+	 */
+	public void authenticatedByToken(Authentication user, @Nullable Instant expiresAt) {
+		if (!user.getName().equals(this.user.getName())) {
+			throw new IllegalArgumentException("A token of another user");
+		}
+		this.user = user;
+		this.tokenExpiresAtMillis = (expiresAt != null) ? expiresAt.toEpochMilli() : Long.MAX_VALUE;
+		this.tokenAuthenticated = true;
+	}
+
+	/**
+	 * Return whether a bearer token authenticated the connection.
+	 * @return whether it did
+	 */
+	public boolean isTokenAuthenticated() {
+		return this.tokenAuthenticated;
+	}
+
+	/**
+	 * Return when the connection's token expires.
+	 * @return the time, or {@code null} for a connection without a token or whose token
+	 * never expires
+	 */
+	public @Nullable Instant tokenExpiresAt() {
+		long millis = this.tokenExpiresAtMillis;
+		return (millis != Long.MAX_VALUE) ? Instant.ofEpochMilli(millis) : null;
+	}
+
+	/**
+	 * Return whether the connection's token has expired: nothing more is delivered to it.
+	 * @param nowMillis the current time
+	 * @return whether it has
+	 */
+	public boolean tokenExpired(long nowMillis) {
+		return nowMillis >= this.tokenExpiresAtMillis;
 	}
 
 	/**

@@ -1,9 +1,9 @@
 package io.notifylisten.internal.delivery;
 
-import java.util.concurrent.CompletableFuture;
-
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.broker.FanOutMemo;
@@ -42,9 +42,9 @@ import org.springframework.security.access.AccessDeniedException;
  *
  * <p>
  * Role and entity access are checked again on every delivery, so a user who lost either
- * stops receiving with the next message. A {@link NotifyListen @NotifyListen} handler
- * runs as the connection's user, after that check, and its result replaces the message
- * for that connection alone.
+ * stops receiving with the next message; so is the expiry of a connection's bearer token.
+ * A {@link NotifyListen @NotifyListen} handler runs as the connection's user, after that
+ * check, and its result replaces the message for that connection alone.
  */
 public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 
@@ -74,8 +74,20 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 
 	private final DeliveryMeters meters;
 
+	private final Clock clock;
+
+	/**
+	 * Create the delivery rules.
+	 * @param destinations the destinations of notify-listen's messages
+	 * @param handlers the {@code @NotifyListen} handlers
+	 * @param connections the open connections
+	 * @param authorizer checks the listen role and entity access
+	 * @param jsonMapper reads notifications addressed to users, roles and connections
+	 * @param meters told what became of each message, on every route
+	 * @param clock tells when a connection's bearer token has expired
+	 */
 	public Deliveries(ChannelDestinations destinations, NotifyListenHandlers handlers, ConnectionRegistry connections,
-			ListenAuthorizer authorizer, JsonMapper jsonMapper, DeliveryMeters meters) {
+			ListenAuthorizer authorizer, JsonMapper jsonMapper, DeliveryMeters meters, Clock clock) {
 		this.handlers = handlers;
 		this.connections = connections;
 		this.authorizer = authorizer;
@@ -86,6 +98,7 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 		this.channelOfDestination = new FanOutMemo<>(destinations::channelOrNull);
 		this.presenceOfDestination = new FanOutMemo<>(destinations::presenceOrNull);
 		this.meters = meters;
+		this.clock = clock;
 	}
 
 	/**
@@ -219,6 +232,11 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 	}
 
 	private boolean allowed(ListenerConnection connection, ChannelName channel) {
+		// A connection on a bearer token gets nothing once the token has expired, even
+		// before it is closed for it.
+		if (connection.tokenExpired(this.clock.millis())) {
+			return false;
+		}
 		try {
 			return this.authorizer.canDeliver(connection, channel);
 		}

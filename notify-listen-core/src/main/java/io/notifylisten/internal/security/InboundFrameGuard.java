@@ -147,6 +147,11 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 		return null;
 	}
 
+	private boolean withinFrameBudget(@Nullable ListenerConnection connection) {
+		return connection == null
+				|| connection.tryCountFrame(this.limits.maxInboundFramesPerSecond(), System.currentTimeMillis());
+	}
+
 	// Cheap checks first, before anything is looked up; the order is the one clients were
 	// told.
 	private @Nullable String refusal(StompHeaderAccessor headers, StompCommand command, boolean connected,
@@ -174,11 +179,16 @@ public class InboundFrameGuard implements WebSocketHandlerDecoratorFactory {
 				if (!connected) {
 					return "CONNECT first";
 				}
-				if (connection != null && !connection.tryCountFrame(this.limits.maxInboundFramesPerSecond(),
-						System.currentTimeMillis())) {
-					return "Too many frames";
+				return withinFrameBudget(connection) ? null : "Too many frames";
+			}
+			// A fresh token for a connection that a token authenticated
+			// (BearerTokenConnections); any other SEND is refused below.
+			case SEND -> {
+				if (connection != null && connection.isTokenAuthenticated()
+						&& BearerTokenConnections.REFRESH_DESTINATION.equals(destination)) {
+					return withinFrameBudget(connection) ? null : "Too many frames";
 				}
-				return null;
+				return "Clients may not send messages";
 			}
 			// SEND and every frame without a use here: clients listen, only the server
 			// notifies.

@@ -7,6 +7,7 @@ import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.channel.PresenceName;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.connection.ListenerConnection;
+import io.notifylisten.internal.security.BearerTokenAuthenticator.VerifiedToken;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
@@ -23,12 +24,14 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.socket.server.support.HttpSessionHandshakeInterceptor;
 
 /**
- * Guards the client inbound channel. CONNECT needs a logged-in user and, unless disabled,
- * a valid CSRF token; SUBSCRIBE needs a valid notification or presence destination, the
- * listen role, entity access and (when required) a signature for this connection and
- * channel or presence; SEND and every other client frame are refused; every frame must
- * stay within the {@link StompLimits}. A refusal throws, which makes Spring send an ERROR
- * frame and close the connection.
+ * Guards the client inbound channel. CONNECT needs a valid bearer token, or a logged-in
+ * user and, unless disabled, a valid CSRF token; SUBSCRIBE needs a valid notification or
+ * presence destination, the listen role, entity access and (when required) a signature
+ * for this connection and channel or presence; a SEND to
+ * {@value BearerTokenConnections#REFRESH_DESTINATION} refreshes a token connection's
+ * token; every other SEND and client frame is refused; every frame must stay within the
+ * {@link StompLimits}. A refusal throws, which makes Spring send an ERROR frame and close
+ * the connection.
  */
 public class StompAccessInterceptor implements ChannelInterceptor {
 
@@ -51,9 +54,25 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 
 	private final StompLimits limits;
 
+	private final @Nullable BearerTokenConnections tokens;
+
+	/**
+	 * Create the interceptor.
+	 * @param destinations the valid destinations
+	 * @param connections the open connections
+	 * @param authorizer checks the listen role and entity access
+	 * @param signer checks subscription signatures
+	 * @param signatureRequired whether a SUBSCRIBE needs a signature
+	 * @param csrfRequired whether a CONNECT authenticated by the HTTP session needs the
+	 * CSRF token
+	 * @param presenceEnabled whether presence destinations may be subscribed to
+	 * @param limits the per-connection limits
+	 * @param tokens authenticates connections by bearer token, or {@code null} where only
+	 * the HTTP session does
+	 */
 	public StompAccessInterceptor(ChannelDestinations destinations, ConnectionRegistry connections,
 			ListenAuthorizer authorizer, SubscriptionSigner signer, boolean signatureRequired, boolean csrfRequired,
-			boolean presenceEnabled, StompLimits limits) {
+			boolean presenceEnabled, StompLimits limits, @Nullable BearerTokenConnections tokens) {
 		this.destinations = destinations;
 		this.connections = connections;
 		this.authorizer = authorizer;
@@ -62,10 +81,11 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		this.csrfCheck = csrfRequired ? new XorCsrfChannelInterceptor() : null;
 		this.presenceEnabled = presenceEnabled;
 		this.limits = limits;
+		this.tokens = tokens;
 	}
 
 	@Override
-	public Message<?> preSend(Message<?> message, MessageChannel channel) {
+	public @Nullable Message<?> preSend(Message<?> message, MessageChannel channel) {
 		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(message.getHeaders());
 		if (type == null) {
 			throw new ListenDeniedException("Unknown frame");
@@ -80,6 +100,16 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			// refused at CONNECT.
 			case DISCONNECT, HEARTBEAT -> {
 			}
+			// InboundFrameGuard lets through no other SEND, and this one only on a
+			// connection a token authenticated. It goes no further than here.
+			case MESSAGE -> {
+				if (this.tokens == null || !BearerTokenConnections.REFRESH_DESTINATION
+					.equals(SimpMessageHeaderAccessor.getDestination(message.getHeaders()))) {
+					throw new ListenDeniedException("Clients may not send messages");
+				}
+				this.tokens.refresh(message, requireConnection(message));
+				return null;
+			}
 			// SEND and every frame without a use here: clients listen, only the server
 			// notifies.
 			default -> throw new ListenDeniedException("Clients may not send messages");
@@ -88,9 +118,18 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 	}
 
 	private void connect(Message<?> message, MessageChannel channel) {
-		Authentication user = ListenAuthorizer.requireLogin(SimpMessageHeaderAccessor.getUser(message.getHeaders()));
-		if (this.csrfCheck != null) {
-			this.csrfCheck.preSend(message, channel);
+		VerifiedToken token = (this.tokens != null) ? this.tokens.connect(message) : null;
+		Authentication user;
+		if (token != null) {
+			// CSRF guards what a cookie authenticates; a page that holds the token is no
+			// forgery.
+			user = token.user();
+		}
+		else {
+			user = ListenAuthorizer.requireLogin(SimpMessageHeaderAccessor.getUser(message.getHeaders()));
+			if (this.csrfCheck != null) {
+				this.csrfCheck.preSend(message, channel);
+			}
 		}
 		withoutCsrfToken(message);
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
@@ -98,10 +137,16 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			throw new ListenDeniedException("Unknown session");
 		}
 		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
-		String httpSessionId = (attributes != null)
+		// A connection on a token lives as long as its token, not the HTTP session.
+		String httpSessionId = (attributes != null && token == null)
 				? (String) attributes.get(HttpSessionHandshakeInterceptor.HTTP_SESSION_ID_ATTR_NAME) : null;
-		if (this.connections.register(sessionId, user, httpSessionId, this.limits.maxConnectionsPerUser()) == null) {
+		ListenerConnection connection = this.connections.register(sessionId, user, httpSessionId,
+				this.limits.maxConnectionsPerUser());
+		if (connection == null) {
 			throw new ListenDeniedException("Too many connections");
+		}
+		if (token != null && this.tokens != null) {
+			this.tokens.connected(connection, token);
 		}
 	}
 

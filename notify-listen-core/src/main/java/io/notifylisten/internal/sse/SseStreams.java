@@ -2,6 +2,7 @@ package io.notifylisten.internal.sse;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,14 +109,22 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	 * @param channels the channels, in the order of the URL
 	 * @param lastEventId the browser's {@code Last-Event-ID}, or {@code null}
 	 * @param maxPerUser most connections one user may hold
+	 * @param tokenExpiresAt when the bearer token the request came with expires, which
+	 * the stream ends with, or {@code null}
 	 * @return the emitter, or {@code null} if the user holds too many connections
 	 */
 	public @Nullable SseEmitter open(Authentication user, @Nullable String httpSessionId, List<ChannelName> channels,
-			@Nullable String lastEventId, int maxPerUser) {
+			@Nullable String lastEventId, int maxPerUser, @Nullable Instant tokenExpiresAt) {
 		String sessionId = SESSION_PREFIX + UUID.randomUUID();
 		ListenerConnection connection = this.connections.register(sessionId, user, httpSessionId, maxPerUser);
 		if (connection == null) {
 			return null;
+		}
+		if (tokenExpiresAt != null) {
+			// Nothing is delivered past the expiry (Deliveries), and the stream ends
+			// then; the client comes back with a fresh token.
+			connection.authenticatedByToken(user, tokenExpiresAt);
+			this.scheduler.schedule(() -> close(sessionId), tokenExpiresAt);
 		}
 		SseEmitter emitter = new SseEmitter(0L);
 		Stream stream = new Stream(sessionId, user, channels, emitter, LastEventId.parse(lastEventId, channels.size()));

@@ -23,15 +23,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The {@code Origin} header of notify-listen's own paths, handled before the
  * application's security runs: a malformed origin is refused with a 403 (Spring's origin
- * checks throw on one, which would be a 500 with a stack trace), and the CORS requests of
- * the allowed origins are answered, preflights included (a preflight carries no
- * credentials, so a security chain that wants a login would refuse it, and the page could
- * never make the request it asks about).
+ * checks throw on one, which would be a 500 with a stack trace), a page on an origin that
+ * is not allowed with a 403 {@value #ORIGIN_NOT_ALLOWED} it may read, and the CORS
+ * requests of the allowed origins are answered, preflights included (a preflight carries
+ * no credentials, so a security chain that wants a login would refuse it, and the page
+ * could never make the request it asks about).
  */
 public class CrossOriginFilter extends OncePerRequestFilter {
 
 	/** The reason a malformed origin is given. */
 	public static final String MALFORMED_ORIGIN = "Malformed Origin";
+
+	/** The reason a page on an origin that is not allowed is given. */
+	public static final String ORIGIN_NOT_ALLOWED = "Origin not allowed";
 
 	// What a browser sends (RFC 6454): "null", or scheme://host with an optional port;
 	// the host a DNS name (IDNs arrive in punycode) or an IP literal. Nothing else has
@@ -41,6 +45,8 @@ public class CrossOriginFilter extends OncePerRequestFilter {
 
 	private static final byte[] MALFORMED_ORIGIN_BODY = ("{\"error\":\"" + MALFORMED_ORIGIN + "\"}")
 		.getBytes(StandardCharsets.UTF_8);
+
+	private static final byte[] ORIGIN_NOT_ALLOWED_BODY = ORIGIN_NOT_ALLOWED.getBytes(StandardCharsets.UTF_8);
 
 	private final @Nullable CorsConfiguration allowedOrigins;
 
@@ -82,6 +88,11 @@ public class CrossOriginFilter extends OncePerRequestFilter {
 			response.getOutputStream().write(MALFORMED_ORIGIN_BODY);
 			return;
 		}
+		if (origin != null && CorsUtils.isCorsRequest(request)
+				&& (this.allowedOrigins == null || this.allowedOrigins.checkOrigin(origin) == null)) {
+			refuseOrigin(request, response, origin);
+			return;
+		}
 		if (this.allowedOrigins != null) {
 			boolean allowed = this.processor.processRequest(this.allowedOrigins, request, response);
 			if (!allowed || CorsUtils.isPreFlightRequest(request)) {
@@ -89,6 +100,24 @@ public class CrossOriginFilter extends OncePerRequestFilter {
 			}
 		}
 		chain.doFilter(request, response);
+	}
+
+	// The page may read this refusal and nothing else: the origin is allowed to see the
+	// 403 and its reason, without credentials, so that the page can say why it gets
+	// nothing. A preflight gets no such header, so the request it asks about is never
+	// made.
+	private void refuseOrigin(HttpServletRequest request, HttpServletResponse response, String origin)
+			throws IOException {
+		if (this.refusals != null) {
+			this.refusals.refused(ORIGIN_NOT_ALLOWED, request.getMethod() + " " + request.getRequestURI());
+		}
+		response.setStatus(HttpStatus.FORBIDDEN.value());
+		response.addHeader(HttpHeaders.VARY, HttpHeaders.ORIGIN);
+		if (!CorsUtils.isPreFlightRequest(request)) {
+			response.setHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+		}
+		response.setContentType(MediaType.TEXT_PLAIN_VALUE);
+		response.getOutputStream().write(ORIGIN_NOT_ALLOWED_BODY);
 	}
 
 }

@@ -7,12 +7,14 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.internal.channel.ConnectionId;
 import io.notifylisten.internal.channel.PresenceName;
+import io.notifylisten.internal.security.BearerTokenAuthenticator;
 import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.security.ListenDeniedException;
 import io.notifylisten.internal.security.SubscriptionSigner;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -55,7 +57,9 @@ public class PusherController extends RefusingController {
 	@GetMapping(path = KEY_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
 	ClientSettings key(HttpServletRequest request) {
 		CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
-		if (csrf == null) {
+		// A page that authenticates with a bearer token needs no CSRF token, and asking
+		// for one would open an HTTP session to keep it in.
+		if (csrf == null || BearerTokenAuthenticator.tokenOf(request.getHeader(HttpHeaders.AUTHORIZATION)) != null) {
 			return this.settings;
 		}
 		ClientSettings.Csrf token = new ClientSettings.Csrf(csrf.getHeaderName(), csrf.getToken());

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
+import io.notifylisten.internal.security.BearerTokenAuthenticator;
 import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.security.ListenDeniedException;
 import io.notifylisten.internal.sse.SseStreams;
@@ -41,7 +42,20 @@ public class SseController extends RefusingController {
 
 	private final int maxConnectionsPerUser;
 
-	public SseController(SseStreams streams, ListenAuthorizer authorizer, int maxEvents, int maxConnectionsPerUser) {
+	private final @Nullable BearerTokenAuthenticator tokens;
+
+	/**
+	 * Create the controller.
+	 * @param streams the open streams
+	 * @param authorizer checks the listen role and entity access
+	 * @param maxEvents the most events one stream may name
+	 * @param maxConnectionsPerUser the most connections one user may hold
+	 * @param tokens tells when the bearer token of a request expires, or {@code null}
+	 * where no tokens are taken
+	 */
+	public SseController(SseStreams streams, ListenAuthorizer authorizer, int maxEvents, int maxConnectionsPerUser,
+			@Nullable BearerTokenAuthenticator tokens) {
+		this.tokens = tokens;
 		this.streams = streams;
 		this.authorizer = authorizer;
 		this.maxEvents = maxEvents;
@@ -66,7 +80,7 @@ public class SseController extends RefusingController {
 		channels.forEach((channel) -> this.authorizer.check(user, channel));
 		HttpSession session = request.getSession(false);
 		SseEmitter emitter = this.streams.open(user, (session != null) ? session.getId() : null, channels, lastEventId,
-				this.maxConnectionsPerUser);
+				this.maxConnectionsPerUser, (this.tokens != null) ? this.tokens.expiresAt(user) : null);
 		if (emitter == null) {
 			throw new ListenDeniedException("Too many connections");
 		}

@@ -1,7 +1,9 @@
 package io.notifylisten.internal.delivery;
 
 import java.security.Principal;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +64,12 @@ class DeliveriesTests {
 
 	private final RecordedOutcomes outcomes = new RecordedOutcomes();
 
+	private static final Instant NOW = Instant.parse("2026-12-07T02:00:00Z");
+
+	private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
 	private final Deliveries deliveries = new Deliveries(this.destinations, this.handlers, this.connections,
-			new ListenAuthorizer(LISTEN_ROLE, this.policy, null), this.jsonMapper, this.outcomes);
+			new ListenAuthorizer(LISTEN_ROLE, this.policy, null), this.jsonMapper, this.outcomes, this.clock);
 
 	private final ListenerConnection alice = connect("s-alice", "alice", LISTEN_ROLE, "ROLE_ADMIN");
 
@@ -93,6 +99,25 @@ class DeliveriesTests {
 
 		assertThat(this.deliveries.deliverable(message)).isNull();
 		assertThat(this.outcomes.dropped).containsExactly(DeliveryOutcomes.DropReason.DENIED);
+	}
+
+	@Test
+	void dropsEveryMessageToAConnectionWhoseTokenHasExpiredBeforeItIsClosed() {
+		this.alice.authenticatedByToken(this.alice.user(), NOW);
+		ChannelName channel = new ChannelName("Order", "1", "refresh");
+
+		assertThat(this.deliveries.deliverable(channelMessage("s-alice", channel))).isNull();
+		assertThat(this.deliveries.mayDeliver("s-alice", channel)).isFalse();
+		assertThat(this.outcomes.dropped).containsExactly(DeliveryOutcomes.DropReason.DENIED,
+				DeliveryOutcomes.DropReason.DENIED);
+	}
+
+	@Test
+	void deliversToAConnectionWhoseTokenHasNotExpiredYet() {
+		this.alice.authenticatedByToken(this.alice.user(), NOW.plusSeconds(1));
+		Message<?> message = channelMessage("s-alice", new ChannelName("Order", "1", "refresh"));
+
+		assertThat(this.deliveries.deliverable(message)).isSameAs(message);
 	}
 
 	@Test

@@ -4,6 +4,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.util.UriComponents;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -12,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
  * Which {@code Origin} headers get past {@link CrossOriginFilter}: those a browser sends,
- * and of them none that Spring's origin checks, which run after it, would throw on.
+ * and of them none that Spring's origin checks, which run after it, would throw on; and
+ * of those, only the allowed ones.
  */
 class CrossOriginFilterTests {
 
@@ -41,6 +45,36 @@ class CrossOriginFilterTests {
 				parsed.getPort();
 			});
 		}
+	}
+
+	// Without allowed-origins only the application's own pages may listen; a page
+	// elsewhere learns why rather than seeing a failed fetch.
+	@Test
+	void aPageOnAnotherOriginIsToldItIsNotAllowedWhereNoOriginIsAllowed() throws Exception {
+		MockHttpServletRequest request = new MockHttpServletRequest("GET", "/rest/pusher/key");
+		request.setServerName("shop.example");
+		request.addHeader("Origin", "https://spa.example");
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		MockFilterChain chain = new MockFilterChain();
+
+		new CrossOriginFilter(null, null).doFilter(request, response, chain);
+
+		assertThat(chain.getRequest()).isNull();
+		assertThat(response.getStatus()).isEqualTo(403);
+		assertThat(response.getHeader("Access-Control-Allow-Origin")).isEqualTo("https://spa.example");
+		assertThat(response.getContentAsString()).isEqualTo(CrossOriginFilter.ORIGIN_NOT_ALLOWED);
+	}
+
+	@Test
+	void thePagesOfTheApplicationsOwnOriginPass() throws Exception {
+		MockHttpServletRequest request = new MockHttpServletRequest("GET", "/rest/pusher/key");
+		request.setServerName("shop.example");
+		request.addHeader("Origin", "http://shop.example");
+		MockFilterChain chain = new MockFilterChain();
+
+		new CrossOriginFilter(null, null).doFilter(request, new MockHttpServletResponse(), chain);
+
+		assertThat(chain.getRequest()).isSameAs(request);
 	}
 
 }

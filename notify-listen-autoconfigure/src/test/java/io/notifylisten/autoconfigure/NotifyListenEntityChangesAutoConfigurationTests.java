@@ -9,6 +9,7 @@ import io.notifylisten.autoconfigure.NotifyListenOutboxAutoConfigurationTests.Re
 import io.notifylisten.internal.persistence.EntityChangeListenerRegistrar;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.Notifier;
+import io.notifylisten.notify.PayloadTooLargeException;
 import io.notifylisten.testapp.OrderLine;
 import io.notifylisten.testapp.OrderLineRepository;
 import io.notifylisten.testapp.ShopOrder;
@@ -30,6 +31,7 @@ import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Entities marked {@code @NotifiesChanges} notify through the application's notifier on a
@@ -110,6 +112,20 @@ class NotifyListenEntityChangesAutoConfigurationTests {
 
 			assertThat(log.appended).isEmpty();
 			assertThat(context.getBean(OrderLineRepository.class).count()).isZero();
+		});
+	}
+
+	@Test
+	void aPayloadOverTheLimitFailsTheCommitAsANotifyCallWould() {
+		this.contextRunner.withPropertyValues("notify-listen.payload.max-size=20B").run((context) -> {
+			ShopOrder order = saveOrder(context, 7);
+			OrderLineRepository lines = context.getBean(OrderLineRepository.class);
+
+			assertThatException().isThrownBy(() -> lines.save(new OrderLine(1, order, "A rather long product", 2)))
+				.withRootCauseInstanceOf(PayloadTooLargeException.class);
+
+			assertThat(lines.count()).isZero();
+			assertThat(context.getBean(RecordingLog.class).appended).isEmpty();
 		});
 	}
 

@@ -42,7 +42,8 @@ final class EntityChangeListener implements PostInsertEventListener, PostUpdateE
 
 	private final Supplier<Notifier> notifier;
 
-	// Weak: a session closed without completing its transaction must not stay here.
+	// An entry leaves when its transaction completes, committed or not; the weak keys
+	// are a backstop for a session dropped in the middle of one.
 	private final Map<SharedSessionContractImplementor, TransactionChanges> open = Collections
 		.synchronizedMap(new WeakHashMap<>());
 

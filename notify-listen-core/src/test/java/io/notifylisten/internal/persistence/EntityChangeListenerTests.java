@@ -31,7 +31,7 @@ class EntityChangeListenerTests {
 
 	@BeforeEach
 	void startHibernate() {
-		this.sessionFactory = sessionFactory(Board.class, Card.class);
+		this.sessionFactory = sessionFactory(Board.class, Card.class, Task.class);
 		register(this.sessionFactory, this.notifier);
 		inTransaction((session) -> session.persist(new Board(1, "Sprint")));
 		this.notifier.channels.clear();
@@ -72,6 +72,23 @@ class EntityChangeListenerTests {
 
 		assertThat(this.notifier.channels).containsExactly("Card/7/updated", "Board/1/refresh");
 		assertThat(this.notifier.payloads.get(0)).containsEntry("title", "Second");
+	}
+
+	@Test
+	void aParentToldOfAChangeTellsItsOwnParentsWithTheirPayloads() {
+		inTransaction((session) -> {
+			Card card = new Card(7, "Plan", session.getReference(Board.class, 1L));
+			session.persist(card);
+			session.persist(new Task(70, card));
+		});
+		this.notifier.channels.clear();
+		this.notifier.payloads.clear();
+
+		inTransaction((session) -> session.find(Task.class, 70L).done = true);
+
+		assertThat(this.notifier.channels).containsExactly("Card/7/updated", "Board/1/refresh");
+		assertThat(this.notifier.payloads.get(0)).containsEntry("title", "Plan");
+		assertThat(this.notifier.payloads.get(1)).containsEntry("title", "Sprint");
 	}
 
 	@Test

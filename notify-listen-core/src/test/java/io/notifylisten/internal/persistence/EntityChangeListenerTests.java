@@ -91,6 +91,22 @@ class EntityChangeListenerTests {
 		assertThat(this.notifier.payloads.get(1)).containsEntry("title", "Sprint");
 	}
 
+	// One session for several transactions, as with Spring's open-in-view.
+	@Test
+	void aSessionThatRunsTwoTransactionsNotifiesEachChangeOnce() {
+		try (Session session = this.sessionFactory.openSession()) {
+			session.beginTransaction();
+			session.persist(new Card(7, "First", session.getReference(Board.class, 1L)));
+			session.getTransaction().commit();
+			session.beginTransaction();
+			session.persist(new Card(8, "Second", session.getReference(Board.class, 1L)));
+			session.getTransaction().commit();
+		}
+
+		assertThat(this.notifier.channels).containsExactly("Card/7/created", "Board/1/refresh", "Card/8/created",
+				"Board/1/refresh");
+	}
+
 	@Test
 	void aRolledBackTransactionNotifiesNothingEvenAfterAFlush() {
 		try (Session session = this.sessionFactory.openSession()) {

@@ -15,7 +15,7 @@ import org.springframework.beans.PropertyAccessorFactory;
 /**
  * The changes to entities with a rule that one transaction flushed, turned into the
  * notifications they make once the last flush is done: one per entity, id and action,
- * each parent told after its children, a parent deleted in the same transaction not told.
+ * parents told with their children, a parent deleted in the same transaction not told.
  */
 final class TransactionChanges {
 
@@ -44,10 +44,6 @@ final class TransactionChanges {
 		if (kind == ChangeKind.DELETED) {
 			this.deleted.add(key);
 		}
-	}
-
-	boolean isEmpty() {
-		return this.changes.isEmpty();
 	}
 
 	/**

@@ -16,8 +16,12 @@ import io.notifylisten.testapp.ShopOrder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.persistence.autoconfigure.EntityScan;
@@ -144,6 +148,27 @@ class NotifyListenEntityChangesAutoConfigurationTests {
 		});
 	}
 
+	// Spring Data's deferred mode builds the factory in the background: the registrar
+	// waits for it, which must not deadlock the context.
+	@Test
+	@Timeout(60)
+	void notifiesWhenTheEntityManagerFactoryIsBootstrappedInTheBackground() {
+		NotifyListenContextRunners
+			.core(NotifyListenEntityChangesAutoConfiguration.class, DataSourceAutoConfiguration.class,
+					HibernateJpaAutoConfiguration.class, DataJpaRepositoriesAutoConfiguration.class,
+					TaskExecutionAutoConfiguration.class, TransactionAutoConfiguration.class)
+			.withUserConfiguration(DeferredOrdersConfiguration.class)
+			.withPropertyValues("notify-listen.key=shop", "spring.data.jpa.repositories.bootstrap-mode=deferred",
+					"spring.datasource.url=jdbc:h2:mem:entity-changes-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+			.run((context) -> {
+				ShopOrder order = saveOrder(context, 7);
+				context.getBean(OrderLineRepository.class).save(new OrderLine(1, order, "Pen", 2));
+
+				assertThat(channels(context.getBean(RecordingLog.class))).containsExactly("OrderLine/1/created",
+						"Order/7/refresh");
+			});
+	}
+
 	@Test
 	void backsOffWhenTheApplicationDefinesItsOwnRegistrar() {
 		this.contextRunner.withUserConfiguration(OwnRegistrarConfiguration.class)
@@ -182,6 +207,13 @@ class NotifyListenEntityChangesAutoConfigurationTests {
 	@EnableJpaRepositories(basePackageClasses = OrderLine.class)
 	@Import(RecordingLogConfiguration.class)
 	static class OrdersConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@AutoConfigurationPackage(basePackageClasses = OrderLine.class)
+	@Import(RecordingLogConfiguration.class)
+	static class DeferredOrdersConfiguration {
 
 	}
 

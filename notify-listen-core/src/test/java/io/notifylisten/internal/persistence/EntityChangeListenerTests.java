@@ -31,7 +31,7 @@ class EntityChangeListenerTests {
 
 	@BeforeEach
 	void startHibernate() {
-		this.sessionFactory = sessionFactory(Board.class, Card.class, Task.class);
+		this.sessionFactory = sessionFactory(Board.class, Card.class, Task.class, Wall.class, Poster.class);
 		register(this.sessionFactory, this.notifier);
 		inTransaction((session) -> session.persist(new Board(1, "Sprint")));
 		this.notifier.channels.clear();
@@ -89,6 +89,19 @@ class EntityChangeListenerTests {
 		assertThat(this.notifier.channels).containsExactly("Card/7/updated", "Board/1/refresh");
 		assertThat(this.notifier.payloads.get(0)).containsEntry("title", "Plan");
 		assertThat(this.notifier.payloads.get(1)).containsEntry("title", "Sprint");
+	}
+
+	@Test
+	void aParentWithoutADeclarationIsToldItWasUpdatedWithoutPayload() {
+		inTransaction((session) -> {
+			Wall wall = new Wall(3);
+			session.persist(wall);
+			session.flush();
+			session.persist(new Poster(30, wall));
+		});
+
+		assertThat(this.notifier.channels).containsExactly("Poster/30/created", "Wall/3/updated");
+		assertThat(this.notifier.payloads.get(1)).isEmpty();
 	}
 
 	// One session for several transactions, as with Spring's open-in-view.

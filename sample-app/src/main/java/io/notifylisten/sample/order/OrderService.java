@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
-import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.EntityAccessPolicy;
 
 import org.springframework.security.core.Authentication;
@@ -13,8 +12,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Reads and saves orders for a user, and tells every page showing an order that it
- * changed.
+ * Reads and saves orders for a user; {@link ShopOrder} tells every page showing an order
+ * that it changed.
  */
 @Service
 public class OrderService {
@@ -23,15 +22,12 @@ public class OrderService {
 
 	private final ShopOrderRepository orders;
 
-	private final Notifier notifier;
-
 	private final EntityAccessPolicy accessPolicy;
 
 	private final Clock clock = Clock.systemUTC();
 
-	OrderService(ShopOrderRepository orders, Notifier notifier, EntityAccessPolicy accessPolicy) {
+	OrderService(ShopOrderRepository orders, EntityAccessPolicy accessPolicy) {
 		this.orders = orders;
-		this.notifier = notifier;
 		this.accessPolicy = accessPolicy;
 	}
 
@@ -77,8 +73,8 @@ public class OrderService {
 	public Optional<OrderView> save(Authentication user, long id, OrderStatus status, BigDecimal amount) {
 		requireRead(user, id);
 		return this.orders.findById(id).map((order) -> {
+			// ShopOrder's @NotifiesChanges sends Order/<id>/refresh once this commits.
 			order.change(status, amount, user.getName(), this.clock.instant());
-			this.notifier.notify(order, "refresh", new OrderChange(status));
 			return OrderView.of(order);
 		});
 	}

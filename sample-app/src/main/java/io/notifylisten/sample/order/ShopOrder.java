@@ -3,6 +3,7 @@ package io.notifylisten.sample.order;
 import java.math.BigDecimal;
 import java.time.Instant;
 
+import io.notifylisten.notify.NotifiesChanges;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -13,9 +14,13 @@ import jakarta.persistence.Table;
 /**
  * A customer's order. Its entity name is {@code Order}, so its channels are
  * {@code Order/<id>/<action>}; the table is not called {@code order}, a reserved word in
- * SQL.
+ * SQL. Each committed change notifies {@code Order/<id>/refresh} with the status, which
+ * is no secret; the amount stays out of the payload and reaches each page through the
+ * {@code @NotifyListen} handler, as that page's user. Orders are seeded, never created
+ * from a page, and the rules declare {@code refresh} only: a new row notifies nothing.
  */
 @Entity(name = "Order")
+@NotifiesChanges(created = "", updated = "refresh", payload = "status")
 @Table(name = "shop_order")
 public class ShopOrder {
 

@@ -1,0 +1,7 @@
+package io.notifylisten.testapp;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface OrderLineRepository extends JpaRepository<OrderLine, Long> {
+
+}

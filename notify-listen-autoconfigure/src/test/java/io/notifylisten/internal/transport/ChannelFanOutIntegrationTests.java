@@ -43,6 +43,10 @@ class ChannelFanOutIntegrationTests {
 
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
+	// Long enough for 200 messages on a loaded 2-core machine: this test is about their
+	// order, and a lost message still fails it.
+	private static final Duration WAIT_FOR_EACH = Duration.ofSeconds(10);
+
 	@LocalServerPort
 	int port;
 
@@ -111,7 +115,7 @@ class ChannelFanOutIntegrationTests {
 			}
 			List<Integer> received = new ArrayList<>();
 			for (int i = 0; i < 2 * pairs; i++) {
-				JsonNode message = alice.nextMessage(ONE_SECOND);
+				JsonNode message = alice.nextMessage(WAIT_FOR_EACH);
 				assertThat(message).as("message %d of %d", i + 1, 2 * pairs).isNotNull();
 				received.add(message.get("payload").get("sequence").asInt());
 			}

@@ -1,12 +1,14 @@
 /*
  * The sample's orders as a single-page app served from another origin than the API: a list, one
  * order, each refreshed live on Order/<id>/refresh, the client's state with its reason, and a
- * logout. Routes are hashes (#/orders, #/orders/1) so that any static server can serve it.
+ * logout. Routes are hashes (#/orders, #/orders/1) so that any static server can serve it. It logs
+ * in with the API's session cookie, or with bearer tokens where config.json says "auth": "token".
  */
 import { configure, disconnect, listen, notifyListen } from '@notify-listen/client';
 import type { ConnectionState, ListenHandle, NotifyMessage } from '@notify-listen/client';
-import { Session } from './session';
-import type { Order } from './session';
+import { CookieSession } from './cookie-session';
+import type { Order, Session } from './session';
+import { TokenSession } from './token-session';
 import './style.css';
 
 const client = notifyListen();
@@ -15,6 +17,8 @@ let session: Session;
 let listening: ListenHandle[] = [];
 // Which route() is the latest: one that an answer overtook listens to nothing.
 let routes = 0;
+// How many state events the client sent, shown for the browser tests: any reconnect adds to it.
+let stateChanges = 0;
 
 function element<T extends HTMLElement = HTMLElement>(id: string): T {
 	const found = document.getElementById(id);
@@ -27,6 +31,8 @@ function element<T extends HTMLElement = HTMLElement>(id: string): T {
 function showState(state: ConnectionState, reason?: string): void {
 	const badge = element('state');
 	badge.dataset.state = state;
+	badge.dataset.changes = String(stateChanges);
+	badge.dataset.connectionId = client.connectionId ?? '';
 	badge.textContent = state;
 	element('reason').textContent = reason ?? '';
 }
@@ -142,15 +148,25 @@ async function route(): Promise<void> {
 }
 
 async function start(): Promise<void> {
-	// Where the API is, read at run time so that one build serves any API (config.json beside
-	// index.html).
-	const config = (await (await fetch('config.json', { cache: 'no-store' })).json()) as { api: string };
-	session = new Session(config.api);
-	// 'include': the session cookie goes with the client's requests to another origin, which the
-	// API lists in notify-listen.allowed-origins.
-	configure({ baseUrl: config.api, credentials: 'include' });
+	// Where the API is and how to log in, read at run time so that one build serves any API
+	// (config.json beside index.html).
+	const config = (await (await fetch('config.json', { cache: 'no-store' })).json()) as
+		{ api: string; auth?: 'cookie' | 'token'; tokenUrl?: string };
+	if (config.auth !== 'token') {
+		session = new CookieSession(config.api);
+	}
+	else if (config.tokenUrl) {
+		session = new TokenSession(config.api, config.tokenUrl);
+	}
+	else {
+		throw new Error('config.json: "auth": "token" needs a "tokenUrl"');
+	}
+	configure(session.clientOptions());
 	showState(client.state);
-	client.on('state', (event) => showState(event.state, event.reason));
+	client.on('state', (event) => {
+		stateChanges++;
+		showState(event.state, event.reason);
+	});
 
 	element<HTMLFormElement>('login-form').addEventListener('submit', async (event) => {
 		event.preventDefault();

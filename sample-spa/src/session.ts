@@ -1,22 +1,15 @@
 /*
- * The sample's API from another origin, logged in with its session cookie. Every request sends
- * the cookie (credentials: 'include'), which the browser does only because the page and the API
- * are the same site; the API answers CORS for this page's origin (docs/client.md, "Single-page
- * apps").
+ * The sample's API from another origin, as the logged-in user: the calls the app makes, whichever
+ * way it logs in (cookie-session.ts, token-session.ts). The API answers CORS for this page's origin
+ * (docs/client.md, "Single-page apps").
  */
 import { originHeaders } from '@notify-listen/client';
-
-/** The CSRF token the API wants on every POST and PUT: Spring Security's, per session. */
-export interface Csrf {
-	headerName: string;
-	token: string;
-}
+import type { ClientOptions } from '@notify-listen/client';
 
 /** GET /api/me. */
 export interface Me {
 	username: string;
 	admin: boolean;
-	csrf: Csrf;
 }
 
 /** An order as the API shows it (the sample's OrderView). */
@@ -29,46 +22,24 @@ export interface Order {
 	changedAt: string;
 }
 
-export class Session {
-	private csrf: Csrf | null = null;
+export abstract class Session {
 
 	constructor(readonly api: string) {
 	}
 
-	/** Who is logged in, or null; keeps the session's CSRF token for the writes. */
-	async me(): Promise<Me | null> {
-		const response = await this.request('GET', '/api/me');
-		if (!response.ok) {
-			this.csrf = null;
-			return null;
-		}
-		const me = (await response.json()) as Me;
-		this.csrf = me.csrf;
-		return me;
-	}
+	/** Who is logged in, or null. */
+	abstract me(): Promise<Me | null>;
 
-	/**
-	 * Spring Security's form login, from script: the anonymous session's CSRF token first, then
-	 * the form POST. Its answer is a redirect either way (to "/" or to "/login?error"), which a
-	 * cross-origin script cannot read, so /api/me says whether it worked; the login also gave the
-	 * session a new id and a new CSRF token, which /api/me returns.
-	 */
-	async login(username: string, password: string): Promise<Me | null> {
-		const csrf = (await (await this.request('GET', '/api/csrf')).json()) as Csrf;
-		await fetch(this.api + '/login', {
-			method: 'POST',
-			credentials: 'include',
-			redirect: 'manual',
-			headers: { [csrf.headerName]: csrf.token },
-			body: new URLSearchParams({ username, password })
-		});
-		return this.me();
-	}
+	/** Log in; who is then logged in, or null when it failed. */
+	abstract login(username: string, password: string): Promise<Me | null>;
 
-	async logout(): Promise<void> {
-		await this.request('POST', '/logout', undefined, 'manual');
-		this.csrf = null;
-	}
+	abstract logout(): Promise<void>;
+
+	/** How the notify-listen client reaches the API and authenticates, for configure(). */
+	abstract clientOptions(): ClientOptions;
+
+	/** One request to the API, with what authenticates it. */
+	protected abstract send(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response>;
 
 	async orders(): Promise<Order[]> {
 		const response = await this.request('GET', '/api/orders');
@@ -91,24 +62,19 @@ export class Session {
 	 */
 	async save(id: string, status: string, amount: number): Promise<Order | null> {
 		const response = await this.request('PUT', '/api/orders/' + encodeURIComponent(id), { status, amount },
-				'follow', originHeaders());
+				originHeaders());
 		return response.ok ? ((await response.json()) as Order) : null;
 	}
 
-	private request(method: string, path: string, body?: unknown, redirect: RequestRedirect = 'follow',
+	protected request(method: string, path: string, body?: unknown,
 			extraHeaders: Record<string, string> = {}): Promise<Response> {
 		const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
-		if (method !== 'GET' && this.csrf) {
-			headers[this.csrf.headerName] = this.csrf.token;
-		}
 		if (body !== undefined) {
 			headers['Content-Type'] = 'application/json';
 		}
-		return fetch(this.api + path, {
+		return this.send(path, {
 			method,
 			headers,
-			credentials: 'include',
-			redirect,
 			body: (body !== undefined) ? JSON.stringify(body) : undefined
 		});
 	}

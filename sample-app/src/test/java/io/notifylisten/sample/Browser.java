@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -164,6 +166,18 @@ final class Browser implements AutoCloseable {
 			.stream()
 			.map((entry) -> entry.getLevel() + " " + entry.getMessage())
 			.collect(Collectors.joining("\n", "\n", ""));
+	}
+
+	/**
+	 * Every cookie the browser holds, of any site, as {@code name@domain}.
+	 */
+	List<String> cookies() {
+		Map<String, Object> answer = this.driver.executeCdpCommand("Storage.getCookies", Map.of());
+		List<?> cookies = (List<?>) answer.get("cookies");
+		return cookies.stream()
+			.map((cookie) -> (Map<?, ?>) cookie)
+			.map((cookie) -> cookie.get("name") + "@" + cookie.get("domain"))
+			.toList();
 	}
 
 	String badge() {

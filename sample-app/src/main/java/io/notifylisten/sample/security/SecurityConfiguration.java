@@ -14,6 +14,7 @@ import io.notifylisten.security.EntityAccessRules.EntityRule;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.Customizer;
@@ -31,12 +32,15 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 /**
  * Form login for the three demo users, remember-me so a server restart does not log the
  * pages out, CORS for the single-page app, and the entity rules that say who may listen
- * to what.
+ * to what. Under the profile {@code bearer} the chain and its CORS are left out for one
+ * that takes bearer tokens instead of the session cookie (the tests'
+ * {@code BearerTokenConfiguration}); the users and the rules stay.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
 	@Bean
+	@Profile("!bearer")
 	SecurityFilterChain securityFilterChain(HttpSecurity http, UserDetailsService users,
 			@Value("${sample.remember-me.key}") String rememberMeKey) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests
@@ -82,6 +86,7 @@ class SecurityConfiguration {
 	 * notify-listen answers the CORS of its own paths itself.
 	 */
 	@Bean
+	@Profile("!bearer")
 	CorsConfigurationSource corsConfigurationSource(NotifyListenProperties notifyListen) {
 		CorsConfiguration spa = new CorsConfiguration();
 		spa.setAllowedOriginPatterns(notifyListen.getAllowedOrigins());

@@ -12,6 +12,8 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.channel.ConnectionId;
 import io.notifylisten.internal.channel.UserTopics;
+import io.notifylisten.internal.history.ChannelHistory;
+import io.notifylisten.notify.ListenPosition;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.NotificationLog;
@@ -109,6 +111,20 @@ public class BrokerNotifier implements Notifier {
 	public void notifyConnection(String connectionId, String entity, Object id, String action, Map<String, ?> payload) {
 		Assert.isTrue(ConnectionId.isValid(connectionId), "Invalid connection id");
 		notice(Map.of(Targeting.CONNECTION_HEADER, connectionId), entity, id, action, payload);
+	}
+
+	@Override
+	public ListenPosition positionOf(String entity, Object id) {
+		// Checked as a channel is, so that a page cannot be handed a position for an
+		// object
+		// no channel can name.
+		new ChannelName(entity, String.valueOf(id), "position");
+		ChannelHistory history = this.options.history();
+		if (history == null) {
+			throw new IllegalStateException("Positions need the history of recent messages, which is off: set "
+					+ "notify-listen.history.enabled=true");
+		}
+		return history.position();
 	}
 
 	@Override
@@ -253,14 +269,16 @@ public class BrokerNotifier implements Notifier {
 	 * tracer follows it from the notifying request to every node's delivery
 	 * @param outbox takes notifications made inside a transaction, in that transaction,
 	 * and publishes them after commit; {@code null} for none
+	 * @param history gives the positions pages listen from; {@code null} for none
 	 */
 	public record Options(int maxPayloadBytes, @Nullable JsonMapper jsonMapper,
 			@Nullable TaskScheduler progressScheduler, Duration progressInterval,
-			Supplier<ObservationRegistry> observationRegistry, @Nullable TransactionalOutbox outbox) {
+			Supplier<ObservationRegistry> observationRegistry, @Nullable TransactionalOutbox outbox,
+			@Nullable ChannelHistory history) {
 
 		/** No payload limit, no coalescing, no observations, no outbox. */
 		public static final Options NONE = new Options(Integer.MAX_VALUE, null, null, Duration.ZERO,
-				() -> ObservationRegistry.NOOP, null);
+				() -> ObservationRegistry.NOOP, null, null);
 
 		/**
 		 * Return these options with a payload limit.
@@ -270,7 +288,7 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withMaxPayloadSize(int maxPayloadBytes, JsonMapper jsonMapper) {
 			return new Options(maxPayloadBytes, jsonMapper, this.progressScheduler, this.progressInterval,
-					this.observationRegistry, this.outbox);
+					this.observationRegistry, this.outbox, this.history);
 		}
 
 		/**
@@ -282,7 +300,7 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withProgressCoalescing(TaskScheduler scheduler, Duration interval) {
 			return new Options(this.maxPayloadBytes, this.jsonMapper, scheduler, interval, this.observationRegistry,
-					this.outbox);
+					this.outbox, this.history);
 		}
 
 		/**
@@ -292,7 +310,17 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
 			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
-					observationRegistry, this.outbox);
+					observationRegistry, this.outbox, this.history);
+		}
+
+		/**
+		 * Return these options with positions for pages taken from the history.
+		 * @param history gives {@link Notifier#positionOf} and recovers from it
+		 * @return the options
+		 */
+		public Options withHistory(ChannelHistory history) {
+			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
+					this.observationRegistry, this.outbox, history);
 		}
 
 		/**
@@ -303,7 +331,7 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withTransactionalOutbox(TransactionalOutbox outbox) {
 			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
-					this.observationRegistry, outbox);
+					this.observationRegistry, outbox, this.history);
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -168,6 +169,13 @@ final class Browser implements AutoCloseable {
 
 	String badge() {
 		return find(By.id("connection-badge")).getAttribute("data-state");
+	}
+
+	/**
+	 * Run a script in every page opened from now on, before the page's own scripts.
+	 */
+	void beforeEachPage(String script) {
+		this.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
 	}
 
 	Object script(String script, Object... args) {

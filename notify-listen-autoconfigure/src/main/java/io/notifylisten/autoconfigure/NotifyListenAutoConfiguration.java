@@ -139,7 +139,7 @@ public final class NotifyListenAutoConfiguration {
 		}
 		ChannelHistory channelHistory = history.getIfAvailable();
 		if (channelHistory != null) {
-			options = options.withHistory(channelHistory);
+			options = options.withPositions(channelHistory::position);
 		}
 		TransactionalOutbox transactionalOutbox = outbox.getIfAvailable();
 		if (transactionalOutbox != null) {

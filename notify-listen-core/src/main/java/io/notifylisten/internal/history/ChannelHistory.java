@@ -48,6 +48,12 @@ public class ChannelHistory {
 	 */
 	private static final long READ_UP_TO_WAIT_MILLIS = 2000;
 
+	/**
+	 * Most recoveries waiting at once: each holds a thread of the inbound channel, and a
+	 * client may send any position, so the others are told to reload at once instead.
+	 */
+	private static final int MAX_AWAITING_READ = 2;
+
 	private final String epoch;
 
 	private final int size;
@@ -265,7 +271,7 @@ public class ChannelHistory {
 	// little ahead of this one; bounded, so that a client from a log that began anew is
 	// told to reload.
 	private void awaitRead(long lastSequence) {
-		if (!this.shared || lastSequence <= this.newest) {
+		if (!this.shared || lastSequence <= this.newest || this.awaitingRead >= MAX_AWAITING_READ) {
 			return;
 		}
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_UP_TO_WAIT_MILLIS);

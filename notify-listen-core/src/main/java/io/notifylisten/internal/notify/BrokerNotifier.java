@@ -12,7 +12,6 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.channel.ConnectionId;
 import io.notifylisten.internal.channel.UserTopics;
-import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.notify.ListenPosition;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationFailedException;
@@ -119,12 +118,12 @@ public class BrokerNotifier implements Notifier {
 		// object
 		// no channel can name.
 		new ChannelName(entity, String.valueOf(id), "position");
-		ChannelHistory history = this.options.history();
-		if (history == null) {
+		Supplier<ListenPosition> positions = this.options.positions();
+		if (positions == null) {
 			throw new IllegalStateException("Positions need the history of recent messages, which is off: set "
 					+ "notify-listen.history.enabled=true");
 		}
-		return history.position();
+		return positions.get();
 	}
 
 	@Override
@@ -269,12 +268,13 @@ public class BrokerNotifier implements Notifier {
 	 * tracer follows it from the notifying request to every node's delivery
 	 * @param outbox takes notifications made inside a transaction, in that transaction,
 	 * and publishes them after commit; {@code null} for none
-	 * @param history gives the positions pages listen from; {@code null} for none
+	 * @param positions gives the positions pages listen from; {@code null} without a
+	 * history
 	 */
 	public record Options(int maxPayloadBytes, @Nullable JsonMapper jsonMapper,
 			@Nullable TaskScheduler progressScheduler, Duration progressInterval,
 			Supplier<ObservationRegistry> observationRegistry, @Nullable TransactionalOutbox outbox,
-			@Nullable ChannelHistory history) {
+			@Nullable Supplier<ListenPosition> positions) {
 
 		/** No payload limit, no coalescing, no observations, no outbox. */
 		public static final Options NONE = new Options(Integer.MAX_VALUE, null, null, Duration.ZERO,
@@ -288,7 +288,7 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withMaxPayloadSize(int maxPayloadBytes, JsonMapper jsonMapper) {
 			return new Options(maxPayloadBytes, jsonMapper, this.progressScheduler, this.progressInterval,
-					this.observationRegistry, this.outbox, this.history);
+					this.observationRegistry, this.outbox, this.positions);
 		}
 
 		/**
@@ -300,7 +300,7 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withProgressCoalescing(TaskScheduler scheduler, Duration interval) {
 			return new Options(this.maxPayloadBytes, this.jsonMapper, scheduler, interval, this.observationRegistry,
-					this.outbox, this.history);
+					this.outbox, this.positions);
 		}
 
 		/**
@@ -310,17 +310,18 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
 			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
-					observationRegistry, this.outbox, this.history);
+					observationRegistry, this.outbox, this.positions);
 		}
 
 		/**
-		 * Return these options with positions for pages taken from the history.
-		 * @param history gives {@link Notifier#positionOf} and recovers from it
+		 * Return these options with positions for pages.
+		 * @param positions gives {@link Notifier#positionOf}: the history's position,
+		 * which it recovers from
 		 * @return the options
 		 */
-		public Options withHistory(ChannelHistory history) {
+		public Options withPositions(Supplier<ListenPosition> positions) {
 			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
-					this.observationRegistry, this.outbox, history);
+					this.observationRegistry, this.outbox, positions);
 		}
 
 		/**
@@ -331,7 +332,7 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withTransactionalOutbox(TransactionalOutbox outbox) {
 			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
-					this.observationRegistry, outbox, this.history);
+					this.observationRegistry, outbox, this.positions);
 		}
 
 	}

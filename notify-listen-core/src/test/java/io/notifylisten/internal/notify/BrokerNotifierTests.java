@@ -191,7 +191,7 @@ class BrokerNotifierTests {
 				new InMemoryNotificationLog(new LocalDelivery(() -> template, new ChannelDestinations("shop"), history),
 						Clock.systemUTC()),
 				new ChannelDestinations("shop"), this::userTopic, Clock.fixed(NOW, ZoneOffset.UTC),
-				BrokerNotifier.Options.NONE.withHistory(history));
+				BrokerNotifier.Options.NONE.withPositions(history::position));
 
 		assertThat(notifier.positionOf("Order", 42)).hasToString("e1:0");
 		notifier.notify("Order", 42, "refresh");

@@ -77,8 +77,7 @@ public class ChannelHistory {
 
 	private volatile CountDownLatch caughtUp = new CountDownLatch(0);
 
-	// Set for a log shared by several nodes, read from the past and numbered by others
-	// too.
+	// Set for a log that several nodes share, number and read from the past.
 	private volatile boolean shared;
 
 	/**

@@ -114,9 +114,8 @@ public class BrokerNotifier implements Notifier {
 
 	@Override
 	public ListenPosition positionOf(String entity, Object id) {
-		// Checked as a channel is, so that a page cannot be handed a position for an
-		// object
-		// no channel can name.
+		// Checked as a channel's parts are: no page listens to an object no channel
+		// names.
 		new ChannelName(entity, String.valueOf(id), "position");
 		Supplier<ListenPosition> positions = this.options.positions();
 		if (positions == null) {

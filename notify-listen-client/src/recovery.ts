@@ -6,7 +6,9 @@
  * sequence). If the server no longer has them (too many, too old, or a single node's restart), the
  * recovery frame says so and 'resubscribed' tells the page to reload what it shows; so it does for
  * a channel on which nothing had been received yet. A channel subscribed for the first time (a
- * new listen(), even on a new connection) missed nothing and gets no 'resubscribed'.
+ * new listen(), even on a new connection) missed nothing and gets no 'resubscribed', unless the
+ * page gave listen() the position of its data (`since`): then its first SUBSCRIBE recovers from
+ * there, as after a drop.
  */
 import type { Channel } from './channel.js';
 import type { Emitter } from './events.js';
@@ -35,6 +37,22 @@ export function recovered(channel: Channel, recovery: unknown, events: Emitter):
 		channel._handles.forEach((handle) => handle._ready(channel, true));
 	}
 	held.forEach((message) => accept(channel, message, events));
+}
+
+/**
+ * A new channel starts where the page's data stands (`since`, `epoch:sequence`), as if it had
+ * received the message there: its first SUBSCRIBE asks for everything after it. Text that is not a
+ * position is ignored.
+ */
+export function startFrom(channel: Channel, since: string | undefined): Channel {
+	const colon = since ? since.lastIndexOf(':') : -1;
+	const sequence = (since && colon > 0) ? Number(since.slice(colon + 1)) : NaN;
+	if (since && Number.isSafeInteger(sequence) && sequence >= 0) {
+		channel._lastEpoch = since.slice(0, colon);
+		channel._lastSequence = sequence;
+		channel._lastEventId = since;
+	}
+	return channel;
 }
 
 /** Delivers a message once: a replayed one may also arrive live, and both carry the same number. */

@@ -246,9 +246,10 @@ export class StompTransport {
 				(frame) => this._deliver(channel, frame), headers);
 			return;
 		}
-		// Back after a drop with something received before: ask for what was missed. Live messages
-		// are held until the server's recovery frame arrives, since the two may cross on the way.
-		const recovering = channel._lastSequence > 0;
+		// Back after a drop with something received before, or new with the page's `since`: ask for
+		// what was missed. Live messages are held until the server's recovery frame arrives, since the
+		// two may cross on the way.
+		const recovering = channel._lastEpoch != null;
 		if (recovering) {
 			headers['last-epoch'] = channel._lastEpoch as string;
 			headers['last-sequence'] = String(channel._lastSequence);

@@ -1,6 +1,7 @@
 /** What listen() returns: one object's actions, each a channel shared with the page's other listen() calls. */
 import { type Channel, Handle, deniedEvent, newChannel } from './channel.js';
 import type { Connection } from './connection.js';
+import { startFrom } from './recovery.js';
 import type { ListenHandle, ListenOptions, NotifyMessage } from './types.js';
 
 /** A handler as the client calls it, whatever message type the page declared. */
@@ -21,7 +22,8 @@ export class Subscription<E extends string = string> extends Handle<ListenHandle
 		super(connection, _listenOptions);
 		this._channels = Object.keys(_handlers).map((action) => {
 			const parts = { entity: entity, id: id, action: action };
-			return connection._channel(entity + '/' + id + '/' + action, (name) => newChannel(name, parts));
+			return connection._channel(entity + '/' + id + '/' + action,
+				(name) => startFrom(newChannel(name, parts), _listenOptions.since));
 		});
 		this._pending = new Set(this._channels.map((channel) => channel._name));
 		this._channels.forEach((channel) => {
@@ -44,7 +46,7 @@ export class Subscription<E extends string = string> extends Handle<ListenHandle
 		const resubscribed = this._listenOptions.resubscribed;
 		const generation = this._connection._generation;
 		if (resync && resubscribed && this._resyncedIn !== generation
-				&& (channel === this._channels[0] || channel._lastSequence > 0)) {
+				&& (channel === this._channels[0] || channel._lastEpoch != null)) {
 			this._resyncedIn = generation;
 			this._connection._events._safely(resubscribed, this);
 		}

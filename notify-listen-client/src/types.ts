@@ -92,6 +92,14 @@ export interface ListenOptions {
 	 * Called once per listen() per reconnect; never for a listen() subscribed for the first time.
 	 */
 	resubscribed?: (handle: ListenHandle) => void;
+	/**
+	 * Where the page's data stands: the server's `Notifier.positionOf(entity, id)`, as its string
+	 * (`epoch:sequence`), taken before it read what the page shows. The first SUBSCRIBE asks for every
+	 * message notified after it, so a change saved between that read and the subscription still
+	 * arrives; when the server no longer has them, `resubscribed` tells the page to reload. Ignored for
+	 * an action another listen() of the page already listens to.
+	 */
+	since?: string;
 }
 
 /** What listen() returns. */

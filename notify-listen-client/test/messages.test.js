@@ -130,3 +130,60 @@ test('listen() refuses what the server would refuse, before anything is sent', (
 	assert.equal(server.requests.length, 0);
 	assert.equal(client.state, 'idle');
 });
+
+test('since: the first SUBSCRIBE asks for what was notified after the page\'s data, and delivers it once', async () => {
+	const { client, server } = fakeClient();
+	const received = [];
+	const reloads = [];
+	client.listen('Order', 42, { refresh: (msg) => received.push(msg) },
+		{ since: 'e1:9', resubscribed: () => reloads.push('reload') });
+	await settle();
+	server.socket.connect();
+	await settle();
+
+	const channel = server.socket.on(REFRESH);
+	assert.equal(channel.headers['last-epoch'], 'e1');
+	assert.equal(channel.headers['last-sequence'], '9');
+	channel.send(message(12));
+	assert.deepEqual(received, [], 'live messages wait for the recovery frame');
+	channel.send({ recovered: true, epoch: 'e1', sequence: 11, messages: [message(11)] },
+		{ 'notify-listen-recovery': '' });
+	channel.send(message(9));
+	assert.deepEqual(received.map((m) => m.sequence), [11, 12], 'the change saved before the subscription arrives');
+	assert.deepEqual(reloads, []);
+});
+
+test('since: a position from before the first notification (sequence 0) is sent too', async () => {
+	const { client, server } = fakeClient();
+	client.listen('Order', 42, { refresh: () => {} }, { since: 'notify-listen.shop:0' });
+	await settle();
+	server.socket.connect();
+	await settle();
+
+	assert.equal(server.socket.on(REFRESH).headers['last-epoch'], 'notify-listen.shop');
+	assert.equal(server.socket.on(REFRESH).headers['last-sequence'], '0');
+});
+
+test('since: when the server no longer has what followed, resubscribed tells the page to reload', async () => {
+	const { client, server } = fakeClient();
+	const reloads = [];
+	client.listen('Order', 42, { refresh: () => {}, deleted: () => {} },
+		{ since: 'e0:9', resubscribed: () => reloads.push('reload') });
+	await settle();
+	server.socket.connect();
+	await settle();
+
+	server.socket.on(REFRESH).send({ recovered: false }, { 'notify-listen-recovery': '' });
+	server.socket.on('/topic/shop.Order.42.deleted').send({ recovered: false }, { 'notify-listen-recovery': '' });
+	assert.deepEqual(reloads, ['reload'], 'once per listen()');
+});
+
+test('since: text that is no position is ignored and the channel subscribes afresh', async () => {
+	const { client, server } = fakeClient();
+	client.listen('Order', 42, { refresh: () => {} }, { since: 'yesterday' });
+	await settle();
+	server.socket.connect();
+	await settle();
+
+	assert.equal(server.socket.on(REFRESH).headers['last-sequence'], undefined);
+});

@@ -130,6 +130,23 @@ test('Server-Sent Events: a stream resumes from its Last-Event-ID after a drop, 
 	assert.equal(reloads, 1);
 });
 
+test('Server-Sent Events: since is the first stream\'s Last-Event-ID, and reload is resubscribed', async () => {
+	const { client, server } = fakeClient();
+	client.configure({ transport: 'sse' });
+	const received = [];
+	let reloads = 0;
+	client.listen('Order', 42, { refresh: (msg) => received.push(msg.sequence) },
+		{ since: 'e1:7', resubscribed: () => reloads++ });
+	await settle();
+	assert.equal(server.streams[0].headers['Last-Event-ID'], 'e1:7');
+	server.streams[0].send('refresh', { sequence: 7, epoch: 'e1' }, 'e1:7');
+	server.streams[0].send('refresh', { sequence: 8, epoch: 'e1' }, 'e1:8');
+	server.streams[0].send('reload', {});
+	await settle();
+	assert.deepEqual(received, [8], 'what the page\'s data held already is dropped');
+	assert.equal(reloads, 1);
+});
+
 test('disconnect() closes and goes idle; nothing reconnects by itself; a later listen() connects again with the kept handles', async () => {
 	const { client, server, clock, window, document, events } = fakeClient();
 	const received = [];

@@ -124,7 +124,7 @@
 		catch (ex) {
 			data = null;
 		}
-		return { status: response.status, ok: response.ok, data: data };
+		return { status: response.status, ok: response.ok, data: data, headers: response.headers };
 	}
 
 	NotifyListen.on('state', (event) => renderBadge(event.state, event.reason));

@@ -1,7 +1,8 @@
 /*
  * One order. It listens to Order/<id>/refresh and shows the order that the server's
  * @NotifyListen handler loaded for this user, so it never has to ask again; and it shows who else
- * has the order open (presence).
+ * has the order open (presence). It listens from the position the order was read at, so that no
+ * change saved while it was subscribing is missed.
  */
 (function () {
 	'use strict';
@@ -37,6 +38,7 @@
 		App.denied(reason);
 	}
 
+	// Returns where the order's notifications stood when the server read it.
 	async function load() {
 		const result = await App.api('GET', '/api/orders/' + id);
 		if (result.status === 403) {
@@ -45,7 +47,9 @@
 		}
 		else if (result.ok) {
 			render(result.data);
+			return result.headers.get('X-Notify-Listen-Position') || undefined;
 		}
+		return undefined;
 	}
 
 	// "bob is also viewing this order": everyone present but this user.
@@ -64,13 +68,16 @@
 		line.hidden = !line.textContent || (others.length === 0 && viewers.count <= 1);
 	}
 
-	App.ready.then(() => {
+	App.ready.then(async () => {
 		const viewers = NotifyListen.presence('Order', id, {
 			here: () => showViewers(viewers),
 			joining: () => showViewers(viewers),
 			leaving: () => showViewers(viewers),
 			count: () => showViewers(viewers)
 		});
+		// The order first, then listening from where it stood: a change saved between the two
+		// still arrives, recovered from the server's history.
+		const position = await load().catch(() => undefined);
 		NotifyListen.listen('Order', id, {
 			refresh: (msg) => {
 				if (msg.result) {
@@ -86,9 +93,9 @@
 		}, {
 			denied: (reason) => notAllowed('Live updates are off for you: ' + reason + '.'),
 			// Changes made while the connection was down were not pushed: fetch the order again.
-			resubscribed: () => load()
+			resubscribed: () => load(),
+			since: position
 		});
-		load();
 	});
 
 	document.getElementById('order-form').addEventListener('submit', async (event) => {

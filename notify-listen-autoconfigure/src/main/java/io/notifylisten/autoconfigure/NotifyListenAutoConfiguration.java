@@ -126,7 +126,8 @@ public final class NotifyListenAutoConfiguration {
 	Notifier notifyListenNotifier(NotifyListenProperties properties, NotificationLog notificationLog,
 			ChannelDestinations destinations, SubscriptionSigner signer, ObjectProvider<JsonMapper> jsonMapper,
 			@Qualifier("notifyListenTaskScheduler") ObjectProvider<TaskScheduler> scheduler,
-			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<TransactionalOutbox> outbox) {
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<TransactionalOutbox> outbox,
+			ObjectProvider<ChannelHistory> history) {
 		int updatesPerSecond = properties.getProgress().getMaxUpdatesPerSecond();
 		BrokerNotifier.Options options = BrokerNotifier.Options.NONE
 			.withMaxPayloadSize(Math.toIntExact(properties.getPayload().getMaxSize().toBytes()),
@@ -135,6 +136,10 @@ public final class NotifyListenAutoConfiguration {
 		TaskScheduler taskScheduler = scheduler.getIfAvailable();
 		if (taskScheduler != null) {
 			options = options.withProgressCoalescing(taskScheduler, Duration.ofMillis(1000 / updatesPerSecond));
+		}
+		ChannelHistory channelHistory = history.getIfAvailable();
+		if (channelHistory != null) {
+			options = options.withPositions(channelHistory::position);
 		}
 		TransactionalOutbox transactionalOutbox = outbox.getIfAvailable();
 		if (transactionalOutbox != null) {

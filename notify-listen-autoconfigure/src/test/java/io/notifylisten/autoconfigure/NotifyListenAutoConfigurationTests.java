@@ -10,6 +10,7 @@ import io.notifylisten.internal.broker.ChannelSubscriptionRegistry;
 import io.notifylisten.internal.connection.ConnectedFrameInterceptor;
 import io.notifylisten.internal.contract.ContractController;
 import io.notifylisten.internal.delivery.DeliveryInterceptor;
+import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.internal.security.BearerTokenAuthenticator;
 import io.notifylisten.internal.security.BearerTokenConnections;
@@ -23,6 +24,7 @@ import io.notifylisten.internal.transport.OutboundTransport;
 import io.notifylisten.internal.web.PublishController;
 import io.notifylisten.internal.web.PusherController;
 import io.notifylisten.listen.NotifyListen;
+import io.notifylisten.notify.ListenPosition;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.security.EntityAccessPolicy;
 import io.notifylisten.security.EntityAccessRules;
@@ -73,6 +75,7 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 @ExtendWith(OutputCaptureExtension.class)
 class NotifyListenAutoConfigurationTests {
@@ -149,6 +152,20 @@ class NotifyListenAutoConfigurationTests {
 				assertThat(context.getBean("clientInboundChannel", ExecutorSubscribableChannel.class).getExecutor())
 					.isSameAs(context.getBean("notifyListenInboundExecutor"));
 			});
+	}
+
+	@Test
+	void notifierGivesPositionsInTheHistorysEpoch() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(Notifier.class).positionOf("Order", 42))
+			.isEqualTo(new ListenPosition(context.getBean(ChannelHistory.class).epoch(), 0)));
+	}
+
+	@Test
+	void notifierWithoutAHistoryRefusesPositionsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("notify-listen.history.enabled=false")
+			.run((context) -> assertThatIllegalStateException()
+				.isThrownBy(() -> context.getBean(Notifier.class).positionOf("Order", 42))
+				.withMessageContaining("notify-listen.history.enabled"));
 	}
 
 	@Test

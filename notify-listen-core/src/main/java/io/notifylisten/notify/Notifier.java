@@ -190,6 +190,22 @@ public interface Notifier {
 	}
 
 	/**
+	 * Return where the notifications of {@code entity/id} stand now, for a page about to
+	 * show it: take it before reading what the page shows, and hand it to the browser
+	 * client's {@code listen(entity, id, handlers, { since })}, which is then sent every
+	 * message notified after it, or told to reload when the server no longer has them.
+	 * Every node of an application can recover from a position any node gave.
+	 * @param entity entity name, for example {@code Order}
+	 * @param id entity id
+	 * @return the position; its {@code toString()} is what the page passes on
+	 * @throws IllegalStateException when the history is off
+	 * ({@code notify-listen.history.enabled=false})
+	 */
+	default ListenPosition positionOf(String entity, Object id) {
+		throw new UnsupportedOperationException("positionOf is not supported by " + getClass().getName());
+	}
+
+	/**
 	 * The HTTP request header that names the connection of the page that sent the
 	 * request.
 	 */

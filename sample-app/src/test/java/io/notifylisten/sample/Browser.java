@@ -184,6 +184,13 @@ final class Browser implements AutoCloseable {
 		return find(By.id("connection-badge")).getAttribute("data-state");
 	}
 
+	/**
+	 * Run a script in every page opened from now on, before the page's own scripts.
+	 */
+	void beforeEachPage(String script) {
+		this.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
+	}
+
 	Object script(String script, Object... args) {
 		return ((JavascriptExecutor) this.driver).executeScript(script, args);
 	}

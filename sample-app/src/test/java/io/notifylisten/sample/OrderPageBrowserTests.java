@@ -36,6 +36,24 @@ class OrderPageBrowserTests {
 
 	private static final Path PRESENCE_SCREENSHOT = Path.of("target", "screenshots", "order-page-presence.png");
 
+	// Wraps NotifyListen.listen as the served script sets it (a frozen object, hence the
+	// proxy): a listen() of an Order waits for window.heldListen.release().
+	private static final String HOLD_ORDER_LISTEN = """
+			(() => {
+				let client;
+				Object.defineProperty(window, 'NotifyListen', { configurable: true, get: () => client, set: (made) => {
+					const held = (...args) => {
+						if (args[0] !== 'Order') {
+							return made.listen(...args);
+						}
+						window.heldListen = { since: (args[3] || {}).since, release: () => made.listen(...args) };
+						return undefined;
+					};
+					client = new Proxy({}, { get: (target, name) => (name === 'listen') ? held : made[name] });
+				} });
+			})();
+			""";
+
 	@LocalServerPort
 	private int port;
 
@@ -64,6 +82,32 @@ class OrderPageBrowserTests {
 			alice.screenshot(SCREENSHOT);
 		}
 		assertThat(SCREENSHOT).exists();
+	}
+
+	/**
+	 * The gap is made certain, not hoped for: the page's {@code listen} call is held (by
+	 * a script that wraps the client as the page loads it) until the test has saved a
+	 * change, so the change is committed and notified after the page's fetch answered and
+	 * before its SUBSCRIBE.
+	 */
+	@Test
+	void showsAChangeSavedBetweenThePagesFetchAndItsSubscription() {
+		try (Browser alice = Browser.start(baseUrl())) {
+			alice.loginAs(DemoUsers.ALICE);
+			alice.beforeEachPage(HOLD_ORDER_LISTEN);
+			alice.open("/orders/2");
+			alice.waitUntil(Browser.DEFAULT_WAIT, () -> alice.script("return window.heldListen") != null);
+			String before = alice.find(By.id("order-status")).getText();
+			String next = otherThan(before);
+			assertThat((String) alice.script("return window.heldListen.since")).as("the position from the fetch")
+				.matches(".+:\\d+");
+
+			this.orders.save(user(DemoUsers.ALICE), 2, OrderStatus.valueOf(next), new BigDecimal("20.00"));
+			alice.script("window.heldListen.release()");
+
+			alice.waitForText(By.id("order-status"), next, Duration.ofSeconds(5));
+			assertThat(alice.badge()).isEqualTo("connected");
+		}
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.notifylisten.internal.history;
 import java.time.Duration;
 import java.util.Map;
 
+import io.notifylisten.notify.ListenPosition;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersServerTest;
@@ -72,6 +73,25 @@ class RecoveryIntegrationTests {
 			this.notifier.notify("Order", 60, "shipped", Map.of("n", 4));
 			JsonNode live = back.nextMessage(ONE_SECOND);
 			assertThat(live.get("sequence").asLong()).isEqualTo(last + 3);
+		}
+	}
+
+	@Test
+	void pageListeningFromThePositionOfItsDataGetsAChangeNotifiedBeforeItSubscribed() throws Exception {
+		ListenPosition position = this.notifier.positionOf("Order", 64);
+		this.notifier.notify("Order", 64, "shipped", Map.of("n", 1));
+		this.notifier.notify("Order", 65, "shipped", Map.of("n", 9));
+
+		try (ListenerClient page = ListenerClient.as(this.port, ALICE).connect()) {
+			ListenPosition parsed = ListenPosition.parse(position.toString());
+			page.listenSince("Order/64/shipped", parsed.epoch(), parsed.sequence());
+			JsonNode recovery = page.nextMessage(ONE_SECOND);
+			assertThat(recovery.get("recovered").asBoolean()).isTrue();
+			assertThat(recovery.get("messages")).singleElement()
+				.satisfies((missed) -> assertThat(missed.get("payload").get("n").asInt()).isEqualTo(1));
+
+			this.notifier.notify("Order", 64, "shipped", Map.of("n", 2));
+			assertThat(page.nextMessage(ONE_SECOND).get("payload").get("n").asInt()).isEqualTo(2);
 		}
 	}
 

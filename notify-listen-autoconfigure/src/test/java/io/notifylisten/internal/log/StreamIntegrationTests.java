@@ -25,6 +25,7 @@ import com.rabbitmq.stream.Message;
 import com.rabbitmq.stream.Producer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notifylisten.internal.security.SubscriptionSigner;
+import io.notifylisten.notify.ListenPosition;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.presence.Presence;
@@ -189,6 +190,29 @@ class StreamIntegrationTests {
 			assertThat(recovery.get("recovered").asBoolean()).isTrue();
 			assertThat(recovery.get("messages").valueStream().map((message) -> message.get("payload").get("n").asInt()))
 				.containsExactly(2, 3);
+		}
+	}
+
+	@Test
+	void aPositionNodeAGaveAPageRecoversOnNodeB() throws Exception {
+		ListenPosition position = notifier(this.nodeA).positionOf("Order", 44);
+		notifier(this.nodeA).notify("Order", 44, "shipped", Map.of("n", 1));
+		notifier(this.nodeB).notify("Order", 44, "shipped", Map.of("n", 2));
+		// Both read by B before the page subscribes, so that they can only reach it
+		// through
+		// the recovery from A's position.
+		await().atMost(TWO_SECONDS)
+			.until(() -> notifier(this.nodeB).positionOf("Order", 44).sequence() >= position.sequence() + 2);
+
+		try (ListenerClient pageOnB = ListenerClient.as(port(this.nodeB), ALICE).connect()) {
+			ListenPosition since = ListenPosition.parse(position.toString());
+			pageOnB.listenSince("Order/44/shipped", since.epoch(), since.sequence());
+			JsonNode recovery = pageOnB.nextMessage(TWO_SECONDS);
+			assertThat(recovery).isNotNull();
+			assertThat(recovery.get("recovered").asBoolean()).isTrue();
+			assertThat(recovery.get("messages").valueStream().map((message) -> message.get("payload").get("n").asInt()))
+				.containsExactly(1, 2);
+			assertThat(pageOnB.nextMessage(QUIET)).as("each once").isNull();
 		}
 	}
 

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.notify.ListenPosition;
 import io.notifylisten.notify.NotifyMessage;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +41,19 @@ public class ChannelHistory {
 
 	private static final int CATCH_UP_WAIT_SECONDS = 10;
 
+	/**
+	 * How long a recovery waits for this node to read as far as a client's position, on a
+	 * log shared by several nodes: another node may have given it a moment before this
+	 * node read that far.
+	 */
+	private static final long READ_UP_TO_WAIT_MILLIS = 2000;
+
+	/**
+	 * Most recoveries waiting at once: each holds a thread of the inbound channel, and a
+	 * client may send any position, so the others are told to reload at once instead.
+	 */
+	private static final int MAX_AWAITING_READ = 2;
+
 	private final String epoch;
 
 	private final int size;
@@ -50,7 +64,7 @@ public class ChannelHistory {
 
 	private final Map<ChannelName, ChannelLog> logs;
 
-	// Guarded by logs: the first offset this node has seen (everything since is known to
+	// Guarded by logs: the first offset this node has read (everything since is known to
 	// it), the newest, and the newest of the channels forgotten beyond maxChannels.
 	private long knownFrom = -1;
 
@@ -58,7 +72,13 @@ public class ChannelHistory {
 
 	private long forgottenUpTo = -1;
 
+	// Guarded by logs: recoveries waiting for this node to read further.
+	private int awaitingRead;
+
 	private volatile CountDownLatch caughtUp = new CountDownLatch(0);
+
+	// Set for a log that several nodes share, number and read from the past.
+	private volatile boolean shared;
 
 	/**
 	 * Create a history.
@@ -103,7 +123,47 @@ public class ChannelHistory {
 	 * returning client about messages it has not read yet.
 	 */
 	public void startCatchingUp() {
+		this.shared = true;
 		this.caughtUp = new CountDownLatch(1);
+	}
+
+	/**
+	 * Say that this node reads the log from {@code offset} on, before it has read
+	 * anything: a log that lives only as long as the node knows everything from its first
+	 * offset, so a position taken before the first notification can be recovered from.
+	 * @param offset the first offset the log gives
+	 */
+	public void readFrom(long offset) {
+		synchronized (this.logs) {
+			if (this.knownFrom < 0) {
+				this.knownFrom = offset;
+				this.newest = Math.max(this.newest, offset - 1);
+			}
+		}
+	}
+
+	/**
+	 * Say that this node has read the log up to {@code offset}, whatever the record there
+	 * (a channel's message is counted as it is appended): positions taken from now on
+	 * include it.
+	 * @param offset the offset read
+	 */
+	public void read(long offset) {
+		seen(offset);
+	}
+
+	/**
+	 * Return the position of everything this node has read of the log, for a page that is
+	 * about to read what it shows: a client that recovers from it is sent every channel
+	 * message numbered after it. On a shared log it waits, like recoveries, until this
+	 * node has read what the log held when it started.
+	 * @return the epoch and the newest offset read
+	 */
+	public ListenPosition position() {
+		awaitCaughtUp();
+		synchronized (this.logs) {
+			return new ListenPosition(this.epoch, this.newest);
+		}
 	}
 
 	/**
@@ -174,6 +234,7 @@ public class ChannelHistory {
 		ChannelLog log;
 		long knownSince;
 		synchronized (this.logs) {
+			awaitRead(lastSequence);
 			log = this.logs.get(channel);
 			// A client ahead of this node (a faster node numbered it, or the log began
 			// anew) or from before what this node has read cannot be told that it missed
@@ -202,6 +263,29 @@ public class ChannelHistory {
 				.filter((message) -> message.sequence() > lastSequence)
 				.toList();
 			deliver.accept(new Recovery(true, this.epoch, Math.max(log.newest, lastSequence), missed));
+		}
+	}
+
+	// Guarded by logs. A client's position from another node of a shared log may be a
+	// little ahead of this one; bounded, so that a client from a log that began anew is
+	// told to reload.
+	private void awaitRead(long lastSequence) {
+		if (!this.shared || lastSequence <= this.newest || this.awaitingRead >= MAX_AWAITING_READ) {
+			return;
+		}
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_UP_TO_WAIT_MILLIS);
+		this.awaitingRead++;
+		try {
+			long left;
+			while (lastSequence > this.newest && (left = deadline - System.nanoTime()) > 0) {
+				this.logs.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.awaitingRead--;
 		}
 	}
 
@@ -234,7 +318,12 @@ public class ChannelHistory {
 			if (this.knownFrom < 0) {
 				this.knownFrom = offset;
 			}
-			this.newest = Math.max(this.newest, offset);
+			if (offset > this.newest) {
+				this.newest = offset;
+				if (this.awaitingRead > 0) {
+					this.logs.notifyAll();
+				}
+			}
 		}
 	}
 

@@ -23,6 +23,7 @@ public class InMemoryNotificationLog implements NotificationLog {
 	public InMemoryNotificationLog(LocalDelivery delivery, Clock clock) {
 		this.delivery = delivery;
 		this.clock = clock;
+		delivery.readFrom(1);
 	}
 
 	@Override

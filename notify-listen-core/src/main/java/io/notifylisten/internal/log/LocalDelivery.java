@@ -115,6 +115,27 @@ public class LocalDelivery {
 	}
 
 	/**
+	 * Say that the log is read from {@code offset} on, before anything was read from it.
+	 * @param offset the log's first offset
+	 */
+	public void readFrom(long offset) {
+		if (this.history != null) {
+			this.history.readFrom(offset);
+		}
+	}
+
+	/**
+	 * Say that the log has been read up to {@code offset}, whatever the record there, so
+	 * that positions given to pages include it.
+	 * @param offset the offset read
+	 */
+	public void read(long offset) {
+		if (this.history != null) {
+			this.history.read(offset);
+		}
+	}
+
+	/**
 	 * Hold recoveries until {@link #caughtUp()}: this node reads the log from the past
 	 * first.
 	 */

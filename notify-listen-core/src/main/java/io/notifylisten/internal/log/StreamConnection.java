@@ -306,6 +306,16 @@ final class StreamConnection {
 			return;
 		}
 		this.lastOffset = offset;
+		try {
+			dispatch(offset, appendedAt, message);
+		}
+		finally {
+			// Positions given to pages cover every record read, whatever became of it.
+			this.delivery.read(offset);
+		}
+	}
+
+	private void dispatch(long offset, Instant appendedAt, Message message) {
 		// Checked before anything is read from it: only a node of this application is
 		// trusted.
 		RejectedRecords.Reason rejection = this.signature.check(message);

@@ -12,6 +12,7 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.channel.ConnectionId;
 import io.notifylisten.internal.channel.UserTopics;
+import io.notifylisten.notify.ListenPosition;
 import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.NotificationLog;
@@ -109,6 +110,19 @@ public class BrokerNotifier implements Notifier {
 	public void notifyConnection(String connectionId, String entity, Object id, String action, Map<String, ?> payload) {
 		Assert.isTrue(ConnectionId.isValid(connectionId), "Invalid connection id");
 		notice(Map.of(Targeting.CONNECTION_HEADER, connectionId), entity, id, action, payload);
+	}
+
+	@Override
+	public ListenPosition positionOf(String entity, Object id) {
+		// Checked as a channel's parts are: no page listens to an object no channel
+		// names.
+		new ChannelName(entity, String.valueOf(id), "position");
+		Supplier<ListenPosition> positions = this.options.positions();
+		if (positions == null) {
+			throw new IllegalStateException("Positions need the history of recent messages, which is off: set "
+					+ "notify-listen.history.enabled=true");
+		}
+		return positions.get();
 	}
 
 	@Override
@@ -253,14 +267,17 @@ public class BrokerNotifier implements Notifier {
 	 * tracer follows it from the notifying request to every node's delivery
 	 * @param outbox takes notifications made inside a transaction, in that transaction,
 	 * and publishes them after commit; {@code null} for none
+	 * @param positions gives the positions pages listen from; {@code null} without a
+	 * history
 	 */
 	public record Options(int maxPayloadBytes, @Nullable JsonMapper jsonMapper,
 			@Nullable TaskScheduler progressScheduler, Duration progressInterval,
-			Supplier<ObservationRegistry> observationRegistry, @Nullable TransactionalOutbox outbox) {
+			Supplier<ObservationRegistry> observationRegistry, @Nullable TransactionalOutbox outbox,
+			@Nullable Supplier<ListenPosition> positions) {
 
 		/** No payload limit, no coalescing, no observations, no outbox. */
 		public static final Options NONE = new Options(Integer.MAX_VALUE, null, null, Duration.ZERO,
-				() -> ObservationRegistry.NOOP, null);
+				() -> ObservationRegistry.NOOP, null, null);
 
 		/**
 		 * Return these options with a payload limit.
@@ -270,7 +287,7 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withMaxPayloadSize(int maxPayloadBytes, JsonMapper jsonMapper) {
 			return new Options(maxPayloadBytes, jsonMapper, this.progressScheduler, this.progressInterval,
-					this.observationRegistry, this.outbox);
+					this.observationRegistry, this.outbox, this.positions);
 		}
 
 		/**
@@ -282,7 +299,7 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withProgressCoalescing(TaskScheduler scheduler, Duration interval) {
 			return new Options(this.maxPayloadBytes, this.jsonMapper, scheduler, interval, this.observationRegistry,
-					this.outbox);
+					this.outbox, this.positions);
 		}
 
 		/**
@@ -292,7 +309,18 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withObservationRegistry(Supplier<ObservationRegistry> observationRegistry) {
 			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
-					observationRegistry, this.outbox);
+					observationRegistry, this.outbox, this.positions);
+		}
+
+		/**
+		 * Return these options with positions for pages.
+		 * @param positions gives {@link Notifier#positionOf}: the history's position,
+		 * which it recovers from
+		 * @return the options
+		 */
+		public Options withPositions(Supplier<ListenPosition> positions) {
+			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
+					this.observationRegistry, this.outbox, positions);
 		}
 
 		/**
@@ -303,7 +331,7 @@ public class BrokerNotifier implements Notifier {
 		 */
 		public Options withTransactionalOutbox(TransactionalOutbox outbox) {
 			return new Options(this.maxPayloadBytes, this.jsonMapper, this.progressScheduler, this.progressInterval,
-					this.observationRegistry, outbox);
+					this.observationRegistry, outbox, this.positions);
 		}
 
 	}

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.history.ChannelHistory.Recovery;
+import io.notifylisten.notify.ListenPosition;
 import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.testfixture.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -150,6 +151,101 @@ class ChannelHistoryTests {
 
 		assertThat(this.sent).extracting(NotifyMessage::sequence).containsExactly(1L, 3L);
 		assertThat(recover(history, ORDER_1, history.epoch(), 0).messages()).hasSize(2);
+	}
+
+	@Test
+	void aPositionTakenBeforeTheFirstNotificationRecoversEverythingNotifiedSince() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		history.readFrom(1);
+		ListenPosition position = history.position();
+		append(history, ORDER_1, 2);
+
+		assertThat(position).isEqualTo(new ListenPosition(EPOCH, 0));
+		Recovery recovery = recover(history, ORDER_1, position.epoch(), position.sequence());
+		assertThat(recovery.recovered()).isTrue();
+		assertThat(recovery.messages()).extracting(NotifyMessage::sequence).containsExactly(1L, 2L);
+	}
+
+	@Test
+	void aPositionRecoversWhatWasNotifiedAfterItAndNothingBefore() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		history.readFrom(1);
+		append(history, ORDER_1, 2);
+		ListenPosition position = history.position();
+		append(history, ChannelName.parse("Order/2/refresh"), 1);
+		append(history, ORDER_1, 1);
+
+		assertThat(position.sequence()).isEqualTo(2);
+		assertThat(recover(history, ORDER_1, EPOCH, position.sequence()).messages()).extracting(NotifyMessage::sequence)
+			.containsExactly(4L);
+		Recovery quiet = recover(history, ChannelName.parse("Order/9/refresh"), EPOCH, position.sequence());
+		assertThat(quiet.recovered()).as("nothing was notified on it since").isTrue();
+		assertThat(quiet.messages()).isEmpty();
+	}
+
+	@Test
+	void aPositionOnASharedLogCoversRecordsThatAreNotChannelMessages() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		history.startCatchingUp();
+		history.read(7);
+		history.caughtUp();
+		ListenPosition position = history.position();
+		this.offsets.set(8);
+		append(history, ORDER_1, 1);
+
+		assertThat(position.sequence()).as("a marker, a notice or a presence record was read last").isEqualTo(7);
+		assertThat(recover(history, ORDER_1, EPOCH, position.sequence()).messages()).extracting(NotifyMessage::sequence)
+			.containsExactly(9L);
+	}
+
+	@Test
+	void onASharedLogARecoveryFromAPositionAheadWaitsUntilThisNodeHasReadThatFar() throws Exception {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		history.startCatchingUp();
+		history.caughtUp();
+		this.offsets.set(10);
+		append(history, ORDER_1, 1);
+		CompletableFuture<Recovery> recovery = CompletableFuture
+			.supplyAsync(() -> recover(history, ORDER_1, EPOCH, 12));
+		Thread.sleep(200);
+		assertThat(recovery).as("another node gave offset 12; this one has read 11").isNotDone();
+
+		append(history, ORDER_1, 1);
+		Recovery answer = recovery.get(5, TimeUnit.SECONDS);
+		assertThat(answer.recovered()).as("read as far as 12: what follows is delivered live").isTrue();
+		assertThat(answer.messages()).isEmpty();
+	}
+
+	@Test
+	void onASharedLogAPositionThatThisNodeNeverReachesIsToldToReload() {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		history.startCatchingUp();
+		history.caughtUp();
+		append(history, ORDER_1, 1);
+
+		long started = System.nanoTime();
+		assertThat(recover(history, ORDER_1, EPOCH, 1000).recovered()).as("the stream began anew").isFalse();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void onASharedLogAtMostTwoRecoveriesWaitForThisNodeAndTheNextIsToldToReloadAtOnce() throws Exception {
+		ChannelHistory history = new ChannelHistory(EPOCH, 10, Duration.ofMinutes(1), 100, this.clock);
+		history.startCatchingUp();
+		history.caughtUp();
+		append(history, ORDER_1, 1);
+		List<CompletableFuture<Recovery>> waiting = List.of(
+				CompletableFuture.supplyAsync(() -> recover(history, ORDER_1, EPOCH, 1000)),
+				CompletableFuture.supplyAsync(() -> recover(history, ORDER_1, EPOCH, 1000)));
+		Thread.sleep(200);
+
+		long started = System.nanoTime();
+		assertThat(recover(history, ORDER_1, EPOCH, 1000).recovered()).isFalse();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
+		assertThat(waiting).allSatisfy((recovery) -> assertThat(recovery).isNotDone());
+		for (CompletableFuture<Recovery> recovery : waiting) {
+			assertThat(recovery.get(5, TimeUnit.SECONDS).recovered()).isFalse();
+		}
 	}
 
 	private void append(ChannelHistory history, ChannelName channel, int count) {

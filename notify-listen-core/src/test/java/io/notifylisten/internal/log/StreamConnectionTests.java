@@ -13,6 +13,7 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.security.SubscriptionSigner;
+import io.notifylisten.notify.ListenPosition;
 import io.notifylisten.notify.NotifyMessage;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentMatchers;
@@ -133,6 +134,14 @@ class StreamConnectionTests {
 		this.connection.read(1, NOW, producer.sent.get(0));
 		verify(this.history).caughtUp();
 		verifySent(never());
+	}
+
+	@Test
+	void aPositionGivenToAPageCoversEveryRecordReadNotOnlyChannelMessages() {
+		this.connection.read(3, NOW, signed(record("a", 1)));
+		this.connection.read(4, NOW, signed(StreamRecord.marker("start:another-node")));
+
+		assertThat(this.history.position()).isEqualTo(new ListenPosition("notify-listen." + KEY, 4));
 	}
 
 	@Test

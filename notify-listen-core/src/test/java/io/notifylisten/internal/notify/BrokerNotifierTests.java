@@ -1,6 +1,7 @@
 package io.notifylisten.internal.notify;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -9,9 +10,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.log.InMemoryNotificationLog;
 import io.notifylisten.internal.log.LocalDelivery;
 import io.notifylisten.internal.security.SubscriptionSigner;
+import io.notifylisten.notify.ListenPosition;
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.NotificationLog;
 import io.notifylisten.notify.NotifyMessage;
@@ -35,6 +38,7 @@ import org.springframework.transaction.support.TransactionSynchronizationUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class BrokerNotifierTests {
 
@@ -177,6 +181,29 @@ class BrokerNotifierTests {
 		SimpMessagingTemplate template = new SimpMessagingTemplate(brokerChannel);
 		return new InMemoryNotificationLog(new LocalDelivery(() -> template, new ChannelDestinations("shop"), null),
 				Clock.systemUTC());
+	}
+
+	@Test
+	void givesThePositionOfTheLogBeforeAndAfterANotification() {
+		ChannelHistory history = new ChannelHistory("e1", 10, Duration.ofMinutes(1), 100, Clock.systemUTC());
+		SimpMessagingTemplate template = new SimpMessagingTemplate(new ExecutorSubscribableChannel());
+		BrokerNotifier notifier = new BrokerNotifier(
+				new InMemoryNotificationLog(new LocalDelivery(() -> template, new ChannelDestinations("shop"), history),
+						Clock.systemUTC()),
+				new ChannelDestinations("shop"), this::userTopic, Clock.fixed(NOW, ZoneOffset.UTC),
+				BrokerNotifier.Options.NONE.withPositions(history::position));
+
+		assertThat(notifier.positionOf("Order", 42)).hasToString("e1:0");
+		notifier.notify("Order", 42, "refresh");
+		assertThat(notifier.positionOf("Order", 42)).isEqualTo(new ListenPosition("e1", 1));
+	}
+
+	@Test
+	void refusesAPositionWithoutTheHistoryNamingTheProperty() {
+		assertThatIllegalStateException().isThrownBy(() -> this.notifier.positionOf("Order", 42))
+			.withMessageContaining("notify-listen.history.enabled");
+		assertThatExceptionOfType(InvalidChannelException.class)
+			.isThrownBy(() -> this.notifier.positionOf("Order", "4/2"));
 	}
 
 	@Test

@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
+import io.notifylisten.notify.ListenPosition;
+import io.notifylisten.notify.Notifier;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -22,10 +24,20 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class OrderController {
 
+	/**
+	 * Response header of {@code GET /api/orders/{id}}: the position of the order's
+	 * notifications when it was read, which the page hands to {@code listen}'s
+	 * {@code since}.
+	 */
+	static final String POSITION_HEADER = "X-Notify-Listen-Position";
+
 	private final OrderService orders;
 
-	OrderController(OrderService orders) {
+	private final Notifier notifier;
+
+	OrderController(OrderService orders, Notifier notifier) {
 		this.orders = orders;
+		this.notifier = notifier;
 	}
 
 	@GetMapping("/api/orders")
@@ -35,7 +47,12 @@ class OrderController {
 
 	@GetMapping("/api/orders/{id}")
 	ResponseEntity<OrderView> get(@PathVariable long id, Authentication user) {
-		return ResponseEntity.of(this.orders.find(user, id));
+		// Taken before the order is read: a change saved after the read reaches the page
+		// through the recovery from this position, however late it subscribes.
+		ListenPosition position = this.notifier.positionOf("Order", id);
+		return this.orders.find(user, id)
+			.map((order) -> ResponseEntity.ok().header(POSITION_HEADER, position.toString()).body(order))
+			.orElseGet(() -> ResponseEntity.notFound().build());
 	}
 
 	@PutMapping("/api/orders/{id}")

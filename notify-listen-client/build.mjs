@@ -51,6 +51,6 @@ await build({
 	mangleProps: /^_/,
 	// stompjs' Apache-2.0 notice stays with its code.
 	legalComments: 'inline',
-	banner: { js: "/* notify-listen browser client (@notify-listen/client, notify-listen-client/src), with @stomp/stompjs (Apache-2.0, https://github.com/stomp-js/stompjs). */" },
+	banner: { js: "/* @notify-listen/client, with @stomp/stompjs (Apache-2.0) */" },
 	logLevel: 'warning'
 });

@@ -131,6 +131,19 @@ class TypeChannelIntegrationTests {
 	}
 
 	@Test
+	void askedForWhatItMissedATypeSaysItCannotRecoverThenDelivers() throws Exception {
+		this.notifier.notify("Order", 461, "shipped", Map.of());
+		try (ListenerClient bob = ListenerClient.as(this.port, BOB).connect()) {
+			bob.listenSince("Order/*/shipped", "any-epoch", 1);
+			JsonNode recovery = bob.nextMessage(ONE_SECOND);
+			assertThat(recovery).isNotNull();
+			assertThat(recovery.get("recovered").asBoolean()).isFalse();
+			this.notifier.notify("Order", 462, "shipped", Map.of());
+			assertThat(ids(bob, 1)).containsExactly("462");
+		}
+	}
+
+	@Test
 	void userWithoutTheListenRoleIsRefused() throws Exception {
 		try (ListenerClient carol = ListenerClient.as(this.port, CAROL).connect()) {
 			HttpResponse<String> signing = carol.authorize(carol.connectionId(), "Order/*/shipped");

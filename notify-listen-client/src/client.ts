@@ -13,7 +13,7 @@ import { type Config, Connection } from './connection.js';
 import type { ActionHandlers, EntityName, MessageHandler, NoticeMessage } from './contract.js';
 import type { Environment } from './environment.js';
 import { Emitter } from './events.js';
-import { checkObject, isAction } from './names.js';
+import { ANY_ID, checkEntity, checkObject, isAction } from './names.js';
 import { Presence, newPresenceChannel } from './presence.js';
 import { type Handler, Subscription } from './subscription.js';
 import type {
@@ -45,9 +45,22 @@ export function createClient(environment: Environment): NotifyListenClient {
 	const events = new Emitter(environment, config);
 	const connection = new Connection(environment, config, events);
 
-	function listen<E extends EntityName>(entity: E, id: string | number, handlers: ActionHandlers<E>,
-			options?: ListenOptions): ListenHandle<E> {
-		const idText = checkObject(entity, id);
+	function listen<E extends EntityName>(entity: E, idOrHandlers: string | number | ActionHandlers<E>,
+			handlersOrOptions?: ActionHandlers<E> | ListenOptions, maybeOptions?: ListenOptions): ListenHandle<E> {
+		// listen(entity, handlers, options): every object of the entity that the user may read.
+		const byType = typeof idOrHandlers === 'object' && idOrHandlers !== null;
+		const handlers: unknown = byType ? idOrHandlers : handlersOrOptions;
+		const options = ((byType ? handlersOrOptions : maybeOptions) || {}) as ListenOptions;
+		let idText = ANY_ID;
+		if (byType) {
+			checkEntity(entity);
+			if (options.since) {
+				throw new Error('since is for one object: a listener to a type cannot recover what it missed');
+			}
+		}
+		else {
+			idText = checkObject(entity, idOrHandlers);
+		}
 		const byAction = (handlers || {}) as Record<string, unknown>;
 		const actions = Object.keys(byAction);
 		if (actions.length === 0) {
@@ -59,7 +72,7 @@ export function createClient(environment: Environment): NotifyListenClient {
 			}
 		});
 		const handle = new Subscription<E>(connection, String(entity) as E, idText,
-			byAction as Record<string, Handler>, options || {});
+			byAction as Record<string, Handler>, options);
 		connection._ensureConnected();
 		return handle;
 	}
@@ -121,7 +134,7 @@ export function createClient(environment: Environment): NotifyListenClient {
 	window.addEventListener('online', () => connection._reconnectNowIfWaiting());
 
 	return Object.freeze({
-		listen: listen,
+		listen: listen as NotifyListenClient['listen'],
 		presence: presence,
 		onNotice: onNotice,
 		originHeaders: (): Record<string, string> => connection._connectionId

@@ -63,8 +63,14 @@ export function notifyListen(): NotifyListenClient {
 
 /** Listen to an object with the page's one client: {@link NotifyListenClient.listen}. */
 export function listen<E extends EntityName>(entity: E, id: string | number, handlers: ActionHandlers<E>,
-	options?: ListenOptions): ListenHandle<E> {
-	return notifyListen().listen(entity, id, handlers, options);
+	options?: ListenOptions): ListenHandle<E>;
+/** Listen to every object of an entity with the page's one client: {@link NotifyListenClient.listen}. */
+export function listen<E extends EntityName>(entity: E, handlers: ActionHandlers<E>,
+	options?: ListenOptions): ListenHandle<E>;
+export function listen<E extends EntityName>(entity: E, idOrHandlers: string | number | ActionHandlers<E>,
+	handlersOrOptions?: ActionHandlers<E> | ListenOptions, options?: ListenOptions): ListenHandle<E> {
+	const client = notifyListen().listen as (...args: unknown[]) => ListenHandle<E>;
+	return client(entity, idOrHandlers, handlersOrOptions, options);
 }
 
 /** Be present on an object: {@link NotifyListenClient.presence}. */

@@ -29,6 +29,24 @@ export interface ChannelParts {
 	action?: string;
 }
 
+/** The id that stands for every object of an entity in a type channel's name and destination. */
+export const ANY_ID = '*';
+
+/** Whether a channel hears every object of its entity rather than one. */
+export function isType(channel: ChannelParts): boolean {
+	return channel.id === ANY_ID;
+}
+
+/**
+ * Checks an entity name as the server will.
+ * @throws Error naming it
+ */
+export function checkEntity(entity: unknown): void {
+	if (!ENTITY.test(String(entity))) {
+		throw new Error('Invalid entity name: ' + entity);
+	}
+}
+
 /**
  * Checks an entity name and id as the server will.
  * @returns the id as text
@@ -36,9 +54,7 @@ export interface ChannelParts {
  */
 export function checkObject(entity: unknown, id: unknown): string {
 	const idText = String(id);
-	if (!ENTITY.test(String(entity))) {
-		throw new Error('Invalid entity name: ' + entity);
-	}
+	checkEntity(entity);
 	if (!ID.test(idText)) {
 		throw new Error('Invalid id: ' + id);
 	}

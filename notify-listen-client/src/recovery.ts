@@ -8,10 +8,12 @@
  * a channel on which nothing had been received yet. A channel subscribed for the first time (a
  * new listen(), even on a new connection) missed nothing and gets no 'resubscribed', unless the
  * page gave listen() the position of its data (`since`): then its first SUBSCRIBE recovers from
- * there, as after a drop.
+ * there, as after a drop. A type channel (`listen(entity, handlers)`) keeps no position: after a
+ * drop it is subscribed afresh and 'resubscribed' tells the page to reload.
  */
 import type { Channel } from './channel.js';
 import type { Emitter } from './events.js';
+import { isType } from './names.js';
 import type { NotifyMessage } from './types.js';
 
 /** The server's recovery frame. */
@@ -58,7 +60,9 @@ export function startFrom(channel: Channel, since: string | undefined): Channel 
 /** Delivers a message once: a replayed one may also arrive live, and both carry the same number. */
 export function accept(channel: Channel, message: NotifyMessage, events: Emitter): void {
 	const sequence = message.sequence || 0;
-	if (sequence > 0) {
+	// A type channel is never recovered, so none of its messages can arrive twice; and its position
+	// must stay unset, for the server has no history of a type to recover from.
+	if (sequence > 0 && !isType(channel)) {
 		if (message.epoch === channel._lastEpoch && sequence <= channel._lastSequence) {
 			return;
 		}

@@ -105,6 +105,7 @@ export interface ListenOptions {
 /** What listen() returns. */
 export interface ListenHandle<E extends string = string> {
 	readonly entity: E;
+	/** The object's id, or "*" for a listener to every object of the entity. */
 	readonly id: string;
 	/**
 	 * Resolves once every action is subscribed; rejects with the reason when one is denied, or
@@ -184,6 +185,14 @@ export interface NotifyListenClient {
 	 */
 	listen<E extends EntityName>(entity: E, id: string | number, handlers: ActionHandlers<E>,
 		options?: ListenOptions): ListenHandle<E>;
+	/**
+	 * Listen to every object of an entity: each action in `handlers` gets the notifications of every
+	 * object the user may read, checked by the server for each object and each message. The
+	 * handle's `id` is "*". Missed messages are not recovered: after a drop `resubscribed` tells
+	 * the page to reload, and `since` is refused. Needs WebSocket.
+	 * @param entity entity name, for example "Order"
+	 */
+	listen<E extends EntityName>(entity: E, handlers: ActionHandlers<E>, options?: ListenOptions): ListenHandle<E>;
 	/**
 	 * Be present on an object and see who else is. Needs WebSocket: over Server-Sent Events it
 	 * stays silent.

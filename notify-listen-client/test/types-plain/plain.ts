@@ -16,6 +16,7 @@ listen('Order', 1, {
 	}
 });
 listen(entity, 'x', { anyAction: (m: ChannelMessage) => m.payload });
+listen(fromServer, { whatever: (m) => m.id });
 presence(fromServer, 1);
 onNotice((m) => m.payload);
 

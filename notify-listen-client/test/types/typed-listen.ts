@@ -31,6 +31,11 @@ listen('Job', 7, {
 const onRefresh = (m: ChannelMessage<'Order', 'refresh'>) => m.result?.amount;
 listen('Order', 3, { refresh: onRefresh });
 
+// Every order: the same handlers, typed the same way, without an id.
+const everyOrder = listen('Order', { refresh: (m) => m.result?.status, shipped: (m) => m.payload.status });
+const anyOrder: 'Order' = everyOrder.entity;
+void anyOrder;
+
 const names: EntityName[] = ['Order', 'Job'];
 void names;
 
@@ -65,6 +70,10 @@ listen('Order', 1, { shipped: (m) => m.result });
 listen('Order', 1, { refresh: (m) => m.result.status });
 // @ts-expect-error a handler typed for another channel
 listen('Order', 1, { refresh: (m: ChannelMessage<'Job', 'progress'>) => m.payload.percent });
+// @ts-expect-error a misspelled action on every order
+listen('Order', { refesh: () => {} });
+// @ts-expect-error every object of an entity the contract does not have
+listen('Ordr', { refresh: () => {} });
 // @ts-expect-error presence on an entity the contract does not have
 presence('Ordr', 1);
 // @ts-expect-error a notice the contract does not declare

@@ -68,12 +68,12 @@ class NotifyListenConnectionConfiguration {
 	// path would.
 	@Bean
 	SmartInitializingSingleton notifyListenChannelSubscriptions(ObjectProvider<SimpleBrokerMessageHandler> broker,
-			ObjectProvider<ChannelFanOut> fanOut,
+			ChannelDestinations destinations, ObjectProvider<ChannelFanOut> fanOut,
 			@Qualifier("clientOutboundChannel") ObjectProvider<ExecutorSubscribableChannel> clientOutboundChannel,
 			@Qualifier("brokerChannel") ObjectProvider<AbstractMessageChannel> brokerChannel) {
 		return () -> broker.ifAvailable((handler) -> {
 			if (handler.getSubscriptionRegistry().getClass() == DefaultSubscriptionRegistry.class) {
-				handler.setSubscriptionRegistry(new ChannelSubscriptionRegistry());
+				handler.setSubscriptionRegistry(new ChannelSubscriptionRegistry(destinations));
 			}
 			ChannelFanOut channelFanOut = fanOut.getIfAvailable();
 			ExecutorSubscribableChannel outbound = clientOutboundChannel.getIfAvailable();

@@ -204,7 +204,8 @@ class HostileInputTests {
 
 	@Test
 	void wildcardAndPathTrickDestinations() throws Exception {
-		for (String destination : new String[] { "/topic/hostile.Order.*.shipped", "/topic/hostile.#",
+		for (String destination : new String[] { "/topic/hostile.Order.*.shipped", "/topic/hostile.*.1.shipped",
+				"/topic/hostile.Order.1*.shipped", "/topic/hostile.Order.*.*", "/topic/hostile.#",
 				"/topic/hostile.Order.1.shipped/../../other.Order.1.shipped", "/topic/hostile.Order.1.shipped\u0000",
 				"/topic/hostile..Order.1.shipped", "/topic/*.Order.1.shipped", "/queue/hostile.Order.1.shipped" }) {
 			try (RawStompSocket raw = connectedAs(ALICE)) {

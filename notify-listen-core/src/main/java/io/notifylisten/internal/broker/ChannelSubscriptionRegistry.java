@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.notifylisten.channel.ChannelName;
+import io.notifylisten.internal.channel.ChannelDestinations;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
@@ -31,6 +33,12 @@ import org.springframework.util.PathMatcher;
  * notify-listen's destinations are exact (wildcards and selectors are refused at
  * SUBSCRIBE), so a map serves; a pattern subscription, should an application's own
  * configuration let one through, is still matched as Spring's registry would.
+ *
+ * <p>
+ * A type channel's destination ({@code /topic/shop.Order.*.refresh}) is kept as an exact
+ * one, though it looks like a pattern: a channel's subscribers are those of its own
+ * destination and those of its type's, two lookups, so that listeners to a type leave the
+ * direct fan-out on for everyone.
  */
 public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 
@@ -47,6 +55,24 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 
 	private final PathMatcher pathMatcher = new AntPathMatcher();
 
+	private final @Nullable ChannelDestinations destinations;
+
+	/**
+	 * Create a registry that knows no type channels.
+	 */
+	public ChannelSubscriptionRegistry() {
+		this(null);
+	}
+
+	/**
+	 * Create a registry that adds a type channel's subscribers to those of each of its
+	 * channels.
+	 * @param destinations the destinations of notify-listen's channels, or {@code null}
+	 */
+	public ChannelSubscriptionRegistry(@Nullable ChannelDestinations destinations) {
+		this.destinations = destinations;
+	}
+
 	@Override
 	protected void addSubscriptionInternal(String sessionId, String subscriptionId, String destination,
 			Message<?> message) {
@@ -56,7 +82,7 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 			// The same id again: the subscription moves, as a client reusing an id means.
 			remove(sessionId, subscriptionId, previous);
 		}
-		if (this.pathMatcher.isPattern(destination)) {
+		if (isPattern(destination)) {
 			this.patterns.add(new PatternSubscription(sessionId, subscriptionId, destination));
 			return;
 		}
@@ -92,12 +118,16 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 	@Override
 	protected MultiValueMap<String, String> findSubscriptionsInternal(String destination, Message<?> message) {
 		Map<String, List<String>> subscribers = this.byDestination.get(destination);
-		if (this.patterns.isEmpty()) {
+		Map<String, List<String>> typeSubscribers = typeSubscribers(destination);
+		if (this.patterns.isEmpty() && typeSubscribers == null) {
 			return (subscribers != null) ? new MultiValueMapAdapter<>(subscribers) : NONE;
 		}
 		LinkedMultiValueMap<String, String> matches = new LinkedMultiValueMap<>();
 		if (subscribers != null) {
 			subscribers.forEach((sessionId, ids) -> matches.addAll(sessionId, ids));
+		}
+		if (typeSubscribers != null) {
+			typeSubscribers.forEach((sessionId, ids) -> matches.addAll(sessionId, ids));
 		}
 		for (PatternSubscription pattern : this.patterns) {
 			if (this.pathMatcher.match(pattern.destination(), destination)) {
@@ -122,6 +152,34 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 	}
 
 	/**
+	 * Return the subscriptions to the type channel of a channel's destination, as session
+	 * id to subscription ids, as a live view.
+	 * @param destination a channel's destination, for example
+	 * {@code /topic/shop.Order.42.refresh}
+	 * @return the subscribers of {@code /topic/shop.Order.*.refresh}, or {@code null} if
+	 * it has none or the destination is not a channel's
+	 */
+	public @Nullable Map<String, List<String>> typeSubscribers(String destination) {
+		if (this.destinations == null) {
+			return null;
+		}
+		ChannelName channel = this.destinations.channelOrNull(destination);
+		return (channel != null) ? typeSubscribers(channel) : null;
+	}
+
+	/**
+	 * Return the subscriptions to a channel's type channel, as session id to subscription
+	 * ids, as a live view.
+	 * @param channel an object's channel, for example {@code Order/42/refresh}
+	 * @return the subscribers of <code>Order/&#42;/refresh</code>, or {@code null} if it
+	 * has none
+	 */
+	public @Nullable Map<String, List<String>> typeSubscribers(ChannelName channel) {
+		return (this.destinations != null) ? this.byDestination.get(this.destinations.typeDestinationOf(channel))
+				: null;
+	}
+
+	/**
 	 * Return whether a pattern subscription exists, so that a destination's subscribers
 	 * are more than its {@link #exactSubscribers(String) exact} ones.
 	 * @return whether any subscription is a pattern
@@ -138,8 +196,13 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 		return this.byDestination.size();
 	}
 
+	private boolean isPattern(String destination) {
+		return this.pathMatcher.isPattern(destination)
+				&& (this.destinations == null || this.destinations.typeOrNull(destination) == null);
+	}
+
 	private void remove(String sessionId, String subscriptionId, String destination) {
-		if (this.pathMatcher.isPattern(destination)) {
+		if (isPattern(destination)) {
 			this.patterns.remove(new PatternSubscription(sessionId, subscriptionId, destination));
 			return;
 		}

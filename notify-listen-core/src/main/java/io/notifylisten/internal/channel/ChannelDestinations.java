@@ -186,6 +186,47 @@ public final class ChannelDestinations {
 	}
 
 	/**
+	 * Return the STOMP destination of an action on every object of an entity.
+	 * @param type the type channel
+	 * @return for example <code>/topic/shop.Order.&#42;.refresh</code>
+	 */
+	public String destinationOf(TypeChannel type) {
+		return this.prefix + type.entity() + "." + TypeChannel.ANY_ID + "." + type.action();
+	}
+
+	/**
+	 * Return the destination of the type channel that hears a channel's notifications.
+	 * @param channel an object's channel
+	 * @return for example <code>/topic/shop.Order.&#42;.refresh</code> for
+	 * {@code Order/42/refresh}
+	 */
+	public String typeDestinationOf(ChannelName channel) {
+		// The channel's parts are valid already: no second check per message.
+		return this.prefix + channel.entity() + "." + TypeChannel.ANY_ID + "." + channel.action();
+	}
+
+	/**
+	 * Parse a type channel's destination, or return {@code null} where it is not one.
+	 * @param destination the destination
+	 * @return the type channel, or {@code null}
+	 */
+	public @Nullable TypeChannel typeOrNull(@Nullable String destination) {
+		if (destination == null || !destination.startsWith(this.prefix)) {
+			return null;
+		}
+		String[] parts = destination.substring(this.prefix.length()).split("\\.", -1);
+		if (parts.length != 3 || !TypeChannel.ANY_ID.equals(parts[1])) {
+			return null;
+		}
+		try {
+			return new TypeChannel(parts[0], parts[2]);
+		}
+		catch (InvalidChannelException ex) {
+			return null;
+		}
+	}
+
+	/**
 	 * Parse a STOMP destination, or return {@code null} where it is not a notification
 	 * destination.
 	 * @param destination the destination

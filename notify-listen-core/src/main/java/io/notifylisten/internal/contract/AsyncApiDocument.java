@@ -68,7 +68,8 @@ final class AsyncApiDocument {
 					"Every action on one " + entity + " (" + entity
 							+ " has an access rule or a @NotifyListen method). Declared actions and those with a "
 							+ "@NotifyListen method also have a channel of their own.");
-			parameter(channel, "id", "Id of the " + entity + ": letters, digits, '_' or '-'");
+			parameter(channel, "id", "Id of the " + entity + ": letters, digits, '_' or '-'; or '*' for every " + entity
+					+ " the user may read, each checked when its message is delivered");
 			parameter(channel, "action", "The action, as notified: a letter, then letters, digits, '_' or '-'");
 			channelMessage(channel, name);
 			operation(operations, entity, name, "Notifies the pages listening to one " + entity);
@@ -88,7 +89,8 @@ final class AsyncApiDocument {
 							+ "what it returns arrives as 'result', for that connection alone. Without a return "
 							+ "value the message has no 'result'."
 							: "An action the application declares; its messages carry no 'result'.");
-			parameter(channel, "id", "Id of the " + action.entity());
+			parameter(channel, "id",
+					"Id of the " + action.entity() + ", or '*' for every " + action.entity() + " the user may read");
 			channelMessage(channel, name);
 			operation(operations, action.channelId(), name,
 					"Notifies " + channelName + (action.hasHandler() ? " with each listener's result" : ""));

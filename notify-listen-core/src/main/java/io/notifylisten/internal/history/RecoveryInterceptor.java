@@ -23,7 +23,7 @@ import org.springframework.messaging.support.NativeMessageHeaderAccessor;
  * Answers a SUBSCRIBE that carries {@value #LAST_EPOCH_HEADER} and
  * {@value #LAST_SEQUENCE_HEADER} with one {@value #RECOVERY_HEADER} frame on that
  * subscription: the messages the client missed, or {@code recovered: false}, which tells
- * it to reload.
+ * it to reload (always so for a type channel).
  *
  * <p>
  * It acts once the broker has registered the subscription, and under the channel's lock,
@@ -80,8 +80,16 @@ public class RecoveryInterceptor implements ExecutorChannelInterceptor {
 		}
 		SimpMessageHeaderAccessor subscribe = SimpMessageHeaderAccessor.wrap(message);
 		String lastSequence = subscribe.getFirstNativeHeader(LAST_SEQUENCE_HEADER);
+		if (lastSequence == null) {
+			return;
+		}
 		ChannelName channelName = this.destinations.channelOrNull(subscribe.getDestination());
-		if (lastSequence == null || channelName == null) {
+		if (channelName == null) {
+			// The history is kept per object's channel, not per type: a type cannot be
+			// recovered, and the client must not wait for the frame that says so.
+			if (this.destinations.typeOrNull(subscribe.getDestination()) != null) {
+				send(subscribe, Recovery.failed(this.history.epoch()));
+			}
 			return;
 		}
 		long sequence = parse(lastSequence);

@@ -5,6 +5,7 @@ import java.util.Map;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.channel.PresenceName;
+import io.notifylisten.internal.channel.TypeChannel;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.connection.ListenerConnection;
 import io.notifylisten.internal.security.BearerTokenAuthenticator.VerifiedToken;
@@ -180,6 +181,13 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			// checked on delivery.
 			return redirected(connection, message, this.destinations.noticeTopic());
 		}
+		TypeChannel type = this.destinations.typeOrNull(accessor.getDestination());
+		if (type != null) {
+			// No object to check access to yet: each notification is checked for its own
+			// object at delivery.
+			this.authorizer.checkRole(connection.user());
+			return signed(connection, message, accessor, type.toString());
+		}
 		PresenceName presence = this.destinations.presenceOrNull(accessor.getDestination());
 		if (presence != null && !this.presenceEnabled) {
 			throw new ListenDeniedException("Presence is off");
@@ -187,11 +195,15 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		ChannelName channel = (presence != null) ? presence.readCheck()
 				: this.destinations.channelOf(accessor.getDestination());
 		this.authorizer.check(connection.user(), channel);
+		return signed(connection, message, accessor, (presence != null) ? presence.toString() : channel.toString());
+	}
+
+	private Message<?> signed(ListenerConnection connection, Message<?> message, SimpMessageHeaderAccessor accessor,
+			String signed) {
 		String signature = accessor.getFirstNativeHeader(SIGNATURE_HEADER);
 		if (signature == null && !this.signatureRequired) {
 			return counted(connection, message);
 		}
-		String signed = (presence != null) ? presence.toString() : channel.toString();
 		if (!this.signer.verify(connection.connectionId(), signed, signature)) {
 			throw new ListenDeniedException("Invalid subscription signature");
 		}

@@ -198,31 +198,43 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 		}
 		this.fanOuts.increment();
 		Map<String, List<String>> subscribers = broker.registry().exactSubscribers(destination);
-		if (subscribers != null) {
+		Map<String, List<String>> typeSubscribers = broker.registry().typeSubscribers(channelName);
+		if (subscribers != null || typeSubscribers != null) {
 			FanOut fanOut = new FanOut(message, payload, channelName, broker);
-			subscribers.forEach((sessionId, subscriptionIds) -> {
-				BatchingWebSocketSession session = this.sessions.batching(sessionId);
-				for (String subscriptionId : subscriptionIds) {
-					try {
-						if (session != null) {
-							this.outboxes.execute(sessionId, new Delivery(fanOut, session, subscriptionId));
-						}
-						else {
-							// Not a WebSocket of this node (a Server-Sent Event stream,
-							// or closed a moment ago).
-							broker.clientOutboundChannel().send(fanOut.perSubscriber(sessionId, subscriptionId));
-						}
-					}
-					catch (RuntimeException ex) {
-						// As Spring's broker does: one subscriber's failure is not the
-						// notifier's, nor the other subscribers'.
-						logger.error("Failed to send " + channelName + " to session " + sessionId, ex);
-					}
-				}
-			});
+			if (subscribers != null) {
+				deliver(fanOut, subscribers);
+			}
+			if (typeSubscribers != null) {
+				deliver(fanOut, typeSubscribers);
+			}
 		}
 		// Handled: the broker does not see it, and the send counts as done.
 		return null;
+	}
+
+	private void deliver(FanOut fanOut, Map<String, List<String>> subscribers) {
+		Broker broker = fanOut.broker;
+		ChannelName channelName = fanOut.channel;
+		subscribers.forEach((sessionId, subscriptionIds) -> {
+			BatchingWebSocketSession session = this.sessions.batching(sessionId);
+			for (String subscriptionId : subscriptionIds) {
+				try {
+					if (session != null) {
+						this.outboxes.execute(sessionId, new Delivery(fanOut, session, subscriptionId));
+					}
+					else {
+						// Not a WebSocket of this node (a Server-Sent Event stream,
+						// or closed a moment ago).
+						broker.clientOutboundChannel().send(fanOut.perSubscriber(sessionId, subscriptionId));
+					}
+				}
+				catch (RuntimeException ex) {
+					// As Spring's broker does: one subscriber's failure is not the
+					// notifier's, nor the other subscribers'.
+					logger.error("Failed to send " + channelName + " to session " + sessionId, ex);
+				}
+			}
+		});
 	}
 
 	/**

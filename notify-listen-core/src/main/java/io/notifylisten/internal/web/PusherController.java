@@ -7,6 +7,7 @@ import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.internal.channel.ConnectionId;
 import io.notifylisten.internal.channel.PresenceName;
+import io.notifylisten.internal.channel.TypeChannel;
 import io.notifylisten.internal.security.BearerTokenAuthenticator;
 import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.security.ListenDeniedException;
@@ -72,8 +73,8 @@ public class PusherController extends RefusingController {
 	/**
 	 * Sign a subscription. Parameter names are Pusher's, so its clients work unchanged.
 	 * @param connectionId the connection id from the CONNECTED frame
-	 * @param channel the channel, {@code entity/id/action}, or a presence,
-	 * {@code presence-entity/id}
+	 * @param channel the channel, {@code entity/id/action}, a type channel,
+	 * <code>entity/&#42;/action</code>, or a presence, {@code presence-entity/id}
 	 * @param principal the logged-in user
 	 * @return {@code {"auth": "key:signature"}}
 	 */
@@ -93,6 +94,12 @@ public class PusherController extends RefusingController {
 			PresenceName presence = PresenceName.parse(channel);
 			this.authorizer.check(user, presence.readCheck());
 			return Map.of("auth", this.signer.sign(connectionId, presence.toString()));
+		}
+		TypeChannel type = TypeChannel.parseOrNull(channel);
+		if (type != null) {
+			// Every object of the type is checked at delivery, each for itself.
+			this.authorizer.checkRole(user);
+			return Map.of("auth", this.signer.sign(connectionId, type.toString()));
 		}
 		ChannelName channelName = ChannelName.parse(channel);
 		this.authorizer.check(user, channelName);

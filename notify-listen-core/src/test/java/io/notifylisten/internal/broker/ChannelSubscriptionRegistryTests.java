@@ -7,6 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.notifylisten.channel.ChannelName;
+import io.notifylisten.internal.channel.ChannelDestinations;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.Message;
@@ -65,6 +67,25 @@ class ChannelSubscriptionRegistryTests {
 		assertFinds("/topic/k.Order.5.shipped", Map.of("s2", List.of("0")));
 		unsubscribe("s2", "0");
 		assertFinds("/topic/k.Order.5.shipped", Map.of());
+	}
+
+	@Test
+	void aTypeChannelsSubscribersAreFoundForEachOfItsChannelsWithoutPatterns() {
+		ChannelSubscriptionRegistry types = new ChannelSubscriptionRegistry(new ChannelDestinations("k"));
+		types.registerSubscription(message(SimpMessageType.SUBSCRIBE, "s1", "0", "/topic/k.Order.1.shipped"));
+		types.registerSubscription(message(SimpMessageType.SUBSCRIBE, "s1", "1", "/topic/k.Order.*.shipped"));
+		types.registerSubscription(message(SimpMessageType.SUBSCRIBE, "s2", "0", "/topic/k.Order.*.shipped"));
+		// Found as Spring's registry finds it, as a pattern, but kept as an exact one.
+		assertThat(types.hasPatterns()).isFalse();
+		assertThat(find(types, "/topic/k.Order.1.shipped"))
+			.isEqualTo(Map.of("s1", List.of("0", "1"), "s2", List.of("0")));
+		assertThat(find(types, "/topic/k.Order.5.shipped")).isEqualTo(Map.of("s1", List.of("1"), "s2", List.of("0")));
+		assertThat(find(types, "/topic/k.Order.5.cancelled")).isEmpty();
+		assertThat(types.typeSubscribers(ChannelName.parse("Order/5/shipped"))).containsOnlyKeys("s1", "s2");
+		types.unregisterAllSubscriptions("s2");
+		types.unregisterSubscription(message(SimpMessageType.UNSUBSCRIBE, "s1", "1", null));
+		assertThat(find(types, "/topic/k.Order.5.shipped")).isEmpty();
+		assertThat(types.destinations()).isOne();
 	}
 
 	@Test

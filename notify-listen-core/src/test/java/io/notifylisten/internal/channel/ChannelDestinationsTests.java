@@ -33,6 +33,28 @@ class ChannelDestinationsTests {
 	}
 
 	@Test
+	void mapsTypeChannelToTheChannelsDestinationWithAStarForTheId() {
+		TypeChannel type = TypeChannel.parseOrNull("Order/*/refresh");
+		assertThat(type).isEqualTo(new TypeChannel("Order", "refresh"));
+		assertThat(this.destinations.destinationOf(type)).isEqualTo("/topic/shop.Order.*.refresh");
+		assertThat(this.destinations.typeOrNull("/topic/shop.Order.*.refresh")).isEqualTo(type);
+		assertThat(this.destinations.typeDestinationOf(ChannelName.parse("Order/42/refresh")))
+			.isEqualTo("/topic/shop.Order.*.refresh");
+	}
+
+	@Test
+	void typeChannelIsOnlyAWholeStarId() {
+		assertThat(TypeChannel.parseOrNull("Order/42/refresh")).isNull();
+		assertThat(TypeChannel.parseOrNull("Order/4*/refresh")).isNull();
+		assertThatExceptionOfType(InvalidChannelException.class)
+			.isThrownBy(() -> TypeChannel.parseOrNull("*/*/refresh"));
+		assertThat(this.destinations.typeOrNull("/topic/shop.Order.42.refresh")).isNull();
+		assertThat(this.destinations.typeOrNull("/topic/shop.*.*.refresh")).isNull();
+		assertThat(this.destinations.typeOrNull("/topic/shop.Order.*.*")).isNull();
+		assertThat(this.destinations.typeOrNull("/topic/other.Order.*.refresh")).isNull();
+	}
+
+	@Test
 	void refusesWildcardAndExtraWords() {
 		assertThat(this.destinations.channelOrNull("/topic/shop.Order.*.refresh")).isNull();
 		assertThat(this.destinations.channelOrNull("/topic/shop.Order.#")).isNull();

@@ -51,6 +51,14 @@ class AsyncApiDocumentTests {
 	}
 
 	@Test
+	void anIdOfStarListensToEveryObjectOfTheEntity() {
+		assertThat(this.document.at("/channels/Order/parameters/id/description").asString())
+			.contains("'*' for every Order the user may read");
+		assertThat(this.document.at("/channels/Order.refresh/parameters/id/description").asString())
+			.contains("'*' for every Order the user may read");
+	}
+
+	@Test
 	void everyHandlerHasAChannelWhoseMessageCarriesItsResult() {
 		assertThat(this.document.at("/channels/Order.refresh/address").asString())
 			.isEqualTo("/topic/shop.Order.{id}.refresh");

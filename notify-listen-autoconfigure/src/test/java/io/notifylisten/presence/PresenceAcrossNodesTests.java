@@ -14,7 +14,6 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
-import org.springframework.test.util.TestSocketUtils;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
@@ -42,7 +41,7 @@ class PresenceAcrossNodesTests {
 	@Test
 	void aKilledNodesMembersLeaveEverywhereWithinTheNodeTimeout() throws Exception {
 		RabbitStreamBroker broker = RabbitStreamBroker.get();
-		int portC = TestSocketUtils.findAvailableTcpPort();
+		int portC = NodeProcess.freePort();
 		Process nodeC = NodeProcess.start("presence-node-c", portC, properties(broker, "C", portC));
 		try (ConfigurableApplicationContext nodeA = new SpringApplicationBuilder(OrdersTestApplication.class)
 			.properties(properties(broker, "A", 0))

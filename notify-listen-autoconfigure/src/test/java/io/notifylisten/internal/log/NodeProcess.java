@@ -2,6 +2,9 @@ package io.notifylisten.internal.log;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.notifylisten.testapp.OrdersTestApplication;
@@ -20,6 +24,26 @@ import io.notifylisten.testapp.OrdersTestApplication;
 public final class NodeProcess {
 
 	private NodeProcess() {
+	}
+
+	/**
+	 * Return a free port on 127.0.0.1 below Linux's ephemeral range (32768 and up), from
+	 * which outgoing connections take their local ports: a node that takes seconds to
+	 * bind its port, or is restarted on it, cannot lose it to one of those meanwhile.
+	 * @return the port
+	 */
+	public static int freePort() throws IOException {
+		for (int attempt = 0; attempt < 200; attempt++) {
+			int port = ThreadLocalRandom.current().nextInt(20000, 32000);
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+				return port;
+			}
+			catch (IOException ex) {
+				// taken: try another
+			}
+		}
+		throw new IOException("No free port between 20000 and 32000 on 127.0.0.1");
 	}
 
 	/**

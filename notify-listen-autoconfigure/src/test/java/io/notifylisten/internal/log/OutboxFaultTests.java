@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
-import org.springframework.test.util.TestSocketUtils;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
@@ -42,7 +41,7 @@ class OutboxFaultTests {
 		RabbitStreamBroker broker = RabbitStreamBroker.get();
 		PostgresDatabase postgres = PostgresDatabase.get();
 		String database = postgres.freshSchemaUrl();
-		int portA = TestSocketUtils.findAvailableTcpPort();
+		int portA = NodeProcess.freePort();
 		ConfigurableApplicationContext nodeB = new SpringApplicationBuilder(OrdersTestApplication.class)
 			.properties(nodeProperties("B", 0, broker, postgres, database))
 			.run();

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
-import org.springframework.test.util.TestSocketUtils;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
@@ -124,7 +123,7 @@ class StreamFaultTests {
 	@Test
 	void nodeKilledAndRestartedItsPagesRecoverWhatTheyMissed() throws Exception {
 		String channel = "Order/62/shipped";
-		int portC = TestSocketUtils.findAvailableTcpPort();
+		int portC = NodeProcess.freePort();
 		Process nodeC = startNodeProcess(portC);
 		RecoveringPage aliceOnC = new RecoveringPage(ALICE, channel);
 		RecoveringPage bobOnC = new RecoveringPage(BOB, channel);
@@ -164,7 +163,7 @@ class StreamFaultTests {
 	@Test
 	void aNodeStoppedRightAfterTheBrokerCameBackPublishesWhatItHeldBeforeItEnds() throws Exception {
 		String channel = "Order/63/shipped";
-		int portC = TestSocketUtils.findAvailableTcpPort();
+		int portC = NodeProcess.freePort();
 		// Slow to notice the broker's return by itself: the stop must try it at once.
 		Process nodeC = NodeProcess.start("fault-test-node-c-stop", portC,
 				withRecoveryInterval(nodeProperties("C", portC), "30s"));

@@ -56,10 +56,8 @@ console.log(entities);
 // @ts-expect-error misspelled entity
 client.listen('Ordr', 1, {});
 
-client.listen('Order', 1, {
-	// @ts-expect-error misspelled action
-	refesh: () => {},
-});
+// @ts-expect-error misspelled action (with one overload per listen form, tsc reports it on the call)
+client.listen('Order', 1, { refesh: () => {} });
 
 client.listen('Order', 1, {
 	refresh: (msg) => {

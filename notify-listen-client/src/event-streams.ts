@@ -2,11 +2,12 @@
  * Server-Sent Events, where WebSocket cannot connect: one streaming fetch per channel, read as it
  * arrives, so that it can carry the bearer token and its failures go through the same backoff as
  * the socket's. The server checks login, role and access as for SUBSCRIBE, names events by action,
- * and resumes from Last-Event-ID. Notices, presence and listeners to a type need WebSocket.
+ * and resumes from Last-Event-ID. A type's stream (id '*') has no position: the server answers its
+ * Last-Event-ID with 'reload' once the stream is live, which is 'resubscribed' as for a channel it
+ * cannot recover. Notices and presence need WebSocket.
  */
 import type { Channel } from './channel.js';
 import { type Connection, isLoginRefusal, readJson } from './connection.js';
-import { isType } from './names.js';
 import { NETWORK_ERROR } from './reasons.js';
 import { accept } from './recovery.js';
 import type { NotifyMessage } from './types.js';
@@ -19,11 +20,6 @@ export class EventStreams {
 	async _subscribe(gen: number, channel: Channel): Promise<void> {
 		const connection = this._connection;
 		if (channel._denial || channel._subscription || channel._signing || channel.notice || channel.presence) {
-			return;
-		}
-		if (isType(channel)) {
-			// The server streams the channels of one object only.
-			connection._deny(channel, 'Listening to every ' + channel.entity + ' needs WebSocket');
 			return;
 		}
 		const abort = new AbortController();

@@ -189,7 +189,7 @@ export interface NotifyListenClient {
 	 * Listen to every object of an entity: each action in `handlers` gets the notifications of every
 	 * object the user may read, checked by the server for each object and each message. The
 	 * handle's `id` is "*". Missed messages are not recovered: after a drop `resubscribed` tells
-	 * the page to reload, and `since` is refused. Needs WebSocket.
+	 * the page to reload, and `since` is refused.
 	 * @param entity entity name, for example "Order"
 	 */
 	listen<E extends EntityName>(entity: E, handlers: ActionHandlers<E>, options?: ListenOptions): ListenHandle<E>;

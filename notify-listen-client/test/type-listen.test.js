@@ -73,13 +73,33 @@ test('listen(entity, handlers) refuses a bad entity, and since, before anything 
 	assert.equal(server.requests.length, 0);
 });
 
-test('over Server-Sent Events a listener to a type is denied, saying it needs WebSocket', async () => {
-	const { client, server } = fakeClient();
+test('over Server-Sent Events a listener to a type streams every order, and reload after a drop is resubscribed', async () => {
+	const { client, server, clock } = fakeClient();
 	client.configure({ transport: 'sse' });
-	const reasons = [];
-	const handle = client.listen('Order', { refresh: () => {} }, { denied: (reason) => reasons.push(reason) });
+	const received = [];
+	let reloads = 0;
+	const handle = client.listen('Order', { refresh: (msg) => received.push([msg.id, msg.sequence]) },
+		{ resubscribed: () => reloads++ });
 	await settle();
-	await assert.rejects(handle.ready, { message: 'Listening to every Order needs WebSocket' });
-	assert.deepEqual(reasons, ['Listening to every Order needs WebSocket']);
-	assert.equal(server.requests.filter((r) => r.path.startsWith('/notify-listen/sse/')).length, 0);
+	assert.equal(await handle.ready, handle);
+	assert.equal(new URL(server.streams[0].url).pathname + new URL(server.streams[0].url).search,
+		'/notify-listen/sse/Order/*?events=refresh');
+	assert.equal(server.streams[0].headers['Last-Event-ID'], undefined);
+	server.streams[0].send('refresh', message(41, 7), '*');
+	server.streams[0].send('refresh', message(42, 2), '*');
+	server.streams[0].send('refresh', message(41, 8), '*');
+	await settle();
+	assert.deepEqual(received, [['41', 7], ['42', 2], ['41', 8]], 'none dropped by sequence');
+
+	server.streams[0].end();
+	await settle();
+	await clock.advance(clock.pending()[0]);
+	assert.equal(server.streams.length, 2);
+	assert.equal(server.streams[1].headers['Last-Event-ID'], '*');
+	assert.equal(reloads, 0, 'not before the server says the stream is live');
+	server.streams[1].send('reload', { recovered: false, channel: 'Order/*/refresh' });
+	server.streams[1].send('refresh', message(43, 1), '*');
+	await settle();
+	assert.equal(reloads, 1);
+	assert.deepEqual(received.map((m) => m[0]), ['41', '42', '41', '43']);
 });

@@ -10,6 +10,7 @@ import io.notifylisten.internal.contract.Contract;
 import io.notifylisten.internal.contract.ContractController;
 import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
+import io.notifylisten.internal.persistence.NotifiedActions;
 import io.notifylisten.internal.security.BearerTokenAuthenticator;
 import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.security.RefusalLog;
@@ -155,14 +156,17 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		@ConditionalOnMissingBean
 		ContractController notifyListenContractController(NotifyListenProperties properties,
 				ChannelDestinations destinations, ObjectProvider<EntityAccessRules> rules,
-				ObjectProvider<NotifyListenHandlers> handlers, ListenAuthorizer authorizer, Environment environment) {
+				ObjectProvider<NotifyListenHandlers> handlers, ObjectProvider<NotifiedActions> notifiedActions,
+				ListenAuthorizer authorizer, Environment environment) {
 			String title = environment.getProperty("spring.application.name", properties.getKey());
 			String version = environment.getProperty("spring.application.version", "unversioned");
 			// Read on first request: @NotifyListen methods are registered once every
-			// singleton exists.
+			// singleton exists, and entities' actions once their persistence unit is.
 			return new ContractController(() -> Contract.of(title, version, destinations, properties.getEndpoint(),
 					properties.getPresence().isEnabled(), NotifyListenAutoConfiguration.combinedRules(rules),
-					handlers.getObject()), properties.getContract().isListenersOnly() ? authorizer : null);
+					handlers.getObject(),
+					notifiedActions.orderedStream().flatMap((actions) -> actions.notifiedActions().stream()).toList()),
+					properties.getContract().isListenersOnly() ? authorizer : null);
 		}
 
 	}

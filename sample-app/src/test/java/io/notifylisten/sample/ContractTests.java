@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample's contract describes what the sample declares: a channel per entity of its
- * access rules and per action they declare, with its payload record, and
+ * access rules and per action they declare, with its payload record, per action its
+ * {@code @NotifiesChanges} entity sends, with the declared properties, and
  * {@code Order/refresh} with the {@link OrderView} its {@code @NotifyListen} method
  * returns. Writes the document and the TypeScript declarations to
  * {@code target/notify-listen/}, where {@code src/test/typescript} compiles a page's use
@@ -91,6 +92,16 @@ class ContractTests {
 	}
 
 	@Test
+	void orderDeletedCarriesTheStatusNotifiesChangesDeclares() throws Exception {
+		JsonNode payload = asyncApi().at("/components/schemas/OrderDeletedMessage/allOf/1/properties/payload");
+
+		assertThat(payload.get("properties").propertyNames()).containsExactly("status");
+		assertThat(payload.at("/properties/status/enum").values()).extracting((node) -> node.asString())
+			.containsExactlyElementsOf(Arrays.stream(OrderStatus.values()).map(Enum::name).toList());
+		assertThat(payload.get("additionalProperties").asBoolean(true)).isFalse();
+	}
+
+	@Test
 	void everyDeclaredActionHasAChannel() throws Exception {
 		JsonNode document = asyncApi();
 
@@ -99,8 +110,9 @@ class ContractTests {
 			.stream()
 			.filter((channel) -> channel.contains("."))
 			.toList();
+		// Order.deleted: ShopOrder's @NotifiesChanges leaves deleted at its default.
 		assertThat(actionChannels).containsExactlyInAnyOrder("Broadcast.banner", "ChatRoom.message", "Job.done",
-				"Job.failed", "Job.progress", "Order.refresh");
+				"Job.failed", "Job.progress", "Order.deleted", "Order.refresh");
 		assertThat(document.at("/components/schemas/JobProgressMessage/allOf/1/properties/payload/properties")
 			.propertyNames()).containsExactly("percent", "text", "busy");
 	}
@@ -116,6 +128,12 @@ class ContractTests {
 			.contains("declare module '@notify-listen/client' {\n")
 			.contains("""
 							Order: {
+								deleted: {
+									payload: {
+										status: 'NEW' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+									};
+									result: never;
+								};
 								refresh: {
 									payload: {
 										status: 'NEW' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';

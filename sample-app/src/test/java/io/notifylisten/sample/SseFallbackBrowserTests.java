@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * On a network that refuses WebSocket, the page falls back to Server-Sent Events by
- * itself and still shows another user's save without a reload.
+ * itself and still shows another user's save without a reload; so does the order list,
+ * which listens to every order, and only to those its user may read.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Import(SseFallbackBrowserTests.NoWebSocket.class)
@@ -56,6 +57,28 @@ class SseFallbackBrowserTests {
 
 			alice.waitForText(By.id("order-status"), "CANCELLED", Duration.ofSeconds(3));
 			assertThat(alice.find(By.id("order-changed-by")).getText()).isEqualTo(DemoUsers.BOB);
+		}
+	}
+
+	@Test
+	void orderListFallsBackToServerSentEventsAndStillHearsEveryOrderBobMayRead() {
+		try (Browser bob = Browser.start("http://127.0.0.1:" + this.port)) {
+			bob.loginAs(DemoUsers.BOB).open("/");
+			bob.waitForBadge("connected", Duration.ofSeconds(30));
+			assertThat(bob.script("return NotifyListen.transport")).isEqualTo("sse");
+			bob.waitForAttribute(By.id("orders"), "data-live", "true", Browser.DEFAULT_WAIT);
+			bob.waitFor(By.id("order-row-4"), Browser.DEFAULT_WAIT);
+			String next = OrderPageBrowserTests.otherThan(bob.find(By.cssSelector("#order-row-4 .status")).getText());
+
+			// The secret order first: once order 4's change has arrived, so would have
+			// the one before it.
+			this.orders.save(OrderPageBrowserTests.user(DemoUsers.ALICE), DemoUsers.SECRET_ORDER, OrderStatus.PAID,
+					new BigDecimal("4300.00"));
+			this.orders.save(OrderPageBrowserTests.user(DemoUsers.ALICE), 4, OrderStatus.valueOf(next),
+					new BigDecimal("15.50"));
+
+			bob.waitForText(By.id("order-row-4"), next, Duration.ofSeconds(5));
+			assertThat(bob.script("return document.querySelectorAll('#order-row-3').length")).isEqualTo(0L);
 		}
 	}
 

@@ -18,8 +18,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The test application serves its contract when asked to: its one entity rule and its one
- * {@code @NotifyListen} method, behind its own security.
+ * The test application serves its contract when asked to: its one entity rule, its one
+ * {@code @NotifyListen} method and its {@code @NotifiesChanges} entity, behind its own
+ * security.
  */
 @OrdersServerTest({ "notify-listen.key=contract-test", "notify-listen.contract.enabled=true",
 		"spring.application.name=orders" })
@@ -42,7 +43,8 @@ class ContractIntegrationTests {
 		assertThat(document.at("/info/title").asString()).isEqualTo("orders");
 		assertThat(document.at("/servers/notifyListen/pathname").asString()).isEqualTo("/notify-listen/ws");
 		assertThat(document.get("channels").propertyNames()).containsExactlyInAnyOrder("Order", "Order.refresh",
-				"presence-Order", "notify-listen-notices", "notify-listen-user");
+				"presence-Order", "OrderLine", "OrderLine.created", "OrderLine.updated", "OrderLine.deleted",
+				"presence-OrderLine", "notify-listen-notices", "notify-listen-user");
 		assertThat(document.at("/channels/Order.refresh/address").asString())
 			.isEqualTo("/topic/contract-test.Order.{id}.refresh");
 		// OrderListener.refresh returns a Map<String, Object>.
@@ -51,6 +53,36 @@ class ContractIntegrationTests {
 		// {}: any value, as a Map<String, Object> may hold.
 		assertThat(result.get("additionalProperties").isObject()).isTrue();
 		assertThat(result.get("additionalProperties").isEmpty()).isTrue();
+	}
+
+	// OrderLine is @NotifiesChanges(payload = { "product", "quantity" }, parents =
+	// "order",
+	// parentAction = "refresh"); its parent Order declares none, so Order/refresh, which
+	// the application also notifies by hand, is not claimed to carry no payload.
+	@Test
+	void listsTheActionsOfNotifiesChangesEntitiesWithTheirPayloads() throws Exception {
+		JsonNode document = JsonMapper.shared()
+			.readTree(get(ContractController.ASYNCAPI_PATH, OrdersTestApplication.ALICE).body());
+		for (String action : new String[] { "created", "updated", "deleted" }) {
+			assertThat(document.at("/channels/OrderLine." + action + "/address").asString())
+				.isEqualTo("/topic/contract-test.OrderLine.{id}." + action);
+			JsonNode payload = document.at("/components/schemas/OrderLine" + Character.toUpperCase(action.charAt(0))
+					+ action.substring(1) + "Message/allOf/1/properties/payload");
+			assertThat(payload.get("properties").propertyNames()).as(action).containsExactly("product", "quantity");
+			assertThat(payload.at("/properties/quantity/type").asString()).isEqualTo("integer");
+			assertThat(payload.get("additionalProperties").asBoolean(true)).isFalse();
+		}
+		assertThat(
+				document.at("/components/schemas/OrderRefreshMessage/allOf/1/properties/payload/additionalProperties")
+					.isObject())
+			.as("any payload")
+			.isTrue();
+
+		String declarations = get(ContractController.TYPESCRIPT_PATH, OrdersTestApplication.ALICE).body();
+		assertThat(declarations)
+			.contains("\t\tOrderLine: {\n\t\t\tcreated: {\n\t\t\t\tpayload: {\n"
+					+ "\t\t\t\t\tproduct: string | null;\n\t\t\t\t\tquantity: number;\n\t\t\t\t};\n")
+			.contains("\t'OrderLine/deleted': OrderLineDeletedMessage;\n");
 	}
 
 	@Test

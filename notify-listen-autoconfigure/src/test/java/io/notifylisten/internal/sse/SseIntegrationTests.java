@@ -19,6 +19,7 @@ import io.notifylisten.internal.transport.ChannelFanOut;
 import io.notifylisten.notify.Notifier;
 import io.notifylisten.testapp.ListenerClient;
 import io.notifylisten.testapp.OrdersServerTest;
+import io.notifylisten.testapp.OrdersTestApplication.RevokedOrders;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +30,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
+import static io.notifylisten.testapp.ListenerClient.QUIET;
 import static io.notifylisten.testapp.OrdersTestApplication.CAROL;
+import static io.notifylisten.testapp.OrdersTestApplication.SECRET_ORDER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,6 +55,9 @@ class SseIntegrationTests {
 
 	@Autowired
 	ChannelFanOut fanOut;
+
+	@Autowired
+	RevokedOrders revoked;
 
 	@Test
 	void streamCarriesNamedEventsWithIdsAndARetryHint() throws Exception {
@@ -116,6 +122,77 @@ class SseIntegrationTests {
 		}
 		try (EventStream stream = open(ALICE, "/notify-listen/sse/Order/101?events=shipped", "old-epoch:1")) {
 			assertThat(stream.next(ONE_SECOND).name()).as("cannot resume: reload").isEqualTo("reload");
+		}
+	}
+
+	@Test
+	void streamOfEveryOrderCarriesEachOrderTheUserMayReadAndNoOther() throws Exception {
+		try (EventStream stream = open(BOB, "/notify-listen/sse/Order/*?events=shipped,refresh", null)) {
+			assertThat(stream.status).as("a type is streamed, not refused as a bad id").isEqualTo(200);
+			assertThat(stream.retry.get(2, TimeUnit.SECONDS)).isEqualTo("2500");
+			Thread.sleep(300);
+			this.notifier.notify("Order", 501, "shipped", Map.of("carrier", "DHL"));
+			this.notifier.notify("Order", SECRET_ORDER, "shipped", Map.of());
+			this.notifier.notify("Order", 502, "cancelled");
+			this.notifier.notify("Order", SECRET_ORDER, "refresh");
+			this.notifier.notify("Order", 503, "refresh");
+
+			Event shipped = stream.next(ONE_SECOND);
+			assertThat(shipped.name()).isEqualTo("shipped");
+			assertThat(shipped.data().get("id").asString()).isEqualTo("501");
+			assertThat(shipped.data().get("payload").get("carrier").asString()).isEqualTo("DHL");
+			assertThat(shipped.id()).as("a type has no position").isEqualTo("*");
+			Event refresh = stream.next(ONE_SECOND);
+			assertThat(refresh.data().get("id").asString()).isEqualTo("503");
+			assertThat(refresh.data().get("result").get("principal").asString())
+				.as("the @NotifyListen handler ran as the stream's user")
+				.isEqualTo(BOB);
+			assertThat(stream.events.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+		}
+	}
+
+	@Test
+	void revokedReadAccessStopsThatOrderOnAStreamOfEveryOrder() throws Exception {
+		try (EventStream stream = open(ALICE, "/notify-listen/sse/Order/*?events=shipped", null)) {
+			Thread.sleep(300);
+			this.notifier.notify("Order", 511, "shipped");
+			assertThat(stream.next(ONE_SECOND).data().get("id").asString()).isEqualTo("511");
+
+			this.revoked.revoke(ALICE, 511);
+			this.notifier.notify("Order", 511, "shipped");
+			this.notifier.notify("Order", 512, "shipped");
+			assertThat(stream.next(ONE_SECOND).data().get("id").asString()).isEqualTo("512");
+			assertThat(stream.events.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+		}
+	}
+
+	@Test
+	void streamOfEveryOrderNeedsTheListenRoleAndValidNames() throws Exception {
+		assertRefused(open(CAROL, "/notify-listen/sse/Order/*?events=refresh", null), 403, "Listen role required");
+		assertRefused(open(ALICE, "/notify-listen/sse/Order/*?events=re.fresh", null), 400,
+				"Channel action must be a letter followed by letters, digits, '_' or '-'");
+		try (EventStream wildcard = open(ALICE, "/notify-listen/sse/Order/4*?events=refresh", null)) {
+			assertThat(wildcard.status).as("only a whole id of * is a type").isEqualTo(400);
+			assertThat(wildcard.body).startsWith("{\"error\":\"Channel id must be");
+		}
+	}
+
+	// The history is kept per object: a type stream cannot resume, and says so once it
+	// is live, so that the page reloads and misses nothing.
+	@Test
+	void streamOfEveryOrderOpenedAgainIsToldToReloadThenDelivers() throws Exception {
+		try (EventStream stream = open(ALICE, "/notify-listen/sse/Order/*?events=shipped", "*")) {
+			Event reload = stream.next(ONE_SECOND);
+			assertThat(reload.name()).isEqualTo("reload");
+			assertThat(reload.data().get("recovered").asBoolean()).isFalse();
+			assertThat(reload.data().get("channel").asString()).isEqualTo("Order/*/shipped");
+			this.notifier.notify("Order", 521, "shipped");
+			assertThat(stream.next(ONE_SECOND).data().get("id").asString()).isEqualTo("521");
+		}
+		try (EventStream fresh = open(ALICE, "/notify-listen/sse/Order/*?events=shipped", null)) {
+			Thread.sleep(300);
+			this.notifier.notify("Order", 522, "shipped");
+			assertThat(fresh.next(ONE_SECOND).name()).as("no reload without Last-Event-ID").isEqualTo("shipped");
 		}
 	}
 

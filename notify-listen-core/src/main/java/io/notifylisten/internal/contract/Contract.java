@@ -13,6 +13,7 @@ import java.util.TreeSet;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
+import io.notifylisten.internal.persistence.NotifiedAction;
 import io.notifylisten.security.EntityAccessRules;
 import io.notifylisten.security.EntityAccessRules.DeclaredAction;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * @param destinations the key's STOMP destinations
  * @param endpoint path of the STOMP-over-WebSocket endpoint
  * @param presence whether pages may subscribe to an object's presence
- * @param entities entities with an access rule or a handler, in name order
+ * @param entities entities with an access rule, a handler or {@code @NotifiesChanges}, in
+ * name order
  * @param channels one per declared action and per {@code @NotifyListen} method, in entity
  * and action order
  */
@@ -112,6 +114,26 @@ public record Contract(String title, String version, ChannelDestinations destina
 	 */
 	public static Contract of(String title, String version, ChannelDestinations destinations, String endpoint,
 			boolean presence, EntityAccessRules rules, NotifyListenHandlers handlers) {
+		return of(title, version, destinations, endpoint, presence, rules, handlers, List.of());
+	}
+
+	/**
+	 * Read the contract from what the application declared, the actions of its
+	 * {@code @NotifiesChanges} entities included. Where the access rules declare the same
+	 * action, theirs is the payload the documents give.
+	 * @param title what the documents call the application
+	 * @param version the application's version
+	 * @param destinations the key's destinations
+	 * @param endpoint path of the WebSocket endpoint
+	 * @param presence whether presence is on
+	 * @param rules the access rules, with the actions they declare
+	 * @param handlers the registered handlers
+	 * @param notifiedActions the actions {@code @NotifiesChanges} entities notify
+	 * @return the contract
+	 */
+	public static Contract of(String title, String version, ChannelDestinations destinations, String endpoint,
+			boolean presence, EntityAccessRules rules, NotifyListenHandlers handlers,
+			List<NotifiedAction> notifiedActions) {
 		Map<String, ActionChannel> channels = new LinkedHashMap<>();
 		Set<String> entities = new TreeSet<>(rules.entities());
 		for (String entity : rules.entities()) {
@@ -119,6 +141,11 @@ public record Contract(String title, String version, ChannelDestinations destina
 				ActionChannel channel = ActionChannel.declared(entity, action.name(), action.payload());
 				channels.put(channel.channelId(), channel);
 			}
+		}
+		for (NotifiedAction notified : notifiedActions) {
+			ActionChannel channel = ActionChannel.notified(notified);
+			channels.putIfAbsent(channel.channelId(), channel);
+			entities.add(notified.entity());
 		}
 		for (NotifyListenHandlers.Declaration declaration : handlers.declarations()) {
 			Type result = declaration.method().getGenericReturnType();
@@ -137,13 +164,16 @@ public record Contract(String title, String version, ChannelDestinations destina
 	 * @param entity entity name
 	 * @param action action name
 	 * @param declared whether the application declared the action, and so its payload
-	 * @param payloadType the record its payload is; {@code null} when it has none, or
-	 * when the action is not declared and its payload is not known
+	 * @param payloadType the record its payload is; {@code null} when it has none, when
+	 * its properties are given instead, or when the action is not declared and its
+	 * payload is not known
+	 * @param payloadProperties the properties of a payload that no record declares (an
+	 * entity's {@code @NotifiesChanges} payload), empty otherwise
 	 * @param resultType the handler's return type; {@code null} without a handler,
 	 * {@code void} when it returns nothing
 	 */
 	public record ActionChannel(String entity, String action, boolean declared, @Nullable Type payloadType,
-			@Nullable Type resultType) {
+			List<NotifiedAction.PayloadProperty> payloadProperties, @Nullable Type resultType) {
 
 		/**
 		 * A channel the application declared, without a handler.
@@ -153,7 +183,17 @@ public record Contract(String title, String version, ChannelDestinations destina
 		 * @return the channel
 		 */
 		public static ActionChannel declared(String entity, String action, @Nullable Type payloadType) {
-			return new ActionChannel(entity, action, true, payloadType, null);
+			return new ActionChannel(entity, action, true, payloadType, List.of(), null);
+		}
+
+		/**
+		 * A channel an entity's {@code @NotifiesChanges} notifies, with its payload's
+		 * properties.
+		 * @param notified the action
+		 * @return the channel
+		 */
+		public static ActionChannel notified(NotifiedAction notified) {
+			return new ActionChannel(notified.entity(), notified.action(), true, null, notified.payload(), null);
 		}
 
 		/**
@@ -164,11 +204,12 @@ public record Contract(String title, String version, ChannelDestinations destina
 		 * @return the channel
 		 */
 		public static ActionChannel handled(String entity, String action, Type resultType) {
-			return new ActionChannel(entity, action, false, null, resultType);
+			return new ActionChannel(entity, action, false, null, List.of(), resultType);
 		}
 
 		ActionChannel withResult(Type resultType) {
-			return new ActionChannel(this.entity, this.action, this.declared, this.payloadType, resultType);
+			return new ActionChannel(this.entity, this.action, this.declared, this.payloadType, this.payloadProperties,
+					resultType);
 		}
 
 		/**
@@ -188,13 +229,17 @@ public record Contract(String title, String version, ChannelDestinations destina
 		}
 
 		/**
-		 * Return the JSON Schema of the payload: the declared record's, an object with no
-		 * property when the action declares none, any object when nothing declares it.
+		 * Return the JSON Schema of the payload: the declared record's, an object of the
+		 * entity's declared properties, an object with no property when the action
+		 * declares none, any object when nothing declares it.
 		 * @return the schema
 		 */
 		ObjectNode payloadSchema() {
 			if (this.payloadType != null) {
 				return JsonSchemas.of(this.payloadType);
+			}
+			if (!this.payloadProperties.isEmpty()) {
+				return JsonSchemas.ofProperties(this.payloadProperties);
 			}
 			ObjectNode schema = JsonNodeFactory.instance.objectNode().put("type", "object");
 			if (this.declared) {

@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.notifylisten.internal.persistence.NotifiedAction;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.annotation.JsonSerialize;
@@ -67,6 +69,24 @@ final class JsonSchemas {
 	 */
 	static ObjectNode of(Type type) {
 		return schema(ResolvableType.forType(type), new HashSet<>());
+	}
+
+	/**
+	 * Return the JSON Schema of an object with these properties, each present (Jackson
+	 * writes nulls too) and nothing else.
+	 * @param properties the properties, in order
+	 * @return the schema
+	 */
+	static ObjectNode ofProperties(List<NotifiedAction.PayloadProperty> properties) {
+		ObjectNode schema = typed("object");
+		ObjectNode described = schema.putObject("properties");
+		ArrayNode required = schema.putArray("required");
+		for (NotifiedAction.PayloadProperty property : properties) {
+			ObjectNode propertySchema = of(property.type());
+			described.set(property.name(), property.nullable() ? nullable(propertySchema) : propertySchema);
+			required.add(property.name());
+		}
+		return schema.put("additionalProperties", false);
 	}
 
 	// 'enclosing' holds the classes being described on the way down: a type that contains

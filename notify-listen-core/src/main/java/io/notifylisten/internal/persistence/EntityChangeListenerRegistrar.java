@@ -3,6 +3,7 @@ package io.notifylisten.internal.persistence;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.notifylisten.notify.NotifiesChanges;
 import io.notifylisten.notify.Notifier;
@@ -22,13 +23,15 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * Hibernate {@link EntityManagerFactory} the context creates, as it is created: before
  * any code can write through it, and whether Spring Boot or the application built it.
  */
-public class EntityChangeListenerRegistrar implements BeanPostProcessor {
+public class EntityChangeListenerRegistrar implements BeanPostProcessor, NotifiedActions {
 
 	private static final Log logger = LogFactory.getLog(EntityChangeListenerRegistrar.class);
 
 	private final ObjectProvider<Notifier> notifier;
 
 	private final Set<SessionFactoryImplementor> registered = ConcurrentHashMap.newKeySet();
+
+	private final List<NotifiedAction> notifiedActions = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create a registrar.
@@ -64,12 +67,22 @@ public class EntityChangeListenerRegistrar implements BeanPostProcessor {
 		if (rules.isEmpty()) {
 			return;
 		}
+		rules.notifiedActions()
+			.stream()
+			.filter((action) -> this.notifiedActions.stream()
+				.noneMatch((known) -> known.entity().equals(action.entity()) && known.action().equals(action.action())))
+			.forEach(this.notifiedActions::add);
 		EntityChangeListener listener = new EntityChangeListener(rules, new HibernateEntities(sessionFactory),
 				this.notifier::getObject);
 		EventListenerRegistry listeners = sessionFactory.getEventListenerRegistry();
 		listeners.appendListeners(EventType.POST_INSERT, listener);
 		listeners.appendListeners(EventType.POST_UPDATE, listener);
 		listeners.appendListeners(EventType.POST_DELETE, listener);
+	}
+
+	@Override
+	public List<NotifiedAction> notifiedActions() {
+		return List.copyOf(this.notifiedActions);
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package io.notifylisten.internal.persistence;
 
+import java.beans.PropertyDescriptor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +14,7 @@ import jakarta.persistence.metamodel.Attribute;
 import jakarta.persistence.metamodel.Attribute.PersistentAttributeType;
 import jakarta.persistence.metamodel.EntityType;
 import jakarta.persistence.metamodel.Metamodel;
+import jakarta.persistence.metamodel.SingularAttribute;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
@@ -26,8 +30,11 @@ final class EntityChangeRules {
 
 	private final Map<Class<?>, EntityChangeRule> rules;
 
-	private EntityChangeRules(Map<Class<?>, EntityChangeRule> rules) {
+	private final List<NotifiedAction> notifiedActions;
+
+	private EntityChangeRules(Map<Class<?>, EntityChangeRule> rules, List<NotifiedAction> notifiedActions) {
 		this.rules = Map.copyOf(rules);
+		this.notifiedActions = List.copyOf(notifiedActions);
 	}
 
 	/**
@@ -52,7 +59,68 @@ final class EntityChangeRules {
 		if (!problems.isEmpty()) {
 			throw new IllegalStateException(String.join("; ", problems));
 		}
-		return new EntityChangeRules(rules);
+		return new EntityChangeRules(rules, notifiedActions(metamodel, rules));
+	}
+
+	/**
+	 * Return the actions the entities notify, their own and those they send their
+	 * parents, once each by entity and action.
+	 * @return the actions
+	 */
+	List<NotifiedAction> notifiedActions() {
+		return this.notifiedActions;
+	}
+
+	// A parent that declares @NotifiesChanges is told with its own payload: its action is
+	// listed too. One that does not is told with none, but its action may be notified by
+	// other code with a payload of its own, so nothing is claimed for it here. The first
+	// to name an action wins.
+	private static List<NotifiedAction> notifiedActions(Metamodel metamodel, Map<Class<?>, EntityChangeRule> rules) {
+		Map<List<String>, NotifiedAction> actions = new LinkedHashMap<>();
+		for (EntityType<?> entity : metamodel.getEntities()) {
+			EntityChangeRule rule = rules.get(entity.getJavaType());
+			if (rule == null) {
+				continue;
+			}
+			List<NotifiedAction.PayloadProperty> payload = payload(entity, rule);
+			for (String action : List.of(rule.created(), rule.updated(), rule.deleted())) {
+				if (!action.isEmpty()) {
+					actions.putIfAbsent(List.of(entity.getName(), action),
+							new NotifiedAction(entity.getName(), action, payload));
+				}
+			}
+			for (String parent : rule.parents()) {
+				if (attribute(entity, parent) instanceof SingularAttribute<?, ?> association
+						&& association.getType() instanceof EntityType<?> parentEntity) {
+					EntityChangeRule parentRule = rules.get(parentEntity.getJavaType());
+					if (parentRule != null) {
+						String action = rule.actionForParent(parentRule);
+						actions.putIfAbsent(List.of(parentEntity.getName(), action),
+								new NotifiedAction(parentEntity.getName(), action, payload(parentEntity, parentRule)));
+					}
+				}
+			}
+		}
+		return new ArrayList<>(actions.values());
+	}
+
+	private static List<NotifiedAction.PayloadProperty> payload(EntityType<?> entity, EntityChangeRule rule) {
+		List<NotifiedAction.PayloadProperty> payload = new ArrayList<>();
+		for (String property : rule.payload()) {
+			Class<?> type = entity.getJavaType();
+			PropertyDescriptor descriptor = BeanUtils.getPropertyDescriptor(type, property);
+			Field field = ReflectionUtils.findField(type, property);
+			Type javaType = (descriptor != null && descriptor.getReadMethod() != null)
+					? descriptor.getReadMethod().getGenericReturnType()
+					: (field != null) ? field.getGenericType() : Object.class;
+			// A mapped column the mapping says is never empty, or a primitive, holds a
+			// value; anything else may be null.
+			boolean nullable = !(javaType instanceof Class<?> raw && raw.isPrimitive())
+					&& !(attribute(entity, property) instanceof SingularAttribute<?, ?> basic
+							&& (!basic.isOptional() || basic.isId()));
+			payload.add(new NotifiedAction.PayloadProperty(property, javaType, nullable));
+		}
+		return payload;
 	}
 
 	/**

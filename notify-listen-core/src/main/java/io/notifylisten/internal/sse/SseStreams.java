@@ -10,9 +10,11 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.BiFunction;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.channel.TypeChannel;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.connection.ListenerConnection;
 import io.notifylisten.internal.history.ChannelHistory;
@@ -49,6 +51,13 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Every event's id is the stream's position, {@code epoch:s1,s2,…} (one sequence per
  * channel in the order of the URL), so a browser's automatic {@code Last-Event-ID} lets
  * the stream resume from the history; where it cannot, a {@code reload} event says so.
+ *
+ * <p>
+ * A stream of {@link TypeChannel type channels} hears every object of an entity, each
+ * event checked for its object at delivery. The history is kept per object, so a type has
+ * no position to resume from: its events' id is {@value #TYPE_EVENT_ID}, and a stream
+ * opened again with any {@code Last-Event-ID} is sent a {@code reload} event per type
+ * once it is subscribed, so the page reloads what it shows and misses nothing.
  */
 public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessionDestroyedEvent> {
 
@@ -57,6 +66,9 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	 * WebSocket.
 	 */
 	public static final String SESSION_PREFIX = "sse-";
+
+	/** The id of every event of a type stream, which has no position. */
+	public static final String TYPE_EVENT_ID = TypeChannel.ANY_ID;
 
 	private static final Log logger = LogFactory.getLog(SseStreams.class);
 
@@ -115,6 +127,31 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	 */
 	public @Nullable SseEmitter open(Authentication user, @Nullable String httpSessionId, List<ChannelName> channels,
 			@Nullable String lastEventId, int maxPerUser, @Nullable Instant tokenExpiresAt) {
+		return open(user, httpSessionId, maxPerUser, tokenExpiresAt, (sessionId, emitter) -> new Stream(sessionId, user,
+				channels, List.of(), emitter, LastEventId.parse(lastEventId, channels.size()), false));
+	}
+
+	/**
+	 * Open a stream for actions on every object of entities, for a user who holds the
+	 * listen role; each object is checked at delivery.
+	 * @param user the user
+	 * @param httpSessionId the HTTP session, which the stream ends with
+	 * @param types the type channels, in the order of the URL
+	 * @param lastEventId the browser's {@code Last-Event-ID}, or {@code null}; any id
+	 * gets a {@code reload} event, since a type has no position to resume from
+	 * @param maxPerUser most connections one user may hold
+	 * @param tokenExpiresAt when the bearer token the request came with expires, which
+	 * the stream ends with, or {@code null}
+	 * @return the emitter, or {@code null} if the user holds too many connections
+	 */
+	public @Nullable SseEmitter openTypes(Authentication user, @Nullable String httpSessionId, List<TypeChannel> types,
+			@Nullable String lastEventId, int maxPerUser, @Nullable Instant tokenExpiresAt) {
+		return open(user, httpSessionId, maxPerUser, tokenExpiresAt, (sessionId, emitter) -> new Stream(sessionId, user,
+				List.of(), types, emitter, LastEventId.parse(null, 0), lastEventId != null));
+	}
+
+	private @Nullable SseEmitter open(Authentication user, @Nullable String httpSessionId, int maxPerUser,
+			@Nullable Instant tokenExpiresAt, BiFunction<String, SseEmitter, Stream> newStream) {
 		String sessionId = SESSION_PREFIX + UUID.randomUUID();
 		ListenerConnection connection = this.connections.register(sessionId, user, httpSessionId, maxPerUser);
 		if (connection == null) {
@@ -127,14 +164,20 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 			this.scheduler.schedule(() -> close(sessionId), tokenExpiresAt);
 		}
 		SseEmitter emitter = new SseEmitter(0L);
-		Stream stream = new Stream(sessionId, user, channels, emitter, LastEventId.parse(lastEventId, channels.size()));
+		Stream stream = newStream.apply(sessionId, emitter);
 		this.streams.put(sessionId, stream);
 		emitter.onCompletion(() -> close(sessionId));
 		emitter.onTimeout(() -> close(sessionId));
 		emitter.onError((ex) -> close(sessionId));
 		stream.keepAlive = this.scheduler.scheduleAtFixedRate(() -> comment(stream, "keep-alive"), this.keepAlive);
 		try {
-			emitter.send(SseEmitter.event().reconnectTime(this.retry.toMillis()).comment("connected"));
+			SseEmitter.SseEventBuilder connected = SseEmitter.event().reconnectTime(this.retry.toMillis());
+			if (!stream.types.isEmpty()) {
+				// So that a browser that drops this stream before any event comes back
+				// with a Last-Event-ID, and is told to reload.
+				connected.id(TYPE_EVENT_ID);
+			}
+			emitter.send(connected.comment("connected"));
 		}
 		catch (IOException ex) {
 			close(sessionId);
@@ -184,8 +227,18 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 			subscribe.setDestination(this.destinations.destinationOf(stream.channels.get(i)));
 			toBroker(subscribe);
 		}
+		for (int i = 0; i < stream.types.size(); i++) {
+			StompHeaderAccessor subscribe = headers(StompCommand.SUBSCRIBE, stream);
+			subscribe.setSubscriptionId("type-" + i);
+			subscribe.setDestination(this.destinations.destinationOf(stream.types.get(i)));
+			toBroker(subscribe);
+		}
 		if (stream.position.epoch() != null) {
 			recover(stream);
+		}
+		if (stream.typesResumed) {
+			// Live now: whatever the page reloads from here on, it hears of.
+			stream.types.forEach((type) -> reload(stream, type.toString()));
 		}
 	}
 
@@ -197,12 +250,12 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 			long last = stream.position.sequences()[i];
 			ChannelName channel = stream.channels.get(i);
 			if (this.history == null) {
-				reload(stream, channel);
+				reload(stream, channel.toString());
 				continue;
 			}
 			this.history.recover(channel, stream.position.epoch(), last, (recovery) -> {
 				if (!recovery.recovered()) {
-					reload(stream, channel);
+					reload(stream, channel.toString());
 					return;
 				}
 				for (NotifyMessage missed : recovery.messages()) {
@@ -236,7 +289,7 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 		}
 	}
 
-	private void reload(Stream stream, ChannelName channel) {
+	private void reload(Stream stream, String channel) {
 		synchronized (stream) {
 			try {
 				stream.emitter.send(SseEmitter.event()
@@ -334,9 +387,14 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 
 		private final List<ChannelName> channels;
 
+		private final List<TypeChannel> types;
+
 		private final SseEmitter emitter;
 
 		private final LastEventId position;
+
+		/** Whether a stream of types was opened with a {@code Last-Event-ID}. */
+		private final boolean typesResumed;
 
 		private @Nullable String epoch;
 
@@ -346,19 +404,21 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 
 		private @Nullable ScheduledFuture<?> keepAlive;
 
-		Stream(String sessionId, Authentication user, List<ChannelName> channels, SseEmitter emitter,
-				LastEventId position) {
+		Stream(String sessionId, Authentication user, List<ChannelName> channels, List<TypeChannel> types,
+				SseEmitter emitter, LastEventId position, boolean typesResumed) {
 			this.sessionId = sessionId;
 			this.user = user;
 			this.channels = new ArrayList<>(channels);
+			this.types = List.copyOf(types);
 			this.emitter = emitter;
 			this.position = position;
+			this.typesResumed = typesResumed;
 			this.epoch = position.epoch();
 			this.sequences = position.sequences().clone();
 		}
 
 		String id() {
-			return LastEventId.format(this.epoch, this.sequences);
+			return this.types.isEmpty() ? LastEventId.format(this.epoch, this.sequences) : TYPE_EVENT_ID;
 		}
 
 	}

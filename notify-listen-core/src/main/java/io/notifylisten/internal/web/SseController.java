@@ -1,11 +1,14 @@
 package io.notifylisten.internal.web;
 
 import java.security.Principal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
+import io.notifylisten.internal.channel.TypeChannel;
 import io.notifylisten.internal.security.BearerTokenAuthenticator;
 import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.security.ListenDeniedException;
@@ -26,7 +29,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code GET /notify-listen/sse/{entity}/{id}?events=refresh,deleted}: the channels
  * {@code entity/id/event} as a stream of Server-Sent Events named by action, with the
  * same checks as a STOMP SUBSCRIBE (login, listen role, entity access) and a 403 or 400
- * with a short JSON error.
+ * with a short JSON error. An id of {@code *} streams those actions on every object of
+ * the entity ({@link TypeChannel}): the listen role is checked at once, and each object
+ * at delivery.
  */
 @RestController
 public class SseController extends RefusingController {
@@ -67,9 +72,32 @@ public class SseController extends RefusingController {
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId,
 			@Nullable Principal principal, HttpServletRequest request) {
 		Authentication user = ListenAuthorizer.requireLogin(principal);
-		List<ChannelName> channels = new ArrayList<>();
+		HttpSession session = request.getSession(false);
+		String httpSessionId = (session != null) ? session.getId() : null;
+		Instant tokenExpiresAt = (this.tokens != null) ? this.tokens.expiresAt(user) : null;
+		SseEmitter emitter;
+		if (TypeChannel.ANY_ID.equals(id)) {
+			List<TypeChannel> types = distinct(events, (action) -> new TypeChannel(entity, action));
+			this.authorizer.checkRole(user);
+			emitter = this.streams.openTypes(user, httpSessionId, types, lastEventId, this.maxConnectionsPerUser,
+					tokenExpiresAt);
+		}
+		else {
+			List<ChannelName> channels = distinct(events, (action) -> new ChannelName(entity, id, action));
+			channels.forEach((channel) -> this.authorizer.check(user, channel));
+			emitter = this.streams.open(user, httpSessionId, channels, lastEventId, this.maxConnectionsPerUser,
+					tokenExpiresAt);
+		}
+		if (emitter == null) {
+			throw new ListenDeniedException("Too many connections");
+		}
+		return emitter;
+	}
+
+	private <T> List<T> distinct(String events, Function<String, T> channelOfAction) {
+		List<T> channels = new ArrayList<>();
 		for (String action : events.split(",")) {
-			ChannelName channel = new ChannelName(entity, id, action.strip());
+			T channel = channelOfAction.apply(action.strip());
 			if (!channels.contains(channel)) {
 				channels.add(channel);
 			}
@@ -77,14 +105,7 @@ public class SseController extends RefusingController {
 		if (channels.size() > this.maxEvents) {
 			throw new InvalidChannelException("At most " + this.maxEvents + " events per stream");
 		}
-		channels.forEach((channel) -> this.authorizer.check(user, channel));
-		HttpSession session = request.getSession(false);
-		SseEmitter emitter = this.streams.open(user, (session != null) ? session.getId() : null, channels, lastEventId,
-				this.maxConnectionsPerUser, (this.tokens != null) ? this.tokens.expiresAt(user) : null);
-		if (emitter == null) {
-			throw new ListenDeniedException("Too many connections");
-		}
-		return emitter;
+		return channels;
 	}
 
 }

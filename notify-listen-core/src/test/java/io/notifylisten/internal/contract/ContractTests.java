@@ -1,15 +1,19 @@
 package io.notifylisten.internal.contract;
 
 import java.lang.reflect.Method;
+import java.util.List;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.contract.Contract.ActionChannel;
 import io.notifylisten.internal.listen.NotifyListenHandlers;
+import io.notifylisten.internal.persistence.NotifiedAction;
+import io.notifylisten.internal.persistence.NotifiedAction.PayloadProperty;
 import io.notifylisten.listen.NotifyListen;
 import io.notifylisten.notify.NotifyMessage;
 import io.notifylisten.security.EntityAccessRules;
 import io.notifylisten.security.EntityAccessRules.EntityRule;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.ReflectionUtils;
@@ -40,6 +44,36 @@ class ContractTests {
 		assertThat(contract.channels()).containsExactly(ActionChannel.handled("Invoice", "paid", View.class),
 				ActionChannel.declared("Order", "archived", null),
 				ActionChannel.declared("Order", "refresh", Change.class).withResult(View.class));
+	}
+
+	@Test
+	void entitiesActionsAreChannelsWithTheirPropertiesUnlessTheRulesDeclareThem() {
+		EntityAccessRules rules = EntityAccessRules.builder()
+			.entity("Order", EntityRule.anyListener(), (actions) -> actions.action("refresh", Change.class))
+			.build();
+		register("paid");
+		List<PayloadProperty> status = List.of(new PayloadProperty("status", String.class, false));
+		List<PayloadProperty> line = List.of(new PayloadProperty("product", String.class, true),
+				new PayloadProperty("quantity", int.class, false));
+
+		Contract contract = Contract.of("Shop", "1", new ChannelDestinations("shop"), "/ws", false, rules,
+				this.handlers,
+				List.of(new NotifiedAction("Order", "refresh", status),
+						new NotifiedAction("OrderLine", "created", line),
+						new NotifiedAction("Invoice", "paid", List.of())));
+
+		assertThat(contract.entities()).containsExactly("Invoice", "Order", "OrderLine");
+		assertThat(contract.channels()).containsExactly(
+				ActionChannel.notified(new NotifiedAction("Invoice", "paid", List.of())).withResult(View.class),
+				ActionChannel.declared("Order", "refresh", Change.class),
+				ActionChannel.notified(new NotifiedAction("OrderLine", "created", line)));
+		JsonNode payload = contract.channels().get(2).payloadSchema();
+		assertThat(payload.get("required").values()).extracting(JsonNode::asString)
+			.containsExactly("product", "quantity");
+		assertThat(payload.at("/properties/product/type").values()).extracting(JsonNode::asString)
+			.containsExactly("string", "null");
+		assertThat(payload.at("/properties/quantity/type").asString()).isEqualTo("integer");
+		assertThat(payload.get("additionalProperties").asBoolean(true)).isFalse();
 	}
 
 	private void register(String methodName) {

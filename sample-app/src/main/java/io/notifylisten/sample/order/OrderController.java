@@ -1,6 +1,7 @@
 package io.notifylisten.sample.order;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -45,6 +47,16 @@ class OrderController {
 		return this.orders.visibleTo(user);
 	}
 
+	@PostMapping("/api/orders")
+	ResponseEntity<OrderView> create(@RequestBody NewOrder order, Authentication user) {
+		if (order.customer() == null || order.customer().isBlank() || order.customer().length() > 100
+				|| order.amount() == null || order.amount().signum() < 0) {
+			return ResponseEntity.badRequest().build();
+		}
+		OrderView created = this.orders.create(user, order.customer().strip(), order.amount());
+		return ResponseEntity.created(URI.create("/api/orders/" + created.id())).body(created);
+	}
+
 	@GetMapping("/api/orders/{id}")
 	ResponseEntity<OrderView> get(@PathVariable long id, Authentication user) {
 		// Taken before the order is read: a change saved after the read reaches the page
@@ -66,6 +78,16 @@ class OrderController {
 	@ExceptionHandler(OrderAccessDeniedException.class)
 	ResponseEntity<Map<String, String>> denied(OrderAccessDeniedException ex) {
 		return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", ex.getMessage()));
+	}
+
+	/**
+	 * What the new order form sends.
+	 *
+	 * @param customer customer name
+	 * @param amount amount, not negative
+	 */
+	record NewOrder(@Nullable String customer, @Nullable BigDecimal amount) {
+
 	}
 
 	/**

@@ -14,13 +14,14 @@ import jakarta.persistence.Table;
 /**
  * A customer's order. Its entity name is {@code Order}, so its channels are
  * {@code Order/<id>/<action>}; the table is not called {@code order}, a reserved word in
- * SQL. Each committed change notifies {@code Order/<id>/refresh} with the status, which
- * is no secret; the amount stays out of the payload and reaches each page through the
- * {@code @NotifyListen} handler, as that page's user. Orders are seeded, never created
- * from a page, and the rules declare {@code refresh} only: a new row notifies nothing.
+ * SQL. Each committed change, and each new order, notifies {@code Order/<id>/refresh}
+ * with the status, which is no secret; the amount stays out of the payload and reaches
+ * each page through the {@code @NotifyListen} handler, as that page's user. A new order
+ * is one more refresh rather than an action of its own, so that the order list, which
+ * listens to {@code refresh} on every order, shows it the same way it updates a row.
  */
 @Entity(name = "Order")
-@NotifiesChanges(created = "", updated = "refresh", payload = "status")
+@NotifiesChanges(created = "refresh", updated = "refresh", payload = "status")
 @Table(name = "shop_order")
 public class ShopOrder {
 

@@ -1,5 +1,7 @@
 package io.notifylisten.sample.order;
 
+import java.util.Optional;
+
 import org.springframework.data.jpa.repository.JpaRepository;
 
 /**
@@ -7,5 +9,11 @@ import org.springframework.data.jpa.repository.JpaRepository;
  * {@link ShopOrder}.
  */
 public interface ShopOrderRepository extends JpaRepository<ShopOrder, Long> {
+
+	/**
+	 * Return the order with the highest id.
+	 * @return the order, or empty where there is none
+	 */
+	Optional<ShopOrder> findTopByOrderByIdDesc();
 
 }

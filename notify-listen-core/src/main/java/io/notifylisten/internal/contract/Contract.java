@@ -16,6 +16,7 @@ import io.notifylisten.internal.listen.NotifyListenHandlers;
 import io.notifylisten.security.EntityAccessRules;
 import io.notifylisten.security.EntityAccessRules.DeclaredAction;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -116,7 +117,8 @@ public record Contract(String title, String version, ChannelDestinations destina
 		Set<String> entities = new TreeSet<>(rules.entities());
 		for (String entity : rules.entities()) {
 			for (DeclaredAction action : rules.actionsOf(entity)) {
-				ActionChannel channel = ActionChannel.declared(entity, action.name(), action.payload());
+				ActionChannel channel = ActionChannel.declared(entity, action.name(), action.payload())
+					.withFilterable(action.filterable());
 				channels.put(channel.channelId(), channel);
 			}
 		}
@@ -141,9 +143,14 @@ public record Contract(String title, String version, ChannelDestinations destina
 	 * when the action is not declared and its payload is not known
 	 * @param resultType the handler's return type; {@code null} without a handler,
 	 * {@code void} when it returns nothing
+	 * @param filterable the payload's fields a listener to every object may filter on
 	 */
 	public record ActionChannel(String entity, String action, boolean declared, @Nullable Type payloadType,
-			@Nullable Type resultType) {
+			@Nullable Type resultType, List<String> filterable) {
+
+		public ActionChannel {
+			filterable = List.copyOf(filterable);
+		}
 
 		/**
 		 * A channel the application declared, without a handler.
@@ -153,7 +160,7 @@ public record Contract(String title, String version, ChannelDestinations destina
 		 * @return the channel
 		 */
 		public static ActionChannel declared(String entity, String action, @Nullable Type payloadType) {
-			return new ActionChannel(entity, action, true, payloadType, null);
+			return new ActionChannel(entity, action, true, payloadType, null, List.of());
 		}
 
 		/**
@@ -164,11 +171,41 @@ public record Contract(String title, String version, ChannelDestinations destina
 		 * @return the channel
 		 */
 		public static ActionChannel handled(String entity, String action, Type resultType) {
-			return new ActionChannel(entity, action, false, null, resultType);
+			return new ActionChannel(entity, action, false, null, resultType, List.of());
 		}
 
 		ActionChannel withResult(Type resultType) {
-			return new ActionChannel(this.entity, this.action, this.declared, this.payloadType, resultType);
+			return new ActionChannel(this.entity, this.action, this.declared, this.payloadType, resultType,
+					this.filterable);
+		}
+
+		/**
+		 * Return this channel with the payload fields a listener to every object may
+		 * filter on.
+		 * @param filterable components of the payload's record
+		 * @return the channel
+		 */
+		public ActionChannel withFilterable(List<String> filterable) {
+			return new ActionChannel(this.entity, this.action, this.declared, this.payloadType, this.resultType,
+					filterable);
+		}
+
+		/**
+		 * Return the JSON Schema of the filter a listener to every object may send: an
+		 * object of the filterable fields, each with its schema in the payload's, none of
+		 * them required.
+		 * @return the schema, or {@code null} where no field is filterable
+		 */
+		@Nullable ObjectNode filterSchema() {
+			if (this.filterable.isEmpty()) {
+				return null;
+			}
+			JsonNode properties = payloadSchema().path("properties");
+			ObjectNode schema = JsonNodeFactory.instance.objectNode().put("type", "object");
+			ObjectNode fields = schema.putObject("properties");
+			this.filterable.forEach((field) -> fields.set(field, properties.path(field).deepCopy()));
+			schema.put("additionalProperties", false);
+			return schema;
 		}
 
 		/**

@@ -1,6 +1,7 @@
 package io.notifylisten.internal.contract;
 
 import java.lang.reflect.Method;
+import java.util.List;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.contract.Contract.ActionChannel;
@@ -28,7 +29,7 @@ class ContractTests {
 	void declaredActionsAndHandlersAreOneChannelEach() {
 		EntityAccessRules rules = EntityAccessRules.builder()
 			.entity("Order", EntityRule.anyListener(),
-					(actions) -> actions.action("refresh", Change.class).action("archived"))
+					(actions) -> actions.action("refresh", Change.class, "status").action("archived"))
 			.build();
 		register("refresh");
 		register("paid");
@@ -39,7 +40,9 @@ class ContractTests {
 		assertThat(contract.entities()).containsExactly("Invoice", "Order");
 		assertThat(contract.channels()).containsExactly(ActionChannel.handled("Invoice", "paid", View.class),
 				ActionChannel.declared("Order", "archived", null),
-				ActionChannel.declared("Order", "refresh", Change.class).withResult(View.class));
+				ActionChannel.declared("Order", "refresh", Change.class)
+					.withFilterable(List.of("status"))
+					.withResult(View.class));
 	}
 
 	private void register(String methodName) {

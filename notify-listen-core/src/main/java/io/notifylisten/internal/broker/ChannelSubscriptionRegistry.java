@@ -209,8 +209,8 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 		}
 		String destination = this.destinations.typeDestinationOf(channel);
 		Map<String, List<String>> subscribers = this.byDestination.get(destination);
-		Map<String, Map<String, TypeFilter>> filters = this.filters.get(destination);
-		if (subscribers == null || filters == null) {
+		Map<String, Map<String, TypeFilter>> filters = (subscribers != null) ? this.filters.get(destination) : null;
+		if (filters == null) {
 			return subscribers;
 		}
 		JsonNode fields = payloadFields(payload);

@@ -13,12 +13,13 @@ import { type Config, Connection } from './connection.js';
 import type { ActionHandlers, EntityName, MessageHandler, NoticeMessage } from './contract.js';
 import type { Environment } from './environment.js';
 import { Emitter } from './events.js';
+import { checkWhere } from './filters.js';
 import { ANY_ID, checkEntity, checkObject, isAction } from './names.js';
 import { Presence, newPresenceChannel } from './presence.js';
 import { type Handler, Subscription } from './subscription.js';
 import type {
 	ClientEvents, ClientOptions, ListenHandle, ListenOptions, NotifyListenClient, PresenceHandle, PresenceHandlers,
-	PresenceOptions
+	PresenceOptions, TypeListenOptions
 } from './types.js';
 
 /**
@@ -57,9 +58,13 @@ export function createClient(environment: Environment): NotifyListenClient {
 			if (options.since) {
 				throw new Error('since is for one object: a listener to a type cannot recover what it missed');
 			}
+			checkWhere((options as TypeListenOptions).where);
 		}
 		else {
 			idText = checkObject(entity, idOrHandlers);
+			if ((options as TypeListenOptions).where !== undefined) {
+				throw new Error('where is for a listener to every object of an entity');
+			}
 		}
 		const byAction = (handlers || {}) as Record<string, unknown>;
 		const actions = Object.keys(byAction);

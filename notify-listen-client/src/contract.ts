@@ -12,6 +12,12 @@ import type { NotifyMessage } from './types.js';
  */
 export interface NotifyListenChannels {}
 
+/**
+ * Filled in by the application's generated contract: per entity, the payload fields that a listener
+ * to every object of it may filter on (`where`), each with its type; empty by default.
+ */
+export interface NotifyListenFilters {}
+
 /** Payloads of notices (onNotice) and of presence members' extra fields, same mechanism; empty by default. */
 export interface NotifyListenNotices {}
 
@@ -37,6 +43,14 @@ type MessageOf<Entry, E extends string, A extends string> = Entry extends { payl
 export type ChannelMessage<E extends string = string, A extends string = string> = E extends keyof NotifyListenChannels
 	? A extends keyof NotifyListenChannels[E] ? MessageOf<NotifyListenChannels[E][A], E, A> : never
 	: NotifyMessage;
+
+/**
+ * What `where` takes for an entity: with a contract, only the fields its actions declare filterable,
+ * with their types; without one, any string, number or boolean fields.
+ */
+export type Where<E extends string = string> = Empty<NotifyListenChannels> extends true
+	? Record<string, string | number | boolean>
+	: E extends keyof NotifyListenFilters ? Partial<NotifyListenFilters[E]> : Record<string, never>;
 
 /**
  * A handler of messages. Checked as a method, so that a handler written against a narrower

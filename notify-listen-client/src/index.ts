@@ -7,16 +7,17 @@ import { createClient } from './client.js';
 import type { ActionHandlers, EntityName, MessageHandler, NoticeMessage } from './contract.js';
 import type {
 	ClientEvents, ClientOptions, ConnectionState, ListenHandle, ListenOptions, NotifyListenClient, PresenceHandle,
-	PresenceHandlers, PresenceOptions
+	PresenceHandlers, PresenceOptions, TypeListenOptions
 } from './types.js';
 
 export type {
-	ActionHandlers, ChannelMessage, EntityName, MessageHandler, NoticeMessage, NotifyListenChannels, NotifyListenNotices
+	ActionHandlers, ChannelMessage, EntityName, MessageHandler, NoticeMessage, NotifyListenChannels, NotifyListenFilters,
+	NotifyListenNotices, Where
 } from './contract.js';
 export type {
 	ClientEvents, ClientOptions, ConnectionState, DeniedEvent, ListenHandle, ListenOptions, NotifyListenClient,
 	NotifyMessage, PresenceHandle, PresenceHandlers, PresenceInfo, PresenceMember, PresenceOptions, StateEvent,
-	StateReason, Transport
+	StateReason, Transport, TypeListenOptions
 } from './types.js';
 
 /** A client of its own, on the browser's own WebSocket, fetch and timers; a page normally uses the shared one. */
@@ -66,7 +67,7 @@ export function listen<E extends EntityName>(entity: E, id: string | number, han
 	options?: ListenOptions): ListenHandle<E>;
 /** Listen to every object of an entity with the page's one client: {@link NotifyListenClient.listen}. */
 export function listen<E extends EntityName>(entity: E, handlers: ActionHandlers<E>,
-	options?: ListenOptions): ListenHandle<E>;
+	options?: TypeListenOptions<E>): ListenHandle<E>;
 export function listen<E extends EntityName>(entity: E, idOrHandlers: string | number | ActionHandlers<E>,
 	handlersOrOptions?: ActionHandlers<E> | ListenOptions, options?: ListenOptions): ListenHandle<E> {
 	const client = notifyListen().listen as (...args: unknown[]) => ListenHandle<E>;

@@ -27,6 +27,8 @@ export interface ChannelParts {
 	entity?: string;
 	id?: string;
 	action?: string;
+	/** A listener to a type's filter, as canonical JSON (filters.ts). */
+	where?: string;
 }
 
 /** The id that stands for every object of an entity in a type channel's name and destination. */

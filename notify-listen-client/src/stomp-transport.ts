@@ -256,6 +256,9 @@ export class StompTransport {
 			channel._held = [];
 		}
 		channel._recovering = recovering;
+		if (channel.where) {
+			headers.where = channel.where;
+		}
 		channel._subscription = stomp.subscribe(destinationOf(settings, channel),
 			(frame) => this._deliver(channel, frame), headers);
 		connection._subscribed(channel, !recovering);

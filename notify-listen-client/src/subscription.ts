@@ -1,8 +1,9 @@
 /** What listen() returns: one object's actions, each a channel shared with the page's other listen() calls. */
 import { type Channel, Handle, deniedEvent, newChannel } from './channel.js';
 import type { Connection } from './connection.js';
+import { canonicalWhere } from './filters.js';
 import { startFrom } from './recovery.js';
-import type { ListenHandle, ListenOptions, NotifyMessage } from './types.js';
+import type { ListenHandle, NotifyMessage, TypeListenOptions } from './types.js';
 
 /** A handler as the client calls it, whatever message type the page declared. */
 export type Handler = (message: NotifyMessage) => void;
@@ -18,11 +19,13 @@ export class Subscription<E extends string = string> extends Handle<ListenHandle
 	private _resyncedIn = -1;
 
 	constructor(connection: Connection, readonly entity: E, readonly id: string,
-			private readonly _handlers: Record<string, Handler>, private readonly _listenOptions: ListenOptions) {
+			private readonly _handlers: Record<string, Handler>, private readonly _listenOptions: TypeListenOptions) {
 		super(connection, _listenOptions);
+		const where = canonicalWhere(_listenOptions.where);
 		this._channels = Object.keys(_handlers).map((action) => {
-			const parts = { entity: entity, id: id, action: action };
-			return connection._channel(entity + '/' + id + '/' + action,
+			const parts = { entity: entity, id: id, action: action, where: where };
+			// Two filters are two channels, each signed for its own: the server checks it at SUBSCRIBE.
+			return connection._channel(entity + '/' + id + '/' + action + (where ? '?' + where : ''),
 				(name) => startFrom(newChannel(name, parts), _listenOptions.since));
 		});
 		this._pending = new Set(this._channels.map((channel) => channel._name));

@@ -2,7 +2,7 @@
  * The client's public types: messages, states, events, handles and options. What a contract adds to
  * them is in contract.ts.
  */
-import type { ActionHandlers, EntityName, MessageHandler, NoticeMessage } from './contract.js';
+import type { ActionHandlers, EntityName, MessageHandler, NoticeMessage, Where } from './contract.js';
 
 /** A notification, as the server sends it (docs/client.md, "Message format"). */
 export interface NotifyMessage<P = Record<string, unknown>, R = unknown> {
@@ -102,6 +102,16 @@ export interface ListenOptions {
 	since?: string;
 }
 
+/** The options of a listen() to every object of an entity. */
+export interface TypeListenOptions<E extends string = string> extends ListenOptions {
+	/**
+	 * Only the notifications whose payload has each of these fields equal to its value, checked by
+	 * the server: `{ customer: 42 }`. The fields are those the application declares filterable on
+	 * each of the listened actions; strings, numbers (42 equals 42.0) and booleans.
+	 */
+	where?: Where<E>;
+}
+
 /** What listen() returns. */
 export interface ListenHandle<E extends string = string> {
 	readonly entity: E;
@@ -192,7 +202,7 @@ export interface NotifyListenClient {
 	 * the page to reload, and `since` is refused.
 	 * @param entity entity name, for example "Order"
 	 */
-	listen<E extends EntityName>(entity: E, handlers: ActionHandlers<E>, options?: ListenOptions): ListenHandle<E>;
+	listen<E extends EntityName>(entity: E, handlers: ActionHandlers<E>, options?: TypeListenOptions<E>): ListenHandle<E>;
 	/**
 	 * Be present on an object and see who else is. Needs WebSocket: over Server-Sent Events it
 	 * stays silent.

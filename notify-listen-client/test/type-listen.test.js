@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakeClient, settle } from './fakes.js';
+import { fakeClient, json, settle } from './fakes.js';
 
 const EVERY_ORDER = '/topic/shop.Order.*.refresh';
 
@@ -102,4 +102,70 @@ test('over Server-Sent Events a listener to a type streams every order, and relo
 	await settle();
 	assert.equal(reloads, 1);
 	assert.deepEqual(received.map((m) => m[0]), ['41', '42', '41', '43']);
+});
+
+test('where is signed with its channel in one canonical form and sent in the SUBSCRIBE', async () => {
+	const { server, handle } = await listeningToEveryOrder({ where: { status: 'open', customer: 42 } });
+	assert.equal(await handle.ready, handle);
+	const name = 'Order/*/refresh?{"customer":42,"status":"open"}';
+	assert.deepEqual(server.authRequests(), [name]);
+	const subscribed = server.socket.on(EVERY_ORDER);
+	assert.equal(subscribed.headers.where, '{"customer":42,"status":"open"}');
+	assert.equal(subscribed.headers.auth, 'shop:sig-of-' + 'c'.repeat(32) + ':' + name);
+});
+
+test('two filters on one type are two subscriptions, each handler hearing its own', async () => {
+	const { client, server, received } = await listeningToEveryOrder({ where: { customer: 42 } });
+	const other = [];
+	client.listen('Order', { refresh: (msg) => other.push(msg.id) }, { where: { customer: 7 } });
+	client.listen('Order', { refresh: (msg) => other.push('same filter ' + msg.id) }, { where: { customer: 7 } });
+	await settle();
+	const subscriptions = server.socket.subscriptions.filter((s) => s.destination === EVERY_ORDER);
+	assert.deepEqual(subscriptions.map((s) => s.headers.where), ['{"customer":42}', '{"customer":7}']);
+	subscriptions[0].callback({ headers: {}, body: JSON.stringify(message(41, 1)) });
+	subscriptions[1].callback({ headers: {}, body: JSON.stringify(message(42, 1)) });
+	assert.deepEqual(received.map((m) => m.id), ['41']);
+	assert.deepEqual(other, ['42', 'same filter 42']);
+});
+
+test('after a drop the filter is signed and sent again', async () => {
+	const { server, clock } = await listeningToEveryOrder({ where: { customer: 42 } });
+	server.socket.close();
+	await clock.advance(clock.pending()[0]);
+	server.socket.connect();
+	await settle();
+	assert.equal(server.socket.on(EVERY_ORDER).headers.where, '{"customer":42}');
+	assert.deepEqual(server.authRequests(), ['Order/*/refresh?{"customer":42}', 'Order/*/refresh?{"customer":42}']);
+});
+
+test('an empty where is no filter', async () => {
+	const { server } = await listeningToEveryOrder({ where: {} });
+	assert.deepEqual(server.authRequests(), ['Order/*/refresh']);
+	assert.equal(server.socket.on(EVERY_ORDER).headers.where, undefined);
+});
+
+test('a where the server would refuse, or one on an object, throws before anything is sent', () => {
+	const { client, server } = fakeClient();
+	const refresh = { refresh: () => {} };
+	assert.throws(() => client.listen('Order', refresh, { where: { customer: { gt: 1 } } }),
+		/where.customer must be a string, a finite number or a boolean/);
+	assert.throws(() => client.listen('Order', refresh, { where: { customer: NaN } }), /finite number/);
+	assert.throws(() => client.listen('Order', refresh, { where: { customer: null } }), /finite number/);
+	assert.throws(() => client.listen('Order', refresh, { where: [42] }), /where must be an object/);
+	assert.throws(() => client.listen('Order', refresh, { where: { status: 'x'.repeat(129) } }), /longer than 128/);
+	assert.throws(() => client.listen('Order', refresh,
+		{ where: Object.fromEntries('abcdefghi'.split('').map((f) => [f, 1])) }), /at most 8 fields/);
+	assert.throws(() => client.listen('Order', 42, refresh, { where: { customer: 42 } }),
+		/where is for a listener to every object/);
+	assert.equal(server.requests.length, 0);
+});
+
+test('a refused filter is denied with the server\'s reason', async () => {
+	const { client, server } = fakeClient();
+	server.authAnswer = () => json(400, { error: 'Field \'owner\' is not filterable on Order/*/refresh' });
+	const handle = client.listen('Order', { refresh: () => {} }, { where: { owner: 'x' } });
+	await settle();
+	server.socket.connect();
+	await settle();
+	await assert.rejects(handle.ready, { message: 'Field \'owner\' is not filterable on Order/*/refresh' });
 });

@@ -26,3 +26,7 @@ listen('Order', 1, { refresh: (m) => m.result.status });
 listen('Order', 1, { refresh: (m) => m.payload.status.toUpperCase() });
 // @ts-expect-error an entity is a string
 listen(42, 1, { refresh: () => {} });
+// Without a contract, any field of a string, number or boolean.
+listen('Order', { refresh: () => {} }, { where: { customer: 42, status: 'open', urgent: true } });
+// @ts-expect-error a filter value is a string, number or boolean
+listen('Order', { refresh: () => {} }, { where: { customer: { gt: 1 } } });

@@ -26,6 +26,9 @@ declare module '@notify-listen/client' {
 			progress: { payload: Progress; result: never };
 		};
 	}
+	interface NotifyListenFilters {
+		Order: { status: string; amount: number };
+	}
 	interface NotifyListenNotices {
 		Order: {
 			shipped: { payload: { status: string }; result: never };

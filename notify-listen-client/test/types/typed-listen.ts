@@ -78,3 +78,14 @@ listen('Ordr', { refresh: () => {} });
 presence('Ordr', 1);
 // @ts-expect-error a notice the contract does not declare
 onNotice((m) => m.entity === 'Customer');
+
+// Every order with a filter: only the fields the contract declares filterable, with their types.
+listen('Order', { refresh: () => {} }, { where: { status: 'PAID', amount: 42 } });
+// @ts-expect-error a field Order does not declare filterable
+listen('Order', { refresh: () => {} }, { where: { owner: 'bob' } });
+// @ts-expect-error a filterable field's value of another type
+listen('Order', { refresh: () => {} }, { where: { amount: '42' } });
+// @ts-expect-error Job declares no filterable field
+listen('Job', { progress: () => {} }, { where: { percent: 1 } });
+// @ts-expect-error where is for a listener to every object, not one
+listen('Order', 1, { refresh: () => {} }, { where: { status: 'PAID' } });

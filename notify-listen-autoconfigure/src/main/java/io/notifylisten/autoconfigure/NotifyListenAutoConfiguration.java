@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.observation.ObservationRegistry;
 import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.channel.FilterableFields;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.log.InMemoryNotificationLog;
@@ -105,6 +106,11 @@ public final class NotifyListenAutoConfiguration {
 	// describes.
 	static EntityAccessRules combinedRules(ObjectProvider<EntityAccessRules> rules) {
 		return rules.orderedStream().reduce(EntityAccessRules.none(), EntityAccessRules::and);
+	}
+
+	@Bean
+	FilterableFields notifyListenFilterableFields(ObjectProvider<EntityAccessRules> rules) {
+		return FilterableFields.of(combinedRules(rules));
 	}
 
 	@Bean

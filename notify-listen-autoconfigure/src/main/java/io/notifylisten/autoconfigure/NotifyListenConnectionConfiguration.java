@@ -10,6 +10,7 @@ import io.notifylisten.internal.delivery.Deliveries;
 import io.notifylisten.internal.transport.ChannelFanOut;
 import io.notifylisten.internal.transport.OutboundTransport;
 import io.notifylisten.internal.transport.TransportLimits;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -68,12 +69,14 @@ class NotifyListenConnectionConfiguration {
 	// path would.
 	@Bean
 	SmartInitializingSingleton notifyListenChannelSubscriptions(ObjectProvider<SimpleBrokerMessageHandler> broker,
-			ChannelDestinations destinations, ObjectProvider<ChannelFanOut> fanOut,
+			ChannelDestinations destinations, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<ChannelFanOut> fanOut,
 			@Qualifier("clientOutboundChannel") ObjectProvider<ExecutorSubscribableChannel> clientOutboundChannel,
 			@Qualifier("brokerChannel") ObjectProvider<AbstractMessageChannel> brokerChannel) {
 		return () -> broker.ifAvailable((handler) -> {
 			if (handler.getSubscriptionRegistry().getClass() == DefaultSubscriptionRegistry.class) {
-				handler.setSubscriptionRegistry(new ChannelSubscriptionRegistry(destinations));
+				handler.setSubscriptionRegistry(
+						new ChannelSubscriptionRegistry(destinations, jsonMapper.getIfAvailable(JsonMapper::shared)));
 			}
 			ChannelFanOut channelFanOut = fanOut.getIfAvailable();
 			ExecutorSubscribableChannel outbound = clientOutboundChannel.getIfAvailable();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.channel.FilterableFields;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.contract.Contract;
 import io.notifylisten.internal.contract.ContractController;
@@ -74,8 +75,8 @@ public final class NotifyListenWebMvcAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PusherController notifyListenPusherController(ClientSettings settings, ListenAuthorizer authorizer,
-			SubscriptionSigner signer) {
-		return new PusherController(settings, authorizer, signer);
+			SubscriptionSigner signer, FilterableFields filterable) {
+		return new PusherController(settings, authorizer, signer, filterable);
 	}
 
 	// A page on an origin allowed to open the WebSocket (a single-page app served

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.channel.FilterableFields;
 import io.notifylisten.internal.connection.ConnectedFrameInterceptor;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.delivery.DeliveryInterceptor;
@@ -66,10 +67,10 @@ public final class NotifyListenWebSocketAutoConfiguration {
 	@ConditionalOnMissingBean
 	StompAccessInterceptor notifyListenStompAccessInterceptor(NotifyListenProperties properties,
 			ChannelDestinations destinations, ConnectionRegistry connections, ListenAuthorizer authorizer,
-			SubscriptionSigner signer, ObjectProvider<BearerTokenConnections> tokens) {
+			SubscriptionSigner signer, ObjectProvider<BearerTokenConnections> tokens, FilterableFields filterable) {
 		return new StompAccessInterceptor(destinations, connections, authorizer, signer,
 				properties.isRequireSignature(), properties.getCsrf().isEnabled(), properties.getPresence().isEnabled(),
-				stompLimits(properties), tokens.getIfAvailable());
+				stompLimits(properties), tokens.getIfAvailable(), filterable);
 	}
 
 	@Bean

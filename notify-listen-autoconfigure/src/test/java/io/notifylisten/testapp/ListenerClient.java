@@ -214,6 +214,21 @@ public final class ListenerClient implements AutoCloseable {
 		return subscribe(destination(channel), signature(channel), headers);
 	}
 
+	/**
+	 * Subscribe to a type channel (<code>entity/&#42;/action</code>) with a filter on its
+	 * payload's fields, signed for that filter by /rest/pusher/auth.
+	 */
+	public ListenerClient listenWhere(String channel, String where) throws Exception {
+		return subscribeWhere(channel, where, signature(channel + "?" + where));
+	}
+
+	/** Subscribe to a channel with a filter and the given signature, or none. */
+	public ListenerClient subscribeWhere(String channel, String where, @Nullable String signature) throws Exception {
+		StompHeaders headers = new StompHeaders();
+		headers.add("where", where);
+		return subscribe(destination(channel), signature, headers);
+	}
+
 	/** Subscribe to a raw destination with the given signature, or none. */
 	public ListenerClient subscribe(String destination, @Nullable String signature) {
 		return subscribe(destination, signature, new StompHeaders());
@@ -311,6 +326,22 @@ public final class ListenerClient implements AutoCloseable {
 
 	public @Nullable JsonNode nextMessage(Duration timeout) throws InterruptedException {
 		return this.messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * The ids of the next messages, in the order they arrive: fewer than asked for where
+	 * one does not come within a second.
+	 */
+	public List<String> nextIds(int count) throws InterruptedException {
+		List<String> ids = new java.util.ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			JsonNode message = nextMessage(Duration.ofSeconds(1));
+			if (message == null) {
+				break;
+			}
+			ids.add(message.get("id").asString());
+		}
+		return ids;
 	}
 
 	public @Nullable String nextError(Duration timeout) throws InterruptedException {

@@ -1,9 +1,12 @@
 package io.notifylisten.security;
 
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.notifylisten.channel.ChannelName;
@@ -12,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
 
 /**
  * The one readable place where an application says who may listen to which entity.
@@ -21,7 +25,7 @@ import org.springframework.util.Assert;
  * EntityAccessRules entityAccessRules(OrderRepository orders) {
  *     return EntityAccessRules.builder()
  *         .entity("Order", (user, id) -&gt; orders.isVisibleTo(id, user.getName()),
- *                 (actions) -&gt; actions.action("refresh", OrderChange.class))
+ *                 (actions) -&gt; actions.action("refresh", OrderChange.class, "customer"))
  *         .entity("ChatRoom", EntityRule.anyListener())
  *         .build();
  * }
@@ -29,9 +33,10 @@ import org.springframework.util.Assert;
  *
  * An entity's actions, each with the record its payload is, are declared beside its rule:
  * the application's contract lists and types them, and {@code Notifier.notify} takes the
- * same record. Entities without a rule fall through to the application's
- * {@link org.springframework.security.access.PermissionEvaluator}, if it has one;
- * otherwise nobody can listen to them.
+ * same record. The components named after the record ({@code "customer"}) are those a
+ * listener to every order may filter on. Entities without a rule fall through to the
+ * application's {@link org.springframework.security.access.PermissionEvaluator}, if it
+ * has one; otherwise nobody can listen to them.
  */
 public final class EntityAccessRules {
 
@@ -108,8 +113,24 @@ public final class EntityAccessRules {
 	 *
 	 * @param name action name
 	 * @param payload the record the payload is, or {@code null} for an action without one
+	 * @param filterable the payload's fields a listener to every object of the entity may
+	 * filter on, in the order declared; each a component of the record with a string,
+	 * number or boolean value
 	 */
-	public record DeclaredAction(String name, @Nullable Class<? extends Record> payload) {
+	public record DeclaredAction(String name, @Nullable Class<? extends Record> payload, List<String> filterable) {
+
+		public DeclaredAction {
+			filterable = List.copyOf(filterable);
+		}
+
+		/**
+		 * Declare an action whose payload has no filterable field.
+		 * @param name action name
+		 * @param payload the record the payload is, or {@code null}
+		 */
+		public DeclaredAction(String name, @Nullable Class<? extends Record> payload) {
+			this(name, payload, List.of());
+		}
 
 	}
 
@@ -137,14 +158,43 @@ public final class EntityAccessRules {
 
 		/**
 		 * Declare an action and the record its payload is, as passed to
-		 * {@code Notifier.notify}.
+		 * {@code Notifier.notify}, and the payload's fields that a listener to every
+		 * object of the entity may filter on ({@code listen('Order', handlers, { where: {
+		 * customer: 42 } })}). A field not named here is refused as a filter.
 		 * @param action action name, as used in channel names
 		 * @param payload the payload's record
+		 * @param filterable components of the record, each a string, number, boolean,
+		 * enum or UUID, for example {@code "customer"}
 		 * @return these actions
+		 * @throws IllegalArgumentException if a filterable field is not a component of
+		 * the record or its value is not a string, number or boolean
 		 */
-		public Actions action(String action, Class<? extends Record> payload) {
+		public Actions action(String action, Class<? extends Record> payload, String... filterable) {
 			Assert.notNull(payload, "Payload must not be null");
-			return add(new DeclaredAction(action, payload));
+			for (String field : filterable) {
+				checkFilterable(action, payload, field);
+			}
+			return add(new DeclaredAction(action, payload, List.of(filterable)));
+		}
+
+		private void checkFilterable(String action, Class<? extends Record> payload, String field) {
+			String where = "Filterable field '" + field + "' of action '" + action + "' of entity '" + this.entity
+					+ "'";
+			RecordComponent component = Arrays.stream(payload.getRecordComponents())
+				.filter((candidate) -> candidate.getName().equals(field))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException(
+						where + " is not a component of " + payload.getSimpleName()));
+			Assert.isTrue(isScalar(component.getType()),
+					() -> where + " must be a string, number or boolean, not " + component.getType().getSimpleName());
+		}
+
+		// What JSON writes as a string, a number or a boolean: what a filter's value can
+		// equal.
+		private static boolean isScalar(Class<?> type) {
+			Class<?> boxed = ClassUtils.resolvePrimitiveIfNecessary(type);
+			return CharSequence.class.isAssignableFrom(boxed) || Number.class.isAssignableFrom(boxed)
+					|| Boolean.class == boxed || boxed.isEnum() || UUID.class == boxed || Character.class == boxed;
 		}
 
 		/**

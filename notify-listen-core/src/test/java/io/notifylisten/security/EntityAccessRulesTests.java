@@ -1,5 +1,7 @@
 package io.notifylisten.security;
 
+import java.util.List;
+
 import io.notifylisten.notify.ProgressUpdate;
 import io.notifylisten.security.EntityAccessRules.DeclaredAction;
 import io.notifylisten.security.EntityAccessRules.EntityRule;
@@ -66,7 +68,29 @@ class EntityAccessRulesTests {
 		assertThat(both.actionsOf("Job")).hasSize(3);
 	}
 
-	record Change(String status) {
+	@Test
+	void filterableFieldsAreKeptWithTheirActionAcrossCombinedRules() {
+		EntityAccessRules orders = EntityAccessRules.builder()
+			.entity("Order", EntityRule.anyListener(),
+					(actions) -> actions.action("refresh", Change.class, "status", "customer"))
+			.build();
+
+		assertThat(orders.and(EntityAccessRules.none()).actionsOf("Order"))
+			.containsExactly(new DeclaredAction("refresh", Change.class, List.of("status", "customer")));
+	}
+
+	@Test
+	void aFilterableFieldThatIsNoScalarComponentOfThePayloadFailsNamingEntityActionAndField() {
+		assertThatIllegalArgumentException().isThrownBy(() -> EntityAccessRules.builder()
+			.entity("Order", EntityRule.anyListener(), (actions) -> actions.action("refresh", Change.class, "total")))
+			.withMessage("Filterable field 'total' of action 'refresh' of entity 'Order' is not a component of Change");
+		assertThatIllegalArgumentException().isThrownBy(() -> EntityAccessRules.builder()
+			.entity("Order", EntityRule.anyListener(), (actions) -> actions.action("refresh", Change.class, "lines")))
+			.withMessage("Filterable field 'lines' of action 'refresh' of entity 'Order' must be a string, number or "
+					+ "boolean, not List");
+	}
+
+	record Change(String status, long customer, List<String> lines) {
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.notifylisten.internal.broker;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,7 +9,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.channel.TypeFilter;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.broker.AbstractSubscriptionRegistry;
@@ -38,7 +43,9 @@ import org.springframework.util.PathMatcher;
  * A type channel's destination ({@code /topic/shop.Order.*.refresh}) is kept as an exact
  * one, though it looks like a pattern: a channel's subscribers are those of its own
  * destination and those of its type's, two lookups, so that listeners to a type leave the
- * direct fan-out on for everyone.
+ * direct fan-out on for everyone. A type subscription may carry a {@link TypeFilter} on
+ * the payload's fields: only the notifications it matches count it as a subscriber, on
+ * Spring's route and the direct fan-out alike.
  */
 public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 
@@ -55,22 +62,32 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 
 	private final PathMatcher pathMatcher = new AntPathMatcher();
 
+	/**
+	 * Type destination to session id to subscription id to filter: only subscriptions
+	 * with a filter, so that a type without any costs no lookup per notification.
+	 */
+	private final Map<String, Map<String, Map<String, TypeFilter>>> filters = new ConcurrentHashMap<>();
+
 	private final @Nullable ChannelDestinations destinations;
+
+	private final JsonMapper jsonMapper;
 
 	/**
 	 * Create a registry that knows no type channels.
 	 */
 	public ChannelSubscriptionRegistry() {
-		this(null);
+		this(null, JsonMapper.shared());
 	}
 
 	/**
 	 * Create a registry that adds a type channel's subscribers to those of each of its
-	 * channels.
+	 * channels, where their filters match.
 	 * @param destinations the destinations of notify-listen's channels, or {@code null}
+	 * @param jsonMapper reads a notification's payload for the filters
 	 */
-	public ChannelSubscriptionRegistry(@Nullable ChannelDestinations destinations) {
+	public ChannelSubscriptionRegistry(@Nullable ChannelDestinations destinations, JsonMapper jsonMapper) {
 		this.destinations = destinations;
+		this.jsonMapper = jsonMapper;
 	}
 
 	@Override
@@ -85,6 +102,15 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 		if (isPattern(destination)) {
 			this.patterns.add(new PatternSubscription(sessionId, subscriptionId, destination));
 			return;
+		}
+		if (message.getHeaders().get(TypeFilter.HEADER_ATTRIBUTE) instanceof TypeFilter filter) {
+			// Before the subscription is seen, so that it is never seen without its
+			// filter; in one compute with the removals, which drop an emptied map.
+			this.filters.compute(destination, (key, sessions) -> {
+				Map<String, Map<String, TypeFilter>> map = (sessions != null) ? sessions : new ConcurrentHashMap<>();
+				map.computeIfAbsent(sessionId, (id) -> new ConcurrentHashMap<>()).put(subscriptionId, filter);
+				return map;
+			});
 		}
 		this.byDestination.compute(destination, (key, subscribers) -> {
 			Map<String, List<String>> map = (subscribers != null) ? subscribers : new ConcurrentHashMap<>(2);
@@ -118,7 +144,7 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 	@Override
 	protected MultiValueMap<String, String> findSubscriptionsInternal(String destination, Message<?> message) {
 		Map<String, List<String>> subscribers = this.byDestination.get(destination);
-		Map<String, List<String>> typeSubscribers = typeSubscribers(destination);
+		Map<String, List<String>> typeSubscribers = typeSubscribers(destination, message.getPayload());
 		if (this.patterns.isEmpty() && typeSubscribers == null) {
 			return (subscribers != null) ? new MultiValueMapAdapter<>(subscribers) : NONE;
 		}
@@ -159,24 +185,60 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 	 * @return the subscribers of {@code /topic/shop.Order.*.refresh}, or {@code null} if
 	 * it has none or the destination is not a channel's
 	 */
-	public @Nullable Map<String, List<String>> typeSubscribers(String destination) {
+	private @Nullable Map<String, List<String>> typeSubscribers(String destination, Object payload) {
 		if (this.destinations == null) {
 			return null;
 		}
 		ChannelName channel = this.destinations.channelOrNull(destination);
-		return (channel != null) ? typeSubscribers(channel) : null;
+		return (channel != null) ? typeSubscribers(channel, payload) : null;
 	}
 
 	/**
-	 * Return the subscriptions to a channel's type channel, as session id to subscription
-	 * ids, as a live view.
+	 * Return the subscriptions to a channel's type channel whose filters a notification
+	 * matches, as session id to subscription ids: every route's one rule for filters. The
+	 * payload is read once per call, and only where a subscription has a filter; without
+	 * any, the result is a live view.
 	 * @param channel an object's channel, for example {@code Order/42/refresh}
-	 * @return the subscribers of <code>Order/&#42;/refresh</code>, or {@code null} if it
-	 * has none
+	 * @param payload the notification as JSON bytes
+	 * @return the subscribers of <code>Order/&#42;/refresh</code> that take this
+	 * notification, or {@code null} if it has none
 	 */
-	public @Nullable Map<String, List<String>> typeSubscribers(ChannelName channel) {
-		return (this.destinations != null) ? this.byDestination.get(this.destinations.typeDestinationOf(channel))
-				: null;
+	public @Nullable Map<String, List<String>> typeSubscribers(ChannelName channel, Object payload) {
+		if (this.destinations == null) {
+			return null;
+		}
+		String destination = this.destinations.typeDestinationOf(channel);
+		Map<String, List<String>> subscribers = this.byDestination.get(destination);
+		Map<String, Map<String, TypeFilter>> filters = (subscribers != null) ? this.filters.get(destination) : null;
+		if (filters == null) {
+			return subscribers;
+		}
+		JsonNode fields = payloadFields(payload);
+		Map<String, List<String>> matching = new LinkedHashMap<>();
+		subscribers.forEach((sessionId, ids) -> {
+			Map<String, TypeFilter> ofSession = filters.get(sessionId);
+			List<String> taken = (ofSession == null) ? ids : ids.stream().filter((id) -> {
+				TypeFilter filter = ofSession.get(id);
+				return filter == null || filter.matches(fields);
+			}).toList();
+			if (!taken.isEmpty()) {
+				matching.put(sessionId, taken);
+			}
+		});
+		return matching.isEmpty() ? null : matching;
+	}
+
+	// A notification that cannot be read matches no filter: filters only ever narrow.
+	private @Nullable JsonNode payloadFields(Object payload) {
+		if (!(payload instanceof byte[] bytes)) {
+			return null;
+		}
+		try {
+			return this.jsonMapper.readTree(bytes).get("payload");
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
 	}
 
 	/**
@@ -209,6 +271,13 @@ public class ChannelSubscriptionRegistry extends AbstractSubscriptionRegistry {
 		this.byDestination.computeIfPresent(destination, (key, subscribers) -> {
 			subscribers.computeIfPresent(sessionId, (id, ids) -> minus(ids, subscriptionId));
 			return subscribers.isEmpty() ? null : subscribers;
+		});
+		this.filters.computeIfPresent(destination, (key, sessions) -> {
+			sessions.computeIfPresent(sessionId, (id, ofSession) -> {
+				ofSession.remove(subscriptionId);
+				return ofSession.isEmpty() ? null : ofSession;
+			});
+			return sessions.isEmpty() ? null : sessions;
 		});
 	}
 

@@ -2,6 +2,7 @@ package io.notifylisten.internal.contract;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.channel.PresenceName;
+import io.notifylisten.internal.channel.TypeFilter;
 import io.notifylisten.internal.contract.Contract.ActionChannel;
 import io.notifylisten.internal.presence.ClusterPresence;
 import io.notifylisten.presence.PresenceMember;
@@ -30,6 +31,9 @@ final class AsyncApiDocument {
 	// Channel ids are entity names, "entity.action" and "presence-entity"; no entity name
 	// holds a '-', so these two never collide with one.
 	private static final String NOTICES = "notify-listen-notices";
+
+	/** The extension of an action channel that describes its filter. */
+	static final String WHERE_EXTENSION = "x-notify-listen-where";
 
 	private static final String USER = "notify-listen-user";
 
@@ -91,6 +95,17 @@ final class AsyncApiDocument {
 							: "An action the application declares; its messages carry no 'result'.");
 			parameter(channel, "id",
 					"Id of the " + action.entity() + ", or '*' for every " + action.entity() + " the user may read");
+			ObjectNode where = action.filterSchema();
+			if (where != null) {
+				// AsyncAPI has no place for a STOMP subscription's own header: an
+				// extension.
+				where.put("description",
+						"Filter of a listener to every " + action.entity()
+								+ ": only messages whose payload has each field equal to its value (numbers by value). "
+								+ "Sent as JSON in the SUBSCRIBE's '" + TypeFilter.HEADER + "' header, and signed as "
+								+ action.entity() + "/*/" + action.action() + "?{filter}");
+				channel.set(WHERE_EXTENSION, where);
+			}
 			channelMessage(channel, name);
 			operation(operations, action.channelId(), name,
 					"Notifies " + channelName + (action.hasHandler() ? " with each listener's result" : ""));

@@ -17,6 +17,7 @@ import io.notifylisten.internal.persistence.NotifiedAction;
 import io.notifylisten.security.EntityAccessRules;
 import io.notifylisten.security.EntityAccessRules.DeclaredAction;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -138,7 +139,8 @@ public record Contract(String title, String version, ChannelDestinations destina
 		Set<String> entities = new TreeSet<>(rules.entities());
 		for (String entity : rules.entities()) {
 			for (DeclaredAction action : rules.actionsOf(entity)) {
-				ActionChannel channel = ActionChannel.declared(entity, action.name(), action.payload());
+				ActionChannel channel = ActionChannel.declared(entity, action.name(), action.payload())
+					.withFilterable(action.filterable());
 				channels.put(channel.channelId(), channel);
 			}
 		}
@@ -171,9 +173,15 @@ public record Contract(String title, String version, ChannelDestinations destina
 	 * entity's {@code @NotifiesChanges} payload), empty otherwise
 	 * @param resultType the handler's return type; {@code null} without a handler,
 	 * {@code void} when it returns nothing
+	 * @param filterable the payload's fields a listener to every object may filter on
 	 */
 	public record ActionChannel(String entity, String action, boolean declared, @Nullable Type payloadType,
-			List<NotifiedAction.PayloadProperty> payloadProperties, @Nullable Type resultType) {
+			List<NotifiedAction.PayloadProperty> payloadProperties, @Nullable Type resultType,
+			List<String> filterable) {
+
+		public ActionChannel {
+			filterable = List.copyOf(filterable);
+		}
 
 		/**
 		 * A channel the application declared, without a handler.
@@ -183,7 +191,7 @@ public record Contract(String title, String version, ChannelDestinations destina
 		 * @return the channel
 		 */
 		public static ActionChannel declared(String entity, String action, @Nullable Type payloadType) {
-			return new ActionChannel(entity, action, true, payloadType, List.of(), null);
+			return new ActionChannel(entity, action, true, payloadType, List.of(), null, List.of());
 		}
 
 		/**
@@ -193,7 +201,8 @@ public record Contract(String title, String version, ChannelDestinations destina
 		 * @return the channel
 		 */
 		public static ActionChannel notified(NotifiedAction notified) {
-			return new ActionChannel(notified.entity(), notified.action(), true, null, notified.payload(), null);
+			return new ActionChannel(notified.entity(), notified.action(), true, null, notified.payload(), null,
+					List.of());
 		}
 
 		/**
@@ -204,12 +213,41 @@ public record Contract(String title, String version, ChannelDestinations destina
 		 * @return the channel
 		 */
 		public static ActionChannel handled(String entity, String action, Type resultType) {
-			return new ActionChannel(entity, action, false, null, List.of(), resultType);
+			return new ActionChannel(entity, action, false, null, List.of(), resultType, List.of());
 		}
 
 		ActionChannel withResult(Type resultType) {
 			return new ActionChannel(this.entity, this.action, this.declared, this.payloadType, this.payloadProperties,
-					resultType);
+					resultType, this.filterable);
+		}
+
+		/**
+		 * Return this channel with the payload fields a listener to every object may
+		 * filter on.
+		 * @param filterable components of the payload's record
+		 * @return the channel
+		 */
+		public ActionChannel withFilterable(List<String> filterable) {
+			return new ActionChannel(this.entity, this.action, this.declared, this.payloadType, this.payloadProperties,
+					this.resultType, filterable);
+		}
+
+		/**
+		 * Return the JSON Schema of the filter a listener to every object may send: an
+		 * object of the filterable fields, each with its schema in the payload's, none of
+		 * them required.
+		 * @return the schema, or {@code null} where no field is filterable
+		 */
+		@Nullable ObjectNode filterSchema() {
+			if (this.filterable.isEmpty()) {
+				return null;
+			}
+			JsonNode properties = payloadSchema().path("properties");
+			ObjectNode schema = JsonNodeFactory.instance.objectNode().put("type", "object");
+			ObjectNode fields = schema.putObject("properties");
+			this.filterable.forEach((field) -> fields.set(field, properties.path(field).deepCopy()));
+			schema.put("additionalProperties", false);
+			return schema;
 		}
 
 		/**

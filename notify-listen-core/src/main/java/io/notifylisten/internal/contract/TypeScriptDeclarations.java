@@ -2,6 +2,7 @@ package io.notifylisten.internal.contract;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,7 +122,34 @@ final class TypeScriptDeclarations {
 			}
 		});
 		ts.append("\t}\n");
+		filters(ts, byEntity);
 		ts.append("}\n");
+	}
+
+	// What listen(entity, handlers, { where }) takes: per entity, the fields its actions
+	// declare filterable, each typed as in its payload.
+	private static void filters(StringBuilder ts, Map<String, List<ActionChannel>> byEntity) {
+		ts.append("\n\t/** The payload fields a listener to every object of an entity may filter on (where). */\n");
+		ts.append("\tinterface NotifyListenFilters {\n");
+		byEntity.forEach((entity, channels) -> {
+			Map<String, Set<String>> fields = new TreeMap<>();
+			for (ActionChannel channel : channels) {
+				JsonNode properties = channel.payloadSchema().path("properties");
+				channel.filterable()
+					.forEach((field) -> fields.computeIfAbsent(field, (name) -> new LinkedHashSet<>())
+						.add(type(properties.path(field), 4)));
+			}
+			if (!fields.isEmpty()) {
+				ts.append("\t\t").append(key(entity)).append(": {\n");
+				fields.forEach((field, types) -> ts.append("\t\t\t")
+					.append(key(field))
+					.append(": ")
+					.append(String.join(" | ", types))
+					.append(";\n"));
+				ts.append("\t\t};\n");
+			}
+		});
+		ts.append("\t}\n");
 	}
 
 	// One action's entry: { payload: ...; result: ... }, result never where no method

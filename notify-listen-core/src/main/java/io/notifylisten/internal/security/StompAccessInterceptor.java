@@ -3,9 +3,12 @@ package io.notifylisten.internal.security;
 import java.util.Map;
 
 import io.notifylisten.channel.ChannelName;
+import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.channel.FilterableFields;
 import io.notifylisten.internal.channel.PresenceName;
 import io.notifylisten.internal.channel.TypeChannel;
+import io.notifylisten.internal.channel.TypeFilter;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.connection.ListenerConnection;
 import io.notifylisten.internal.security.BearerTokenAuthenticator.VerifiedToken;
@@ -28,11 +31,12 @@ import org.springframework.web.socket.server.support.HttpSessionHandshakeInterce
  * Guards the client inbound channel. CONNECT needs a valid bearer token, or a logged-in
  * user and, unless disabled, a valid CSRF token; SUBSCRIBE needs a valid notification or
  * presence destination, the listen role, entity access and (when required) a signature
- * for this connection and channel or presence; a SEND to
- * {@value BearerTokenConnections#REFRESH_DESTINATION} refreshes a token connection's
- * token; every other SEND and client frame is refused; every frame must stay within the
- * {@link StompLimits}. A refusal throws, which makes Spring send an ERROR frame and close
- * the connection.
+ * for this connection and channel or presence, and a listener to a type's filter
+ * ({@value TypeFilter#HEADER} header) only declared fields, covered by the signature; a
+ * SEND to {@value BearerTokenConnections#REFRESH_DESTINATION} refreshes a token
+ * connection's token; every other SEND and client frame is refused; every frame must stay
+ * within the {@link StompLimits}. A refusal throws, which makes Spring send an ERROR
+ * frame and close the connection.
  */
 public class StompAccessInterceptor implements ChannelInterceptor {
 
@@ -57,6 +61,8 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 
 	private final @Nullable BearerTokenConnections tokens;
 
+	private final FilterableFields filterable;
+
 	/**
 	 * Create the interceptor.
 	 * @param destinations the valid destinations
@@ -70,10 +76,12 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 	 * @param limits the per-connection limits
 	 * @param tokens authenticates connections by bearer token, or {@code null} where only
 	 * the HTTP session does
+	 * @param filterable the payload fields listeners to a type may filter on
 	 */
 	public StompAccessInterceptor(ChannelDestinations destinations, ConnectionRegistry connections,
 			ListenAuthorizer authorizer, SubscriptionSigner signer, boolean signatureRequired, boolean csrfRequired,
-			boolean presenceEnabled, StompLimits limits, @Nullable BearerTokenConnections tokens) {
+			boolean presenceEnabled, StompLimits limits, @Nullable BearerTokenConnections tokens,
+			FilterableFields filterable) {
 		this.destinations = destinations;
 		this.connections = connections;
 		this.authorizer = authorizer;
@@ -83,6 +91,7 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 		this.presenceEnabled = presenceEnabled;
 		this.limits = limits;
 		this.tokens = tokens;
+		this.filterable = filterable;
 	}
 
 	@Override
@@ -182,11 +191,16 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			return redirected(connection, message, this.destinations.noticeTopic());
 		}
 		TypeChannel type = this.destinations.typeOrNull(accessor.getDestination());
+		String where = accessor.getFirstNativeHeader(TypeFilter.HEADER);
 		if (type != null) {
 			// No object to check access to yet: each notification is checked for its own
 			// object at delivery.
 			this.authorizer.checkRole(connection.user());
-			return signed(connection, message, accessor, type.toString());
+			TypeFilter filter = (where != null) ? this.filterable.parse(type, where) : null;
+			return signed(connection, filtered(message, filter), accessor, TypeFilter.signedName(type, filter));
+		}
+		if (where != null) {
+			throw new InvalidChannelException("Filters are for listeners to a type");
 		}
 		PresenceName presence = this.destinations.presenceOrNull(accessor.getDestination());
 		if (presence != null && !this.presenceEnabled) {
@@ -208,6 +222,16 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			throw new ListenDeniedException("Invalid subscription signature");
 		}
 		return counted(connection, message);
+	}
+
+	// The registry takes the filter from the SUBSCRIBE message, parsed and checked here.
+	private static Message<?> filtered(Message<?> message, @Nullable TypeFilter filter) {
+		if (filter == null) {
+			return message;
+		}
+		StompHeaderAccessor headers = StompHeaderAccessor.wrap(message);
+		headers.setHeader(TypeFilter.HEADER_ATTRIBUTE, filter);
+		return MessageBuilder.createMessage(message.getPayload(), headers.getMessageHeaders());
 	}
 
 	private Message<?> redirected(ListenerConnection connection, Message<?> message, String destination) {

@@ -198,7 +198,7 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 		}
 		this.fanOuts.increment();
 		Map<String, List<String>> subscribers = broker.registry().exactSubscribers(destination);
-		Map<String, List<String>> typeSubscribers = broker.registry().typeSubscribers(channelName);
+		Map<String, List<String>> typeSubscribers = broker.registry().typeSubscribers(channelName, payload);
 		if (subscribers != null || typeSubscribers != null) {
 			FanOut fanOut = new FanOut(message, payload, channelName, broker);
 			if (subscribers != null) {

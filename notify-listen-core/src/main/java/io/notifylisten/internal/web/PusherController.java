@@ -6,8 +6,10 @@ import java.util.Map;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.internal.channel.ConnectionId;
+import io.notifylisten.internal.channel.FilterableFields;
 import io.notifylisten.internal.channel.PresenceName;
 import io.notifylisten.internal.channel.TypeChannel;
+import io.notifylisten.internal.channel.TypeFilter;
 import io.notifylisten.internal.security.BearerTokenAuthenticator;
 import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.security.ListenDeniedException;
@@ -49,10 +51,14 @@ public class PusherController extends RefusingController {
 
 	private final SubscriptionSigner signer;
 
-	public PusherController(ClientSettings settings, ListenAuthorizer authorizer, SubscriptionSigner signer) {
+	private final FilterableFields filterable;
+
+	public PusherController(ClientSettings settings, ListenAuthorizer authorizer, SubscriptionSigner signer,
+			FilterableFields filterable) {
 		this.settings = settings;
 		this.authorizer = authorizer;
 		this.signer = signer;
+		this.filterable = filterable;
 	}
 
 	@GetMapping(path = KEY_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -74,7 +80,9 @@ public class PusherController extends RefusingController {
 	 * Sign a subscription. Parameter names are Pusher's, so its clients work unchanged.
 	 * @param connectionId the connection id from the CONNECTED frame
 	 * @param channel the channel, {@code entity/id/action}, a type channel,
-	 * <code>entity/&#42;/action</code>, or a presence, {@code presence-entity/id}
+	 * <code>entity/&#42;/action</code>, the same with a filter,
+	 * <code>entity/&#42;/action?{"field":value}</code>, or a presence,
+	 * {@code presence-entity/id}
 	 * @param principal the logged-in user
 	 * @return {@code {"auth": "key:signature"}}
 	 */
@@ -95,11 +103,15 @@ public class PusherController extends RefusingController {
 			this.authorizer.check(user, presence.readCheck());
 			return Map.of("auth", this.signer.sign(connectionId, presence.toString()));
 		}
-		TypeChannel type = TypeChannel.parseOrNull(channel);
+		int query = channel.indexOf('?');
+		TypeChannel type = TypeChannel.parseOrNull((query >= 0) ? channel.substring(0, query) : channel);
 		if (type != null) {
 			// Every object of the type is checked at delivery, each for itself.
 			this.authorizer.checkRole(user);
-			return Map.of("auth", this.signer.sign(connectionId, type.toString()));
+			TypeFilter filter = (query >= 0) ? this.filterable.parse(type, channel.substring(query + 1)) : null;
+			// The filter as the server reads it, so that the client's spelling of the
+			// same filter gets the same signature.
+			return Map.of("auth", this.signer.sign(connectionId, TypeFilter.signedName(type, filter)));
 		}
 		ChannelName channelName = ChannelName.parse(channel);
 		this.authorizer.check(user, channelName);

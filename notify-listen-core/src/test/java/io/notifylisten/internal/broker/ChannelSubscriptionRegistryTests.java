@@ -1,5 +1,6 @@
 package io.notifylisten.internal.broker;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,13 @@ import java.util.concurrent.Future;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
+import io.notifylisten.internal.channel.FilterableFields;
+import io.notifylisten.internal.channel.TypeChannel;
+import io.notifylisten.internal.channel.TypeFilter;
+import io.notifylisten.security.EntityAccessRules;
+import io.notifylisten.security.EntityAccessRules.EntityRule;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
@@ -26,6 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link DefaultSubscriptionRegistry} finds.
  */
 class ChannelSubscriptionRegistryTests {
+
+	private static final FilterableFields FILTERABLE = FilterableFields.of(EntityAccessRules.builder()
+		.entity("Order", EntityRule.anyListener(), (actions) -> actions.action("shipped", Shipped.class, "customer"))
+		.build());
 
 	private final ChannelSubscriptionRegistry registry = new ChannelSubscriptionRegistry();
 
@@ -71,7 +82,8 @@ class ChannelSubscriptionRegistryTests {
 
 	@Test
 	void aTypeChannelsSubscribersAreFoundForEachOfItsChannelsWithoutPatterns() {
-		ChannelSubscriptionRegistry types = new ChannelSubscriptionRegistry(new ChannelDestinations("k"));
+		ChannelSubscriptionRegistry types = new ChannelSubscriptionRegistry(new ChannelDestinations("k"),
+				JsonMapper.shared());
 		types.registerSubscription(message(SimpMessageType.SUBSCRIBE, "s1", "0", "/topic/k.Order.1.shipped"));
 		types.registerSubscription(message(SimpMessageType.SUBSCRIBE, "s1", "1", "/topic/k.Order.*.shipped"));
 		types.registerSubscription(message(SimpMessageType.SUBSCRIBE, "s2", "0", "/topic/k.Order.*.shipped"));
@@ -81,11 +93,32 @@ class ChannelSubscriptionRegistryTests {
 			.isEqualTo(Map.of("s1", List.of("0", "1"), "s2", List.of("0")));
 		assertThat(find(types, "/topic/k.Order.5.shipped")).isEqualTo(Map.of("s1", List.of("1"), "s2", List.of("0")));
 		assertThat(find(types, "/topic/k.Order.5.cancelled")).isEmpty();
-		assertThat(types.typeSubscribers(ChannelName.parse("Order/5/shipped"))).containsOnlyKeys("s1", "s2");
+		assertThat(types.typeSubscribers(ChannelName.parse("Order/5/shipped"), new byte[0])).containsOnlyKeys("s1",
+				"s2");
 		types.unregisterAllSubscriptions("s2");
 		types.unregisterSubscription(message(SimpMessageType.UNSUBSCRIBE, "s1", "1", null));
 		assertThat(find(types, "/topic/k.Order.5.shipped")).isEmpty();
 		assertThat(types.destinations()).isOne();
+	}
+
+	@Test
+	void aFilteredTypeSubscriberIsFoundOnlyForTheNotificationsItsFilterMatches() {
+		ChannelSubscriptionRegistry types = new ChannelSubscriptionRegistry(new ChannelDestinations("k"),
+				JsonMapper.shared());
+		types.registerSubscription(filtered("s1", "0", "{\"customer\":42}"));
+		types.registerSubscription(filtered("s1", "1", "{\"customer\":7}"));
+		types.registerSubscription(message(SimpMessageType.SUBSCRIBE, "s2", "0", "/topic/k.Order.*.shipped"));
+		assertThat(find(types, "/topic/k.Order.1.shipped", "{\"payload\":{\"customer\":42}}"))
+			.isEqualTo(Map.of("s1", List.of("0"), "s2", List.of("0")));
+		assertThat(find(types, "/topic/k.Order.1.shipped", "{\"payload\":{\"customer\":9}}"))
+			.isEqualTo(Map.of("s2", List.of("0")));
+		assertThat(find(types, "/topic/k.Order.1.shipped", "{\"payload\":{}}")).isEqualTo(Map.of("s2", List.of("0")));
+		assertThat(find(types, "/topic/k.Order.1.shipped", "not JSON")).isEqualTo(Map.of("s2", List.of("0")));
+		types.unregisterSubscription(message(SimpMessageType.UNSUBSCRIBE, "s1", "0", null));
+		// The id used again without a filter: no filter of the one before is left on it.
+		types.registerSubscription(message(SimpMessageType.SUBSCRIBE, "s1", "0", "/topic/k.Order.*.shipped"));
+		assertThat(find(types, "/topic/k.Order.1.shipped", "{\"payload\":{\"customer\":9}}"))
+			.isEqualTo(Map.of("s1", List.of("0"), "s2", List.of("0")));
 	}
 
 	@Test
@@ -156,6 +189,26 @@ class ChannelSubscriptionRegistryTests {
 		return copy;
 	}
 
+	private static Map<String, List<String>> find(SubscriptionRegistry registry, String destination, String json) {
+		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
+		headers.setSessionId("publisher");
+		headers.setDestination(destination);
+		MultiValueMap<String, String> found = registry.findSubscriptions(
+				MessageBuilder.createMessage(json.getBytes(StandardCharsets.UTF_8), headers.getMessageHeaders()));
+		Map<String, List<String>> copy = new java.util.HashMap<>();
+		found.forEach((sessionId, ids) -> copy.put(sessionId, ids.stream().sorted().toList()));
+		return copy;
+	}
+
+	private static Message<byte[]> filtered(String sessionId, String subscriptionId, String where) {
+		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.SUBSCRIBE);
+		headers.setSessionId(sessionId);
+		headers.setSubscriptionId(subscriptionId);
+		headers.setDestination("/topic/k.Order.*.shipped");
+		headers.setHeader(TypeFilter.HEADER_ATTRIBUTE, FILTERABLE.parse(new TypeChannel("Order", "shipped"), where));
+		return MessageBuilder.createMessage(new byte[0], headers.getMessageHeaders());
+	}
+
 	private static Message<byte[]> message(SimpMessageType type, String sessionId, String subscriptionId,
 			String destination) {
 		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(type);
@@ -167,6 +220,10 @@ class ChannelSubscriptionRegistryTests {
 			headers.setDestination(destination);
 		}
 		return MessageBuilder.createMessage(new byte[0], headers.getMessageHeaders());
+	}
+
+	record Shipped(long customer) {
+
 	}
 
 }

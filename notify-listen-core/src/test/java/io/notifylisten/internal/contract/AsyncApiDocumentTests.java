@@ -23,8 +23,9 @@ class AsyncApiDocumentTests {
 
 	private final Contract contract = new Contract("Shop", "1.2.0", SHOP, "/notify-listen/ws", true,
 			Set.of("Order", "ChatRoom"),
-			List.of(ActionChannel.declared("Order", "refresh", Change.class).withResult(OrderView.class),
-					ActionChannel.handled("Order", "ship-now", void.class),
+			List.of(ActionChannel.declared("Order", "refresh", Change.class)
+				.withFilterable(List.of("status"))
+				.withResult(OrderView.class), ActionChannel.handled("Order", "ship-now", void.class),
 					ActionChannel.declared("ChatRoom", "closed", null)));
 
 	private final JsonNode document = AsyncApiDocument.of(this.contract);
@@ -56,6 +57,19 @@ class AsyncApiDocumentTests {
 			.contains("'*' for every Order the user may read");
 		assertThat(this.document.at("/channels/Order.refresh/parameters/id/description").asString())
 			.contains("'*' for every Order the user may read");
+	}
+
+	@Test
+	void anActionWithFilterableFieldsDescribesTheFilterOfAListenerToEveryObject() {
+		JsonNode where = this.document.at("/channels/Order.refresh/" + AsyncApiDocument.WHERE_EXTENSION);
+		assertThat(where.get("type").asString()).isEqualTo("object");
+		assertThat(where.get("properties").propertyNames()).containsExactly("status");
+		assertThat(where.at("/properties/status/enum").values()).extracting(JsonNode::asString)
+			.containsExactly("NEW", "PAID");
+		assertThat(where.get("additionalProperties").asBoolean(true)).isFalse();
+		assertThat(where.get("description").asString()).contains("SUBSCRIBE's 'where' header")
+			.contains("Order/*/refresh?{filter}");
+		assertThat(this.document.at("/channels/ChatRoom.closed").has(AsyncApiDocument.WHERE_EXTENSION)).isFalse();
 	}
 
 	@Test

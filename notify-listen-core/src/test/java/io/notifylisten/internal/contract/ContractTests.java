@@ -32,7 +32,7 @@ class ContractTests {
 	void declaredActionsAndHandlersAreOneChannelEach() {
 		EntityAccessRules rules = EntityAccessRules.builder()
 			.entity("Order", EntityRule.anyListener(),
-					(actions) -> actions.action("refresh", Change.class).action("archived"))
+					(actions) -> actions.action("refresh", Change.class, "status").action("archived"))
 			.build();
 		register("refresh");
 		register("paid");
@@ -43,7 +43,9 @@ class ContractTests {
 		assertThat(contract.entities()).containsExactly("Invoice", "Order");
 		assertThat(contract.channels()).containsExactly(ActionChannel.handled("Invoice", "paid", View.class),
 				ActionChannel.declared("Order", "archived", null),
-				ActionChannel.declared("Order", "refresh", Change.class).withResult(View.class));
+				ActionChannel.declared("Order", "refresh", Change.class)
+					.withFilterable(List.of("status"))
+					.withResult(View.class));
 	}
 
 	@Test

@@ -28,13 +28,21 @@ class TypeScriptDeclarationsTests {
 
 	private final Contract contract = new Contract("Shop", "1", new ChannelDestinations("shop"), "/ws", true,
 			Set.of("Order", "ChatRoom"),
-			List.of(ActionChannel.declared("Order", "refresh", Change.class).withResult(OrderView.class),
-					ActionChannel.declared("Order", "ship-now", null).withResult(void.class),
+			List.of(ActionChannel.declared("Order", "refresh", Change.class)
+				.withFilterable(List.of("status"))
+				.withResult(OrderView.class), ActionChannel.declared("Order", "ship-now", null).withResult(void.class),
 					ActionChannel.declared("Order", "progress", ProgressUpdate.class),
 					ActionChannel.handled("ChatRoom", "message",
 							ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class).getType())));
 
 	private final String declarations = TypeScriptDeclarations.of(this.contract);
+
+	@Test
+	void listsEachEntitysFilterableFieldsWithTheirPayloadTypes() {
+		assertThat(this.declarations).contains("\n\t/** The payload fields a listener to every object of an entity "
+				+ "may filter on (where). */\n\tinterface NotifyListenFilters {\n\t\tOrder: {\n"
+				+ "\t\t\tstatus: 'NEW' | 'PAID';\n\t\t};\n\t}\n}\n");
+	}
 
 	@Test
 	void importsTheClientsTypes() {

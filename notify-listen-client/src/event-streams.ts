@@ -4,7 +4,7 @@
  * the socket's. The server checks login, role and access as for SUBSCRIBE, names events by action,
  * and resumes from Last-Event-ID. A type's stream (id '*') has no position: the server answers its
  * Last-Event-ID with 'reload' once the stream is live, which is 'resubscribed' as for a channel it
- * cannot recover. Notices and presence need WebSocket.
+ * cannot recover; its filter goes as the 'where' parameter. Notices and presence need WebSocket.
  */
 import type { Channel } from './channel.js';
 import { type Connection, isLoginRefusal, readJson } from './connection.js';
@@ -32,7 +32,8 @@ export class EventStreams {
 		}
 		try {
 			const response = await connection._request('/notify-listen/sse/' + encodeURIComponent(channel.entity as string)
-				+ '/' + encodeURIComponent(channel.id as string) + '?events=' + encodeURIComponent(channel.action as string),
+				+ '/' + encodeURIComponent(channel.id as string) + '?events=' + encodeURIComponent(channel.action as string)
+				+ (channel.where ? '&where=' + encodeURIComponent(channel.where) : ''),
 			{ cache: 'no-store', headers: headers, signal: abort.signal });
 			if (!current()) {
 				return;

@@ -104,6 +104,18 @@ test('over Server-Sent Events a listener to a type streams every order, and relo
 	assert.deepEqual(received.map((m) => m[0]), ['41', '42', '41', '43']);
 });
 
+test('over Server-Sent Events a filtered listener to a type sends its filter as the where parameter', async () => {
+	const { client, server } = fakeClient();
+	client.configure({ transport: 'sse' });
+	const handle = client.listen('Order', { refresh: () => {} }, { where: { status: 'open', customer: 42 } });
+	await settle();
+	assert.equal(await handle.ready, handle);
+	const url = new URL(server.streams[0].url);
+	assert.equal(url.pathname, '/notify-listen/sse/Order/*');
+	assert.equal(url.searchParams.get('events'), 'refresh');
+	assert.equal(url.searchParams.get('where'), '{"customer":42,"status":"open"}');
+});
+
 test('where is signed with its channel in one canonical form and sent in the SUBSCRIBE', async () => {
 	const { server, handle } = await listeningToEveryOrder({ where: { status: 'open', customer: 42 } });
 	assert.equal(await handle.ready, handle);

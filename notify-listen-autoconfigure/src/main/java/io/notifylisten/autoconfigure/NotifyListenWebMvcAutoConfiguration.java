@@ -138,9 +138,10 @@ public final class NotifyListenWebMvcAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		SseController notifyListenSseController(SseStreams streams, ListenAuthorizer authorizer,
-				NotifyListenProperties properties, ObjectProvider<BearerTokenAuthenticator> tokens) {
+				NotifyListenProperties properties, ObjectProvider<BearerTokenAuthenticator> tokens,
+				FilterableFields filterable) {
 			return new SseController(streams, authorizer, properties.getSse().getMaxEvents(),
-					properties.getLimits().getMaxConnectionsPerUser(), tokens.getIfAvailable());
+					properties.getLimits().getMaxConnectionsPerUser(), tokens.getIfAvailable(), filterable);
 		}
 
 	}

@@ -1,10 +1,20 @@
 package io.notifylisten.internal.channel;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.notifylisten.listen.EntityId;
 import io.notifylisten.listen.NotifyListen;
@@ -34,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * matches, each still checked for its object at delivery, over a real WebSocket against
  * the real application: on the direct fan-out ({@code changed}) and on Spring's broker
  * path ({@code reviewed}, which has a {@code @NotifyListen} handler). A filter on an
- * undeclared field, or one the signature was not made for, is refused.
+ * undeclared field, or one the signature was not made for, is refused. An event stream of
+ * every ticket takes the same filter as its {@code where} parameter.
  */
 @OrdersServerTest("notify-listen.key=type-filters")
 @Import(TypeFilterIntegrationTests.Tickets.class)
@@ -163,6 +174,59 @@ class TypeFilterIntegrationTests {
 			this.notifier.notify("Ticket", 41, "changed", new TicketChange(42, "open"));
 			assertThat(bob.nextIds(1)).containsExactly("41");
 		}
+	}
+
+	@Test
+	void anEventStreamOfEveryTicketIsFilteredAsASubscriptionIs(CapturedOutput output) throws Exception {
+		String where = URLEncoder.encode("{\"customer\":42}", StandardCharsets.UTF_8);
+		HttpResponse<Stream<String>> stream = eventStream(BOB,
+				"/notify-listen/sse/Ticket/*?events=changed&where=" + where);
+		assertThat(stream.statusCode()).isEqualTo(200);
+		BlockingQueue<String> data = new LinkedBlockingQueue<>();
+		Thread reader = new Thread(() -> {
+			try {
+				stream.body().filter((line) -> line.startsWith("data:")).forEach(data::add);
+			}
+			catch (RuntimeException ex) {
+				// Closed by the test.
+			}
+		}, "sse-reader");
+		reader.setDaemon(true);
+		reader.start();
+		try {
+			awaitSubscribed();
+			this.notifier.notify("Ticket", 51, "changed", new TicketChange(7, "open"));
+			this.notifier.notify("Ticket", 52, "changed", new TicketChange(42, "open"));
+			this.notifier.notify("Ticket", SECRET_TICKET, "changed", new TicketChange(42, "open"));
+			String first = data.poll(5, TimeUnit.SECONDS);
+			assertThat(first).as("the matching ticket").contains("\"id\":\"52\"");
+			assertThat(data.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+		}
+		finally {
+			stream.body().close();
+		}
+
+		HttpResponse<Stream<String>> undeclared = eventStream(ALICE, "/notify-listen/sse/Ticket/*?events=changed&where="
+				+ URLEncoder.encode("{\"owner\":\"x\"}", StandardCharsets.UTF_8));
+		assertThat(undeclared.statusCode()).isEqualTo(400);
+		assertThat(String.join("", undeclared.body().toList()))
+			.isEqualTo("{\"error\":\"Field 'owner' is not filterable on Ticket/*/changed\"}");
+		HttpResponse<Stream<String>> oneObject = eventStream(ALICE,
+				"/notify-listen/sse/Ticket/5?events=changed&where=" + where);
+		assertThat(oneObject.statusCode()).isEqualTo(400);
+		assertThat(String.join("", oneObject.body().toList()))
+			.isEqualTo("{\"error\":\"Filters are for listeners to a type\"}");
+		assertNothingLoggedAtErrorOrAsAStackTrace(output);
+	}
+
+	private HttpResponse<Stream<String>> eventStream(String user, String path) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+			.header("Accept", "text/event-stream")
+			.header("Authorization",
+					"Basic " + Base64.getEncoder()
+						.encodeToString((user + ":password").getBytes(StandardCharsets.UTF_8)))
+			.build();
+		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
 	}
 
 	// Anyone can send these: an operator's log must not fill with ERROR lines or stack

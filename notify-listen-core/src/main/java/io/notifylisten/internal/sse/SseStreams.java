@@ -15,6 +15,7 @@ import java.util.function.BiFunction;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.channel.TypeChannel;
+import io.notifylisten.internal.channel.TypeFilter;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.connection.ListenerConnection;
 import io.notifylisten.internal.history.ChannelHistory;
@@ -128,7 +129,7 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	public @Nullable SseEmitter open(Authentication user, @Nullable String httpSessionId, List<ChannelName> channels,
 			@Nullable String lastEventId, int maxPerUser, @Nullable Instant tokenExpiresAt) {
 		return open(user, httpSessionId, maxPerUser, tokenExpiresAt, (sessionId, emitter) -> new Stream(sessionId, user,
-				channels, List.of(), emitter, LastEventId.parse(lastEventId, channels.size()), false));
+				channels, List.of(), Map.of(), emitter, LastEventId.parse(lastEventId, channels.size()), false));
 	}
 
 	/**
@@ -137,6 +138,7 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	 * @param user the user
 	 * @param httpSessionId the HTTP session, which the stream ends with
 	 * @param types the type channels, in the order of the URL
+	 * @param filters the filters of those type channels that have one
 	 * @param lastEventId the browser's {@code Last-Event-ID}, or {@code null}; any id
 	 * gets a {@code reload} event, since a type has no position to resume from
 	 * @param maxPerUser most connections one user may hold
@@ -145,9 +147,10 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 	 * @return the emitter, or {@code null} if the user holds too many connections
 	 */
 	public @Nullable SseEmitter openTypes(Authentication user, @Nullable String httpSessionId, List<TypeChannel> types,
-			@Nullable String lastEventId, int maxPerUser, @Nullable Instant tokenExpiresAt) {
+			Map<TypeChannel, TypeFilter> filters, @Nullable String lastEventId, int maxPerUser,
+			@Nullable Instant tokenExpiresAt) {
 		return open(user, httpSessionId, maxPerUser, tokenExpiresAt, (sessionId, emitter) -> new Stream(sessionId, user,
-				List.of(), types, emitter, LastEventId.parse(null, 0), lastEventId != null));
+				List.of(), types, filters, emitter, LastEventId.parse(null, 0), lastEventId != null));
 	}
 
 	private @Nullable SseEmitter open(Authentication user, @Nullable String httpSessionId, int maxPerUser,
@@ -231,6 +234,11 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 			StompHeaderAccessor subscribe = headers(StompCommand.SUBSCRIBE, stream);
 			subscribe.setSubscriptionId("type-" + i);
 			subscribe.setDestination(this.destinations.destinationOf(stream.types.get(i)));
+			TypeFilter filter = stream.filters.get(stream.types.get(i));
+			if (filter != null) {
+				// Where the broker's registry finds it, as for a STOMP SUBSCRIBE's.
+				subscribe.setHeader(TypeFilter.HEADER_ATTRIBUTE, filter);
+			}
 			toBroker(subscribe);
 		}
 		if (stream.position.epoch() != null) {
@@ -389,6 +397,8 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 
 		private final List<TypeChannel> types;
 
+		private final Map<TypeChannel, TypeFilter> filters;
+
 		private final SseEmitter emitter;
 
 		private final LastEventId position;
@@ -405,11 +415,12 @@ public class SseStreams implements SmartLifecycle, ApplicationListener<HttpSessi
 		private @Nullable ScheduledFuture<?> keepAlive;
 
 		Stream(String sessionId, Authentication user, List<ChannelName> channels, List<TypeChannel> types,
-				SseEmitter emitter, LastEventId position, boolean typesResumed) {
+				Map<TypeChannel, TypeFilter> filters, SseEmitter emitter, LastEventId position, boolean typesResumed) {
 			this.sessionId = sessionId;
 			this.user = user;
 			this.channels = new ArrayList<>(channels);
 			this.types = List.copyOf(types);
+			this.filters = Map.copyOf(filters);
 			this.emitter = emitter;
 			this.position = position;
 			this.typesResumed = typesResumed;

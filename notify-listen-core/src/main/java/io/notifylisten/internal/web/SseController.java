@@ -3,12 +3,16 @@ package io.notifylisten.internal.web;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
+import io.notifylisten.internal.channel.FilterableFields;
 import io.notifylisten.internal.channel.TypeChannel;
+import io.notifylisten.internal.channel.TypeFilter;
 import io.notifylisten.internal.security.BearerTokenAuthenticator;
 import io.notifylisten.internal.security.ListenAuthorizer;
 import io.notifylisten.internal.security.ListenDeniedException;
@@ -31,7 +35,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * same checks as a STOMP SUBSCRIBE (login, listen role, entity access) and a 403 or 400
  * with a short JSON error. An id of {@code *} streams those actions on every object of
  * the entity ({@link TypeChannel}): the listen role is checked at once, and each object
- * at delivery.
+ * at delivery; {@code where} filters them on declared payload fields, as the SUBSCRIBE
+ * header of that name does.
  */
 @RestController
 public class SseController extends RefusingController {
@@ -49,6 +54,8 @@ public class SseController extends RefusingController {
 
 	private final @Nullable BearerTokenAuthenticator tokens;
 
+	private final FilterableFields filterable;
+
 	/**
 	 * Create the controller.
 	 * @param streams the open streams
@@ -56,11 +63,13 @@ public class SseController extends RefusingController {
 	 * @param maxEvents the most events one stream may name
 	 * @param maxConnectionsPerUser the most connections one user may hold
 	 * @param tokens tells when the bearer token of a request expires, or {@code null}
-	 * where no tokens are taken
+	 * @param filterable the payload fields listeners to a type may filter on where no
+	 * tokens are taken
 	 */
 	public SseController(SseStreams streams, ListenAuthorizer authorizer, int maxEvents, int maxConnectionsPerUser,
-			@Nullable BearerTokenAuthenticator tokens) {
+			@Nullable BearerTokenAuthenticator tokens, FilterableFields filterable) {
 		this.tokens = tokens;
+		this.filterable = filterable;
 		this.streams = streams;
 		this.authorizer = authorizer;
 		this.maxEvents = maxEvents;
@@ -69,6 +78,7 @@ public class SseController extends RefusingController {
 
 	@GetMapping(PATH + "/{entity}/{id}")
 	SseEmitter stream(@PathVariable String entity, @PathVariable String id, @RequestParam String events,
+			@RequestParam(required = false) @Nullable String where,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId,
 			@Nullable Principal principal, HttpServletRequest request) {
 		Authentication user = ListenAuthorizer.requireLogin(principal);
@@ -78,11 +88,18 @@ public class SseController extends RefusingController {
 		SseEmitter emitter;
 		if (TypeChannel.ANY_ID.equals(id)) {
 			List<TypeChannel> types = distinct(events, (action) -> new TypeChannel(entity, action));
+			Map<TypeChannel, TypeFilter> filters = new LinkedHashMap<>();
+			if (where != null) {
+				types.forEach((type) -> filters.put(type, this.filterable.parse(type, where)));
+			}
 			this.authorizer.checkRole(user);
-			emitter = this.streams.openTypes(user, httpSessionId, types, lastEventId, this.maxConnectionsPerUser,
-					tokenExpiresAt);
+			emitter = this.streams.openTypes(user, httpSessionId, types, filters, lastEventId,
+					this.maxConnectionsPerUser, tokenExpiresAt);
 		}
 		else {
+			if (where != null) {
+				throw new InvalidChannelException("Filters are for listeners to a type");
+			}
 			List<ChannelName> channels = distinct(events, (action) -> new ChannelName(entity, id, action));
 			channels.forEach((channel) -> this.authorizer.check(user, channel));
 			emitter = this.streams.open(user, httpSessionId, channels, lastEventId, this.maxConnectionsPerUser,

@@ -111,7 +111,7 @@ public class BenchmarkControl {
 		MeterRegistry registry = this.meters.getIfAvailable();
 		if (registry != null) {
 			for (String name : new String[] { "notify.listen.notified", "notify.listen.delivered",
-					"notify.listen.dropped" }) {
+					"notify.listen.dropped", "notify.listen.conflated" }) {
 				Search search = registry.find(name);
 				if (search.counter() != null) {
 					stats.put(name, (long) search.counter().count());

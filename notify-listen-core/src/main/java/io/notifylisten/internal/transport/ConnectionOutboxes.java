@@ -422,15 +422,15 @@ final class ConnectionOutboxes implements Executor {
 			else {
 				this.waiting.add(task);
 			}
+			if (folded > 0) {
+				ConnectionOutboxes.this.policy.folded(this.sessionId, folded);
+			}
 			if (this.waitingBytes > ConnectionOutboxes.this.policy.sendBufferLimit()) {
 				// The connection is being cut off: keep nothing more for it.
 				this.closing = true;
 				this.discardedOnOverflow = (int) waitingTasks().filter(ConnectionOutboxes::isMessage).count();
 				clear();
 				return Offer.OVERFLOW;
-			}
-			if (folded > 0) {
-				ConnectionOutboxes.this.policy.folded(this.sessionId, folded);
 			}
 			if (this.scheduled) {
 				return Offer.QUEUED;

@@ -413,7 +413,7 @@ final class ConnectionOutboxes implements Executor {
 			}
 			this.waitingBytes += sizeOf(task);
 			int folded = 0;
-			if (this.latest == null && this.waitingBytes > ConnectionOutboxes.this.policy.conflationThreshold()) {
+			if (this.latest == null && this.waitingBytes > conflationThreshold()) {
 				folded = startConflating();
 			}
 			if (this.latest != null) {
@@ -437,6 +437,13 @@ final class ConnectionOutboxes implements Executor {
 			}
 			this.scheduled = true;
 			return Offer.SCHEDULE;
+		}
+
+		// At or above the send buffer limit, conflation would only start once the
+		// connection is over the limit, and keep it from being cut off there.
+		private long conflationThreshold() {
+			long threshold = ConnectionOutboxes.this.policy.conflationThreshold();
+			return (threshold < ConnectionOutboxes.this.policy.sendBufferLimit()) ? threshold : Long.MAX_VALUE;
 		}
 
 		synchronized int discardedOnOverflow() {

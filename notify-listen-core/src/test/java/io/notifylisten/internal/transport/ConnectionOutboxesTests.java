@@ -349,6 +349,20 @@ class ConnectionOutboxesTests {
 	}
 
 	@Test
+	void aThresholdAtTheSendBufferLimitTurnsConflationOff() throws Exception {
+		this.policy.conflationThreshold = 300;
+		this.policy.sendBufferLimit = 300;
+		List<String> written = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch release = blockTheConnection("s1");
+		for (int i = 0; i < 4; i++) {
+			this.outboxes.execute("s1", channelMessage("A", "a" + i, written));
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.policy.overflowed.equals(List.of("s1 lost 4")));
+		assertThat(this.policy.folded).isEmpty();
+		release.countDown();
+	}
+
+	@Test
 	void aFailingMessageDoesNotStopTheConnectionsNextOnes() {
 		List<String> handled = Collections.synchronizedList(new ArrayList<>());
 		this.channel.subscribe((message) -> {

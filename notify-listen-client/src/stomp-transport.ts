@@ -298,6 +298,10 @@ export class StompTransport {
 			connection._log('unreadable message on', channel._name);
 			return;
 		}
+		const folded = frame.headers['notify-listen-folded'];
+		if (folded !== undefined && message !== null && typeof message === 'object') {
+			(message as NotifyMessage).folded = Number(folded);
+		}
 		if (isPresence(channel)) {
 			presenceFrame(channel, frame.headers['notify-listen-presence'], message);
 		}

@@ -24,6 +24,12 @@ export interface NotifyMessage<P = Record<string, unknown>, R = unknown> {
 	epoch?: string | null;
 	/** Position in the notification log; 0 or absent on messages that are not numbered. */
 	sequence?: number;
+	/**
+	 * How many earlier messages of this channel (for a listener to a type: of this object and
+	 * action) this one replaced: the server's while the page read too slowly, and the listen's
+	 * `throttle` while it held calls back. Absent when none.
+	 */
+	folded?: number;
 }
 
 /** What the server shows of a member present on an object (its PresenceMemberResolver). */
@@ -100,6 +106,13 @@ export interface ListenOptions {
 	 * an action another listen() of the page already listens to.
 	 */
 	since?: string;
+	/**
+	 * Run each action's handler at most once per this many milliseconds: the first message at
+	 * once, then, when more arrived meanwhile, the latest of them at the end of the interval
+	 * (with `folded` counting those it replaced). For a listener to a type, per action across every
+	 * object: a list page reloads once for a burst. Absent or 0: every message.
+	 */
+	throttle?: number;
 }
 
 /** The options of a listen() to every object of an entity. */

@@ -78,3 +78,13 @@ const wrong: ConnectionState = 'open';
 // @ts-expect-error transports are auto, websocket or sse
 createNotifyListen({ transport: 'long-polling' });
 void wrong;
+
+// A list page: at most one refresh per 250 ms, told how many messages each call stands for.
+listen('Order', {
+	refresh: (msg) => {
+		const folded: number | undefined = msg.folded;
+		void folded;
+	}
+}, { throttle: 250 });
+// @ts-expect-error throttle is a number of milliseconds
+listen('Order', { refresh: () => {} }, { throttle: '250ms' });

@@ -49,7 +49,7 @@ class NotifyListenConnectionConfiguration {
 		NotifyListenProperties.Limits limits = properties.getLimits();
 		TransportLimits transportLimits = new TransportLimits(limits.getTimeToFirstConnect(),
 				Math.toIntExact(limits.getMaxFrameSize().toBytes()), limits.getSendTimeLimit(),
-				limits.getSendBufferSizeLimit().toBytes());
+				limits.getSendBufferSizeLimit().toBytes(), limits.conflationThresholdBytes());
 		return new OutboundTransport(deliveries::isConnected, notifyListenOutboundExecutor, notifyListenTaskScheduler,
 				transportLimits, properties.getHeartbeat().getOutgoing(), deliveries::readiness, deliveries);
 	}

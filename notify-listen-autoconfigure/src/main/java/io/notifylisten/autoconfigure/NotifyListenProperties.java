@@ -641,6 +641,14 @@ public class NotifyListenProperties implements InitializingBean {
 		 */
 		private DataSize sendBufferSizeLimit = DataSize.ofKilobytes(512);
 
+		/**
+		 * Data buffered for one client over which it gets only the latest notification of
+		 * each channel (for a type listener, of each object and action), each telling how
+		 * many it replaced, until it has caught up. By default half the send buffer size
+		 * limit; at or above that limit, never.
+		 */
+		private @Nullable DataSize conflationThreshold;
+
 		public DataSize getMaxFrameSize() {
 			return this.maxFrameSize;
 		}
@@ -711,6 +719,24 @@ public class NotifyListenProperties implements InitializingBean {
 
 		public void setSendBufferSizeLimit(DataSize sendBufferSizeLimit) {
 			this.sendBufferSizeLimit = sendBufferSizeLimit;
+		}
+
+		public @Nullable DataSize getConflationThreshold() {
+			return this.conflationThreshold;
+		}
+
+		public void setConflationThreshold(@Nullable DataSize conflationThreshold) {
+			this.conflationThreshold = conflationThreshold;
+		}
+
+		/**
+		 * Return the conflation threshold in bytes, half the send buffer size limit
+		 * unless set.
+		 * @return the threshold
+		 */
+		public long conflationThresholdBytes() {
+			DataSize threshold = this.conflationThreshold;
+			return (threshold != null) ? threshold.toBytes() : this.sendBufferSizeLimit.toBytes() / 2;
 		}
 
 	}

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.cors.CorsConfiguration;
 
 /**
@@ -170,6 +171,12 @@ final class NotifyListenPropertiesValidator {
 			throw new InvalidConfigurationPropertyValueException("notify-listen.limits.send-buffer-size-limit",
 					properties.getLimits().getSendBufferSizeLimit(),
 					"At least one byte must be allowed to wait for a client (default 512KB)");
+		}
+		DataSize conflationThreshold = properties.getLimits().getConflationThreshold();
+		if (conflationThreshold != null && conflationThreshold.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("notify-listen.limits.conflation-threshold",
+					conflationThreshold, "Must not be negative; set it to the send buffer size limit or more for "
+							+ "no conflation (default half of notify-listen.limits.send-buffer-size-limit)");
 		}
 		requireThreads("notify-listen.broker.inbound-threads", properties.getBroker().getInboundThreads());
 		requireThreads("notify-listen.broker.outbound-threads", properties.getBroker().getOutboundThreads());

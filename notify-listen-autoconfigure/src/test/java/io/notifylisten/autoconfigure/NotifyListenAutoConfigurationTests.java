@@ -68,6 +68,7 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
@@ -268,6 +269,23 @@ class NotifyListenAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("notify-listen.limits.send-buffer-size-limit"));
+	}
+
+	@Test
+	void negativeConflationThresholdIsRefusedAtStartup() {
+		this.contextRunner.withPropertyValues("notify-listen.limits.conflation-threshold=-1B")
+			.run((context) -> assertThat(context).getFailure()
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("notify-listen.limits.conflation-threshold"));
+	}
+
+	@Test
+	void conflationThresholdIsHalfTheSendBufferLimitUnlessSet() {
+		NotifyListenProperties.Limits limits = new NotifyListenProperties().getLimits();
+		limits.setSendBufferSizeLimit(DataSize.ofKilobytes(256));
+		assertThat(limits.conflationThresholdBytes()).isEqualTo(128 * 1024);
+		limits.setConflationThreshold(DataSize.ofKilobytes(300));
+		assertThat(limits.conflationThresholdBytes()).isEqualTo(300 * 1024);
 	}
 
 	@Test

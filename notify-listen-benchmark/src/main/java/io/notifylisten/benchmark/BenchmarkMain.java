@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * (one string is split on spaces):
  * <ul>
  * <li>{@code max-listeners} (10000): largest number of listeners in any scenario</li>
- * <li>{@code scenarios} (floor,idle,fanout,many,handler,endpoint,multinode,presence)</li>
+ * <li>{@code scenarios}
+ * (floor,idle,fanout,many,handler,endpoint,multinode,presence,types,burst)</li>
  * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
  * <li>{@code handler-listeners} (1000), {@code multinode-listeners} (10000),
  * {@code presence-members} (1000): capped by max-listeners</li>
@@ -44,6 +45,12 @@ import org.jspecify.annotations.Nullable;
  * those settings instead of the JDK's {@code profile}</li>
  * <li>{@code histogram} (off): with every listener idle at the largest N, each server's
  * live-object histogram ({@code jmap -histo:live}) goes to the log directory</li>
+ * <li>{@code type-listeners} (1000), {@code type-notifies} (200): scenario (i), type
+ * listeners against listeners on one object</li>
+ * <li>{@code burst-listeners} (1000), {@code burst-notifies} (1000), {@code burst-orders}
+ * (1000,10), {@code burst-payload} (1000 bytes), {@code burst-pause-ms} (2000),
+ * {@code throttle} (250 ms): scenario (j), a burst to pages that pause reading,
+ * conflation off and on</li>
  * <li>{@code latency-notifies} (5), {@code burst} (20), {@code server-heap} (3g),
  * {@code out} (target/benchmark-results.md)</li>
  * </ul>
@@ -112,7 +119,7 @@ public final class BenchmarkMain {
 
 	private void run() throws Exception {
 		String scenarios = this.options.getOrDefault("scenarios",
-				"floor,idle,fanout,many,handler,endpoint,multinode,presence");
+				"floor,idle,fanout,many,handler,endpoint,multinode,presence,types,burst");
 		line("# notify-listen benchmark, " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
 		line("");
 		line("Options: " + this.options + "; " + Runtime.getRuntime().availableProcessors() + " cores, Java "
@@ -139,6 +146,12 @@ public final class BenchmarkMain {
 		}
 		if (scenarios.contains("presence")) {
 			new PresenceScenario(this).run(Math.min(this.maxListeners, intOption("presence-members", 1_000)), heap);
+		}
+		if (scenarios.contains("types")) {
+			new TypeListenersScenario(this).run(heap);
+		}
+		if (scenarios.contains("burst")) {
+			new BurstScenario(this).run(heap);
 		}
 		line("## Targets");
 		line("");

@@ -221,7 +221,7 @@ final class ServerProcess implements AutoCloseable {
 		JsonNode stats = get("/bench/stats?gc=" + gc);
 		return new Stats(stats.get("heapUsed").asLong(), stats.get("rss").asLong(), stats.get("connections").asInt(),
 				stats.get("subscriptions").asLong(), stats.path("notify.listen.delivered").asLong(-1),
-				stats.path("notify.listen.dropped").asLong(-1));
+				stats.path("notify.listen.dropped").asLong(-1), stats.path("notify.listen.conflated").asLong(-1));
 	}
 
 	/** Notify one channel {@code count} times, back to back, on the server. */
@@ -324,8 +324,10 @@ final class ServerProcess implements AutoCloseable {
 	 * @param subscriptions STOMP subscriptions
 	 * @param delivered notify-listen's delivered counter, or -1 without it
 	 * @param dropped notify-listen's dropped counter, or -1 without it
+	 * @param conflated notify-listen's conflated counter, or -1 without it
 	 */
-	record Stats(long heapUsed, long rss, int connections, long subscriptions, long delivered, long dropped) {
+	record Stats(long heapUsed, long rss, int connections, long subscriptions, long delivered, long dropped,
+			long conflated) {
 
 	}
 

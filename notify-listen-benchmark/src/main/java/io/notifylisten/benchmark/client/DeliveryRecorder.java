@@ -3,6 +3,7 @@ package io.notifylisten.benchmark.client;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts the messages of one measurement and keeps each one's notify-to-receive latency.
@@ -16,6 +17,10 @@ public final class DeliveryRecorder {
 	private final AtomicInteger count = new AtomicInteger();
 
 	private volatile long lastNanos;
+
+	private final AtomicLong folded = new AtomicLong();
+
+	private final AtomicLong handlerCalls = new AtomicLong();
 
 	public DeliveryRecorder(int capacity) {
 		this.latencyMicros = new long[Math.max(1, capacity)];
@@ -31,6 +36,29 @@ public final class DeliveryRecorder {
 			this.latencyMicros[index] = micros;
 		}
 		this.lastNanos = System.nanoTime();
+	}
+
+	/**
+	 * Count messages the server folded into one that arrived.
+	 * @param messages how many it replaced
+	 */
+	public void recordFolded(int messages) {
+		this.folded.addAndGet(messages);
+	}
+
+	/** Count a call of a page's handler (see {@link LoadClient#throttle}). */
+	public void recordHandlerCall() {
+		this.handlerCalls.incrementAndGet();
+	}
+
+	/** How many times the pages' handlers ran. */
+	public long handlerCalls() {
+		return this.handlerCalls.get();
+	}
+
+	/** How many messages the server folded into those that arrived. */
+	public long folded() {
+		return this.folded.get();
 	}
 
 	/** How many messages arrived. */

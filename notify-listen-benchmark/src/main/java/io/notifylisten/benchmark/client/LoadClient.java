@@ -101,6 +101,12 @@ public final class LoadClient implements AutoCloseable {
 
 	private volatile DeliveryRecorder recorder = new DeliveryRecorder(1);
 
+	/** SO_RCVBUF of the listeners opened from now on; 0 for the system's default. */
+	private volatile int receiveBuffer;
+
+	/** The browser client's listen throttle the listeners model; 0 for none. */
+	private volatile long throttleNanos;
+
 	public LoadClient() {
 		this.http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
@@ -112,6 +118,35 @@ public final class LoadClient implements AutoCloseable {
 	/** Send every MESSAGE received from now on to this recorder. */
 	public void recordInto(DeliveryRecorder recorder) {
 		this.recorder = recorder;
+	}
+
+	/**
+	 * Give the listeners opened from now on this socket receive buffer, so that one that
+	 * stops reading backs the server's writes up soon, as a slow page over a real network
+	 * does; 0 for the system's default.
+	 * @param bytes the buffer size
+	 */
+	public void receiveBuffer(int bytes) {
+		this.receiveBuffer = bytes;
+	}
+
+	/**
+	 * Count the calls of each listener's handler as the browser client's
+	 * {@code listen(..., { throttle })} would make them: the first message at once, the
+	 * latest of those within the interval at its end; zero counts one call per message.
+	 * @param interval the throttle
+	 */
+	public void throttle(Duration interval) {
+		this.throttleNanos = interval.toNanos();
+	}
+
+	/**
+	 * Count the trailing handler calls the listeners' throttles still hold, as their
+	 * timers would fire.
+	 * @param listeners the listeners
+	 */
+	public void flushThrottles(List<Listener> listeners) {
+		listeners.forEach(Listener::flushThrottle);
 	}
 
 	/** ERROR frames received so far. */
@@ -271,7 +306,11 @@ public final class LoadClient implements AutoCloseable {
 			.withUTF8Validator(false)
 			.handshakeTimeoutMillis(SETUP_TIMEOUT.toMillis())
 			.build();
-		new Bootstrap().group(this.loops)
+		Bootstrap bootstrap = new Bootstrap();
+		if (this.receiveBuffer > 0) {
+			bootstrap.option(ChannelOption.SO_RCVBUF, this.receiveBuffer);
+		}
+		bootstrap.group(this.loops)
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
 			.handler(new ChannelInitializer<SocketChannel>() {
@@ -385,6 +424,12 @@ public final class LoadClient implements AutoCloseable {
 
 		private volatile int presenceCount;
 
+		/** When the modelled handler last ran, on the nanoTime scale. */
+		private long lastHandlerCall = Long.MIN_VALUE / 4;
+
+		/** When the throttle's trailing call is due; negative for none held. */
+		private volatile long trailingDue = -1;
+
 		@Override
 		public void handlerAdded(ChannelHandlerContext context) {
 			this.channel = context.channel();
@@ -446,7 +491,13 @@ public final class LoadClient implements AutoCloseable {
 
 		private void onFrame(String frame) {
 			if (frame.startsWith("MESSAGE")) {
-				LoadClient.this.recorder.record(latencyMicros(frame));
+				DeliveryRecorder recorder = LoadClient.this.recorder;
+				recorder.record(latencyMicros(frame));
+				String folded = header(frame, "notify-listen-folded");
+				if (!folded.isEmpty()) {
+					recorder.recordFolded(Integer.parseInt(folded));
+				}
+				handlerCall(System.nanoTime(), recorder);
 				int count = presenceCount(frame);
 				if (count >= 0) {
 					this.presenceCount = count;
@@ -460,6 +511,52 @@ public final class LoadClient implements AutoCloseable {
 				String message = header(frame, "message");
 				LoadClient.this.lastError = "ERROR frame: " + message;
 				this.connected.completeExceptionally(new IllegalStateException("ERROR " + message));
+			}
+		}
+
+		// The browser client's throttle, without its timer: a trailing call that fell due
+		// is counted when the next message arrives or at the end of the measurement.
+		private void handlerCall(long now, DeliveryRecorder recorder) {
+			long interval = LoadClient.this.throttleNanos;
+			if (interval <= 0) {
+				recorder.recordHandlerCall();
+				return;
+			}
+			long due = this.trailingDue;
+			if (due >= 0 && now >= due) {
+				recorder.recordHandlerCall();
+				this.lastHandlerCall = due;
+				this.trailingDue = -1;
+			}
+			if (this.trailingDue < 0 && now - this.lastHandlerCall >= interval) {
+				recorder.recordHandlerCall();
+				this.lastHandlerCall = now;
+			}
+			else if (this.trailingDue < 0) {
+				this.trailingDue = this.lastHandlerCall + interval;
+			}
+		}
+
+		void flushThrottle() {
+			if (this.trailingDue >= 0) {
+				this.trailingDue = -1;
+				LoadClient.this.recorder.recordHandlerCall();
+			}
+		}
+
+		/** Stop reading from the socket, as a page busy elsewhere does. */
+		public void pauseReading() {
+			Channel open = this.channel;
+			if (open != null) {
+				open.config().setAutoRead(false);
+			}
+		}
+
+		/** Read again. */
+		public void resumeReading() {
+			Channel open = this.channel;
+			if (open != null) {
+				open.config().setAutoRead(true);
 			}
 		}
 

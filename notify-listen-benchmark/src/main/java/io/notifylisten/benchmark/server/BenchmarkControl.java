@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.search.Search;
+import io.micrometer.core.instrument.Counter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
@@ -111,10 +112,11 @@ public class BenchmarkControl {
 		MeterRegistry registry = this.meters.getIfAvailable();
 		if (registry != null) {
 			for (String name : new String[] { "notify.listen.notified", "notify.listen.delivered",
-					"notify.listen.dropped" }) {
-				Search search = registry.find(name);
-				if (search.counter() != null) {
-					stats.put(name, (long) search.counter().count());
+					"notify.listen.dropped", "notify.listen.conflated" }) {
+				// Summed over their tags: dropped has one counter per reason.
+				Collection<Counter> counters = registry.find(name).counters();
+				if (!counters.isEmpty()) {
+					stats.put(name, (long) counters.stream().mapToDouble(Counter::count).sum());
 				}
 			}
 		}

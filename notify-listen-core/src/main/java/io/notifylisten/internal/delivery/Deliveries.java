@@ -231,6 +231,11 @@ public final class Deliveries implements DeliveryCheck, DeliveryOutcomes {
 		this.meters.dropped(reason);
 	}
 
+	@Override
+	public void folded(int messages) {
+		this.meters.folded(messages);
+	}
+
 	private boolean allowed(ListenerConnection connection, ChannelName channel) {
 		// A connection on a bearer token gets nothing once the token has expired, even
 		// before it is closed for it.

@@ -68,6 +68,12 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryMeters {
 	public static final String DROPPED = "notify.listen.dropped";
 
 	/**
+	 * Counter of notification messages that waited for a client reading too slowly and
+	 * were replaced by a later one of their channel.
+	 */
+	public static final String CONFLATED = "notify.listen.conflated";
+
+	/**
 	 * Timer from a message's {@code changedAt} to its hand-off to the WebSocket session.
 	 */
 	public static final String DELIVERY_LATENCY = "notify.listen.delivery.latency";
@@ -149,6 +155,10 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryMeters {
 					.description("Notification messages handed to a WebSocket session")
 					.register(registry),
 				dropped,
+				Counter.builder(CONFLATED)
+					.description(
+							"Notification messages waiting for a slow client replaced by a later one of their channel")
+					.register(registry),
 				Timer.builder(DELIVERY_LATENCY)
 					.description("Time from the notification's changedAt to hand-off to the WebSocket session")
 					.publishPercentileHistogram()
@@ -225,6 +235,13 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryMeters {
 		}
 	}
 
+	@Override
+	public void folded(int messages) {
+		for (Meters meters : this.meters) {
+			meters.conflated().increment(messages);
+		}
+	}
+
 	private boolean isNotification(Message<?> message) {
 		if (!SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
 			return false;
@@ -275,7 +292,8 @@ public final class NotifyListenMetrics implements MeterBinder, DeliveryMeters {
 		return -1;
 	}
 
-	private record Meters(Counter notified, Counter delivered, Map<DropReason, Counter> dropped, Timer latency) {
+	private record Meters(Counter notified, Counter delivered, Map<DropReason, Counter> dropped, Counter conflated,
+			Timer latency) {
 
 	}
 

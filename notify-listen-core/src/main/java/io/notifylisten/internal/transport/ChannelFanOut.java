@@ -72,6 +72,12 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 	private static final MimeType BINARY = MimeTypeUtils.APPLICATION_OCTET_STREAM;
 
 	/**
+	 * The header of a message that replaced earlier ones of its channel while the client
+	 * read too slowly: how many (see {@link ConnectionOutboxes}).
+	 */
+	static final String FOLDED_HEADER = "notify-listen-folded";
+
+	/**
 	 * Message ids as Spring's STOMP handler makes them (session id, dash, a number unique
 	 * on the node), with an {@code f} before the number so that they never equal one of
 	 * Spring's.
@@ -313,12 +319,17 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 			return MessageBuilder.createMessage(this.payload, accessor.getMessageHeaders());
 		}
 
-		void deliver(BatchingWebSocketSession session, String subscriptionId) {
+		void deliver(BatchingWebSocketSession session, String subscriptionId, int folded) {
 			String sessionId = session.getId();
 			if (!ChannelFanOut.this.check.mayDeliver(sessionId, this.channel)) {
 				return;
 			}
-			String frame = FanOutStompEncoder.frame(tail(sessionId, subscriptionId), subscriptionId,
+			String tail = tail(sessionId, subscriptionId);
+			if (folded > 0) {
+				// The tail starts with the frame's other headers.
+				tail = FOLDED_HEADER + ':' + folded + '\n' + tail;
+			}
+			String frame = FanOutStompEncoder.frame(tail, subscriptionId,
 					sessionId + "-f" + ChannelFanOut.this.messageIds.getAndIncrement());
 			try {
 				session.sendText(frame);
@@ -349,19 +360,38 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 
 	}
 
-	/** One connection's share of a fan-out, waiting in its outbox. */
+	/**
+	 * One connection's share of a fan-out, waiting in its outbox; a later one for the
+	 * same subscription and channel (for a type listener, the same object and action) may
+	 * take its place.
+	 */
 	private record Delivery(FanOut fanOut, BatchingWebSocketSession session,
-			String subscriptionId) implements ConnectionOutboxes.SizedTask {
+			String subscriptionId) implements ConnectionOutboxes.ConflatableTask {
 
 		@Override
 		public void run() {
-			this.fanOut.deliver(this.session, this.subscriptionId);
+			this.fanOut.deliver(this.session, this.subscriptionId, 0);
+		}
+
+		@Override
+		public void runFolding(int folded) {
+			this.fanOut.deliver(this.session, this.subscriptionId, folded);
+		}
+
+		@Override
+		public Object channelKey() {
+			return new ChannelOfSubscription(this.subscriptionId, this.fanOut.channel);
 		}
 
 		@Override
 		public int size() {
 			return this.fanOut.payload.length;
 		}
+
+	}
+
+	/** What a message replaces while its connection reads too slowly. */
+	private record ChannelOfSubscription(String subscriptionId, ChannelName channel) {
 
 	}
 

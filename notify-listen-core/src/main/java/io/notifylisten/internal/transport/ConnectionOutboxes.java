@@ -2,11 +2,14 @@ package io.notifylisten.internal.transport;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,6 +40,18 @@ import org.springframework.web.socket.WebSocketSession;
  * <p>
  * An outbox exists only while it holds messages, so an idle connection costs nothing
  * here.
+ *
+ * <p>
+ * A connection whose outbox goes over the conflation threshold gets only the latest
+ * message of each channel: from then until its outbox has been emptied, a message of a
+ * channel ({@link ConflatableTask}) takes the place of the one of the same channel still
+ * waiting, at the end of the queue, and is written with the count of those it replaced.
+ * What the client receives is then what it would have received, less the messages a later
+ * one of their channel superseded, in the same order; other messages (a CONNECTED frame,
+ * heart-beats, notices, everything Spring's path writes) are never replaced. Why: a page
+ * that falls behind in a burst (a bulk job touching a thousand objects) wants each
+ * object's latest state, not every step, and not to be cut off; only messages of more
+ * distinct channels than the send buffer limit holds still end the connection.
  */
 final class ConnectionOutboxes implements Executor {
 
@@ -245,6 +260,26 @@ final class ConnectionOutboxes implements Executor {
 		long sendBufferLimit();
 
 		/**
+		 * Return the payload bytes waiting for one connection over which it gets only the
+		 * latest message of each channel; at or above {@link #sendBufferLimit()} for
+		 * never (the default).
+		 * @return the threshold
+		 */
+		default long conflationThreshold() {
+			return Long.MAX_VALUE;
+		}
+
+		/**
+		 * Told, on the sending thread and while the connection's outbox is locked (so
+		 * quick), that messages waiting for a connection were replaced by a later one of
+		 * their channel.
+		 * @param sessionId the WebSocket session id
+		 * @param messages how many were replaced
+		 */
+		default void folded(String sessionId, int messages) {
+		}
+
+		/**
 		 * Told, on a pool thread as a write to the client would block one (not on the
 		 * sending thread, which fans a notification out to other connections too), that a
 		 * connection went over the send buffer limit.
@@ -288,6 +323,28 @@ final class ConnectionOutboxes implements Executor {
 
 	}
 
+	/**
+	 * A task that writes a channel's message to a connection, which a later one of the
+	 * same channel may replace while the connection reads too slowly.
+	 */
+	interface ConflatableTask extends SizedTask {
+
+		/**
+		 * Return what tells the message's channel apart on its connection: equal for two
+		 * tasks when the later one supersedes the earlier.
+		 * @return the key
+		 */
+		Object channelKey();
+
+		/**
+		 * Write the message, telling the client how many earlier ones of its channel it
+		 * replaced.
+		 * @param folded how many, at least one
+		 */
+		void runFolding(int folded);
+
+	}
+
 	/** What became of a task handed to an outbox. */
 	private enum Offer {
 
@@ -313,6 +370,12 @@ final class ConnectionOutboxes implements Executor {
 		private final String sessionId;
 
 		private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(4);
+
+		/**
+		 * While conflating, in place of {@link #waiting}: the tasks in order, each under
+		 * its channel's key or a key of its own; {@code null} otherwise.
+		 */
+		private @Nullable LinkedHashMap<Object, Waiting> latest;
 
 		private @Nullable Thread drainer;
 
@@ -348,14 +411,25 @@ final class ConnectionOutboxes implements Executor {
 			if (this.closing) {
 				return Offer.DISCARDED;
 			}
-			this.waiting.add(task);
 			this.waitingBytes += sizeOf(task);
+			int folded = 0;
+			if (this.latest == null && this.waitingBytes > conflationThreshold()) {
+				folded = startConflating();
+			}
+			if (this.latest != null) {
+				folded += keepLatest(this.latest, task);
+			}
+			else {
+				this.waiting.add(task);
+			}
+			if (folded > 0) {
+				ConnectionOutboxes.this.policy.folded(this.sessionId, folded);
+			}
 			if (this.waitingBytes > ConnectionOutboxes.this.policy.sendBufferLimit()) {
 				// The connection is being cut off: keep nothing more for it.
 				this.closing = true;
-				this.discardedOnOverflow = (int) this.waiting.stream().filter(ConnectionOutboxes::isMessage).count();
-				this.waiting.clear();
-				this.waitingBytes = 0;
+				this.discardedOnOverflow = (int) waitingTasks().filter(ConnectionOutboxes::isMessage).count();
+				clear();
 				return Offer.OVERFLOW;
 			}
 			if (this.scheduled) {
@@ -365,14 +439,68 @@ final class ConnectionOutboxes implements Executor {
 			return Offer.SCHEDULE;
 		}
 
+		// At or above the send buffer limit, conflation would only start once the
+		// connection is over the limit, and keep it from being cut off there.
+		private long conflationThreshold() {
+			long threshold = ConnectionOutboxes.this.policy.conflationThreshold();
+			return (threshold < ConnectionOutboxes.this.policy.sendBufferLimit()) ? threshold : Long.MAX_VALUE;
+		}
+
 		synchronized int discardedOnOverflow() {
 			return this.discardedOnOverflow;
+		}
+
+		// From now until the outbox is emptied, what waits is kept by channel; what
+		// already waits is folded too.
+		private int startConflating() {
+			LinkedHashMap<Object, Waiting> latest = new LinkedHashMap<>();
+			int folded = 0;
+			for (Runnable task : this.waiting) {
+				folded += keepLatest(latest, task);
+			}
+			this.waiting.clear();
+			this.latest = latest;
+			return folded;
+		}
+
+		// Behind everything else, so that the messages kept stay in the order they were
+		// sent in; the one it replaces is forgotten, its count carried over.
+		private int keepLatest(LinkedHashMap<Object, Waiting> latest, Runnable task) {
+			if (!(task instanceof ConflatableTask conflatable)) {
+				latest.put(new Object(), new Waiting(task, 0));
+				return 0;
+			}
+			Object key = conflatable.channelKey();
+			Waiting replaced = latest.remove(key);
+			if (replaced == null) {
+				latest.put(key, new Waiting(task, 0));
+				return 0;
+			}
+			this.waitingBytes -= sizeOf(replaced.task());
+			latest.put(key, new Waiting(task, replaced.folded() + 1));
+			return 1;
+		}
+
+		private Stream<Runnable> waitingTasks() {
+			LinkedHashMap<Object, Waiting> latest = this.latest;
+			return (latest != null) ? latest.values().stream().map(Waiting::task) : this.waiting.stream();
+		}
+
+		private boolean isEmpty() {
+			// A map emptied is dropped: conflation ends with the backlog.
+			return this.latest == null && this.waiting.isEmpty();
+		}
+
+		private void clear() {
+			this.waiting.clear();
+			this.latest = null;
+			this.waitingBytes = 0;
 		}
 
 		// Only the turn's own thread holds frames back: a write from anywhere else goes
 		// out at once.
 		synchronized boolean moreToCome(BatchingWebSocketSession writer) {
-			if (this.drainer != Thread.currentThread() || this.waiting.isEmpty()) {
+			if (this.drainer != Thread.currentThread() || isEmpty()) {
 				return false;
 			}
 			this.writer = writer;
@@ -384,8 +512,7 @@ final class ConnectionOutboxes implements Executor {
 				return null;
 			}
 			this.closing = true;
-			this.waiting.clear();
-			this.waitingBytes = 0;
+			clear();
 			long deadline = System.nanoTime() + timeout.toNanos();
 			while (this.drainer != null && this.drainer != Thread.currentThread()) {
 				long left = deadline - System.nanoTime();
@@ -458,11 +585,23 @@ final class ConnectionOutboxes implements Executor {
 		}
 
 		private synchronized @Nullable Runnable next() {
-			Runnable task = this.waiting.poll();
-			if (task != null) {
-				this.waitingBytes -= sizeOf(task);
+			LinkedHashMap<Object, Waiting> latest = this.latest;
+			if (latest == null) {
+				Runnable task = this.waiting.poll();
+				if (task != null) {
+					this.waitingBytes -= sizeOf(task);
+				}
+				return task;
 			}
-			return task;
+			Iterator<Waiting> first = latest.values().iterator();
+			Waiting next = first.next();
+			first.remove();
+			if (latest.isEmpty()) {
+				this.latest = null;
+			}
+			this.waitingBytes -= sizeOf(next.task());
+			return (next.folded() > 0 && next.task() instanceof ConflatableTask conflatable)
+					? () -> conflatable.runFolding(next.folded()) : next.task();
 		}
 
 		private void runSafely(Runnable task) {
@@ -492,7 +631,7 @@ final class ConnectionOutboxes implements Executor {
 				// notify on every turn would inflate every outbox's monitor.
 				notifyAll();
 			}
-			if (!this.waiting.isEmpty()) {
+			if (!isEmpty()) {
 				return true;
 			}
 			this.scheduled = false;
@@ -502,6 +641,11 @@ final class ConnectionOutboxes implements Executor {
 			}
 			return false;
 		}
+
+	}
+
+	/** A task waiting while its outbox conflates, with the count of those it replaced. */
+	private record Waiting(Runnable task, int folded) {
 
 	}
 

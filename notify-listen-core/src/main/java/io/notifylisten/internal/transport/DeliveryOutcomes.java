@@ -33,6 +33,15 @@ public interface DeliveryOutcomes {
 	void dropped(DropReason reason);
 
 	/**
+	 * Notification messages waiting for a connection that reads too slowly were replaced
+	 * by a later one of their channel (see
+	 * {@code notify-listen.limits.conflation-threshold}).
+	 * @param messages how many
+	 */
+	default void folded(int messages) {
+	}
+
+	/**
 	 * Why a notification message did not reach a connection.
 	 */
 	enum DropReason {

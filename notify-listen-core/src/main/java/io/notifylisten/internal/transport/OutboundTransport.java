@@ -107,7 +107,7 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 		// is answered with an ERROR frame.
 		this.containerMessageLimit = limits.maxFrameSize() * 2;
 		this.sendTimeLimit = limits.sendTimeLimit();
-		this.outboxes = new ConnectionOutboxes(pool, new OutboxPolicy(limits.sendBufferSizeLimit(), readiness));
+		this.outboxes = new ConnectionOutboxes(pool, new OutboxPolicy(limits, readiness));
 		this.heartbeats = new OutgoingHeartbeats(heartbeat, this.sessions.values(), this.outboxes);
 		this.heartbeats.start(scheduler);
 	}
@@ -307,16 +307,29 @@ public final class OutboundTransport implements WebSocketHandlerDecoratorFactory
 
 		private final long sendBufferLimit;
 
+		private final long conflationThreshold;
+
 		private final Function<String, @Nullable CompletableFuture<?>> readiness;
 
-		OutboxPolicy(long sendBufferLimit, Function<String, @Nullable CompletableFuture<?>> readiness) {
-			this.sendBufferLimit = sendBufferLimit;
+		OutboxPolicy(TransportLimits limits, Function<String, @Nullable CompletableFuture<?>> readiness) {
+			this.sendBufferLimit = limits.sendBufferSizeLimit();
+			this.conflationThreshold = limits.conflationThreshold();
 			this.readiness = readiness;
 		}
 
 		@Override
 		public long sendBufferLimit() {
 			return this.sendBufferLimit;
+		}
+
+		@Override
+		public long conflationThreshold() {
+			return this.conflationThreshold;
+		}
+
+		@Override
+		public void folded(String sessionId, int messages) {
+			OutboundTransport.this.outcomes.folded(messages);
 		}
 
 		@Override

@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param sendTimeLimit the longest one write to a client may block
  * @param sendBufferSizeLimit the most bytes that may wait for a client before it is cut
  * off
+ * @param conflationThreshold the bytes waiting for a client over which it gets only the
+ * latest message of each channel
  */
 public record TransportLimits(Duration timeToFirstConnect, int maxFrameSize, Duration sendTimeLimit,
-		long sendBufferSizeLimit) {
+		long sendBufferSizeLimit, long conflationThreshold) {
 
 }

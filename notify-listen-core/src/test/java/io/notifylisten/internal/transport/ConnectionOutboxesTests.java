@@ -266,6 +266,103 @@ class ConnectionOutboxesTests {
 	}
 
 	@Test
+	void overTheThresholdEachChannelKeepsOnlyItsLatestMessageInTheOrderTheyWereSent() throws Exception {
+		this.policy.conflationThreshold = 250;
+		List<String> written = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch release = blockTheConnection("s1");
+		// 100 bytes each: under the threshold nothing is replaced.
+		this.outboxes.execute("s1", channelMessage("A", "a1", written));
+		this.outboxes.execute("s1", channelMessage("A", "a2", written));
+		assertThat(this.policy.folded).isEmpty();
+		this.outboxes.execute("s1", channelMessage("B", "b1", written));
+		assertThat(this.policy.foldedTotal()).as("a1, once over the threshold").isEqualTo(1);
+		this.outboxes.execute("s1", channelMessage("A", "a3", written));
+		this.outboxes.execute("s1", channelMessage("C", "c1", written));
+		this.outboxes.execute("s1", channelMessage("B", "b2", written));
+		release.countDown();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 3);
+		Thread.sleep(100);
+		assertThat(written).containsExactly("a3 folding 2", "c1", "b2 folding 1");
+		assertThat(this.policy.foldedTotal()).isEqualTo(3);
+		assertThat(this.policy.overflowed).isEmpty();
+	}
+
+	@Test
+	void messagesOfNoChannelAreNeverReplacedAndKeepTheirPlace() throws Exception {
+		this.policy.conflationThreshold = 0;
+		List<String> written = Collections.synchronizedList(new ArrayList<>());
+		this.channel.subscribe((message) -> written.add(new String((byte[]) message.getPayload())));
+		CountDownLatch release = blockTheConnection("s1");
+		this.outboxes.execute("s1", channelMessage("A", "a1", written));
+		this.channel.send(message("s1", "notice 1"));
+		this.channel.send(message("s1", "notice 1"));
+		this.outboxes.execute("s1", channelMessage("A", "a2", written));
+		this.channel.send(message("s1", "notice 2"));
+		release.countDown();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 4);
+		Thread.sleep(100);
+		assertThat(written).containsExactly("notice 1", "notice 1", "a2 folding 1", "notice 2");
+	}
+
+	@Test
+	void conflationEndsOnceTheConnectionHasCaughtUp() throws Exception {
+		this.policy.conflationThreshold = 150;
+		List<String> written = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch release = blockTheConnection("s1");
+		this.outboxes.execute("s1", channelMessage("A", "a1", written));
+		this.outboxes.execute("s1", channelMessage("A", "a2", written));
+		release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> written.equals(List.of("a2 folding 1")));
+
+		release = blockTheConnection("s1");
+		this.outboxes.execute("s1", channelMessage("A", "a3", written));
+		this.outboxes.execute("s1", channelMessage("B", "b1", written));
+		release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 3);
+		assertThat(written).containsExactly("a2 folding 1", "a3", "b1");
+	}
+
+	// Conflation cannot help a client that falls behind on more channels than the limit
+	// holds: it is cut off as before.
+	@Test
+	void distinctChannelsOverTheSendBufferLimitStillCutTheConnectionOff() throws Exception {
+		this.policy.conflationThreshold = 150;
+		this.policy.sendBufferLimit = 450;
+		List<String> written = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch release = blockTheConnection("s1");
+		for (int i = 0; i < 10; i++) {
+			this.outboxes.execute("s1", channelMessage("A", "a" + i, written));
+		}
+		assertThat(this.policy.overflowed).isEmpty();
+		for (String channel : List.of("B", "C", "D")) {
+			this.outboxes.execute("s1", channelMessage(channel, channel, written));
+		}
+		assertThat(this.policy.overflowed).isEmpty();
+		this.outboxes.execute("s1", channelMessage("E", "e", written));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.policy.overflowed.equals(List.of("s1 lost 5")));
+		assertThat(this.policy.foldedTotal()).isEqualTo(9);
+		release.countDown();
+		Thread.sleep(200);
+		assertThat(written).isEmpty();
+	}
+
+	@Test
+	void aThresholdAtTheSendBufferLimitTurnsConflationOff() throws Exception {
+		this.policy.conflationThreshold = 300;
+		this.policy.sendBufferLimit = 300;
+		List<String> written = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch release = blockTheConnection("s1");
+		for (int i = 0; i < 4; i++) {
+			this.outboxes.execute("s1", channelMessage("A", "a" + i, written));
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.policy.overflowed.equals(List.of("s1 lost 4")));
+		assertThat(this.policy.folded).isEmpty();
+		release.countDown();
+	}
+
+	@Test
 	void aFailingMessageDoesNotStopTheConnectionsNextOnes() {
 		List<String> handled = Collections.synchronizedList(new ArrayList<>());
 		this.channel.subscribe((message) -> {
@@ -278,6 +375,34 @@ class ConnectionOutboxesTests {
 		IntStream.range(0, 3).forEach((i) -> this.channel.send(message("s1", (i == 1) ? "fails" : "ok" + i)));
 		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
 		assertThat(handled).containsExactly("ok0", "ok2");
+	}
+
+	// A channel's message of 100 bytes that records what it wrote.
+	private static ConnectionOutboxes.ConflatableTask channelMessage(String channel, String name,
+			List<String> written) {
+		return new ConnectionOutboxes.ConflatableTask() {
+
+			@Override
+			public void run() {
+				written.add(name);
+			}
+
+			@Override
+			public void runFolding(int folded) {
+				written.add(name + " folding " + folded);
+			}
+
+			@Override
+			public Object channelKey() {
+				return channel;
+			}
+
+			@Override
+			public int size() {
+				return 100;
+			}
+
+		};
 	}
 
 	// Holds the pool thread that empties the connection's outbox until released, so that
@@ -346,6 +471,10 @@ class ConnectionOutboxesTests {
 
 		volatile long sendBufferLimit = Long.MAX_VALUE;
 
+		volatile long conflationThreshold = Long.MAX_VALUE;
+
+		final List<Integer> folded = new CopyOnWriteArrayList<>();
+
 		final List<String> overflowed = new CopyOnWriteArrayList<>();
 
 		volatile Function<String, @Nullable CompletableFuture<?>> readiness = (sessionId) -> null;
@@ -355,6 +484,20 @@ class ConnectionOutboxesTests {
 		@Override
 		public long sendBufferLimit() {
 			return this.sendBufferLimit;
+		}
+
+		@Override
+		public long conflationThreshold() {
+			return this.conflationThreshold;
+		}
+
+		@Override
+		public void folded(String sessionId, int messages) {
+			this.folded.add(messages);
+		}
+
+		int foldedTotal() {
+			return this.folded.stream().mapToInt(Integer::intValue).sum();
 		}
 
 		@Override

@@ -76,14 +76,35 @@ public class NotifyListenBenchmarkServer {
 		};
 	}
 
+	// Orders for the type listeners scenario: each user may read one order in ten (order
+	// "o<k>" to user "user-<n>" when n + k is a multiple of ten), and every user the
+	// order
+	// "one".
 	@Bean
 	EntityAccessRules entityAccessRules() {
-		return EntityAccessRules.builder().entity("Item", EntityAccessRules.EntityRule.anyListener()).build();
+		return EntityAccessRules.builder()
+			.entity("Item", EntityAccessRules.EntityRule.anyListener())
+			.entity("Order", (user, id) -> id.equals("one") || mayReadOrder(user.getName(), id))
+			.build();
 	}
 
+	static boolean mayReadOrder(String user, String id) {
+		try {
+			int userNumber = Integer.parseInt(user.substring(USER_PREFIX.length()));
+			int order = Integer.parseInt(id.substring(1));
+			return (userNumber + order) % 10 == 0;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	// bench.payload-bytes: a filler of that many characters in each notification's
+	// payload, so that what waits for a slow reader adds up as a real payload's would.
 	@Bean
-	Publisher publisher(Notifier notifier) {
-		return (entity, id, action) -> notifier.notify(entity, id, action, Map.of());
+	Publisher publisher(Notifier notifier, @Value("${bench.payload-bytes:0}") int payloadBytes) {
+		Map<String, Object> payload = (payloadBytes > 0) ? Map.of("filler", "x".repeat(payloadBytes)) : Map.of();
+		return (entity, id, action) -> notifier.notify(entity, id, action, payload);
 	}
 
 }

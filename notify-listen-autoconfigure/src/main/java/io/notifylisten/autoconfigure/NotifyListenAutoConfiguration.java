@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.observation.ObservationRegistry;
 import io.notifylisten.internal.channel.ChannelDestinations;
-import io.notifylisten.internal.channel.FilterableFields;
+import io.notifylisten.internal.security.FilterableFields;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.history.ChannelHistory;
 import io.notifylisten.internal.log.InMemoryNotificationLog;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
-import io.notifylisten.internal.channel.FilterableFields;
+import io.notifylisten.internal.security.FilterableFields;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.contract.Contract;
 import io.notifylisten.internal.contract.ContractController;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 import io.notifylisten.internal.channel.ChannelDestinations;
-import io.notifylisten.internal.channel.FilterableFields;
+import io.notifylisten.internal.security.FilterableFields;
 import io.notifylisten.internal.connection.ConnectedFrameInterceptor;
 import io.notifylisten.internal.connection.ConnectionRegistry;
 import io.notifylisten.internal.delivery.DeliveryInterceptor;

@@ -97,7 +97,12 @@ public record TypeFilter(SortedMap<String, Object> fields) {
 		return actual.isString() && wanted.equals(actual.stringValue());
 	}
 
-	static String plain(BigDecimal number) {
+	/**
+	 * Write a number as the canonical form does: plain decimal, no trailing zeros.
+	 * @param number the number
+	 * @return its text
+	 */
+	public static String plain(BigDecimal number) {
 		return (number.signum() == 0) ? "0" : number.stripTrailingZeros().toPlainString();
 	}
 

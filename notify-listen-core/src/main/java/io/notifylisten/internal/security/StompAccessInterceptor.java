@@ -5,7 +5,7 @@ import java.util.Map;
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.internal.channel.ChannelDestinations;
-import io.notifylisten.internal.channel.FilterableFields;
+import io.notifylisten.internal.security.FilterableFields;
 import io.notifylisten.internal.channel.PresenceName;
 import io.notifylisten.internal.channel.TypeChannel;
 import io.notifylisten.internal.channel.TypeFilter;

@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 import io.notifylisten.channel.ChannelName;
 import io.notifylisten.channel.InvalidChannelException;
-import io.notifylisten.internal.channel.FilterableFields;
+import io.notifylisten.internal.security.FilterableFields;
 import io.notifylisten.internal.channel.TypeChannel;
 import io.notifylisten.internal.channel.TypeFilter;
 import io.notifylisten.internal.security.BearerTokenAuthenticator;

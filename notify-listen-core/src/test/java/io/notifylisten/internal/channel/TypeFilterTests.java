@@ -1,5 +1,6 @@
 package io.notifylisten.internal.channel;
 
+import io.notifylisten.internal.security.FilterableFields;
 import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.security.EntityAccessRules;
 import io.notifylisten.security.EntityAccessRules.EntityRule;

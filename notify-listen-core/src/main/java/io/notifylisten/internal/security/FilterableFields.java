@@ -1,4 +1,4 @@
-package io.notifylisten.internal.channel;
+package io.notifylisten.internal.security;
 
 import java.math.BigDecimal;
 import java.util.HashMap;
@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import io.notifylisten.channel.InvalidChannelException;
+import io.notifylisten.internal.channel.TypeChannel;
+import io.notifylisten.internal.channel.TypeFilter;
 import io.notifylisten.security.EntityAccessRules;
 import io.notifylisten.security.EntityAccessRules.DeclaredAction;
 import tools.jackson.core.JacksonException;

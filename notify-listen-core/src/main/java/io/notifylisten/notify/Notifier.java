@@ -1,5 +1,7 @@
 package io.notifylisten.notify;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,6 +84,46 @@ public interface Notifier {
 	 */
 	default void notify(Object entity, String action, Record payload) {
 		notify(entity, action, PayloadRecords.toMap(payload));
+	}
+
+	/**
+	 * Notify listeners of {@code entity/id/action} for each id, in their order, as a job
+	 * that changed many objects does. The promise is {@code notify}'s for each of them;
+	 * on several nodes they are published together and the call returns once RabbitMQ
+	 * confirmed them all (or holds them until it is back), rather than waiting a round
+	 * trip after each. Every name and id is checked before anything is sent.
+	 * @param entity entity name, for example {@code Order}
+	 * @param ids the entities' ids
+	 * @param action action name, for example {@code refresh}
+	 * @throws NotificationFailedException when one cannot be accepted; those before it
+	 * were, and its message says how many
+	 */
+	default void notifyEach(String entity, Collection<?> ids, String action) {
+		for (Object id : ids) {
+			notify(entity, id, action);
+		}
+	}
+
+	/**
+	 * Notify listeners of each persisted object, in their order, as
+	 * {@link #notifyEach(String, Collection, String)} does; names and ids come from their
+	 * JPA {@code @Entity} and {@code @Id} annotations.
+	 * @param entities the persisted objects
+	 * @param action action name, for example {@code refresh}
+	 * @throws NotificationFailedException when one cannot be accepted; those before it
+	 * were, and its message says how many
+	 */
+	default void notifyEach(Collection<?> entities, String action) {
+		List<EntityReference> references = entities.stream().map(EntityReference::of).toList();
+		// Consecutive objects of one entity go out together, which keeps their order.
+		int start = 0;
+		for (int end = 1; end <= references.size(); end++) {
+			if (end == references.size() || !references.get(end).name().equals(references.get(start).name())) {
+				notifyEach(references.get(start).name(),
+						references.subList(start, end).stream().map(EntityReference::id).toList(), action);
+				start = end;
+			}
+		}
 	}
 
 	/**

@@ -29,8 +29,8 @@ class StreamPublisherTests {
 	private static final String KEY = "shop";
 
 	private final StreamSettings settings = new StreamSettings("127.0.0.1", 1, "guest", "guest", "/",
-			"notify-listen." + KEY, Duration.ofMinutes(10), 10_000_000, Duration.ofSeconds(2), Duration.ofSeconds(5), 3,
-			Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(30));
+			"notify-listen." + KEY, Duration.ofMinutes(10), 10_000_000, Duration.ofSeconds(2), true,
+			Duration.ofSeconds(5), 3, Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(30));
 
 	private final StreamRecordSignature signature = new StreamRecordSignature(
 			new SubscriptionSigner(KEY, "0123456789abcdef0123456789abcdef"), this.settings.stream());
@@ -122,6 +122,59 @@ class StreamPublisherTests {
 
 		assertThat(this.publisher.publish(this.connection.producer(), head(), Duration.ofSeconds(1))).isFalse();
 		assertThat(this.publisher.waiting()).isEqualTo(1);
+	}
+
+	@Test
+	void aBulkAppendIsHeldInTheOrderGivenAndGoesOutInThatOrder() throws Exception {
+		this.publisher.appendAll(List.of(notification(1), notification(2), notification(3)));
+
+		assertThat(this.publisher.waiting()).isEqualTo(3);
+		assertThat(this.publisher.publish(this.producer, head(), Duration.ofSeconds(1))).isTrue();
+		assertThat(sent()).extracting((record) -> record.message().payload().get("n")).containsExactly(1, 2, 3);
+		assertThat(this.publisher.waiting()).isZero();
+	}
+
+	@Test
+	void aBulkAppendTheOutboxRefusesPartWaySaysHowManyWereAccepted() throws Exception {
+		this.publisher.append(notification(1));
+
+		assertThatExceptionOfType(NotificationFailedException.class)
+			.isThrownBy(() -> this.publisher.appendAll(List.of(notification(2), notification(3), notification(4))))
+			.withMessageContaining("3 notifications already wait for RabbitMQ")
+			.withMessageContaining("the 2 notifications before it in this call were accepted");
+		this.publisher.publish(this.producer, head(), Duration.ofSeconds(1));
+		assertThat(sent()).extracting((record) -> record.message().payload().get("n")).containsExactly(1, 2, 3);
+	}
+
+	@Test
+	void aBulkAppendRefusedAtItsFirstNotificationSaysOnlyWhy() {
+		for (int n = 1; n <= 3; n++) {
+			this.publisher.append(notification(n));
+		}
+
+		assertThatExceptionOfType(NotificationFailedException.class)
+			.isThrownBy(() -> this.publisher.appendAll(List.of(notification(4))))
+			.withMessageNotContaining("accepted");
+	}
+
+	@Test
+	void aBulkAppendThatPartlyFailsIsSentAgainFromItsFirstUnconfirmedNotificationInOrder() throws Exception {
+		this.publisher.appendAll(List.of(notification(1), notification(2), notification(3)));
+		Set<Integer> refused = new CopyOnWriteArraySet<>(Set.of(2));
+		this.producer.confirms = (message) -> !refused.remove(JsonMapper.shared()
+			.readValue(message.getBodyAsBinary(), StreamRecord.class)
+			.message()
+			.payload()
+			.get("n"));
+
+		this.publisher.publish(this.producer, head(), Duration.ofSeconds(1));
+		this.producer.sent.clear();
+		this.publisher.publish(this.producer, head(), Duration.ofSeconds(1));
+
+		assertThat(sent()).as("3 was confirmed and is not sent again")
+			.extracting((record) -> record.message().payload().get("n"))
+			.containsExactly(2);
+		assertThat(this.publisher.waiting()).isZero();
 	}
 
 	private List<StreamOutbox.Pending> head() throws InterruptedException {

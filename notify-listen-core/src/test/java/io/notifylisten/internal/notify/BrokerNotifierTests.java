@@ -15,6 +15,7 @@ import io.notifylisten.internal.log.InMemoryNotificationLog;
 import io.notifylisten.internal.log.LocalDelivery;
 import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.notify.ListenPosition;
+import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.NotificationLog;
 import io.notifylisten.notify.NotifyMessage;
@@ -71,6 +72,15 @@ class BrokerNotifierTests {
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.clearSynchronization();
 		}
+		List.copyOf(TransactionSynchronizationManager.getResourceMap().keySet())
+			.forEach(TransactionSynchronizationManager::unbindResource);
+	}
+
+	private static void commit() {
+		List<TransactionSynchronization> synchronizations = TransactionSynchronizationManager.getSynchronizations();
+		TransactionSynchronizationUtils.invokeAfterCommit(synchronizations);
+		TransactionSynchronizationUtils.invokeAfterCompletion(synchronizations,
+				TransactionSynchronization.STATUS_COMMITTED);
 	}
 
 	@Test
@@ -109,6 +119,59 @@ class BrokerNotifierTests {
 			.invokeAfterCommit(TransactionSynchronizationManager.getSynchronizations().subList(1, 2));
 		assertThat(this.sent).hasSize(1);
 		assertThat(((NotifyMessage) this.sent.get(0).getPayload()).id()).isEqualTo("2");
+	}
+
+	@Test
+	void notifiesEachIdInTheOrderGiven() {
+		this.notifier.notifyEach("Order", List.of(3, 1, 2), "refresh");
+
+		assertThat(this.sent).extracting((message) -> SimpMessageHeaderAccessor.getDestination(message.getHeaders()))
+			.containsExactly("/topic/shop.Order.3.refresh", "/topic/shop.Order.1.refresh",
+					"/topic/shop.Order.2.refresh");
+	}
+
+	@Test
+	void checksEveryIdBeforeNotifyingAny() {
+		assertThatExceptionOfType(InvalidChannelException.class)
+			.isThrownBy(() -> this.notifier.notifyEach("Order", List.of(1, "*", 3), "refresh"));
+		assertThat(this.sent).isEmpty();
+	}
+
+	@Test
+	void notifiesEachEntityObjectInTheOrderGiven() {
+		this.notifier.notifyEach(List.of(new Invoice(7L), new Invoice(8L)), "paid");
+
+		assertThat(this.sent).extracting((message) -> SimpMessageHeaderAccessor.getDestination(message.getHeaders()))
+			.containsExactly("/topic/shop.Bill.7.paid", "/topic/shop.Bill.8.paid");
+	}
+
+	@Test
+	void sendsWhatATransactionNotifiedTogetherAfterCommitInOrder() {
+		List<List<LoggedNotification>> appended = new CopyOnWriteArrayList<>();
+		NotificationLog log = new NotificationLog() {
+			@Override
+			public void append(LoggedNotification notification) {
+				appended.add(List.of(notification));
+			}
+
+			@Override
+			public void appendAll(List<LoggedNotification> notifications) {
+				appended.add(List.copyOf(notifications));
+			}
+		};
+		BrokerNotifier notifier = new BrokerNotifier(log, new ChannelDestinations("shop"), this::userTopic,
+				Clock.fixed(NOW, ZoneOffset.UTC));
+		TransactionSynchronizationManager.initSynchronization();
+		notifier.notify("Order", 1, "refresh");
+		notifier.notifyEach("Order", List.of(2, 3), "refresh");
+		notifier.notify("Order", 4, "refresh");
+		assertThat(appended).as("nothing before commit").isEmpty();
+
+		commit();
+
+		assertThat(appended).singleElement()
+			.satisfies((batch) -> assertThat(batch).extracting((notification) -> notification.message().id())
+				.containsExactly("1", "2", "3", "4"));
 	}
 
 	@Test

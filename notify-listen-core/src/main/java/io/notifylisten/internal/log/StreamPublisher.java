@@ -342,7 +342,10 @@ final class StreamPublisher {
 		CountDownLatch answered = new CountDownLatch(batch.size());
 		AtomicBoolean failed = new AtomicBoolean();
 		for (Pending pending : batch) {
-			if (pending.isConfirmed()) {
+			// Once one failed, the rest wait for the next batch: a producer that is
+			// recovering refuses at once, and one sent after it could otherwise reach the
+			// stream before the one that failed, on the connection that comes back.
+			if (pending.isConfirmed() || failed.get()) {
 				answered.countDown();
 				continue;
 			}

@@ -10,9 +10,11 @@ import java.util.Map;
  *
  * <p>
  * A notification that was accepted reaches every node's listeners: on several nodes the
- * call returns once RabbitMQ confirmed it or it is held until RabbitMQ is back. When it
- * cannot be accepted (too many wait for the broker already), the call throws
- * {@link NotificationFailedException}: nothing is dropped in silence.
+ * call returns once RabbitMQ confirmed it or it is held until RabbitMQ is back (or, with
+ * {@code notify-listen.stream.await-confirmation=false}, once it is held in the node's
+ * outbox, which a crash of the node loses). When it cannot be accepted (too many wait for
+ * the broker already), the call throws {@link NotificationFailedException}: nothing is
+ * dropped in silence.
  *
  * <p>
  * Entity, id and action must be valid {@link io.notifylisten.channel.ChannelName channel}

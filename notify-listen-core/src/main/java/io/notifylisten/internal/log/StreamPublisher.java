@@ -120,11 +120,11 @@ final class StreamPublisher {
 					throw ex;
 				}
 				throw new NotificationFailedException(ex.getMessage() + "; the " + accepted
-						+ " notifications before it " + "in this call were accepted and reach every node", ex);
+						+ " notifications before it in this call were accepted and reach every node", ex);
 			}
 			accepted++;
-			// A call with more than the outbox holds waits window by window, so that one
-			// caller does not fill the outbox while the broker takes everything.
+			// A long call waits window by window, so that one caller does not fill the
+			// outbox while the broker takes everything.
 			if (window.size() == WINDOW) {
 				settle(window);
 				window.clear();

@@ -289,26 +289,31 @@ public class BrokerNotifier implements Notifier {
 	/**
 	 * What a transaction notified, sent together after its commit: the log publishes them
 	 * in one go, so a transaction that notifies many times waits for the broker about
-	 * once rather than once each. One per transaction and log, kept as a resource of the
-	 * transaction.
+	 * once rather than once each. One per transaction and log, found among the
+	 * transaction's synchronizations, so that an inner transaction of its own
+	 * ({@code REQUIRES_NEW}) sends what it notified at its own commit.
 	 */
 	private static final class AfterCommit implements TransactionSynchronization {
 
-		private final AfterCommitKey key;
+		private final NotificationLog log;
 
 		private final List<Outgoing> outgoing = new ArrayList<>();
 
-		private AfterCommit(AfterCommitKey key) {
-			this.key = key;
+		// Notifying after completion (from another synchronization, say) starts anew
+		// rather than adding to what was already sent or dropped.
+		private boolean completed;
+
+		private AfterCommit(NotificationLog log) {
+			this.log = log;
 		}
 
 		static AfterCommit of(NotificationLog log) {
-			AfterCommitKey key = new AfterCommitKey(log);
-			if (TransactionSynchronizationManager.getResource(key) instanceof AfterCommit existing) {
-				return existing;
+			for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+				if (synchronization instanceof AfterCommit existing && existing.log == log && !existing.completed) {
+					return existing;
+				}
 			}
-			AfterCommit created = new AfterCommit(key);
-			TransactionSynchronizationManager.bindResource(key, created);
+			AfterCommit created = new AfterCommit(log);
 			TransactionSynchronizationManager.registerSynchronization(created);
 			return created;
 		}
@@ -322,12 +327,9 @@ public class BrokerNotifier implements Notifier {
 
 		@Override
 		public void afterCompletion(int status) {
-			TransactionSynchronizationManager.unbindResourceIfPossible(this.key);
+			this.completed = true;
 		}
 
-	}
-
-	private record AfterCommitKey(NotificationLog log) {
 	}
 
 	/**

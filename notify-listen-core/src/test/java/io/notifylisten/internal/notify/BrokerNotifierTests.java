@@ -72,8 +72,6 @@ class BrokerNotifierTests {
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.clearSynchronization();
 		}
-		List.copyOf(TransactionSynchronizationManager.getResourceMap().keySet())
-			.forEach(TransactionSynchronizationManager::unbindResource);
 	}
 
 	private static void commit() {
@@ -147,20 +145,8 @@ class BrokerNotifierTests {
 
 	@Test
 	void sendsWhatATransactionNotifiedTogetherAfterCommitInOrder() {
-		List<List<LoggedNotification>> appended = new CopyOnWriteArrayList<>();
-		NotificationLog log = new NotificationLog() {
-			@Override
-			public void append(LoggedNotification notification) {
-				appended.add(List.of(notification));
-			}
-
-			@Override
-			public void appendAll(List<LoggedNotification> notifications) {
-				appended.add(List.copyOf(notifications));
-			}
-		};
-		BrokerNotifier notifier = new BrokerNotifier(log, new ChannelDestinations("shop"), this::userTopic,
-				Clock.fixed(NOW, ZoneOffset.UTC));
+		List<List<String>> appended = new CopyOnWriteArrayList<>();
+		BrokerNotifier notifier = notifierRecordingAppends(appended);
 		TransactionSynchronizationManager.initSynchronization();
 		notifier.notify("Order", 1, "refresh");
 		notifier.notifyEach("Order", List.of(2, 3), "refresh");
@@ -169,9 +155,46 @@ class BrokerNotifierTests {
 
 		commit();
 
-		assertThat(appended).singleElement()
-			.satisfies((batch) -> assertThat(batch).extracting((notification) -> notification.message().id())
-				.containsExactly("1", "2", "3", "4"));
+		assertThat(appended).containsExactly(List.of("1", "2", "3", "4"));
+	}
+
+	@Test
+	void anInnerTransactionOfItsOwnSendsWhatItNotifiedAtItsOwnCommit() {
+		List<List<String>> appended = new CopyOnWriteArrayList<>();
+		BrokerNotifier notifier = notifierRecordingAppends(appended);
+		TransactionSynchronizationManager.initSynchronization();
+		notifier.notify("Order", 1, "refresh");
+		// Suspended as REQUIRES_NEW suspends it, and resumed after the inner commit.
+		List<TransactionSynchronization> outer = TransactionSynchronizationManager.getSynchronizations();
+		TransactionSynchronizationManager.clearSynchronization();
+		TransactionSynchronizationManager.initSynchronization();
+		notifier.notify("Order", 2, "refresh");
+		commit();
+		TransactionSynchronizationManager.clearSynchronization();
+		TransactionSynchronizationManager.initSynchronization();
+		outer.forEach(TransactionSynchronizationManager::registerSynchronization);
+		assertThat(appended).containsExactly(List.of("2"));
+
+		commit();
+
+		assertThat(appended).containsExactly(List.of("2"), List.of("1"));
+	}
+
+	// Records the ids of each call to the log, one list per call.
+	private BrokerNotifier notifierRecordingAppends(List<List<String>> appended) {
+		NotificationLog log = new NotificationLog() {
+			@Override
+			public void append(LoggedNotification notification) {
+				appendAll(List.of(notification));
+			}
+
+			@Override
+			public void appendAll(List<LoggedNotification> notifications) {
+				appended.add(notifications.stream().map((notification) -> notification.message().id()).toList());
+			}
+		};
+		return new BrokerNotifier(log, new ChannelDestinations("shop"), this::userTopic,
+				Clock.fixed(NOW, ZoneOffset.UTC));
 	}
 
 	@Test

@@ -849,6 +849,15 @@ public class NotifyListenProperties implements InitializingBean {
 		private Duration confirmTimeout = Duration.ofSeconds(5);
 
 		/**
+		 * Whether notify waits for the broker to confirm a notification while the broker
+		 * is connected. Off, notify returns once the notification is in the node's
+		 * outbox, so that one thread notifying in a loop is not held up by a round trip
+		 * each, but a node that crashes loses what its outbox held: at most the last 1024
+		 * notifications, those the broker had not confirmed yet.
+		 */
+		private boolean awaitConfirmation = true;
+
+		/**
 		 * How often a lost broker connection is tried again.
 		 */
 		private Duration recoveryInterval = Duration.ofSeconds(5);
@@ -925,6 +934,14 @@ public class NotifyListenProperties implements InitializingBean {
 
 		public void setConfirmTimeout(Duration confirmTimeout) {
 			this.confirmTimeout = confirmTimeout;
+		}
+
+		public boolean isAwaitConfirmation() {
+			return this.awaitConfirmation;
+		}
+
+		public void setAwaitConfirmation(boolean awaitConfirmation) {
+			this.awaitConfirmation = awaitConfirmation;
 		}
 
 		public Duration getRecoveryInterval() {

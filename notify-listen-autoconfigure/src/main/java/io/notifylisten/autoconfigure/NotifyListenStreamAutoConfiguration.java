@@ -52,8 +52,9 @@ public final class NotifyListenStreamAutoConfiguration {
 		NotifyListenProperties.Outbox outbox = stream.getOutbox();
 		return new StreamSettings(stream.getHost(), stream.getPort(), stream.getUsername(), stream.getPassword(),
 				stream.getVirtualHost(), NotifyListenAutoConfiguration.streamName(properties), stream.getMaxAge(),
-				stream.getMaxSize().toBytes(), stream.getConfirmTimeout(), stream.getRecoveryInterval(),
-				outbox.getMaxSize(), outbox.getMaxAge(), properties.getHistory().getTtl(), shutdownTimeout);
+				stream.getMaxSize().toBytes(), stream.getConfirmTimeout(), stream.isAwaitConfirmation(),
+				stream.getRecoveryInterval(), outbox.getMaxSize(), outbox.getMaxAge(), properties.getHistory().getTtl(),
+				shutdownTimeout);
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.notifylisten.autoconfigure;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -47,6 +48,20 @@ class NotifyListenStreamAutoConfigurationTests {
 				assertThat(context.getBean(BrokerConnection.class).describe())
 					.isEqualTo("stream 'notify-listen.shop' on 127.0.0.1:1 (virtual host /)");
 			});
+	}
+
+	@Test
+	void notifyAwaitsTheBrokersConfirmationUnlessTurnedOff() {
+		this.contextRunner.withPropertyValues("notify-listen.stream.host=127.0.0.1", "notify-listen.stream.port=1")
+			.run((context) -> assertThat(NotifyListenStreamAutoConfiguration
+				.settings(context.getBean(NotifyListenProperties.class), Duration.ofSeconds(30))
+				.awaitConfirmation()).isTrue());
+		this.contextRunner
+			.withPropertyValues("notify-listen.stream.host=127.0.0.1", "notify-listen.stream.port=1",
+					"notify-listen.stream.await-confirmation=false")
+			.run((context) -> assertThat(NotifyListenStreamAutoConfiguration
+				.settings(context.getBean(NotifyListenProperties.class), Duration.ofSeconds(30))
+				.awaitConfirmation()).isFalse());
 	}
 
 	@Test

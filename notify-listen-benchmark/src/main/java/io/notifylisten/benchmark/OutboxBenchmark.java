@@ -135,7 +135,7 @@ public final class OutboxBenchmark {
 		System.out.printf(Locale.ROOT, "%-10s %-8s %16.0f %14.3f%n", log, outbox, perSecond, 1000 / perSecond);
 	}
 
-	private static boolean brokerAnswers() {
+	static boolean brokerAnswers() {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", 5552), 1000);
 			return true;

@@ -1,5 +1,6 @@
 package io.notifylisten.notify;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,6 +19,20 @@ public interface NotificationLog {
 	 * delivered
 	 */
 	void append(LoggedNotification notification);
+
+	/**
+	 * Append notifications in their order. Returns once each will reach every node's
+	 * listeners, as {@link #append(LoggedNotification)} does; a log shared by several
+	 * nodes publishes them together rather than waiting for the broker after each.
+	 * @param notifications the notifications
+	 * @throws NotificationFailedException when the log cannot take one; those before it
+	 * were appended, the rest were not
+	 */
+	default void appendAll(List<LoggedNotification> notifications) {
+		for (LoggedNotification notification : notifications) {
+			append(notification);
+		}
+	}
 
 	/**
 	 * Append a notification that its caller keeps until the log holds it for good, such

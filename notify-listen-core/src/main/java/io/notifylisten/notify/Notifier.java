@@ -1,5 +1,7 @@
 package io.notifylisten.notify;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,9 +10,11 @@ import java.util.Map;
  *
  * <p>
  * A notification that was accepted reaches every node's listeners: on several nodes the
- * call returns once RabbitMQ confirmed it or it is held until RabbitMQ is back. When it
- * cannot be accepted (too many wait for the broker already), the call throws
- * {@link NotificationFailedException}: nothing is dropped in silence.
+ * call returns once RabbitMQ confirmed it or it is held until RabbitMQ is back (or, with
+ * {@code notify-listen.stream.await-confirmation=false}, once it is held in the node's
+ * outbox, which a crash of the node loses). When it cannot be accepted (too many wait for
+ * the broker already), the call throws {@link NotificationFailedException}: nothing is
+ * dropped in silence.
  *
  * <p>
  * Entity, id and action must be valid {@link io.notifylisten.channel.ChannelName channel}
@@ -82,6 +86,46 @@ public interface Notifier {
 	 */
 	default void notify(Object entity, String action, Record payload) {
 		notify(entity, action, PayloadRecords.toMap(payload));
+	}
+
+	/**
+	 * Notify listeners of {@code entity/id/action} for each id, in their order, as a job
+	 * that changed many objects does. The promise is {@code notify}'s for each of them;
+	 * on several nodes they are published together and the call returns once RabbitMQ
+	 * confirmed them all (or holds them until it is back), rather than waiting a round
+	 * trip after each. Every name and id is checked before anything is sent.
+	 * @param entity entity name, for example {@code Order}
+	 * @param ids the entities' ids
+	 * @param action action name, for example {@code refresh}
+	 * @throws NotificationFailedException when one cannot be accepted; those before it
+	 * were, and its message says how many
+	 */
+	default void notifyEach(String entity, Collection<?> ids, String action) {
+		for (Object id : ids) {
+			notify(entity, id, action);
+		}
+	}
+
+	/**
+	 * Notify listeners of each persisted object, in their order, as
+	 * {@link #notifyEach(String, Collection, String)} does; names and ids come from their
+	 * JPA {@code @Entity} and {@code @Id} annotations.
+	 * @param entities the persisted objects
+	 * @param action action name, for example {@code refresh}
+	 * @throws NotificationFailedException when one cannot be accepted; those before it
+	 * were, and its message says how many
+	 */
+	default void notifyEach(Collection<?> entities, String action) {
+		List<EntityReference> references = entities.stream().map(EntityReference::of).toList();
+		// Consecutive objects of one entity go out together, which keeps their order.
+		int start = 0;
+		for (int end = 1; end <= references.size(); end++) {
+			if (end == references.size() || !references.get(end).name().equals(references.get(start).name())) {
+				notifyEach(references.get(start).name(),
+						references.subList(start, end).stream().map(EntityReference::id).toList(), action);
+				start = end;
+			}
+		}
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.notifylisten.internal.security.SubscriptionSigner;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static io.notifylisten.testapp.OrdersTestApplication.ALICE;
 import static io.notifylisten.testapp.OrdersTestApplication.BOB;
@@ -81,7 +83,16 @@ class StreamFaultTests {
 		brokerOutage("Order/61/shipped", this.broker::kill);
 	}
 
+	@Test
+	void burstsPublishedTogetherWhileTheBrokerStopsLoseNothingAccepted() throws Exception {
+		brokerOutage("Order/63/shipped", this.broker::stop, 50);
+	}
+
 	private void brokerOutage(String channel, Outage outage) throws Exception {
+		brokerOutage(channel, outage, 1);
+	}
+
+	private void brokerOutage(String channel, Outage outage, int perTransaction) throws Exception {
 		List<RecoveringPage> pages = List.of(new RecoveringPage(ALICE, channel), new RecoveringPage(BOB, channel),
 				new RecoveringPage(ALICE, channel), new RecoveringPage(BOB, channel));
 		try {
@@ -90,7 +101,8 @@ class StreamFaultTests {
 			pages.get(2).connect(port(this.nodeB));
 			pages.get(3).connect(port(this.nodeB));
 			Thread.sleep(300);
-			try (Publisher publisher = new Publisher(this.nodeA.getBean(Notifier.class), channel)) {
+			try (Publisher publisher = new Publisher(this.nodeA.getBean(Notifier.class),
+					this.nodeA.getBean(TransactionTemplate.class), channel, perTransaction)) {
 				Thread.sleep(1500);
 				outage.begin();
 				try {
@@ -133,7 +145,8 @@ class StreamFaultTests {
 			bobOnC.connect(portC);
 			aliceOnA.connect(port(this.nodeA));
 			Thread.sleep(300);
-			try (Publisher publisher = new Publisher(this.nodeA.getBean(Notifier.class), channel)) {
+			try (Publisher publisher = new Publisher(this.nodeA.getBean(Notifier.class),
+					this.nodeA.getBean(TransactionTemplate.class), channel, 1)) {
 				Thread.sleep(1500);
 				nodeC.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 				aliceOnC.drain(Duration.ofMillis(100));
@@ -249,7 +262,8 @@ class StreamFaultTests {
 
 	/**
 	 * Notifies one channel 20 times a second, with a number in the payload, and records
-	 * the outcome.
+	 * the outcome; with more than one per transaction, each transaction notifies that
+	 * many, which its node publishes together after commit.
 	 */
 	private static final class Publisher implements AutoCloseable {
 
@@ -261,17 +275,24 @@ class StreamFaultTests {
 
 		private volatile boolean running = true;
 
-		Publisher(Notifier notifier, String channel) {
+		Publisher(Notifier notifier, TransactionTemplate transactions, String channel, int perTransaction) {
 			String[] parts = channel.split("/");
 			this.thread = new Thread(() -> {
 				long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-				for (int n = 1; this.running && System.nanoTime() < end; n++) {
+				for (int n = 1; this.running && System.nanoTime() < end; n += perTransaction) {
+					List<Integer> numbers = IntStream.range(n, n + perTransaction).boxed().toList();
 					try {
-						notifier.notify(parts[0], parts[1], parts[2], Map.of("n", n));
-						this.accepted.add(n);
+						if (perTransaction == 1) {
+							notifier.notify(parts[0], parts[1], parts[2], Map.of("n", n));
+						}
+						else {
+							transactions.executeWithoutResult((status) -> numbers.forEach(
+									(number) -> notifier.notify(parts[0], parts[1], parts[2], Map.of("n", number))));
+						}
+						this.accepted.addAll(numbers);
 					}
 					catch (NotificationFailedException ex) {
-						this.refused.add(n);
+						this.refused.addAll(numbers);
 					}
 					try {
 						Thread.sleep(50);

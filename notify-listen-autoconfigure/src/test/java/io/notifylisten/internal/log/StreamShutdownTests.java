@@ -72,7 +72,7 @@ class StreamShutdownTests {
 
 	private static RabbitStreamNotificationLog log(String host, int port) {
 		StreamSettings settings = new StreamSettings(host, port, "guest", "guest", "/", "notify-listen." + KEY,
-				Duration.ofMinutes(10), 10_000_000, Duration.ofSeconds(2), Duration.ofSeconds(5), 100,
+				Duration.ofMinutes(10), 10_000_000, Duration.ofSeconds(2), true, Duration.ofSeconds(5), 100,
 				Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(30));
 		LocalDelivery delivery = new LocalDelivery(() -> {
 			throw new IllegalStateException("nothing is read on a node that never connected");

@@ -1,6 +1,7 @@
 package io.notifylisten.internal.log;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -86,6 +87,11 @@ public class RabbitStreamNotificationLog
 	@Override
 	public void append(LoggedNotification notification) {
 		this.publisher.append(notification);
+	}
+
+	@Override
+	public void appendAll(List<LoggedNotification> notifications) {
+		this.publisher.appendAll(notifications);
 	}
 
 	@Override

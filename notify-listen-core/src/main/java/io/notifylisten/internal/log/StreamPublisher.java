@@ -2,6 +2,7 @@ package io.notifylisten.internal.log;
 
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,7 @@ import com.rabbitmq.stream.Producer;
 import io.notifylisten.internal.log.StreamOutbox.Pending;
 import io.notifylisten.internal.presence.PresenceRecords;
 import io.notifylisten.notify.LoggedNotification;
+import io.notifylisten.notify.NotificationFailedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>
  * {@link #append} returns once the broker confirmed the notification, or once it is held
- * because the broker did not answer within the confirm timeout; a full outbox refuses.
+ * because the broker did not answer within the confirm timeout or is away; a full outbox
+ * refuses. {@link #appendAll} does the same for many notifications, published together. A
+ * node set not to await confirmations returns once the notification is in the outbox.
  */
 final class StreamPublisher {
 
@@ -36,6 +40,13 @@ final class StreamPublisher {
 
 	/** Most notifications published before waiting for their confirmations. */
 	private static final int BATCH_SIZE = 256;
+
+	/**
+	 * Most notifications one caller has in the outbox before it waits for their
+	 * confirmations: a few batches, so that the publishing thread always has the next
+	 * batch ready.
+	 */
+	static final int WINDOW = 4 * BATCH_SIZE;
 
 	private final StreamSettings settings;
 
@@ -79,22 +90,76 @@ final class StreamPublisher {
 	}
 
 	/**
-	 * Accept a notification, and wait for the broker's confirmation while connected.
+	 * Accept a notification, and wait for the broker's confirmation while connected
+	 * (unless the node does not await confirmations, see {@link #settle}).
 	 * @param notification the notification
 	 * @throws io.notifylisten.notify.NotificationFailedException when the outbox refuses
 	 * it
 	 */
 	void append(LoggedNotification notification) {
-		Pending pending = this.delivery.carriesPresence(notification) ? this.outbox.addPresence(notification,
+		settle(List.of(accept(notification)));
+	}
+
+	/**
+	 * Accept notifications in their order, and wait for the broker's confirmations of
+	 * them all while connected. They are published together, in batches, so the wait is a
+	 * round trip per batch rather than one per notification.
+	 * @param notifications the notifications
+	 * @throws NotificationFailedException when the outbox refuses one; those before it
+	 * were accepted, and the message says how many
+	 */
+	void appendAll(List<LoggedNotification> notifications) {
+		List<Pending> window = new ArrayList<>(Math.min(WINDOW, notifications.size()));
+		int accepted = 0;
+		for (LoggedNotification notification : notifications) {
+			try {
+				window.add(accept(notification));
+			}
+			catch (NotificationFailedException ex) {
+				if (accepted == 0) {
+					throw ex;
+				}
+				throw new NotificationFailedException(ex.getMessage() + "; the " + accepted
+						+ " notifications before it in this call were accepted and reach every node", ex);
+			}
+			accepted++;
+			// A long call waits window by window, so that one caller does not fill the
+			// outbox while the broker takes everything.
+			if (window.size() == WINDOW) {
+				settle(window);
+				window.clear();
+			}
+		}
+		settle(window);
+	}
+
+	private Pending accept(LoggedNotification notification) {
+		return this.delivery.carriesPresence(notification) ? this.outbox.addPresence(notification,
 				PresenceRecords.node(notification.message()), PresenceRecords.replacesEarlier(notification.message()))
 				: this.outbox.add(notification);
-		if (!this.connection.isConnected()) {
+	}
+
+	/**
+	 * Wait until the broker confirmed what was just accepted, for at most the confirm
+	 * timeout: confirmed, or held in the outbox once the broker has not answered in time,
+	 * either way it will reach every node, so the caller goes on. While the broker is
+	 * away nothing waits: the outbox holds it. A node that does not await confirmations
+	 * waits only once {@link #WINDOW} notifications wait in the outbox, which bounds what
+	 * its crash can lose and holds back a caller faster than the broker.
+	 */
+	private void settle(List<Pending> accepted) {
+		if (accepted.isEmpty() || !this.connection.isConnected()
+				|| (!this.settings.awaitConfirmation() && this.outbox.size() < WINDOW)) {
 			return;
 		}
+		long deadline = System.nanoTime() + this.settings.confirmTimeout().toNanos();
 		try {
-			// Confirmed, or held in the outbox once the broker has not answered in time:
-			// either way it will reach every node, so the caller goes on.
-			pending.awaitConfirmation(this.settings.confirmTimeout());
+			for (Pending pending : accepted) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || !pending.awaitConfirmation(Duration.ofNanos(left))) {
+					return;
+				}
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -277,7 +342,10 @@ final class StreamPublisher {
 		CountDownLatch answered = new CountDownLatch(batch.size());
 		AtomicBoolean failed = new AtomicBoolean();
 		for (Pending pending : batch) {
-			if (pending.isConfirmed()) {
+			// Once one failed, the rest wait for the next batch: a producer that is
+			// recovering refuses at once, and one sent after it could otherwise reach the
+			// stream before the one that failed, on the connection that comes back.
+			if (pending.isConfirmed() || failed.get()) {
 				answered.countDown();
 				continue;
 			}

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param maxAge how long the stream keeps notifications
  * @param maxSizeBytes most bytes the stream keeps
  * @param confirmTimeout how long notify waits for the broker's confirmation
+ * @param awaitConfirmation whether notify waits for the broker's confirmation at all
+ * while connected; otherwise it returns once the notification is in the outbox
  * @param recoveryInterval how often a lost connection is tried again
  * @param outboxMaxSize most notifications held while the broker cannot take them
  * @param outboxMaxAge longest a held notification may wait before no more are accepted
@@ -24,8 +26,9 @@ import java.time.Duration;
  * its outbox holds within it
  */
 public record StreamSettings(String host, int port, String username, String password, String virtualHost, String stream,
-		Duration maxAge, long maxSizeBytes, Duration confirmTimeout, Duration recoveryInterval, int outboxMaxSize,
-		Duration outboxMaxAge, Duration historyTtl, Duration shutdownTimeout) {
+		Duration maxAge, long maxSizeBytes, Duration confirmTimeout, boolean awaitConfirmation,
+		Duration recoveryInterval, int outboxMaxSize, Duration outboxMaxAge, Duration historyTtl,
+		Duration shutdownTimeout) {
 
 	/**
 	 * Return where the stream is, for logs and health: never the password.

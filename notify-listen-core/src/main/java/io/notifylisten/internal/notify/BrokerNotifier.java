@@ -2,7 +2,10 @@ package io.notifylisten.internal.notify;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -93,6 +96,16 @@ public class BrokerNotifier implements Notifier {
 	public void notify(String entity, Object id, String action, Map<String, ?> payload) {
 		NotifyMessage message = message(entity, id, action, payload);
 		sendOnCommit(this.destinations.destinationOf(message.channel()), Map.of(), message);
+	}
+
+	@Override
+	public void notifyEach(String entity, Collection<?> ids, String action) {
+		List<Outgoing> outgoing = new ArrayList<>(ids.size());
+		for (Object id : ids) {
+			NotifyMessage message = message(entity, id, action, Map.of());
+			outgoing.add(new Outgoing(this, this.destinations.destinationOf(message.channel()), Map.of(), message));
+		}
+		sendOnCommit(outgoing);
 	}
 
 	@Override
@@ -203,23 +216,35 @@ public class BrokerNotifier implements Notifier {
 	}
 
 	private void sendOnCommit(String destination, Map<String, String> target, NotifyMessage message) {
+		sendOnCommit(List.of(new Outgoing(this, destination, target, message)));
+	}
+
+	private void sendOnCommit(List<Outgoing> outgoing) {
+		if (outgoing.isEmpty()) {
+			return;
+		}
 		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-			send(message, () -> append(destination, target, message));
+			appendAll(outgoing);
 			return;
 		}
 		TransactionalOutbox outbox = this.options.outbox();
 		if (outbox != null && outbox.joinsCurrentTransaction()) {
 			// Written now, with the transaction's changes; the outbox publishes it after
 			// commit.
-			append(destination, target, message, outbox::store);
+			outgoing.forEach((next) -> append(next.destination(), next.target(), next.message(), outbox::store));
 			return;
 		}
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-			@Override
-			public void afterCommit() {
-				send(message, () -> append(destination, target, message));
-			}
-		});
+		AfterCommit.of(this.log).outgoing.addAll(outgoing);
+	}
+
+	// Each notification is observed on its way into the list, so that a tracer writes its
+	// trace context into each one's headers; the log then takes them together.
+	private void appendAll(List<Outgoing> outgoing) {
+		List<LoggedNotification> notifications = new ArrayList<>(outgoing.size());
+		for (Outgoing next : outgoing) {
+			next.notifier().append(next.destination(), next.target(), next.message(), notifications::add);
+		}
+		send(outgoing.get(0).message(), () -> this.log.appendAll(notifications));
 	}
 
 	private void send(NotifyMessage message, Runnable send) {
@@ -251,6 +276,60 @@ public class BrokerNotifier implements Notifier {
 			return NotifyMessage.SYSTEM;
 		}
 		return authentication.getName();
+	}
+
+	/**
+	 * A notification made and checked in the caller's thread, to be sent now or after
+	 * commit by the notifier it was made with (which may skip the request's connection).
+	 */
+	private record Outgoing(BrokerNotifier notifier, String destination, Map<String, String> target,
+			NotifyMessage message) {
+	}
+
+	/**
+	 * What a transaction notified, sent together after its commit: the log publishes them
+	 * in one go, so a transaction that notifies many times waits for the broker about
+	 * once rather than once each. One per transaction and log, found among the
+	 * transaction's synchronizations, so that an inner transaction of its own
+	 * ({@code REQUIRES_NEW}) sends what it notified at its own commit.
+	 */
+	private static final class AfterCommit implements TransactionSynchronization {
+
+		private final NotificationLog log;
+
+		private final List<Outgoing> outgoing = new ArrayList<>();
+
+		// Notifying after completion (from another synchronization, say) starts anew
+		// rather than adding to what was already sent or dropped.
+		private boolean completed;
+
+		private AfterCommit(NotificationLog log) {
+			this.log = log;
+		}
+
+		static AfterCommit of(NotificationLog log) {
+			for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+				if (synchronization instanceof AfterCommit existing && existing.log == log && !existing.completed) {
+					return existing;
+				}
+			}
+			AfterCommit created = new AfterCommit(log);
+			TransactionSynchronizationManager.registerSynchronization(created);
+			return created;
+		}
+
+		@Override
+		public void afterCommit() {
+			if (!this.outgoing.isEmpty()) {
+				this.outgoing.get(0).notifier().appendAll(this.outgoing);
+			}
+		}
+
+		@Override
+		public void afterCompletion(int status) {
+			this.completed = true;
+		}
+
 	}
 
 	/**

@@ -46,8 +46,8 @@ class StreamConnectionTests {
 	private static final String DESTINATION = "/topic/" + KEY + ".Order.42.shipped";
 
 	private final StreamSettings settings = new StreamSettings("127.0.0.1", 1, "guest", "guest", "/",
-			"notify-listen." + KEY, Duration.ofMinutes(10), 10_000_000, Duration.ofSeconds(2), Duration.ofSeconds(5),
-			100, Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(30));
+			"notify-listen." + KEY, Duration.ofMinutes(10), 10_000_000, Duration.ofSeconds(2), true,
+			Duration.ofSeconds(5), 100, Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(30));
 
 	private final StreamRecordSignature signature = new StreamRecordSignature(
 			new SubscriptionSigner(KEY, "0123456789abcdef0123456789abcdef"), this.settings.stream());

@@ -29,8 +29,8 @@ class StreamPublisherTests {
 	private static final String KEY = "shop";
 
 	private final StreamSettings settings = new StreamSettings("127.0.0.1", 1, "guest", "guest", "/",
-			"notify-listen." + KEY, Duration.ofMinutes(10), 10_000_000, Duration.ofSeconds(2), Duration.ofSeconds(5), 3,
-			Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(30));
+			"notify-listen." + KEY, Duration.ofMinutes(10), 10_000_000, Duration.ofSeconds(2), true,
+			Duration.ofSeconds(5), 3, Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(30));
 
 	private final StreamRecordSignature signature = new StreamRecordSignature(
 			new SubscriptionSigner(KEY, "0123456789abcdef0123456789abcdef"), this.settings.stream());
@@ -86,7 +86,7 @@ class StreamPublisherTests {
 	}
 
 	@Test
-	void anUnconfirmedNotificationIsSentAgainButTheConfirmedOnesAfterItAreNot() throws Exception {
+	void aFailedNotificationIsSentAgainBeforeThoseAfterItWhichWaitForTheNextBatch() throws Exception {
 		CompletableFuture<Void> first = this.publisher.append("a", notification(1));
 		CompletableFuture<Void> second = this.publisher.append("b", notification(2));
 		CompletableFuture<Void> third = this.publisher.append("c", notification(3));
@@ -94,16 +94,28 @@ class StreamPublisherTests {
 
 		assertThat(this.publisher.publish(this.producer, head(), Duration.ofSeconds(1))).as("the head got out")
 			.isTrue();
+		assertThat(sent()).as("c is not sent after b failed: it could reach the stream first")
+			.extracting(StreamRecord::id)
+			.containsExactly("a", "b");
 		assertThat(first).isCompleted();
 		assertThat(second).isNotDone();
-		assertThat(third).isCompleted();
-		assertThat(this.publisher.waiting()).as("c stays behind b, so that every node reads them in order")
-			.isEqualTo(2);
+		assertThat(third).isNotDone();
 
 		this.producer.sent.clear();
 		assertThat(this.publisher.publish(this.producer, head(), Duration.ofSeconds(1))).isTrue();
-		assertThat(sent()).extracting(StreamRecord::id).containsExactly("b");
-		assertThat(second).isCompleted();
+		assertThat(sent()).extracting(StreamRecord::id).containsExactly("b", "c");
+		assertThat(this.publisher.waiting()).isZero();
+	}
+
+	@Test
+	void confirmedNotificationsBehindAnUnansweredOneAreNotSentAgain() throws Exception {
+		this.publisher.append("a", notification(1));
+		this.publisher.append("b", notification(2));
+		List<StreamOutbox.Pending> head = head();
+		head.get(1).confirmed();
+
+		assertThat(this.publisher.publish(this.producer, head, Duration.ofSeconds(1))).isTrue();
+		assertThat(sent()).extracting(StreamRecord::id).containsExactly("a");
 		assertThat(this.publisher.waiting()).isZero();
 	}
 
@@ -122,6 +134,59 @@ class StreamPublisherTests {
 
 		assertThat(this.publisher.publish(this.connection.producer(), head(), Duration.ofSeconds(1))).isFalse();
 		assertThat(this.publisher.waiting()).isEqualTo(1);
+	}
+
+	@Test
+	void aBulkAppendIsHeldInTheOrderGivenAndGoesOutInThatOrder() throws Exception {
+		this.publisher.appendAll(List.of(notification(1), notification(2), notification(3)));
+
+		assertThat(this.publisher.waiting()).isEqualTo(3);
+		assertThat(this.publisher.publish(this.producer, head(), Duration.ofSeconds(1))).isTrue();
+		assertThat(sent()).extracting((record) -> record.message().payload().get("n")).containsExactly(1, 2, 3);
+		assertThat(this.publisher.waiting()).isZero();
+	}
+
+	@Test
+	void aBulkAppendTheOutboxRefusesPartWaySaysHowManyWereAccepted() throws Exception {
+		this.publisher.append(notification(1));
+
+		assertThatExceptionOfType(NotificationFailedException.class)
+			.isThrownBy(() -> this.publisher.appendAll(List.of(notification(2), notification(3), notification(4))))
+			.withMessageContaining("3 notifications already wait for RabbitMQ")
+			.withMessageContaining("the 2 notifications before it in this call were accepted");
+		this.publisher.publish(this.producer, head(), Duration.ofSeconds(1));
+		assertThat(sent()).extracting((record) -> record.message().payload().get("n")).containsExactly(1, 2, 3);
+	}
+
+	@Test
+	void aBulkAppendRefusedAtItsFirstNotificationSaysOnlyWhy() {
+		for (int n = 1; n <= 3; n++) {
+			this.publisher.append(notification(n));
+		}
+
+		assertThatExceptionOfType(NotificationFailedException.class)
+			.isThrownBy(() -> this.publisher.appendAll(List.of(notification(4))))
+			.withMessageNotContaining("accepted");
+	}
+
+	@Test
+	void aBulkAppendThatPartlyFailsIsSentAgainFromItsFirstUnconfirmedNotificationInOrder() throws Exception {
+		this.publisher.appendAll(List.of(notification(1), notification(2), notification(3)));
+		Set<Integer> refused = new CopyOnWriteArraySet<>(Set.of(2));
+		this.producer.confirms = (message) -> !refused.remove(JsonMapper.shared()
+			.readValue(message.getBodyAsBinary(), StreamRecord.class)
+			.message()
+			.payload()
+			.get("n"));
+
+		this.publisher.publish(this.producer, head(), Duration.ofSeconds(1));
+		this.producer.sent.clear();
+		this.publisher.publish(this.producer, head(), Duration.ofSeconds(1));
+
+		assertThat(sent()).as("from the one that failed, in order")
+			.extracting((record) -> record.message().payload().get("n"))
+			.containsExactly(2, 3);
+		assertThat(this.publisher.waiting()).isZero();
 	}
 
 	private List<StreamOutbox.Pending> head() throws InterruptedException {

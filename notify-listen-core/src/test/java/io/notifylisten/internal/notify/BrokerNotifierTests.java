@@ -15,6 +15,7 @@ import io.notifylisten.internal.log.InMemoryNotificationLog;
 import io.notifylisten.internal.log.LocalDelivery;
 import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.notify.ListenPosition;
+import io.notifylisten.notify.LoggedNotification;
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.NotificationLog;
 import io.notifylisten.notify.NotifyMessage;
@@ -73,6 +74,13 @@ class BrokerNotifierTests {
 		}
 	}
 
+	private static void commit() {
+		List<TransactionSynchronization> synchronizations = TransactionSynchronizationManager.getSynchronizations();
+		TransactionSynchronizationUtils.invokeAfterCommit(synchronizations);
+		TransactionSynchronizationUtils.invokeAfterCompletion(synchronizations,
+				TransactionSynchronization.STATUS_COMMITTED);
+	}
+
 	@Test
 	void sendsAtOnceOutsideATransaction() {
 		this.notifier.notify("Order", 42, "refresh", Map.of("status", "paid"));
@@ -109,6 +117,84 @@ class BrokerNotifierTests {
 			.invokeAfterCommit(TransactionSynchronizationManager.getSynchronizations().subList(1, 2));
 		assertThat(this.sent).hasSize(1);
 		assertThat(((NotifyMessage) this.sent.get(0).getPayload()).id()).isEqualTo("2");
+	}
+
+	@Test
+	void notifiesEachIdInTheOrderGiven() {
+		this.notifier.notifyEach("Order", List.of(3, 1, 2), "refresh");
+
+		assertThat(this.sent).extracting((message) -> SimpMessageHeaderAccessor.getDestination(message.getHeaders()))
+			.containsExactly("/topic/shop.Order.3.refresh", "/topic/shop.Order.1.refresh",
+					"/topic/shop.Order.2.refresh");
+	}
+
+	@Test
+	void checksEveryIdBeforeNotifyingAny() {
+		assertThatExceptionOfType(InvalidChannelException.class)
+			.isThrownBy(() -> this.notifier.notifyEach("Order", List.of(1, "*", 3), "refresh"));
+		assertThat(this.sent).isEmpty();
+	}
+
+	@Test
+	void notifiesEachEntityObjectInTheOrderGiven() {
+		this.notifier.notifyEach(List.of(new Invoice(7L), new Invoice(8L)), "paid");
+
+		assertThat(this.sent).extracting((message) -> SimpMessageHeaderAccessor.getDestination(message.getHeaders()))
+			.containsExactly("/topic/shop.Bill.7.paid", "/topic/shop.Bill.8.paid");
+	}
+
+	@Test
+	void sendsWhatATransactionNotifiedTogetherAfterCommitInOrder() {
+		List<List<String>> appended = new CopyOnWriteArrayList<>();
+		BrokerNotifier notifier = notifierRecordingAppends(appended);
+		TransactionSynchronizationManager.initSynchronization();
+		notifier.notify("Order", 1, "refresh");
+		notifier.notifyEach("Order", List.of(2, 3), "refresh");
+		notifier.notify("Order", 4, "refresh");
+		assertThat(appended).as("nothing before commit").isEmpty();
+
+		commit();
+
+		assertThat(appended).containsExactly(List.of("1", "2", "3", "4"));
+	}
+
+	@Test
+	void anInnerTransactionOfItsOwnSendsWhatItNotifiedAtItsOwnCommit() {
+		List<List<String>> appended = new CopyOnWriteArrayList<>();
+		BrokerNotifier notifier = notifierRecordingAppends(appended);
+		TransactionSynchronizationManager.initSynchronization();
+		notifier.notify("Order", 1, "refresh");
+		// Suspended as REQUIRES_NEW suspends it, and resumed after the inner commit.
+		List<TransactionSynchronization> outer = TransactionSynchronizationManager.getSynchronizations();
+		TransactionSynchronizationManager.clearSynchronization();
+		TransactionSynchronizationManager.initSynchronization();
+		notifier.notify("Order", 2, "refresh");
+		commit();
+		TransactionSynchronizationManager.clearSynchronization();
+		TransactionSynchronizationManager.initSynchronization();
+		outer.forEach(TransactionSynchronizationManager::registerSynchronization);
+		assertThat(appended).containsExactly(List.of("2"));
+
+		commit();
+
+		assertThat(appended).containsExactly(List.of("2"), List.of("1"));
+	}
+
+	// Records the ids of each call to the log, one list per call.
+	private BrokerNotifier notifierRecordingAppends(List<List<String>> appended) {
+		NotificationLog log = new NotificationLog() {
+			@Override
+			public void append(LoggedNotification notification) {
+				appendAll(List.of(notification));
+			}
+
+			@Override
+			public void appendAll(List<LoggedNotification> notifications) {
+				appended.add(notifications.stream().map((notification) -> notification.message().id()).toList());
+			}
+		};
+		return new BrokerNotifier(log, new ChannelDestinations("shop"), this::userTopic,
+				Clock.fixed(NOW, ZoneOffset.UTC));
 	}
 
 	@Test

@@ -43,6 +43,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code profile} (off): each server records a JFR profile to {@code <name>.jfr} in
  * the log directory, written when it stops; {@code --profile=<file.jfc>} records with
  * those settings instead of the JDK's {@code profile}</li>
+ * <li>{@code thread-cpu} (off): after each fan-out measurement, each server's CPU per
+ * delivery by thread (compilers, garbage collector, outbound, broker client) and the
+ * RabbitMQ server's, from {@code /proc}</li>
  * <li>{@code histogram} (off): with every listener idle at the largest N, each server's
  * live-object histogram ({@code jmap -histo:live}) goes to the log directory</li>
  * <li>{@code type-listeners} (1000), {@code type-notifies} (200): scenario (i), type
@@ -307,6 +310,8 @@ public final class BenchmarkMain {
 	FanoutResult measureFanoutOnce(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
 			String action, int n) throws Exception {
 		int notifies = intOption("latency-notifies", 5);
+		settle(nodes);
+		List<ThreadCpu> threadsBefore = threadCpu(nodes);
 		long[] serverCpuBefore = cpuNanos(nodes);
 		long[] clientCpuBefore = ServerProcess.cpuNanos(ProcessHandle.current().pid());
 		DeliveryRecorder single = new DeliveryRecorder(n * notifies);
@@ -327,15 +332,55 @@ public final class BenchmarkMain {
 		// pauses.
 		long[] serverCpu = cpuNanos(nodes);
 		long[] clientCpu = ServerProcess.cpuNanos(ProcessHandle.current().pid());
+		List<ThreadCpu> threadsAfter = threadCpu(nodes);
 		Thread.sleep(300);
 		long expected = (long) n * (notifies + burst);
 		long delivered = single.count() + bursty.count();
+		for (int i = 0; i < threadsAfter.size(); i++) {
+			String name = (i < nodes.size()) ? nodes.get(i).name() : "RabbitMQ server";
+			System.out.println("  [" + name + "] CPU by thread, "
+					+ threadsAfter.get(i).since(threadsBefore.get(i), delivered, 12));
+		}
 		long lost = lost(notified, expected, delivered);
 		return new FanoutResult(single.latency(), bursty.latency(), bursty.count() / (elapsed / 1e9), delivered,
 				expected, lost, perDelivery(serverCpu[0] - serverCpuBefore[0], delivered),
 				perDelivery(serverCpu[1] - serverCpuBefore[1], delivered),
 				perDelivery(clientCpu[0] - clientCpuBefore[0], delivered),
 				perDelivery(clientCpu[1] - clientCpuBefore[1], delivered));
+	}
+
+	// Each server JVM compiles its hot code in the background for minutes after its
+	// listeners connected on this machine; measured then, the compilers' CPU counts as
+	// cost per delivery, and twice for two nodes. Measuring starts once no node's
+	// compiler threads used more than 2% of a core over a second, or after 60 s.
+	void settle(List<ServerProcess> nodes) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		long[] before = nodes.stream().mapToLong((node) -> ThreadCpu.of(node.pid()).compilerNanos()).toArray();
+		while (System.nanoTime() < deadline) {
+			Thread.sleep(1000);
+			long[] after = nodes.stream().mapToLong((node) -> ThreadCpu.of(node.pid()).compilerNanos()).toArray();
+			boolean quiet = true;
+			for (int i = 0; i < after.length; i++) {
+				quiet &= after[i] - before[i] <= Duration.ofMillis(20).toNanos();
+			}
+			if (quiet) {
+				System.out.printf(Locale.ROOT, "  compilers quiet after %.0f s%n",
+						60 - (deadline - System.nanoTime()) / 1e9);
+				return;
+			}
+			before = after;
+		}
+		System.out.println("  compilers still busy after 60 s; measuring anyway");
+	}
+
+	// --thread-cpu: each node's threads and the RabbitMQ server, for where the time goes.
+	List<ThreadCpu> threadCpu(List<ServerProcess> nodes) {
+		List<ThreadCpu> readings = new ArrayList<>();
+		if (this.options.containsKey("thread-cpu")) {
+			nodes.forEach((node) -> readings.add(ThreadCpu.of(node.pid())));
+			ThreadCpu.broker().ifPresent((broker) -> readings.add(ThreadCpu.of(broker)));
+		}
+		return readings;
 	}
 
 	static long[] cpuNanos(List<ServerProcess> servers) {

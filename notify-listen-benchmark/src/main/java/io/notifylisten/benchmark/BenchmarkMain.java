@@ -24,7 +24,11 @@ import org.jspecify.annotations.Nullable;
  * (one string is split on spaces):
  * <ul>
  * <li>{@code max-listeners} (10000): largest number of listeners in any scenario</li>
- * <li>{@code scenarios} (floor,idle,fanout,many,handler,endpoint,multinode,presence)</li>
+ * <li>{@code scenarios} (floor,idle,fanout,many,handler,endpoint,multinode,presence);
+ * also {@code socketio}, Socket.IO as a peer (needs Node and npm)</li>
+ * <li>{@code socketio-sizes} (1000x20,5000x20,10000x1): listeners x burst of that
+ * scenario; {@code socketio-clients} (4): its Node client processes; {@code node},
+ * {@code npm}: their executables</li>
  * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
  * <li>{@code handler-listeners} (1000), {@code multinode-listeners} (10000),
  * {@code presence-members} (1000): capped by max-listeners</li>
@@ -136,6 +140,9 @@ public final class BenchmarkMain {
 		}
 		if (scenarios.contains("multinode")) {
 			new MultiNodeScenario(this).multiNode(heap);
+		}
+		if (scenarios.contains("socketio")) {
+			new SocketIoScenario(this).run(heap);
 		}
 		if (scenarios.contains("presence")) {
 			new PresenceScenario(this).run(Math.min(this.maxListeners, intOption("presence-members", 1_000)), heap);
@@ -284,15 +291,20 @@ public final class BenchmarkMain {
 	// node, and the server CPU is theirs together.
 	FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
 			String action, int n) throws Exception {
+		return measureFanout(notified, nodes, entity, id, action, n, intOption("burst", 20));
+	}
+
+	FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
+			String action, int n, int burst) throws Exception {
 		List<FanoutResult> runs = new ArrayList<>();
 		for (int run = 0; run < Math.max(1, intOption("repeat", 1)); run++) {
-			runs.add(measureFanoutOnce(notified, nodes, entity, id, action, n));
+			runs.add(measureFanoutOnce(notified, nodes, entity, id, action, n, burst));
 		}
 		return FanoutResult.median(runs);
 	}
 
 	FanoutResult measureFanoutOnce(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
-			String action, int n) throws Exception {
+			String action, int n, int burst) throws Exception {
 		int notifies = intOption("latency-notifies", 5);
 		long[] serverCpuBefore = cpuNanos(nodes);
 		long[] clientCpuBefore = ServerProcess.cpuNanos(ProcessHandle.current().pid());
@@ -303,7 +315,6 @@ public final class BenchmarkMain {
 			single.awaitCount((long) n * i, Duration.ofSeconds(15));
 			Thread.sleep(100);
 		}
-		int burst = intOption("burst", 20);
 		DeliveryRecorder bursty = new DeliveryRecorder(n * burst);
 		this.client.recordInto(bursty);
 		long start = System.nanoTime();

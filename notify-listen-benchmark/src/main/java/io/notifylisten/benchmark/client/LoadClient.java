@@ -101,6 +101,8 @@ public final class LoadClient implements AutoCloseable {
 
 	private volatile DeliveryRecorder recorder = new DeliveryRecorder(1);
 
+	private volatile int lastMessageLength;
+
 	public LoadClient() {
 		this.http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
@@ -112,6 +114,14 @@ public final class LoadClient implements AutoCloseable {
 	/** Send every MESSAGE received from now on to this recorder. */
 	public void recordInto(DeliveryRecorder recorder) {
 		this.recorder = recorder;
+	}
+
+	/**
+	 * The length of the last MESSAGE frame received, in characters (bytes for the
+	 * benchmark's ASCII messages), or 0: what a peer server's messages are padded to.
+	 */
+	public int lastMessageLength() {
+		return this.lastMessageLength;
 	}
 
 	/** ERROR frames received so far. */
@@ -447,6 +457,7 @@ public final class LoadClient implements AutoCloseable {
 		private void onFrame(String frame) {
 			if (frame.startsWith("MESSAGE")) {
 				LoadClient.this.recorder.record(latencyMicros(frame));
+				LoadClient.this.lastMessageLength = frame.length();
 				int count = presenceCount(frame);
 				if (count >= 0) {
 					this.presenceCount = count;

@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code scenarios} (floor,idle,fanout,many,handler,endpoint,multinode,presence);
  * also {@code socketio}, Socket.IO as a peer (needs Node and npm)</li>
  * <li>{@code socketio-sizes} (1000x20,5000x20,10000x1): listeners x burst of that
- * scenario; {@code socketio-clients} (4): its Node client processes; {@code node},
- * {@code npm}: their executables</li>
+ * scenario; {@code socketio-warm-up} (1): unreported rounds at each size first;
+ * {@code socketio-clients} (4): its Node client processes; {@code node}, {@code npm}:
+ * their executables</li>
  * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
  * <li>{@code handler-listeners} (1000), {@code multinode-listeners} (10000),
  * {@code presence-members} (1000): capped by max-listeners</li>

@@ -68,6 +68,11 @@ final class SocketIoScenario {
 			for (Map.Entry<Integer, Integer> size : sizes.entrySet()) {
 				this.benchmark.openAndAwait(server, size.getKey() - listeners.size(), (i) -> "Item/1/changed",
 						listeners);
+				printIdleCpu(NOTIFY_LISTEN, server.pid(), listeners.size());
+				for (int round = 0; round < warmUpRounds(); round++) {
+					this.benchmark.measureFanoutOnce(server, List.of(server), "Item", "1", "changed", listeners.size(),
+							size.getValue());
+				}
 				notifyListen.put(size.getKey(), this.benchmark.measureFanout(server, List.of(server), "Item", "1",
 						"changed", listeners.size(), size.getValue()));
 			}
@@ -82,6 +87,10 @@ final class SocketIoScenario {
 				int open = 0;
 				for (Map.Entry<Integer, Integer> size : sizes.entrySet()) {
 					open += openClients(server, directory, size.getKey() - open, open, clients);
+					printIdleCpu(SOCKET_IO, server.pid(), open);
+					for (int round = 0; round < warmUpRounds(); round++) {
+						measureOnce(server, clients, open, size.getValue(), messageLength);
+					}
 					socketIo.put(size.getKey(), measure(server, clients, open, size.getValue(), messageLength));
 				}
 			}
@@ -90,6 +99,28 @@ final class SocketIoScenario {
 			}
 		}
 		report(sizes, notifyListen, socketIo, messageLength);
+	}
+
+	// --socketio-warm-up (1): unreported rounds of the measurement at each size before
+	// the one reported, on both servers. The JVM's warm-up at 200 listeners leaves C2
+	// compiling and deoptimizing at the larger sizes (in a JFR profile, a tenth to a
+	// fifth
+	// of a core for seconds), CPU that would be billed to the deliveries measured.
+	private int warmUpRounds() {
+		return this.benchmark.intOption("socketio-warm-up", 1);
+	}
+
+	// What a server spends with its listeners open and nothing sent, for reading the CPU
+	// per delivery at small sizes, where a measurement lasts about a second.
+	private static void printIdleCpu(String name, long pid, int listeners) throws InterruptedException {
+		StringBuilder seconds = new StringBuilder();
+		for (int second = 0; second < 4; second++) {
+			long before = ServerProcess.cpuNanos(pid)[0];
+			Thread.sleep(1_000);
+			seconds.append((second > 0) ? ", " : "").append((ServerProcess.cpuNanos(pid)[0] - before) / 1_000_000);
+		}
+		System.out.printf(java.util.Locale.ROOT, "  [%s] idle with %d listeners, ms CPU in each of 4 s: %s (%d)%n",
+				name, listeners, seconds, System.currentTimeMillis());
 	}
 
 	// --socketio-sizes=1000x20,5000x20: listeners x notifications per burst, capped by

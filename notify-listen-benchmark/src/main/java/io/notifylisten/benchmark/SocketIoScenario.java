@@ -31,10 +31,10 @@ import static io.notifylisten.benchmark.BenchmarkMain.NOTIFY_LISTEN;
 import static io.notifylisten.benchmark.BenchmarkMain.ratio;
 
 /**
- * Scenario (h): Socket.IO as a peer. The fan-out of (b) at the sizes of issue 31 (1k
- * listeners x bursts of 20, 5k x 20, 10k x 1) on notify-listen, then on Socket.IO's own
- * Node server with listeners in Node processes running {@code socket.io-client}; both
- * from {@code src/main/socketio}, at the versions its package-lock.json pins.
+ * Scenario (i): Socket.IO as a peer. The fan-out of (b) at three sizes (1k listeners x
+ * bursts of 20, 5k x 20, 10k x 1) on notify-listen, then on Socket.IO's own Node server
+ * with listeners in Node processes running {@code socket.io-client}; both from
+ * {@code src/main/socketio}, at the versions its package-lock.json pins.
  */
 final class SocketIoScenario {
 
@@ -310,7 +310,7 @@ final class SocketIoScenario {
 
 	private void report(Map<Integer, Integer> sizes, Map<Integer, FanoutResult> notifyListen,
 			Map<Integer, FanoutResult> socketIo, int messageLength) {
-		line("## (h) Socket.IO as a peer: the fan-out of (b) on Socket.IO's own server");
+		line("## (i) Socket.IO as a peer: the fan-out of (b) on Socket.IO's own server");
 		line("");
 		line("notify-listen as in (b), then Socket.IO 4.8 (`src/main/socketio`: its Node server, listeners in "
 				+ this.benchmark.intOption("socketio-clients", 4)

@@ -318,10 +318,11 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 			if (!ChannelFanOut.this.check.mayDeliver(sessionId, this.channel)) {
 				return;
 			}
-			String frame = FanOutStompEncoder.frame(tail(sessionId, subscriptionId), subscriptionId,
+			String tail = tail(sessionId, subscriptionId);
+			String head = FanOutStompEncoder.head(subscriptionId,
 					sessionId + "-f" + ChannelFanOut.this.messageIds.getAndIncrement());
 			try {
-				session.sendText(frame);
+				session.sendText(head, tail);
 			}
 			catch (Throwable ex) {
 				// As Spring's STOMP handler does with a failed write: the client is gone

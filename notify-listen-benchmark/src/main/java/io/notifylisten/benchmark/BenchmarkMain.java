@@ -25,7 +25,12 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>{@code max-listeners} (10000): largest number of listeners in any scenario</li>
  * <li>{@code scenarios}
- * (floor,idle,fanout,many,handler,endpoint,multinode,presence,types,burst)</li>
+ * (floor,idle,fanout,many,handler,endpoint,multinode,presence,types,burst); also
+ * {@code socketio}, Socket.IO as a peer (needs Node and npm)</li>
+ * <li>{@code socketio-sizes} (1000x20,5000x20,10000x1): listeners x burst of that
+ * scenario; {@code socketio-warm-up} (1): unreported rounds at each size first;
+ * {@code socketio-clients} (4): its Node client processes; {@code node}, {@code npm}:
+ * their executables</li>
  * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
  * <li>{@code handler-listeners} (1000), {@code multinode-listeners} (10000),
  * {@code presence-members} (1000): capped by max-listeners</li>
@@ -146,6 +151,9 @@ public final class BenchmarkMain {
 		}
 		if (scenarios.contains("multinode")) {
 			new MultiNodeScenario(this).multiNode(heap);
+		}
+		if (scenarios.contains("socketio")) {
+			new SocketIoScenario(this).run(heap);
 		}
 		if (scenarios.contains("presence")) {
 			new PresenceScenario(this).run(Math.min(this.maxListeners, intOption("presence-members", 1_000)), heap);
@@ -300,15 +308,20 @@ public final class BenchmarkMain {
 	// node, and the server CPU is theirs together.
 	FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
 			String action, int n) throws Exception {
+		return measureFanout(notified, nodes, entity, id, action, n, intOption("burst", 20));
+	}
+
+	FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
+			String action, int n, int burst) throws Exception {
 		List<FanoutResult> runs = new ArrayList<>();
 		for (int run = 0; run < Math.max(1, intOption("repeat", 1)); run++) {
-			runs.add(measureFanoutOnce(notified, nodes, entity, id, action, n));
+			runs.add(measureFanoutOnce(notified, nodes, entity, id, action, n, burst));
 		}
 		return FanoutResult.median(runs);
 	}
 
 	FanoutResult measureFanoutOnce(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
-			String action, int n) throws Exception {
+			String action, int n, int burst) throws Exception {
 		int notifies = intOption("latency-notifies", 5);
 		settle(nodes);
 		List<ThreadCpu> threadsBefore = threadCpu(nodes);
@@ -321,7 +334,6 @@ public final class BenchmarkMain {
 			single.awaitCount((long) n * i, Duration.ofSeconds(15));
 			Thread.sleep(100);
 		}
-		int burst = intOption("burst", 20);
 		DeliveryRecorder bursty = new DeliveryRecorder(n * burst);
 		this.client.recordInto(bursty);
 		long start = System.nanoTime();

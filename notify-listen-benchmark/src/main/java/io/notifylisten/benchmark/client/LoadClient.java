@@ -107,6 +107,8 @@ public final class LoadClient implements AutoCloseable {
 	/** The browser client's listen throttle the listeners model; 0 for none. */
 	private volatile long throttleNanos;
 
+	private volatile int lastMessageLength;
+
 	public LoadClient() {
 		this.http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
@@ -147,6 +149,14 @@ public final class LoadClient implements AutoCloseable {
 	 */
 	public void flushThrottles(List<Listener> listeners) {
 		listeners.forEach(Listener::flushThrottle);
+	}
+
+	/**
+	 * The length of the last MESSAGE frame received, in characters (bytes for the
+	 * benchmark's ASCII messages), or 0: what a peer server's messages are padded to.
+	 */
+	public int lastMessageLength() {
+		return this.lastMessageLength;
 	}
 
 	/** ERROR frames received so far. */
@@ -498,6 +508,7 @@ public final class LoadClient implements AutoCloseable {
 					recorder.recordFolded(Integer.parseInt(folded));
 				}
 				handlerCall(System.nanoTime(), recorder);
+				LoadClient.this.lastMessageLength = frame.length();
 				int count = presenceCount(frame);
 				if (count >= 0) {
 					this.presenceCount = count;

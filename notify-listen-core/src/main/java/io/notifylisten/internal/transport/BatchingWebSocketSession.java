@@ -79,7 +79,7 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 			write(message);
 			return;
 		}
-		send(text.getPayload(), text);
+		send(text.getPayload(), "", text);
 	}
 
 	/**
@@ -88,28 +88,42 @@ class BatchingWebSocketSession extends WebSocketSessionDecorator {
 	 * @throws IOException if the write failed
 	 */
 	synchronized void sendText(String frame) throws IOException {
-		send(frame, null);
+		send(frame, "", null);
 	}
 
-	private void send(String frame, @Nullable TextMessage message) throws IOException {
+	/**
+	 * Write one STOMP frame given in two parts, or hold it back while more wait for the
+	 * connection: a frame held back is appended part by part, never joined on its own.
+	 * @param head the frame's start
+	 * @param tail the rest of the frame, NUL octet included
+	 * @throws IOException if the write failed
+	 */
+	synchronized void sendText(String head, String tail) throws IOException {
+		send(head, tail, null);
+	}
+
+	private void send(String head, String tail, @Nullable TextMessage message) throws IOException {
+		int length = head.length() + tail.length();
 		StringBuilder batch = this.heldBack;
-		if (batch != null && batch.length() + frame.length() > MAX_BATCH_CHARS) {
+		if (batch != null && batch.length() + length > MAX_BATCH_CHARS) {
 			writeHeldBack();
 			batch = null;
 		}
-		if (frame.length() < MAX_BATCH_CHARS && this.outboxes.moreToCome(getId(), this)) {
+		if (length < MAX_BATCH_CHARS && this.outboxes.moreToCome(getId(), this)) {
 			if (batch == null) {
-				batch = new StringBuilder(MAX_BATCH_CHARS);
+				// Room for a few frames: most batches are short, and a 4 K buffer per
+				// batch was a large share of the fan-out's garbage.
+				batch = new StringBuilder(Math.min(MAX_BATCH_CHARS, 4 * length));
 				this.heldBack = batch;
 			}
-			batch.append(frame);
+			batch.append(head).append(tail);
 			return;
 		}
 		if (batch == null) {
-			write((message != null) ? message : new TextMessage(frame));
+			write((message != null) ? message : new TextMessage(head.concat(tail)));
 			return;
 		}
-		batch.append(frame);
+		batch.append(head).append(tail);
 		writeHeldBack();
 	}
 

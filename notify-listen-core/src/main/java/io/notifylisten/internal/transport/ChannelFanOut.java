@@ -329,10 +329,10 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 				// The tail starts with the frame's other headers.
 				tail = FOLDED_HEADER + ':' + folded + '\n' + tail;
 			}
-			String frame = FanOutStompEncoder.frame(tail, subscriptionId,
+			String head = FanOutStompEncoder.head(subscriptionId,
 					sessionId + "-f" + ChannelFanOut.this.messageIds.getAndIncrement());
 			try {
-				session.sendText(frame);
+				session.sendText(head, tail);
 			}
 			catch (Throwable ex) {
 				// As Spring's STOMP handler does with a failed write: the client is gone

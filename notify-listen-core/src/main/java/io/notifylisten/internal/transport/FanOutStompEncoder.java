@@ -121,16 +121,16 @@ class FanOutStompEncoder extends StompEncoder {
 	}
 
 	/**
-	 * Put a MESSAGE frame together as {@link #encode} does from a kept tail: the command
-	 * line, the two per-subscriber headers, then the rest.
-	 * @param tail what {@link #encodeTail(Map, byte[])} returned for the message
+	 * Return the start of a MESSAGE frame as {@link #encode} writes it from a kept tail:
+	 * the command line and the two per-subscriber headers; the frame is this followed by
+	 * what {@link #encodeTail(Map, byte[])} returned for the message.
 	 * @param subscription the subscription id
 	 * @param messageId the message id
-	 * @return the whole frame
+	 * @return the text before the tail
 	 */
-	static String frame(String tail, String subscription, String messageId) {
+	static String head(String subscription, String messageId) {
 		return MESSAGE_LINE_TEXT + SUBSCRIPTION + ':' + escape(subscription) + '\n' + MESSAGE_ID + ':'
-				+ escape(messageId) + '\n' + tail;
+				+ escape(messageId) + '\n';
 	}
 
 	// STOMP 1.2 value encoding, as Spring's encoder applies it to MESSAGE headers.

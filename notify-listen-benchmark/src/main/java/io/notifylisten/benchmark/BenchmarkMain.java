@@ -45,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  * or {@code jetty}</li>
  * <li>{@code repeat} (1): each fan-out measurement this many times in a row, every figure
  * reported as its median</li>
+ * <li>{@code warm-up-rounds} (1): each fan-out measurement this many times first,
+ * unreported</li>
  * <li>{@code profile} (off): each server records a JFR profile to {@code <name>.jfr} in
  * the log directory, written when it stops; {@code --profile=<file.jfc>} records with
  * those settings instead of the JDK's {@code profile}</li>
@@ -313,6 +315,15 @@ public final class BenchmarkMain {
 
 	FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
 			String action, int n, int burst) throws Exception {
+		// --warm-up-rounds: the same measurement first, unreported. The 200-listener
+		// warm-up
+		// leaves the JIT compiling at full size for several rounds (the compiler threads'
+		// CPU under --thread-cpu), and each node of (e) compiles on its own: without
+		// these
+		// rounds, a second JVM's compilation reads as cost per delivery.
+		for (int round = 0; round < intOption("warm-up-rounds", 1); round++) {
+			measureFanoutOnce(notified, nodes, entity, id, action, n, burst);
+		}
 		List<FanoutResult> runs = new ArrayList<>();
 		for (int run = 0; run < Math.max(1, intOption("repeat", 1)); run++) {
 			runs.add(measureFanoutOnce(notified, nodes, entity, id, action, n, burst));

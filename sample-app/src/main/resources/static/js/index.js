@@ -41,6 +41,11 @@
 	App.ready.then(() => {
 		const orders = NotifyListen.listen('Order', {
 			refresh: (msg) => {
+				// Folded by the server while this page read too slowly: other orders may have
+				// changed too.
+				if (msg.folded) {
+					load();
+				}
 				if (msg.result) {
 					show(msg.result);
 				}

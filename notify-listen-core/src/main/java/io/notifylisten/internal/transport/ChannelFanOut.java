@@ -383,6 +383,12 @@ public final class ChannelFanOut implements ExecutorChannelInterceptor, FanOutAw
 			return new ChannelOfSubscription(this.subscriptionId, this.fanOut.channel);
 		}
 
+		// A subscription id names one subscription of its connection.
+		@Override
+		public Object subscriptionKey() {
+			return this.subscriptionId;
+		}
+
 		@Override
 		public int size() {
 			return this.fanOut.payload.length;

@@ -50,8 +50,15 @@ import org.springframework.web.socket.WebSocketSession;
  * one of their channel superseded, in the same order; other messages (a CONNECTED frame,
  * heart-beats, notices, everything Spring's path writes) are never replaced. Why: a page
  * that falls behind in a burst (a bulk job touching a thousand objects) wants each
- * object's latest state, not every step, and not to be cut off; only messages of more
- * distinct channels than the send buffer limit holds still end the connection.
+ * object's latest state, not every step, and not to be cut off.
+ *
+ * <p>
+ * Should the latest message of each channel still be more than the send buffer limit
+ * holds (a listener to a type behind on a thousand objects), each subscription keeps only
+ * its latest message instead, with the count of every message it replaced: a page that
+ * listens to a type and sees a fold reloads what it shows, which it must do anyway after
+ * missing messages. Only messages that are never replaced, or of more subscriptions than
+ * the limit holds, still end the connection.
  */
 final class ConnectionOutboxes implements Executor {
 
@@ -337,8 +344,18 @@ final class ConnectionOutboxes implements Executor {
 		Object channelKey();
 
 		/**
-		 * Write the message, telling the client how many earlier ones of its channel it
-		 * replaced.
+		 * Return what tells the message's subscription apart on its connection, by which
+		 * messages are kept once the latest of each channel is still too much: by default
+		 * the channel's key, for a subscription of one channel.
+		 * @return the key
+		 */
+		default Object subscriptionKey() {
+			return channelKey();
+		}
+
+		/**
+		 * Write the message, telling the client how many earlier ones of its channel (or
+		 * subscription) it replaced.
 		 * @param folded how many, at least one
 		 */
 		void runFolding(int folded);
@@ -376,6 +393,9 @@ final class ConnectionOutboxes implements Executor {
 		 * its channel's key or a key of its own; {@code null} otherwise.
 		 */
 		private @Nullable LinkedHashMap<Object, Waiting> latest;
+
+		/** While conflating: whether by subscription rather than by channel. */
+		private boolean bySubscription;
 
 		private @Nullable Thread drainer;
 
@@ -422,6 +442,10 @@ final class ConnectionOutboxes implements Executor {
 			else {
 				this.waiting.add(task);
 			}
+			if (this.latest != null && !this.bySubscription
+					&& this.waitingBytes > ConnectionOutboxes.this.policy.sendBufferLimit()) {
+				folded += foldBySubscription(this.latest);
+			}
 			if (folded > 0) {
 				ConnectionOutboxes.this.policy.folded(this.sessionId, folded);
 			}
@@ -466,19 +490,36 @@ final class ConnectionOutboxes implements Executor {
 		// Behind everything else, so that the messages kept stay in the order they were
 		// sent in; the one it replaces is forgotten, its count carried over.
 		private int keepLatest(LinkedHashMap<Object, Waiting> latest, Runnable task) {
-			if (!(task instanceof ConflatableTask conflatable)) {
-				latest.put(new Object(), new Waiting(task, 0));
+			return keepLatest(latest, new Waiting(task, 0));
+		}
+
+		private int keepLatest(LinkedHashMap<Object, Waiting> latest, Waiting waiting) {
+			if (!(waiting.task() instanceof ConflatableTask conflatable)) {
+				latest.put(new Object(), waiting);
 				return 0;
 			}
-			Object key = conflatable.channelKey();
+			Object key = this.bySubscription ? conflatable.subscriptionKey() : conflatable.channelKey();
 			Waiting replaced = latest.remove(key);
 			if (replaced == null) {
-				latest.put(key, new Waiting(task, 0));
+				latest.put(key, waiting);
 				return 0;
 			}
 			this.waitingBytes -= sizeOf(replaced.task());
-			latest.put(key, new Waiting(task, replaced.folded() + 1));
+			latest.put(key, new Waiting(waiting.task(), waiting.folded() + replaced.folded() + 1));
 			return 1;
+		}
+
+		// The latest message of each channel is still over the limit: from now until the
+		// outbox is emptied, the latest of each subscription, what waits folded again.
+		private int foldBySubscription(LinkedHashMap<Object, Waiting> byChannel) {
+			this.bySubscription = true;
+			LinkedHashMap<Object, Waiting> latest = new LinkedHashMap<>();
+			int folded = 0;
+			for (Waiting waiting : byChannel.values()) {
+				folded += keepLatest(latest, waiting);
+			}
+			this.latest = latest;
+			return folded;
 		}
 
 		private Stream<Runnable> waitingTasks() {
@@ -494,6 +535,7 @@ final class ConnectionOutboxes implements Executor {
 		private void clear() {
 			this.waiting.clear();
 			this.latest = null;
+			this.bySubscription = false;
 			this.waitingBytes = 0;
 		}
 
@@ -598,6 +640,7 @@ final class ConnectionOutboxes implements Executor {
 			first.remove();
 			if (latest.isEmpty()) {
 				this.latest = null;
+				this.bySubscription = false;
 			}
 			this.waitingBytes -= sizeOf(next.task());
 			return (next.folded() > 0 && next.task() instanceof ConflatableTask conflatable)

@@ -349,6 +349,26 @@ class ConnectionOutboxesTests {
 	}
 
 	@Test
+	void aTypeListenerBehindOnMoreObjectsThanTheLimitHoldsGetsItsLatestMessageWithEveryFold() throws Exception {
+		this.policy.conflationThreshold = 150;
+		this.policy.sendBufferLimit = 450;
+		List<String> written = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch release = blockTheConnection("s1");
+		for (int i = 0; i < 10; i++) {
+			this.outboxes.execute("s1", subscriptionMessage("every order", "order " + i, "o" + i, written));
+		}
+		this.outboxes.execute("s1", channelMessage("A", "a", written));
+		release.countDown();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 2);
+		Thread.sleep(100);
+		assertThat(written).as("not cut off: the subscription's latest, then the other channel's")
+			.containsExactly("o9 folding 9", "a");
+		assertThat(this.policy.overflowed).isEmpty();
+		assertThat(this.policy.foldedTotal()).isEqualTo(9);
+	}
+
+	@Test
 	void aThresholdAtTheSendBufferLimitTurnsConflationOff() throws Exception {
 		this.policy.conflationThreshold = 300;
 		this.policy.sendBufferLimit = 300;
@@ -400,6 +420,39 @@ class ConnectionOutboxesTests {
 			@Override
 			public int size() {
 				return 100;
+			}
+
+		};
+	}
+
+	private static ConnectionOutboxes.ConflatableTask subscriptionMessage(String subscription, String channel,
+			String name, List<String> written) {
+		ConnectionOutboxes.ConflatableTask message = channelMessage(subscription + "/" + channel, name, written);
+		return new ConnectionOutboxes.ConflatableTask() {
+
+			@Override
+			public void run() {
+				message.run();
+			}
+
+			@Override
+			public void runFolding(int folded) {
+				message.runFolding(folded);
+			}
+
+			@Override
+			public Object channelKey() {
+				return message.channelKey();
+			}
+
+			@Override
+			public Object subscriptionKey() {
+				return subscription;
+			}
+
+			@Override
+			public int size() {
+				return message.size();
 			}
 
 		};

@@ -11,6 +11,7 @@ import io.notifylisten.internal.channel.TypeChannel;
 import io.notifylisten.internal.channel.TypeFilter;
 import io.notifylisten.security.EntityAccessRules;
 import io.notifylisten.security.EntityAccessRules.DeclaredAction;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -115,6 +116,18 @@ public final class FilterableFields {
 			values.put(field.getKey(), value(field.getValue()));
 		}
 		return new TypeFilter(values);
+	}
+
+	/**
+	 * Refuse a filter sent for one object's channel: only a listener to a type is
+	 * filtered.
+	 * @param where the filter the client sent, or {@code null} where it sent none
+	 * @throws InvalidChannelException if it sent one
+	 */
+	public static void refuseForOneObject(@Nullable String where) {
+		if (where != null) {
+			throw new InvalidChannelException("Filters are for listeners to a type");
+		}
 	}
 
 	private static Object value(JsonNode value) {

@@ -3,7 +3,6 @@ package io.notifylisten.internal.security;
 import java.util.Map;
 
 import io.notifylisten.channel.ChannelName;
-import io.notifylisten.channel.InvalidChannelException;
 import io.notifylisten.internal.channel.ChannelDestinations;
 import io.notifylisten.internal.security.FilterableFields;
 import io.notifylisten.internal.channel.PresenceName;
@@ -199,9 +198,7 @@ public class StompAccessInterceptor implements ChannelInterceptor {
 			TypeFilter filter = (where != null) ? this.filterable.parse(type, where) : null;
 			return signed(connection, filtered(message, filter), accessor, TypeFilter.signedName(type, filter));
 		}
-		if (where != null) {
-			throw new InvalidChannelException("Filters are for listeners to a type");
-		}
+		FilterableFields.refuseForOneObject(where);
 		PresenceName presence = this.destinations.presenceOrNull(accessor.getDestination());
 		if (presence != null && !this.presenceEnabled) {
 			throw new ListenDeniedException("Presence is off");

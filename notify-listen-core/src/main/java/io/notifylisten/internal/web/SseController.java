@@ -97,9 +97,7 @@ public class SseController extends RefusingController {
 					this.maxConnectionsPerUser, tokenExpiresAt);
 		}
 		else {
-			if (where != null) {
-				throw new InvalidChannelException("Filters are for listeners to a type");
-			}
+			FilterableFields.refuseForOneObject(where);
 			List<ChannelName> channels = distinct(events, (action) -> new ChannelName(entity, id, action));
 			channels.forEach((channel) -> this.authorizer.check(user, channel));
 			emitter = this.streams.open(user, httpSessionId, channels, lastEventId, this.maxConnectionsPerUser,

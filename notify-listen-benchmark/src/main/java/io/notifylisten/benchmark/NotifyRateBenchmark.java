@@ -1,13 +1,17 @@
 package io.notifylisten.benchmark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
+import com.rabbitmq.stream.Environment;
+import com.rabbitmq.stream.Producer;
 import io.notifylisten.benchmark.server.notifylisten.NotifyListenBenchmarkServer;
 import io.notifylisten.internal.log.BrokerConnection;
 import io.notifylisten.notify.Notifier;
@@ -41,6 +45,11 @@ public final class NotifyRateBenchmark {
 	/** Notifications per {@code notifyEach} call and per transaction. */
 	private static final int BULK = 1000;
 
+	/** About a signed record of one notification on the stream. */
+	private static final int BARE_RECORD_BYTES = 300;
+
+	private static final String BARE_STREAM = "notify-rate-benchmark-floor";
+
 	private NotifyRateBenchmark() {
 	}
 
@@ -57,7 +66,7 @@ public final class NotifyRateBenchmark {
 		}
 		System.out.printf(Locale.ROOT, "%d notifications per measurement, one thread, nobody listening, best of %d%n",
 				notifications, PASSES);
-		System.out.printf("%-10s %-34s %16s %10s%n", "log", "path", "notifications/s", "µs each");
+		System.out.printf("%-10s %-50s %16s %10s%n", "log", "path", "notifications/s", "µs each");
 		for (String log : logs) {
 			try (ConfigurableApplicationContext node = node(log)) {
 				awaitConnected(node);
@@ -85,6 +94,7 @@ public final class NotifyRateBenchmark {
 				});
 			}
 			if (log.equals("stream")) {
+				measureBareClient(notifications);
 				try (ConfigurableApplicationContext node = node(log, "notify-listen.stream.await-confirmation=false")) {
 					awaitConnected(node);
 					Notifier notifier = node.getBean(Notifier.class);
@@ -111,7 +121,70 @@ public final class NotifyRateBenchmark {
 			awaitPublished(node);
 			best = Math.max(best, notifications / ((System.nanoTime() - start) / 1e9));
 		}
-		System.out.printf(Locale.ROOT, "%-10s %-34s %16.0f %10.1f%n", log, path, best, 1e6 / best);
+		System.out.printf(Locale.ROOT, "%-10s %-50s %16.0f %10.1f%n", log, path, best, 1e6 / best);
+	}
+
+	// The floor under every stream path: RabbitMQ's stream client alone, no Spring, no
+	// outbox, records of a notification's size, one send awaited at a time and 1,000 sent
+	// before their confirmations are awaited.
+	private static void measureBareClient(int notifications) {
+		byte[] body = new byte[BARE_RECORD_BYTES];
+		Arrays.fill(body, (byte) 'x');
+		try (Environment environment = Environment.builder()
+			.host("127.0.0.1")
+			.port(BenchmarkMain.STREAM_PORT)
+			.build()) {
+			environment.streamCreator().stream(BARE_STREAM).create();
+			try {
+				Producer producer = environment.producerBuilder().stream(BARE_STREAM).build();
+				bestOf("floor: stream client alone, one awaited at a time", notifications, (count) -> {
+					for (int i = 0; i < count; i++) {
+						sendAndAwait(producer, body, 1);
+					}
+				});
+				bestOf("floor: stream client alone, " + BULK + " then awaited", notifications, (count) -> {
+					for (int i = 0; i < count; i += BULK) {
+						sendAndAwait(producer, body, Math.min(BULK, count - i));
+					}
+				});
+				producer.close();
+			}
+			finally {
+				environment.deleteStream(BARE_STREAM);
+			}
+		}
+	}
+
+	private static void sendAndAwait(Producer producer, byte[] body, int count) {
+		CountDownLatch confirmed = new CountDownLatch(count);
+		for (int i = 0; i < count; i++) {
+			producer.send(producer.messageBuilder().addData(body).build(), (status) -> {
+				if (!status.isConfirmed()) {
+					throw new IllegalStateException("Not confirmed: " + status.getCode());
+				}
+				confirmed.countDown();
+			});
+		}
+		try {
+			if (!confirmed.await(30, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("No confirmation from the broker within 30 s");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void bestOf(String path, int notifications, IntConsumer pass) {
+		pass.accept(notifications / 4);
+		double best = 0;
+		for (int i = 0; i < PASSES; i++) {
+			long start = System.nanoTime();
+			pass.accept(notifications);
+			best = Math.max(best, notifications / ((System.nanoTime() - start) / 1e9));
+		}
+		System.out.printf(Locale.ROOT, "%-10s %-50s %16.0f %10.1f%n", "stream", path, best, 1e6 / best);
 	}
 
 	private static List<Integer> ids(int first, int count) {

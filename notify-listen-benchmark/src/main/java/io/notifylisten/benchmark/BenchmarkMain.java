@@ -28,9 +28,10 @@ import org.jspecify.annotations.Nullable;
  * (floor,idle,fanout,many,handler,endpoint,multinode,presence,types,burst); also
  * {@code socketio}, Socket.IO as a peer (needs Node and npm)</li>
  * <li>{@code socketio-sizes} (1000x20,5000x20,10000x1): listeners x burst of that
- * scenario; {@code socketio-warm-up} (1): unreported rounds at each size first;
- * {@code socketio-clients} (4): its Node client processes; {@code node}, {@code npm}:
- * their executables</li>
+ * scenario; {@code socketio-warm-up} (3): unreported rounds at each size first;
+ * {@code socketio-clients} (4): its Node client processes; {@code unheard-bursts} (250):
+ * bursts of 20 for an object nobody listens to, on both servers first; {@code node},
+ * {@code npm}: their executables</li>
  * <li>{@code rate} (1000): notifications per second in the many-channels scenario</li>
  * <li>{@code handler-listeners} (1000), {@code multinode-listeners} (10000),
  * {@code presence-members} (1000): capped by max-listeners</li>
@@ -45,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * or {@code jetty}</li>
  * <li>{@code repeat} (1): each fan-out measurement this many times in a row, every figure
  * reported as its median</li>
- * <li>{@code warm-up-rounds} (1): each fan-out measurement this many times first,
+ * <li>{@code warm-up-rounds} (3): each fan-out measurement this many times first,
  * unreported</li>
  * <li>{@code profile} (off): each server records a JFR profile to {@code <name>.jfr} in
  * the log directory, written when it stops; {@code --profile=<file.jfc>} records with
@@ -316,12 +317,12 @@ public final class BenchmarkMain {
 	FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
 			String action, int n, int burst) throws Exception {
 		// --warm-up-rounds: the same measurement first, unreported. The 200-listener
-		// warm-up
-		// leaves the JIT compiling at full size for several rounds (the compiler threads'
-		// CPU under --thread-cpu), and each node of (e) compiles on its own: without
-		// these
-		// rounds, a second JVM's compilation reads as cost per delivery.
-		for (int round = 0; round < intOption("warm-up-rounds", 1); round++) {
+		// warm-up leaves the JIT compiling at full size for several rounds (the compiler
+		// threads' CPU under --thread-cpu), and each node of (e) compiles on its own:
+		// after one such round the two nodes' compilers still took 2.5 us per delivery,
+		// a quarter of one node's whole cost, after three 0.2-2.2 us. What is measured
+		// is a node that has run for a while, as in production.
+		for (int round = 0; round < intOption("warm-up-rounds", 3); round++) {
 			measureFanoutOnce(notified, nodes, entity, id, action, n, burst);
 		}
 		List<FanoutResult> runs = new ArrayList<>();

@@ -40,6 +40,11 @@ final class SocketIoScenario {
 
 	static final String SOCKET_IO = "Socket.IO";
 
+	/** An object no listener of the scenario listens to. */
+	private static final String UNHEARD_ID = "unheard";
+
+	private static final int UNHEARD_BURST = 20;
+
 	private static final Path SOURCES = Path.of("src", "main", "socketio");
 
 	private static final List<String> FILES = List.of("package.json", "package-lock.json", "server.mjs", "client.mjs");
@@ -64,6 +69,9 @@ final class SocketIoScenario {
 		try (ServerProcess server = this.benchmark.start(NOTIFY_LISTEN, NotifyListenBenchmarkServer.class, true, heap,
 				this.benchmark.notifyListenProperties(false))) {
 			this.benchmark.warmUp(server);
+			for (int burst = 0; burst < unheardBursts(); burst++) {
+				server.notify("Item", UNHEARD_ID, "changed", UNHEARD_BURST);
+			}
 			List<LoadClient.Listener> listeners = new ArrayList<>();
 			for (Map.Entry<Integer, Integer> size : sizes.entrySet()) {
 				this.benchmark.openAndAwait(server, size.getKey() - listeners.size(), (i) -> "Item/1/changed",
@@ -82,6 +90,9 @@ final class SocketIoScenario {
 		Map<Integer, FanoutResult> socketIo = new LinkedHashMap<>();
 		try (NodeServer server = NodeServer.start(this.node, directory, this.benchmark.logs)) {
 			warmUp(server, directory, messageLength);
+			for (int burst = 0; burst < unheardBursts(); burst++) {
+				server.notify(UNHEARD_ID, UNHEARD_BURST, messageLength);
+			}
 			List<NodeClient> clients = new ArrayList<>();
 			try {
 				int open = 0;
@@ -101,13 +112,22 @@ final class SocketIoScenario {
 		report(sizes, notifyListen, socketIo, messageLength);
 	}
 
-	// --socketio-warm-up (1): unreported rounds of the measurement at each size before
+	// --socketio-warm-up (3): unreported rounds of the measurement at each size before
 	// the one reported, on both servers. The JVM's warm-up at 200 listeners leaves C2
 	// compiling and deoptimizing at the larger sizes (in a JFR profile, a tenth to a
-	// fifth
-	// of a core for seconds), CPU that would be billed to the deliveries measured.
+	// fifth of a core for seconds), CPU that would be billed to the deliveries measured.
 	private int warmUpRounds() {
-		return this.benchmark.intOption("socketio-warm-up", 1);
+		return this.benchmark.intOption("socketio-warm-up", 3);
+	}
+
+	// --unheard-bursts (250): bursts of 20 notifications for an object nobody listens to,
+	// on both servers before the first size. A measured round notifies 20 times at most,
+	// so without them the path from the HTTP request to the fan-out runs a few hundred
+	// times in all and is still being compiled while deliveries are measured: at 1k x 20,
+	// after 13 rounds, the JIT compilers took 2-26 us of CPU per delivery (--thread-cpu),
+	// as much as the outbound threads. A node that has run for a while has compiled it.
+	private int unheardBursts() {
+		return this.benchmark.intOption("unheard-bursts", 250);
 	}
 
 	// What a server spends with its listeners open and nothing sent, for reading the CPU
@@ -413,9 +433,13 @@ final class SocketIoScenario {
 		}
 
 		void notify(int count, int bytes) throws Exception {
+			notify("1", count, bytes);
+		}
+
+		void notify(String id, int count, int bytes) throws Exception {
 			send(HttpRequest
-				.newBuilder(URI.create(
-						this.url + "/bench/notify?entity=Item&id=1&action=changed&count=" + count + "&bytes=" + bytes))
+				.newBuilder(URI.create(this.url + "/bench/notify?entity=Item&id=" + id + "&action=changed&count="
+						+ count + "&bytes=" + bytes))
 				.POST(HttpRequest.BodyPublishers.noBody()));
 		}
 

@@ -72,6 +72,9 @@ final class ConnectionOutboxes implements Executor {
 
 	private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
 
+	/** The outbox whose turn the calling thread is running, if any. */
+	private final ThreadLocal<Outbox> draining = new ThreadLocal<>();
+
 	private final Executor pool;
 
 	/**
@@ -207,7 +210,11 @@ final class ConnectionOutboxes implements Executor {
 	 * @return whether more messages for the connection follow in this turn
 	 */
 	boolean moreToCome(String sessionId, BatchingWebSocketSession writer) {
-		Outbox outbox = this.outboxes.get(sessionId);
+		// Asked for every frame: the outbox this thread empties, if any, answers for its
+		// own connection without a lookup among all connections' outboxes.
+		Outbox draining = this.draining.get();
+		Outbox outbox = (draining != null && draining.sessionId.equals(sessionId)) ? draining
+				: this.outboxes.get(sessionId);
 		return outbox != null && outbox.moreToCome(writer);
 	}
 
@@ -581,6 +588,7 @@ final class ConnectionOutboxes implements Executor {
 			synchronized (this) {
 				this.drainer = Thread.currentThread();
 			}
+			ConnectionOutboxes.this.draining.set(this);
 			try {
 				for (int i = 0; i < MESSAGES_PER_TURN; i++) {
 					Runnable task = next();
@@ -591,6 +599,7 @@ final class ConnectionOutboxes implements Executor {
 				}
 			}
 			finally {
+				ConnectionOutboxes.this.draining.set(null);
 				flushHeldBackFrames();
 				if (turnOver()) {
 					schedule(this);

@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * (floor,idle,fanout,many,handler,endpoint,multinode,presence,types,burst); also
  * {@code socketio}, Socket.IO as a peer (needs Node and npm)</li>
  * <li>{@code socketio-sizes} (1000x20,5000x20,10000x1): listeners x burst of that
- * scenario; {@code socketio-warm-up} (3): unreported rounds at each size first;
+ * scenario; {@code socketio-warm-up} (3), {@code socketio-warm-up-max} (120): unreported
+ * rounds at each size first, until the JIT compilers are quiet, as many on Socket.IO;
  * {@code socketio-clients} (4): its Node client processes; {@code unheard-bursts} (250):
  * bursts of 20 for an object nobody listens to, on both servers first; {@code node},
  * {@code npm}: their executables</li>

@@ -187,6 +187,21 @@ class NotifyListenIntegrationTests {
 	}
 
 	@Test
+	void notifyFromATransactionalEventListenerReachesListenersOnlyAfterCommit() throws Exception {
+		try (ListenerClient alice = ListenerClient.as(this.port, ALICE).connect()) {
+			alice.listen("Order/22/shipped");
+			awaitSubscribed();
+			assertThatThrownBy(() -> this.orders.shipThenFail(22)).isInstanceOf(IllegalStateException.class);
+			assertThat(alice.nextMessage(QUIET)).as("nothing from the rolled-back shipment").isNull();
+
+			this.orders.ship(22);
+
+			assertThat(alice.nextMessage(ONE_SECOND)).as("the committed shipment").isNotNull();
+			assertThat(alice.nextMessage(QUIET)).isNull();
+		}
+	}
+
+	@Test
 	void messageForAUserReachesEachOfTheirConnectionsAndNobodyElse() throws Exception {
 		try (ListenerClient aliceTab1 = ListenerClient.as(this.port, ALICE).connect();
 				ListenerClient aliceTab2 = ListenerClient.as(this.port, ALICE).connect();

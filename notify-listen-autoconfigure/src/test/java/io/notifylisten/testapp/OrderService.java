@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.notifylisten.notify.Notifier;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -14,9 +15,30 @@ public class OrderService {
 
 	private final Notifier notifier;
 
-	OrderService(ShopOrderRepository orders, Notifier notifier) {
+	private final ApplicationEventPublisher events;
+
+	OrderService(ShopOrderRepository orders, Notifier notifier, ApplicationEventPublisher events) {
 		this.orders = orders;
 		this.notifier = notifier;
+		this.events = events;
+	}
+
+	/**
+	 * Mark an order shipped and tell whoever listens for the event, which
+	 * {@link OrderShippedNotifier} notifies after commit.
+	 */
+	@Transactional
+	public void ship(long id) {
+		ShopOrder order = this.orders.findById(id).orElseGet(() -> new ShopOrder(id, "new"));
+		order.setStatus("shipped");
+		this.orders.save(order);
+		this.events.publishEvent(new OrderShipped(id));
+	}
+
+	@Transactional
+	public void shipThenFail(long id) {
+		ship(id);
+		throw new IllegalStateException("rolled back on purpose");
 	}
 
 	@Transactional

@@ -234,7 +234,7 @@ public class BrokerNotifier implements Notifier {
 			outgoing.forEach((next) -> append(next.destination(), next.target(), next.message(), outbox::store));
 			return;
 		}
-		AfterCommit.of(this.log).outgoing.addAll(outgoing);
+		AfterCommit.add(this.log, outgoing);
 	}
 
 	// Each notification is observed on its way into the list, so that a tracer writes its
@@ -289,47 +289,85 @@ public class BrokerNotifier implements Notifier {
 	/**
 	 * What a transaction notified, sent together after its commit: the log publishes them
 	 * in one go, so a transaction that notifies many times waits for the broker about
-	 * once rather than once each. One per transaction and log, found among the
-	 * transaction's synchronizations, so that an inner transaction of its own
+	 * once rather than once each. One per transaction and log, bound to the transaction
+	 * as a resource and suspended with it, so that an inner transaction of its own
 	 * ({@code REQUIRES_NEW}) sends what it notified at its own commit.
+	 * <p>
+	 * A notification made once the transaction has committed, from another
+	 * synchronization's {@code afterCommit}, goes out at once when the transaction's
+	 * notifications have gone; if it is the transaction's first, at completion: a
+	 * synchronization registered after commit is never called for {@code afterCommit},
+	 * only for {@code afterCompletion}. (Spring runs a
+	 * {@code @TransactionalEventListener} after completion, where synchronization is over
+	 * and a notification goes out at once.)
 	 */
 	private static final class AfterCommit implements TransactionSynchronization {
 
-		private final NotificationLog log;
+		private final PendingKey key;
 
 		private final List<Outgoing> outgoing = new ArrayList<>();
 
-		// Notifying after completion (from another synchronization, say) starts anew
-		// rather than adding to what was already sent or dropped.
-		private boolean completed;
+		private boolean committed;
 
-		private AfterCommit(NotificationLog log) {
-			this.log = log;
+		private AfterCommit(PendingKey key) {
+			this.key = key;
 		}
 
-		static AfterCommit of(NotificationLog log) {
-			for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
-				if (synchronization instanceof AfterCommit existing && existing.log == log && !existing.completed) {
-					return existing;
-				}
+		static void add(NotificationLog log, List<Outgoing> outgoing) {
+			PendingKey key = new PendingKey(log);
+			AfterCommit pending = (AfterCommit) TransactionSynchronizationManager.getResource(key);
+			if (pending == null) {
+				pending = new AfterCommit(key);
+				TransactionSynchronizationManager.registerSynchronization(pending);
+				TransactionSynchronizationManager.bindResource(key, pending);
 			}
-			AfterCommit created = new AfterCommit(log);
-			TransactionSynchronizationManager.registerSynchronization(created);
-			return created;
+			if (pending.committed) {
+				outgoing.get(0).notifier().appendAll(outgoing);
+			}
+			else {
+				pending.outgoing.addAll(outgoing);
+			}
+		}
+
+		@Override
+		public void suspend() {
+			TransactionSynchronizationManager.unbindResource(this.key);
+		}
+
+		@Override
+		public void resume() {
+			TransactionSynchronizationManager.bindResource(this.key, this);
 		}
 
 		@Override
 		public void afterCommit() {
-			if (!this.outgoing.isEmpty()) {
-				this.outgoing.get(0).notifier().appendAll(this.outgoing);
-			}
+			this.committed = true;
+			sendPending();
 		}
 
 		@Override
 		public void afterCompletion(int status) {
-			this.completed = true;
+			// Unbound whatever the outcome: the next transaction on this thread starts
+			// anew, and a rolled-back one's notifications are dropped.
+			TransactionSynchronizationManager.unbindResourceIfPossible(this.key);
+			if (status == STATUS_COMMITTED && !this.committed) {
+				this.committed = true;
+				sendPending();
+			}
 		}
 
+		private void sendPending() {
+			if (!this.outgoing.isEmpty()) {
+				List<Outgoing> sending = List.copyOf(this.outgoing);
+				this.outgoing.clear();
+				sending.get(0).notifier().appendAll(sending);
+			}
+		}
+
+	}
+
+	/** The key a transaction's pending notifications for one log are bound under. */
+	private record PendingKey(NotificationLog log) {
 	}
 
 	/**

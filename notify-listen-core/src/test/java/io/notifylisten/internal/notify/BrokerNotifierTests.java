@@ -23,6 +23,7 @@ import io.notifylisten.notify.PayloadTooLargeException;
 import io.notifylisten.notify.Progress;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,9 +34,13 @@ import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.support.ExecutorSubscribableChannel;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionSynchronizationUtils;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -72,6 +77,9 @@ class BrokerNotifierTests {
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.clearSynchronization();
 		}
+		// What a test left bound by simulating a transaction without completing it.
+		List.copyOf(TransactionSynchronizationManager.getResourceMap().keySet())
+			.forEach(TransactionSynchronizationManager::unbindResource);
 	}
 
 	private static void commit() {
@@ -159,25 +167,70 @@ class BrokerNotifierTests {
 	}
 
 	@Test
-	void anInnerTransactionOfItsOwnSendsWhatItNotifiedAtItsOwnCommit() {
+	void anInnerTransactionOfItsOwnSendsAtItsCommitUnderARealTransactionManager() {
 		List<List<String>> appended = new CopyOnWriteArrayList<>();
 		BrokerNotifier notifier = notifierRecordingAppends(appended);
-		TransactionSynchronizationManager.initSynchronization();
-		notifier.notify("Order", 1, "refresh");
-		// Suspended as REQUIRES_NEW suspends it, and resumed after the inner commit.
-		List<TransactionSynchronization> outer = TransactionSynchronizationManager.getSynchronizations();
-		TransactionSynchronizationManager.clearSynchronization();
-		TransactionSynchronizationManager.initSynchronization();
-		notifier.notify("Order", 2, "refresh");
-		commit();
-		TransactionSynchronizationManager.clearSynchronization();
-		TransactionSynchronizationManager.initSynchronization();
-		outer.forEach(TransactionSynchronizationManager::registerSynchronization);
+		TransactionTemplate outer = new TransactionTemplate(new NoResourceTransactionManager());
+		TransactionTemplate inner = new TransactionTemplate(new NoResourceTransactionManager());
+		inner.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+
+		outer.executeWithoutResult((status) -> {
+			notifier.notify("Order", 1, "refresh");
+			inner.executeWithoutResult((innerStatus) -> notifier.notify("Order", 2, "refresh"));
+			assertThat(appended).as("the inner transaction's, at its commit").containsExactly(List.of("2"));
+			notifier.notify("Order", 3, "refresh");
+		});
+
+		assertThat(appended).containsExactly(List.of("2"), List.of("1", "3"));
+	}
+
+	// An application's own synchronization notifying in afterCommit: the transaction has
+	// committed, its synchronizations are still active.
+	@Test
+	void sendsWhatIsNotifiedFromAnotherSynchronizationAfterCommit() {
+		List<List<String>> appended = new CopyOnWriteArrayList<>();
+		BrokerNotifier notifier = notifierRecordingAppends(appended);
+		TransactionTemplate transaction = new TransactionTemplate(new NoResourceTransactionManager());
+
+		transaction.executeWithoutResult((status) -> TransactionSynchronizationManager
+			.registerSynchronization(notifyingAfterCommit(notifier, 1)));
+		transaction.executeWithoutResult((status) -> {
+			notifier.notify("Order", 2, "refresh");
+			TransactionSynchronizationManager.registerSynchronization(notifyingAfterCommit(notifier, 3));
+		});
+		transaction.executeWithoutResult((status) -> {
+			TransactionSynchronizationManager.registerSynchronization(notifyingAfterCommit(notifier, 4));
+			notifier.notify("Order", 5, "refresh");
+		});
+
+		assertThat(appended.stream().flatMap(List::stream)).containsExactly("1", "2", "3", "5", "4");
+	}
+
+	@Test
+	void dropsWhatARolledBackTransactionNotifiedAndKeepsNothingForTheNext() {
+		List<List<String>> appended = new CopyOnWriteArrayList<>();
+		BrokerNotifier notifier = notifierRecordingAppends(appended);
+		TransactionTemplate transaction = new TransactionTemplate(new NoResourceTransactionManager());
+
+		transaction.executeWithoutResult((status) -> {
+			notifier.notify("Order", 1, "refresh");
+			status.setRollbackOnly();
+		});
+		transaction.executeWithoutResult((status) -> {
+			notifier.notify("Order", 2, "refresh");
+			assertThat(appended).as("nothing before commit").isEmpty();
+		});
+
 		assertThat(appended).containsExactly(List.of("2"));
+	}
 
-		commit();
-
-		assertThat(appended).containsExactly(List.of("2"), List.of("1"));
+	private static TransactionSynchronization notifyingAfterCommit(BrokerNotifier notifier, int id) {
+		return new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				notifier.notify("Order", id, "refresh");
+			}
+		};
 	}
 
 	// Records the ids of each call to the log, one list per call.
@@ -307,6 +360,46 @@ class BrokerNotifierTests {
 
 		Invoice(Long id) {
 			this.id = id;
+		}
+
+	}
+
+	/**
+	 * Transactions with no resource of their own: what is tested is what the
+	 * synchronizations do around them.
+	 */
+	static final class NoResourceTransactionManager extends AbstractPlatformTransactionManager {
+
+		@Override
+		protected Object doGetTransaction() {
+			return new Object();
+		}
+
+		// So that REQUIRES_NEW suspends the outer transaction rather than joining it.
+		@Override
+		protected boolean isExistingTransaction(Object transaction) {
+			return TransactionSynchronizationManager.isActualTransactionActive();
+		}
+
+		@Override
+		protected void doBegin(Object transaction, TransactionDefinition definition) {
+		}
+
+		@Override
+		protected Object doSuspend(Object transaction) {
+			return transaction;
+		}
+
+		@Override
+		protected void doResume(@Nullable Object transaction, Object suspendedResources) {
+		}
+
+		@Override
+		protected void doCommit(DefaultTransactionStatus status) {
+		}
+
+		@Override
+		protected void doRollback(DefaultTransactionStatus status) {
 		}
 
 	}

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +30,7 @@ import org.jspecify.annotations.Nullable;
  * (floor,idle,fanout,many,handler,endpoint,multinode,presence,types,burst); also
  * {@code socketio}, Socket.IO as a peer (needs Node and npm)</li>
  * <li>{@code socketio-sizes} (1000x20,5000x20,10000x1): listeners x burst of that
- * scenario; {@code socketio-warm-up} (3), {@code socketio-warm-up-max} (120): unreported
- * rounds at each size first, until the JIT compilers are quiet, as many on Socket.IO;
+ * scenario, after as many unreported rounds at each size as notify-listen's warm-up took;
  * {@code socketio-clients} (4): its Node client processes; {@code unheard-bursts} (250):
  * bursts of 20 for an object nobody listens to, on both servers first; {@code node},
  * {@code npm}: their executables</li>
@@ -47,8 +48,9 @@ import org.jspecify.annotations.Nullable;
  * or {@code jetty}</li>
  * <li>{@code repeat} (1): each fan-out measurement this many times in a row, every figure
  * reported as its median</li>
- * <li>{@code warm-up-rounds} (3): each fan-out measurement this many times first,
- * unreported</li>
+ * <li>{@code warm-up-rounds} (3), {@code warm-up-max} (120): each fan-out measurement at
+ * least and at most this many times first, unreported, until the JIT compilers took at
+ * most a tenth of the servers' CPU over the last three</li>
  * <li>{@code profile} (off): each server records a JFR profile to {@code <name>.jfr} in
  * the log directory, written when it stops; {@code --profile=<file.jfc>} records with
  * those settings instead of the JDK's {@code profile}</li>
@@ -103,6 +105,9 @@ public final class BenchmarkMain {
 	final List<java.util.function.Supplier<String>> targets = new ArrayList<>();
 
 	long totalLostNotifyListen;
+
+	/** How many unreported rounds the last {@link #measureFanout} ran first. */
+	int lastWarmUpRounds;
 
 	private BenchmarkMain(Map<String, String> options) {
 		this.options = options;
@@ -317,20 +322,57 @@ public final class BenchmarkMain {
 
 	FanoutResult measureFanout(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,
 			String action, int n, int burst) throws Exception {
-		// --warm-up-rounds: the same measurement first, unreported. The 200-listener
-		// warm-up leaves the JIT compiling at full size for several rounds (the compiler
-		// threads' CPU under --thread-cpu), and each node of (e) compiles on its own:
-		// after one such round the two nodes' compilers still took 2.5 us per delivery,
-		// a quarter of one node's whole cost, after three 0.2-2.2 us. What is measured
-		// is a node that has run for a while, as in production.
-		for (int round = 0; round < intOption("warm-up-rounds", 3); round++) {
-			measureFanoutOnce(notified, nodes, entity, id, action, n, burst);
-		}
+		this.lastWarmUpRounds = warmUp(notified, nodes, entity, id, action, n, burst);
 		List<FanoutResult> runs = new ArrayList<>();
 		for (int run = 0; run < Math.max(1, intOption("repeat", 1)); run++) {
 			runs.add(measureFanoutOnce(notified, nodes, entity, id, action, n, burst));
 		}
 		return FanoutResult.median(runs);
+	}
+
+	// --warm-up-rounds (3), --warm-up-max (120): the same measurement first, unreported,
+	// until the servers' JIT compilers took at most a tenth of their CPU over the last
+	// three rounds. On two cores the JVM has one C2 thread, and the queue it leaves from
+	// start-up and from the 200-listener warm-up delays the fan-out's compilation: after
+	// one round at 10k the two nodes of (e) still spent 2.5 us per delivery compiling, a
+	// quarter of one node's whole cost; at 1k x 20, after 13 rounds, as much as the
+	// outbound threads, with the hottest delivery methods compiled by C2 only during the
+	// measured rounds (JFR). What is measured is a node that has run for a while, as in
+	// production. Each server and setup warms up on its own by the same rule.
+	int warmUp(ServerProcess notified, List<ServerProcess> nodes, String entity, String id, String action, int n,
+			int burst) throws Exception {
+		int least = intOption("warm-up-rounds", 3);
+		if (least <= 0) {
+			return 0;
+		}
+		int most = Math.max(least, intOption("warm-up-max", 120));
+		Deque<long[]> lastThree = new ArrayDeque<>();
+		int rounds = 0;
+		long compilers = 0;
+		long total = 0;
+		while (rounds < most) {
+			long compilersBefore = compilerNanos(nodes);
+			long cpuBefore = cpuNanos(nodes)[0];
+			measureFanoutOnce(notified, nodes, entity, id, action, n, burst);
+			rounds++;
+			lastThree.addLast(new long[] { compilerNanos(nodes) - compilersBefore, cpuNanos(nodes)[0] - cpuBefore });
+			if (lastThree.size() > 3) {
+				lastThree.removeFirst();
+			}
+			compilers = lastThree.stream().mapToLong((round) -> round[0]).sum();
+			total = lastThree.stream().mapToLong((round) -> round[1]).sum();
+			if (rounds >= least && compilers * 10 <= total) {
+				break;
+			}
+		}
+		System.out.printf(Locale.ROOT,
+				"  warmed up at %d listeners x %d in %d rounds: compilers %.0f%% of the servers' CPU over the last three%n",
+				n, burst, rounds, (total > 0) ? 100.0 * compilers / total : 0);
+		return rounds;
+	}
+
+	private static long compilerNanos(List<ServerProcess> nodes) {
+		return nodes.stream().mapToLong((node) -> ThreadCpu.of(node.pid()).compilerNanos()).sum();
 	}
 
 	FanoutResult measureFanoutOnce(ServerProcess notified, List<ServerProcess> nodes, String entity, String id,

@@ -16,9 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,9 +79,10 @@ final class SocketIoScenario {
 				this.benchmark.openAndAwait(server, size.getKey() - listeners.size(), (i) -> "Item/1/changed",
 						listeners);
 				printIdleCpu(NOTIFY_LISTEN, server.pid(), listeners.size());
-				warmUpRounds.put(size.getKey(), warmUp(server, listeners.size(), size.getValue()));
 				notifyListen.put(size.getKey(), this.benchmark.measureFanout(server, List.of(server), "Item", "1",
 						"changed", listeners.size(), size.getValue()));
+				// Socket.IO gets as many unreported rounds at this size.
+				warmUpRounds.put(size.getKey(), this.benchmark.lastWarmUpRounds);
 			}
 			messageLength = this.benchmark.client.lastMessageLength();
 			this.benchmark.closeAll(server, listeners);
@@ -111,46 +110,6 @@ final class SocketIoScenario {
 			}
 		}
 		report(sizes, notifyListen, socketIo, messageLength);
-	}
-
-	// Unreported rounds of the measurement at a size, until the JIT compilers took at
-	// most
-	// a tenth of the server's CPU over the last three (at least --socketio-warm-up, 3; at
-	// most --socketio-warm-up-max, 120); Socket.IO then gets as many rounds at that size.
-	// On two cores the JVM has one C2 thread, and the queue it leaves from start-up
-	// delays
-	// the compilation of the delivery path: at 1k x 20 after 13 rounds, the compilers
-	// still took 2-26 us per delivery, as much as the outbound threads, and the hottest
-	// delivery methods were compiled by C2 only during the measured rounds (JFR). After
-	// 60 rounds they took 0-1.2 us, and the CPU per delivery came to 8.8 us from 12.8.
-	// What is measured is a node that has run for a while, as in production.
-	private int warmUp(ServerProcess server, int listeners, int burst) throws Exception {
-		int least = this.benchmark.intOption("socketio-warm-up", 3);
-		int most = Math.max(least, this.benchmark.intOption("socketio-warm-up-max", 120));
-		Deque<long[]> lastThree = new ArrayDeque<>();
-		int rounds = 0;
-		long compilers = 0;
-		long total = 0;
-		while (rounds < most) {
-			ThreadCpu before = ThreadCpu.of(server.pid());
-			long cpuBefore = ServerProcess.cpuNanos(server.pid())[0];
-			this.benchmark.measureFanoutOnce(server, List.of(server), "Item", "1", "changed", listeners, burst);
-			rounds++;
-			lastThree.addLast(new long[] { ThreadCpu.of(server.pid()).compilerNanos() - before.compilerNanos(),
-					ServerProcess.cpuNanos(server.pid())[0] - cpuBefore });
-			if (lastThree.size() > 3) {
-				lastThree.removeFirst();
-			}
-			compilers = lastThree.stream().mapToLong((round) -> round[0]).sum();
-			total = lastThree.stream().mapToLong((round) -> round[1]).sum();
-			if (rounds >= least && lastThree.size() == 3 && compilers * 10 <= total) {
-				break;
-			}
-		}
-		System.out.printf(Locale.ROOT,
-				"  [%s] warmed up at %d listeners x %d in %d rounds: compilers %.0f%% of the server's CPU over the last three%n",
-				NOTIFY_LISTEN, listeners, burst, rounds, (total > 0) ? 100.0 * compilers / total : 0);
-		return rounds;
 	}
 
 	// --unheard-bursts (250): bursts of 20 notifications for an object nobody listens to,

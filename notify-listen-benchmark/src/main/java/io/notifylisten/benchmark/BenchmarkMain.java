@@ -48,9 +48,10 @@ import org.jspecify.annotations.Nullable;
  * or {@code jetty}</li>
  * <li>{@code repeat} (1): each fan-out measurement this many times in a row, every figure
  * reported as its median</li>
- * <li>{@code warm-up-rounds} (3), {@code warm-up-max} (120): each fan-out measurement at
- * least and at most this many times first, unreported, until the JIT compilers took at
- * most a tenth of the servers' CPU over the last three</li>
+ * <li>{@code warm-up-rounds} (3), {@code warm-up-max} (120), {@code warm-up-compilers}
+ * (5): each fan-out measurement at least and at most this many times first, unreported,
+ * until the JIT compilers took at most that percentage of the servers' CPU over the last
+ * three</li>
  * <li>{@code profile} (off): each server records a JFR profile to {@code <name>.jfr} in
  * the log directory, written when it stops; {@code --profile=<file.jfc>} records with
  * those settings instead of the JDK's {@code profile}</li>
@@ -330,15 +331,23 @@ public final class BenchmarkMain {
 		return FanoutResult.median(runs);
 	}
 
-	// --warm-up-rounds (3), --warm-up-max (120): the same measurement first, unreported,
-	// until the servers' JIT compilers took at most a tenth of their CPU over the last
-	// three rounds. On two cores the JVM has one C2 thread, and the queue it leaves from
-	// start-up and from the 200-listener warm-up delays the fan-out's compilation: after
-	// one round at 10k the two nodes of (e) still spent 2.5 us per delivery compiling, a
-	// quarter of one node's whole cost; at 1k x 20, after 13 rounds, as much as the
-	// outbound threads, with the hottest delivery methods compiled by C2 only during the
-	// measured rounds (JFR). What is measured is a node that has run for a while, as in
-	// production. Each server and setup warms up on its own by the same rule.
+	// --warm-up-rounds (3), --warm-up-max (120), --warm-up-compilers (5): the same
+	// measurement first, unreported, until the servers' JIT compilers took at most that
+	// percentage of their CPU over the last three rounds. With 10 %, the two nodes of (e)
+	// were still compiling at 7-12 % in the measured rounds, which was all that set their
+	// CPU per delivery apart from one node's (1.21x; outbound threads 1.00x). On two
+	// cores
+	// the JVM has one C2 thread, and the queue it leaves from start-up and from the
+	// 200-listener warm-up delays the fan-out's compilation: after one round at 10k the
+	// two
+	// nodes of (e) still spent 2.5 us per delivery compiling, a quarter of one node's
+	// whole
+	// cost; at 1k x 20, after 13 rounds, as much as the outbound threads, with the
+	// hottest
+	// delivery methods compiled by C2 only during the measured rounds (JFR). What is
+	// measured is a node that has run for a while, as in production. Each server and
+	// setup
+	// warms up on its own by the same rule.
 	int warmUp(ServerProcess notified, List<ServerProcess> nodes, String entity, String id, String action, int n,
 			int burst) throws Exception {
 		int least = intOption("warm-up-rounds", 3);
@@ -346,6 +355,7 @@ public final class BenchmarkMain {
 			return 0;
 		}
 		int most = Math.max(least, intOption("warm-up-max", 120));
+		int percent = intOption("warm-up-compilers", 5);
 		Deque<long[]> lastThree = new ArrayDeque<>();
 		int rounds = 0;
 		long compilers = 0;
@@ -361,7 +371,7 @@ public final class BenchmarkMain {
 			}
 			compilers = lastThree.stream().mapToLong((round) -> round[0]).sum();
 			total = lastThree.stream().mapToLong((round) -> round[1]).sum();
-			if (rounds >= least && compilers * 10 <= total) {
+			if (rounds >= least && compilers * 100 <= total * percent) {
 				break;
 			}
 		}

@@ -321,11 +321,9 @@ public class BrokerNotifier implements Notifier {
 				TransactionSynchronizationManager.registerSynchronization(pending);
 				TransactionSynchronizationManager.bindResource(key, pending);
 			}
+			pending.outgoing.addAll(outgoing);
 			if (pending.committed) {
-				outgoing.get(0).notifier().appendAll(outgoing);
-			}
-			else {
-				pending.outgoing.addAll(outgoing);
+				pending.sendPending();
 			}
 		}
 

@@ -332,22 +332,18 @@ public final class BenchmarkMain {
 	}
 
 	// --warm-up-rounds (3), --warm-up-max (120), --warm-up-compilers (5): the same
-	// measurement first, unreported, until the servers' JIT compilers took at most that
-	// percentage of their CPU over the last three rounds. With 10 %, the two nodes of (e)
-	// were still compiling at 7-12 % in the measured rounds, which was all that set their
-	// CPU per delivery apart from one node's (1.21x; outbound threads 1.00x). On two
-	// cores
-	// the JVM has one C2 thread, and the queue it leaves from start-up and from the
-	// 200-listener warm-up delays the fan-out's compilation: after one round at 10k the
-	// two
-	// nodes of (e) still spent 2.5 us per delivery compiling, a quarter of one node's
-	// whole
-	// cost; at 1k x 20, after 13 rounds, as much as the outbound threads, with the
-	// hottest
-	// delivery methods compiled by C2 only during the measured rounds (JFR). What is
-	// measured is a node that has run for a while, as in production. Each server and
-	// setup
-	// warms up on its own by the same rule.
+	// measurement first, unreported, until the servers' JIT compilers took at most
+	// that percentage of their CPU over the last three rounds. With 10 %, the two
+	// nodes of (e) were still compiling at 7-12 % in the measured rounds, which was
+	// all that set their CPU per delivery apart from one node's (1.21x; outbound
+	// threads 1.00x). On two cores the JVM has one C2 thread, and the queue it leaves
+	// from start-up and from the 200-listener warm-up delays the fan-out's
+	// compilation: after one round at 10k the two nodes of (e) still spent 2.5 us per
+	// delivery compiling, a quarter of one node's whole cost; at 1k x 20, after 13
+	// rounds, as much as the outbound threads, with the hottest delivery methods
+	// compiled by C2 only during the measured rounds (JFR). What is measured is a node
+	// that has run for a while, as in production. Each server and setup warms up on
+	// its own by the same rule.
 	int warmUp(ServerProcess notified, List<ServerProcess> nodes, String entity, String id, String action, int n,
 			int burst) throws Exception {
 		int least = intOption("warm-up-rounds", 3);
@@ -461,13 +457,7 @@ public final class BenchmarkMain {
 	}
 
 	static long[] cpuNanos(List<ServerProcess> servers) {
-		long[] total = new long[2];
-		for (ServerProcess server : servers) {
-			long[] cpu = ServerProcess.cpuNanos(server.pid());
-			total[0] += cpu[0];
-			total[1] += cpu[1];
-		}
-		return total;
+		return ServerProcess.cpuNanos(servers.stream().mapToLong(ServerProcess::pid));
 	}
 
 	static double perDelivery(long nanos, long delivered) {

@@ -112,16 +112,10 @@ public final class NotifyRateBenchmark {
 	// published counts in the time.
 	private static void measure(ConfigurableApplicationContext node, String log, String path, int notifications,
 			IntConsumer pass) {
-		pass.accept(notifications / 4);
-		awaitPublished(node);
-		double best = 0;
-		for (int i = 0; i < PASSES; i++) {
-			long start = System.nanoTime();
-			pass.accept(notifications);
+		bestOf(log, path, notifications, (count) -> {
+			pass.accept(count);
 			awaitPublished(node);
-			best = Math.max(best, notifications / ((System.nanoTime() - start) / 1e9));
-		}
-		System.out.printf(Locale.ROOT, "%-10s %-50s %16.0f %10.1f%n", log, path, best, 1e6 / best);
+		});
 	}
 
 	// The floor under every stream path: RabbitMQ's stream client alone, no Spring, no
@@ -137,12 +131,12 @@ public final class NotifyRateBenchmark {
 			environment.streamCreator().stream(BARE_STREAM).create();
 			try {
 				Producer producer = environment.producerBuilder().stream(BARE_STREAM).build();
-				bestOf("floor: stream client alone, one awaited at a time", notifications, (count) -> {
+				bestOf("stream", "floor: stream client alone, one awaited at a time", notifications, (count) -> {
 					for (int i = 0; i < count; i++) {
 						sendAndAwait(producer, body, 1);
 					}
 				});
-				bestOf("floor: stream client alone, " + BULK + " then awaited", notifications, (count) -> {
+				bestOf("stream", "floor: stream client alone, " + BULK + " then awaited", notifications, (count) -> {
 					for (int i = 0; i < count; i += BULK) {
 						sendAndAwait(producer, body, Math.min(BULK, count - i));
 					}
@@ -176,7 +170,8 @@ public final class NotifyRateBenchmark {
 		}
 	}
 
-	private static void bestOf(String path, int notifications, IntConsumer pass) {
+	// A warm-up pass of a quarter, then the best of the passes measured.
+	private static void bestOf(String log, String path, int notifications, IntConsumer pass) {
 		pass.accept(notifications / 4);
 		double best = 0;
 		for (int i = 0; i < PASSES; i++) {
@@ -184,7 +179,7 @@ public final class NotifyRateBenchmark {
 			pass.accept(notifications);
 			best = Math.max(best, notifications / ((System.nanoTime() - start) / 1e9));
 		}
-		System.out.printf(Locale.ROOT, "%-10s %-50s %16.0f %10.1f%n", "stream", path, best, 1e6 / best);
+		System.out.printf(Locale.ROOT, "%-10s %-50s %16.0f %10.1f%n", log, path, best, 1e6 / best);
 	}
 
 	private static List<Integer> ids(int first, int count) {

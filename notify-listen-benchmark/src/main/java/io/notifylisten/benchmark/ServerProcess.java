@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.LongStream;
 
 import io.notifylisten.benchmark.client.LoadClient;
 import tools.jackson.databind.JsonNode;
@@ -146,6 +147,20 @@ final class ServerProcess implements AutoCloseable {
 	 * socket reads and writes); {@code {-1, -1}} where there is no such file. Ticks of 10
 	 * ms (Linux' USER_HZ).
 	 */
+	/**
+	 * User + system and system CPU of several processes together, as
+	 * {@link #cpuNanos(long)} gives them for one.
+	 */
+	static long[] cpuNanos(LongStream pids) {
+		long[] total = new long[2];
+		pids.forEach((pid) -> {
+			long[] cpu = cpuNanos(pid);
+			total[0] += cpu[0];
+			total[1] += cpu[1];
+		});
+		return total;
+	}
+
 	static long[] cpuNanos(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));

@@ -277,13 +277,7 @@ final class SocketIoScenario {
 	}
 
 	private static long[] clientCpu(List<NodeClient> clients) {
-		long[] total = new long[2];
-		for (NodeClient client : clients) {
-			long[] cpu = ServerProcess.cpuNanos(client.pid());
-			total[0] += cpu[0];
-			total[1] += cpu[1];
-		}
-		return total;
+		return ServerProcess.cpuNanos(clients.stream().mapToLong(NodeClient::pid));
 	}
 
 	private static void reset(List<NodeClient> clients) throws IOException {

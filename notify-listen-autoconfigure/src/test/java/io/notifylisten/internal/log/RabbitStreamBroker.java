@@ -150,7 +150,7 @@ public abstract class RabbitStreamBroker {
 
 		@Override
 		void stop() throws Exception {
-			run("rabbitmqctl", "stop_app");
+			control("stop_app");
 		}
 
 		@Override
@@ -159,7 +159,7 @@ public abstract class RabbitStreamBroker {
 				return;
 			}
 			if (brokerProcessRuns()) {
-				run("rabbitmqctl", "start_app");
+				control("start_app");
 			}
 			else {
 				run("bash", SCRIPT.toString(), "start");
@@ -177,6 +177,24 @@ public abstract class RabbitStreamBroker {
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
 			return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
+		}
+
+		// rabbitmqctl now and then fails to reach a node that runs ("unable to perform an
+		// operation on node", its diagnostics saying the node is up): asked again, it
+		// does.
+		private static void control(String command) throws Exception {
+			for (int attempt = 1;; attempt++) {
+				try {
+					run("rabbitmqctl", command);
+					return;
+				}
+				catch (IllegalStateException ex) {
+					if (attempt == 3) {
+						throw ex;
+					}
+					Thread.sleep(1000);
+				}
+			}
 		}
 
 		private static void run(String... command) throws Exception {

@@ -8,6 +8,8 @@ import io.notifylisten.testapp.ListenerClient;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.messaging.simp.stomp.StompHeaders;
+
 /**
  * A page as the browser client runs it, on a real STOMP connection: it listens to one
  * channel, and when it connects again it asks for what it missed since the last message
@@ -34,6 +36,15 @@ final class RecoveringPage implements AutoCloseable {
 	private long lastSequence;
 
 	private boolean recovering;
+
+	// Messages the server folded into a later one of the channel because this page fell
+	// behind (see ConnectionOutboxes): said in the page's description, as the reason of
+	// a gap.
+	private int folded;
+
+	// Messages that arrived behind the last one taken, and were dropped as copies: a
+	// page that did not reconnect gets none, so any says the node sent out of order.
+	private int behind;
 
 	RecoveringPage(String user, String channel) {
 		this.user = user;
@@ -77,6 +88,11 @@ final class RecoveringPage implements AutoCloseable {
 	}
 
 	private void take(JsonNode frame) {
+		StompHeaders headers = this.client.frameHeaders.poll();
+		String folded = (headers != null) ? headers.getFirst("notify-listen-folded") : null;
+		if (folded != null) {
+			this.folded += Integer.parseInt(folded);
+		}
 		if (frame.has("recovered")) {
 			this.recovering = false;
 			this.recoveries.add(frame.get("recovered").asBoolean());
@@ -96,6 +112,7 @@ final class RecoveringPage implements AutoCloseable {
 		String epoch = message.get("epoch").asString();
 		long sequence = message.get("sequence").asLong();
 		if (epoch.equals(this.lastEpoch) && sequence <= this.lastSequence) {
+			this.behind++;
 			return;
 		}
 		this.lastEpoch = epoch;
@@ -125,7 +142,8 @@ final class RecoveringPage implements AutoCloseable {
 
 	@Override
 	public String toString() {
-		return this.user + " on " + this.channel;
+		return this.user + " on " + this.channel + " (" + this.folded + " folded, " + this.behind
+				+ " behind the last taken)";
 	}
 
 }

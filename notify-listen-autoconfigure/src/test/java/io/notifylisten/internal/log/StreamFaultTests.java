@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.notifylisten.internal.metrics.NotifyListenMetrics;
 import io.notifylisten.internal.security.SubscriptionSigner;
 import io.notifylisten.notify.NotificationFailedException;
 import io.notifylisten.notify.Notifier;
@@ -88,6 +91,13 @@ class StreamFaultTests {
 		brokerOutage("Order/63/shipped", this.broker::stop, 50);
 	}
 
+	// A crash leaves notifications the client had written and others it had not yet:
+	// both must reach the stream in the order accepted.
+	@Test
+	void burstsPublishedTogetherWhileTheBrokerIsKilledLoseNothingAccepted() throws Exception {
+		brokerOutage("Order/64/shipped", this.broker::kill, 30);
+	}
+
 	private void brokerOutage(String channel, Outage outage) throws Exception {
 		brokerOutage(channel, outage, 1);
 	}
@@ -116,7 +126,8 @@ class StreamFaultTests {
 				assertThat(publisher.refused).as("refused with the outbox far from full").isEmpty();
 				assertThat(publisher.accepted).as("accepted during the whole run").hasSizeGreaterThan(100);
 				for (RecoveringPage page : pages) {
-					assertThat(page.awaitReceived(publisher.accepted.size(), DELIVERY)).as(page.toString())
+					assertThat(page.awaitReceived(publisher.accepted.size(), DELIVERY))
+						.as("%s; node A %s; node B %s", page, deliveries(this.nodeA), deliveries(this.nodeB))
 						.containsExactlyElementsOf(publisher.accepted);
 					assertThat(page.isConnected()).as("%s stayed connected", page).isTrue();
 				}
@@ -247,6 +258,20 @@ class StreamFaultTests {
 				"notify-listen.history.size=1000",
 				"spring.datasource.url=jdbc:h2:mem:fault-test-" + name + ";DB_CLOSE_DELAY=-1",
 				"spring.jmx.enabled=false" };
+	}
+
+	// What a node says of its deliveries, to tell where a page's missing messages went.
+	private static String deliveries(ConfigurableApplicationContext node) {
+		MeterRegistry registry = node.getBean(MeterRegistry.class);
+		StringBuilder said = new StringBuilder();
+		for (String name : List.of(NotifyListenMetrics.NOTIFIED, NotifyListenMetrics.DELIVERED,
+				NotifyListenMetrics.DROPPED, NotifyListenMetrics.CONFLATED, NotifyListenMetrics.STREAM_REJECTED)) {
+			for (Meter meter : registry.find(name).meters()) {
+				said.append(' ').append(name).append(meter.getId().getTags()).append('=');
+				meter.measure().forEach((measurement) -> said.append(measurement.getValue()));
+			}
+		}
+		return "[" + said.toString().trim() + "]";
 	}
 
 	private static int port(ConfigurableApplicationContext node) {

@@ -99,7 +99,7 @@ final class StreamConnection {
 
 	private volatile @Nullable String startMarker;
 
-	// Only the consumer's dispatching thread touches it.
+	// Guarded by this: see read().
 	private long lastOffset = -1;
 
 	/**
@@ -218,9 +218,16 @@ final class StreamConnection {
 			createStream(built);
 			this.producer = built.producerBuilder()
 				.stream(this.settings.stream())
-				.confirmTimeout(this.settings.confirmTimeout())
-				// Unconfirmed notifications are published again by the outbox, in order.
-				.retryOnRecovery(false)
+				// The client writes what it sent and the broker had not confirmed again
+				// once it has recovered a lost connection, oldest first, and only then
+				// what was sent meanwhile, which it holds until then: the order of
+				// acceptance. Left to fail (retryOnRecovery false, or a confirm timeout
+				// of its own) those would be published again by the outbox behind
+				// notifications accepted after them. How long a caller waits is the
+				// outbox's to bound, and a copy that reaches the stream twice is dropped
+				// by its id.
+				.retryOnRecovery(true)
+				.confirmTimeout(Duration.ZERO)
 				.listeners((context) -> stateChanged(this.producerOpen, context))
 				.build();
 			this.producerOpen.set(true);
@@ -300,8 +307,13 @@ final class StreamConnection {
 	 * @param appendedAt when the broker appended it
 	 * @param message the record
 	 */
-	void read(long offset, Instant appendedAt, Message message) {
+	synchronized void read(long offset, Instant appendedAt, Message message) {
 		// After a recovery the consumer starts again at the last offset it dispatched.
+		// Synchronized, so that records are dispatched one at a time and in the order of
+		// their offsets even should two subscriptions read at once: the client can
+		// recover one twice when a connection's loss and a topology change come together
+		// (rabbitmq-stream-java-client pull request 979, fixed in 1.7), and a page drops
+		// a message older than one it already has.
 		if (offset <= this.lastOffset) {
 			return;
 		}

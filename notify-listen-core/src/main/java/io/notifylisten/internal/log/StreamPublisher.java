@@ -353,8 +353,10 @@ final class StreamPublisher {
 					this.jsonMapper.writeValueAsBytes(StreamRecord.of(pending)));
 			producer.send(message, (status) -> answer(pending, status, failed, answered));
 		}
-		// The producer answers each within its confirm timeout; the caller's margin
-		// covers a lost answer.
+		// The producer answers each once the broker confirmed or refused it, which may
+		// be after a recovery; an answer is lost only when the connection closes for
+		// good. What has no answer by then is published again from the outbox: a copy
+		// the client still holds reaches the stream twice, and readers drop the second.
 		if (!answered.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
 			failed.set(true);
 		}

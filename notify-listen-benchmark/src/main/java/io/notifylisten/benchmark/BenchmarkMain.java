@@ -377,6 +377,16 @@ public final class BenchmarkMain {
 		return rounds;
 	}
 
+	private static long[] handOffs(List<ServerProcess> nodes) throws Exception {
+		long[] summed = new long[2];
+		for (ServerProcess node : nodes) {
+			long[] handOffs = node.handOffs();
+			summed[0] += handOffs[0];
+			summed[1] += handOffs[1];
+		}
+		return summed;
+	}
+
 	private static long compilerNanos(List<ServerProcess> nodes) {
 		return nodes.stream().mapToLong((node) -> ThreadCpu.of(node.pid()).compilerNanos()).sum();
 	}
@@ -390,10 +400,20 @@ public final class BenchmarkMain {
 		long[] clientCpuBefore = ServerProcess.cpuNanos(ProcessHandle.current().pid());
 		DeliveryRecorder single = new DeliveryRecorder(n * notifies);
 		this.client.recordInto(single);
+		long[] handOffsBefore = handOffs(nodes);
 		for (int i = 1; i <= notifies; i++) {
 			notified.notify(entity, id, action, 1);
 			single.awaitCount((long) n * i, Duration.ofSeconds(15));
 			Thread.sleep(100);
+		}
+		long[] handOffs = handOffs(nodes);
+		long handedOff = handOffs[0] - handOffsBefore[0];
+		if (handedOff > 0) {
+			// Where a single notification's time goes: until the servers handed it to the
+			// pages' sessions, and until the pages read it.
+			System.out.printf(Locale.ROOT,
+					"  single notifications: handed to the sessions at a mean %.1f ms, received at a mean %.1f ms%n",
+					(handOffs[1] - handOffsBefore[1]) / 1000.0 / handedOff, single.meanMillis());
 		}
 		DeliveryRecorder bursty = new DeliveryRecorder(n * burst);
 		this.client.recordInto(bursty);

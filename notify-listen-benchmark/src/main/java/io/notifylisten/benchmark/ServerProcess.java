@@ -239,6 +239,16 @@ final class ServerProcess implements AutoCloseable {
 				stats.path("notify.listen.dropped").asLong(-1), stats.path("notify.listen.conflated").asLong(-1));
 	}
 
+	/**
+	 * The server's hand-offs of notifications to WebSocket sessions so far: how many, and
+	 * their summed time from each notification's {@code changedAt}, in microseconds;
+	 * zeros where the server keeps no meters.
+	 */
+	long[] handOffs() throws Exception {
+		JsonNode stats = get("/bench/stats");
+		return new long[] { stats.path("handOffCount").asLong(0), stats.path("handOffMicros").asLong(0) };
+	}
+
 	/** Notify one channel {@code count} times, back to back, on the server. */
 	void notify(String entity, String id, String action, int count) throws Exception {
 		post("/bench/notify?entity=" + entity + "&id=" + id + "&action=" + action + "&count=" + count);

@@ -86,6 +86,12 @@ public final class DeliveryRecorder {
 		return true;
 	}
 
+	/** Mean latency, in milliseconds, over the messages timed so far. */
+	public double meanMillis() {
+		int n = Math.min(this.count.get(), this.latencyMicros.length);
+		return (n == 0) ? Double.NaN : Arrays.stream(this.latencyMicros, 0, n).average().orElse(0) / 1000.0;
+	}
+
 	/** Latency percentiles, in milliseconds, over the messages timed so far. */
 	public Latency latency() {
 		int n = Math.min(this.count.get(), this.latencyMicros.length);

@@ -8,12 +8,14 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
@@ -118,6 +120,13 @@ public class BenchmarkControl {
 				if (!counters.isEmpty()) {
 					stats.put(name, (long) counters.stream().mapToDouble(Counter::count).sum());
 				}
+			}
+			// Cumulative since start, unlike the timer's histogram, which rotates: a
+			// measurement takes the difference.
+			Timer handOff = registry.find("notify.listen.delivery.latency").timer();
+			if (handOff != null) {
+				stats.put("handOffCount", handOff.count());
+				stats.put("handOffMicros", (long) handOff.totalTime(TimeUnit.MICROSECONDS));
 			}
 		}
 		return stats;

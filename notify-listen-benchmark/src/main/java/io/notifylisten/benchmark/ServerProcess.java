@@ -142,12 +142,6 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Return the CPU time a process has used so far, from {@code /proc/<pid>/stat}: user
-	 * and system time of all its threads, and system time alone (the kernel's share:
-	 * socket reads and writes); {@code {-1, -1}} where there is no such file. Ticks of 10
-	 * ms (Linux' USER_HZ).
-	 */
-	/**
 	 * User + system and system CPU of several processes together, as
 	 * {@link #cpuNanos(long)} gives them for one.
 	 */
@@ -161,6 +155,12 @@ final class ServerProcess implements AutoCloseable {
 		return total;
 	}
 
+	/**
+	 * Return the CPU time a process has used so far, from {@code /proc/<pid>/stat}: user
+	 * and system time of all its threads, and system time alone (the kernel's share:
+	 * socket reads and writes); {@code {-1, -1}} where there is no such file. Ticks of 10
+	 * ms (Linux' USER_HZ).
+	 */
 	static long[] cpuNanos(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
